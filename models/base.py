@@ -1,0 +1,36 @@
+"""The scoring contract shared by every tier, the worker and `suhu score`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Protocol, Sequence
+
+# The five signals every post gets, each a float in [0, 1].
+SIGNALS: tuple[str, ...] = ("incivility", "hate", "provocation", "fraud_claim", "tension")
+HATE_TARGETS: tuple[str, ...] = ("individual", "group")
+HATE_CATEGORIES: tuple[str, ...] = ("religion", "race", "gender", "physical", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class PostScores:
+    scores: Mapping[str, float]  # signal -> probability-like score in [0, 1]
+    labels: tuple[str, ...]  # signals whose score is >= its calibrated decision threshold
+    hate_target: str | None = None  # where `hate` fires: individual | group
+    hate_category: str | None = None  # where `hate` fires: religion | race | gender | physical | other
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "scores": dict(self.scores),
+            "labels": list(self.labels),
+            "hate_target": self.hate_target,
+            "hate_category": self.hate_category,
+        }
+
+
+class Scorer(Protocol):
+    """Batch-first: one call per batch of texts, stable return type, same order as the input."""
+
+    version: str
+    thresholds: Mapping[str, float]
+
+    def score_batch(self, texts: Sequence[str]) -> list[PostScores]: ...

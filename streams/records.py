@@ -1,0 +1,108 @@
+"""The records that travel between stages, as plain dataclasses with explicit JSON layouts.
+
+They know nothing of Kafka: the worker, `suhu score`, and `suhu backtest` all use them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import orjson
+
+UNKNOWN_REGION = "unknown"
+DEFAULT_PLATFORM = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A validated post: required fields checked, region normalised, author pseudonymised."""
+
+    id: str
+    text: str
+    created_at: str  # as sent (RFC 3339 with offset)
+    event_ms: int  # created_at as UTC epoch milliseconds: the event time
+    platform: str = DEFAULT_PLATFORM
+    region: str = UNKNOWN_REGION  # ISO 3166-2:ID code (e.g. "ID-JK") or "unknown"
+    city: str | None = None  # normalised city/regency name where the region field named one
+    region_raw: str | None = None  # what the producer sent, for audit of the gazetteer
+    author: str | None = None  # keyed-hash pseudonym of platform + author_id; never the raw id
+    extra: Mapping[str, Any] = field(default_factory=dict)  # every other field, passed through
+
+    @property
+    def dedup_key(self) -> str:
+        """Same platform + id = same post, however often it is delivered."""
+        return f"{self.platform}:{self.id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.extra)
+        out.update(
+            id=self.id,
+            text=self.text,
+            created_at=self.created_at,
+            event_ms=self.event_ms,
+            platform=self.platform,
+            region=self.region,
+            city=self.city,
+            region_raw=self.region_raw,
+            author_id=self.author,
+        )
+        return out
+
+
+POST_CORE_FIELDS = frozenset(
+    {"id", "text", "created_at", "event_ms", "platform", "region", "city", "region_raw", "author_id"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPost:
+    post: Post
+    scores: Mapping[str, float]
+    labels: tuple[str, ...]
+    hate_target: str | None
+    hate_category: str | None
+    model_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.post.to_dict()
+        out.update(
+            scores=dict(self.scores),
+            labels=list(self.labels),
+            hate_target=self.hate_target,
+            hate_category=self.hate_category,
+            model_version=self.model_version,
+        )
+        return out
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "ScoredPost":
+        scoring = {"scores", "labels", "hate_target", "hate_category", "model_version"}
+        extra = {k: v for k, v in d.items() if k not in POST_CORE_FIELDS and k not in scoring}
+        post = Post(
+            id=d["id"],
+            text=d["text"],
+            created_at=d["created_at"],
+            event_ms=int(d["event_ms"]),
+            platform=d.get("platform") or DEFAULT_PLATFORM,
+            region=d.get("region") or UNKNOWN_REGION,
+            city=d.get("city"),
+            region_raw=d.get("region_raw"),
+            author=d.get("author_id"),
+            extra=extra,
+        )
+        return cls(
+            post=post,
+            scores={k: float(v) for k, v in d["scores"].items()},
+            labels=tuple(d.get("labels") or ()),
+            hate_target=d.get("hate_target"),
+            hate_category=d.get("hate_category"),
+            model_version=d.get("model_version", ""),
+        )
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> "ScoredPost":
+        return cls.from_dict(orjson.loads(raw))
