@@ -106,3 +106,73 @@ class ScoredPost:
     @classmethod
     def from_json(cls, raw: bytes | str) -> "ScoredPost":
         return cls.from_dict(orjson.loads(raw))
+
+
+ALERT_STATUSES = ("firing", "resolved")
+SEVERITIES = ("warning", "critical")
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert transition, as published on the `alerts` topic (the durable record).
+
+    `alert_id` identifies this transition (replays republish the same id; delivery dedups on it);
+    `dedup_key` identifies the incident (same for its firing and its resolution) and is what
+    PagerDuty / Alertmanager group on.
+    """
+
+    alert_id: str
+    dedup_key: str
+    status: str  # firing | resolved
+    severity: str  # warning | critical
+    region: str  # ISO code
+    region_name: str
+    signal: str
+    value: float
+    threshold: float
+    baseline: float | None
+    window_start: str  # RFC 3339, UTC
+    window_end: str
+    phase: str
+    post_count: int
+    author_count: int
+    example_post_ids: tuple[str, ...]
+    summary_id: str  # Bahasa Indonesia
+    summary_en: str
+    emitted_at: str  # stream time of the transition (deterministic: replay gives the same value)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alert_id": self.alert_id,
+            "dedup_key": self.dedup_key,
+            "status": self.status,
+            "severity": self.severity,
+            "region": self.region,
+            "region_name": self.region_name,
+            "signal": self.signal,
+            "value": self.value,
+            "threshold": self.threshold,
+            "baseline": self.baseline,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "phase": self.phase,
+            "post_count": self.post_count,
+            "author_count": self.author_count,
+            "example_post_ids": list(self.example_post_ids),
+            "summary_id": self.summary_id,
+            "summary_en": self.summary_en,
+            "emitted_at": self.emitted_at,
+        }
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Alert":
+        data = dict(d)
+        data["example_post_ids"] = tuple(data.get("example_post_ids") or ())
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+    @classmethod
+    def from_json(cls, raw: bytes | str) -> "Alert":
+        return cls.from_dict(orjson.loads(raw))
