@@ -1,0 +1,507 @@
+"""Every Prometheus metric suhu exports, in one place: names, labels, buckets.
+
+Label values come only from bounded sets (regions, signals, platforms, dead-letter reasons,
+severities, destinations, phases); never a post id, author, hashtag or free text (UU PDP, and
+cardinality). Children are created up front so a quiet province shows 0 on the dashboard
+instead of nothing. The registry is injected so tests use a fresh one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from models.base import SIGNALS
+from streams.records import SEVERITIES, UNKNOWN_REGION
+
+# Why a message was dead-lettered. The worker's validator imports this tuple; counting an unlisted
+# reason raises (KeyError) rather than inventing a label, so a validator bug shows up in tests.
+DLQ_REASONS: tuple[str, ...] = (
+    "not_utf8",
+    "not_json",
+    "not_object",
+    "missing_field",
+    "wrong_type",
+    "bad_timestamp",
+    "timestamp_out_of_range",
+    "text_too_long",
+    "message_too_large",
+    "empty_text",
+    "scoring_failed",
+)
+
+# Platforms we label by; anything else is counted as "other" so a producer typo cannot add series.
+PLATFORMS: tuple[str, ...] = (
+    "twitter",
+    "facebook",
+    "instagram",
+    "tiktok",
+    "youtube",
+    "news_comment",
+    "other",
+    "unknown",
+)
+_PLATFORM_SET = frozenset(PLATFORMS)
+
+DESTINATIONS: tuple[str, ...] = ("alertmanager", "pagerduty", "webhook")
+# delivered: accepted by the pager; retried: a retryable failure (429/5xx/network), will be re-sent;
+# failed: a permanent rejection (4xx), counted and logged, not retried.
+DELIVERY_OUTCOMES: tuple[str, ...] = ("delivered", "retried", "failed")
+ALERT_STATUSES: tuple[str, ...] = ("firing", "resolved")
+
+# Alert state per region and signal, as exported in suhu_region_alert_state.
+ALERT_STATE_OK = 0
+ALERT_STATE_WARNING = 1
+ALERT_STATE_CRITICAL = 2
+_STATE_BY_NAME = {"ok": 0, None: 0, "warning": 1, "critical": 2}
+
+# Seconds buckets from sub-second to an hour: post latency spans live traffic and backfills.
+LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
+BATCH_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+INFERENCE_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+DELIVERY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900)
+
+# Every metric name, so rules, dashboards and tests can refer to the constants.
+POSTS_RECEIVED = "suhu_posts_received_total"
+POSTS_SCORED = "suhu_posts_scored_total"
+POSTS_DEDUPLICATED = "suhu_posts_deduplicated_total"
+POSTS_LATE = "suhu_posts_late_total"
+POSTS_DEAD_LETTERED = "suhu_posts_dead_lettered_total"
+SCORER_ERRORS = "suhu_scorer_errors_total"
+SCORING_BATCH_SIZE = "suhu_scoring_batch_size"
+SCORING_BATCH_DURATION = "suhu_scoring_batch_duration_seconds"
+POST_SCORING_LATENCY = "suhu_post_scoring_latency_seconds"
+EVENT_TIME_LAG = "suhu_event_time_lag_seconds"
+NEWEST_EVENT = "suhu_newest_event_timestamp_seconds"
+REGION_SIGNAL_VALUE = "suhu_region_signal_value"
+REGION_SIGNAL_P90 = "suhu_region_signal_p90"
+REGION_SIGNAL_SHARE = "suhu_region_signal_share"
+REGION_POSTS = "suhu_region_posts"
+REGION_AUTHORS = "suhu_region_authors"
+REGION_THRESHOLD = "suhu_region_threshold"
+REGION_BASELINE = "suhu_region_baseline"
+REGION_ALERT_STATE = "suhu_region_alert_state"
+REGION_TENSION = "suhu_region_tension"
+REGION_INFO = "suhu_region_info"
+ALERTS_EMITTED = "suhu_alerts_emitted_total"
+ALERT_DELIVERIES = "suhu_alert_deliveries_total"
+ALERT_DELIVERY_DURATION = "suhu_alert_delivery_seconds"
+WINDOW_CLOSE_TO_ALERT = "suhu_window_close_to_alert_seconds"
+ELECTION_PHASE = "suhu_election_phase"
+ELECTION_PHASE_ACTIVE = "suhu_election_phase_active"
+KAFKA_CONSUMER_LAG = "suhu_kafka_consumer_lag_messages"
+WORKER_INFO = "suhu_worker_info"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionInfo:
+    """What the map and the island-group aggregates need to know about a region."""
+
+    code: str
+    name: str
+    island_group: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class SignalView:
+    """One region's current window for one signal, as the aggregation engine sees it."""
+
+    value: float  # the number thresholds compare (e.g. mean score over the window)
+    p90: float | None = None
+    share: float | None = None  # fraction of posts labelled with the signal, 0-1
+    threshold_warning: float | None = None
+    threshold_critical: float | None = None
+    baseline: float | None = None
+    state: str | int | None = None  # ok | warning | critical (or 0/1/2)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionView:
+    """One region's current window: post and author counts plus a view per signal."""
+
+    posts: int
+    authors: int
+    signals: Mapping[str, SignalView] = field(default_factory=dict)
+
+
+# Representative point per province (approximate centroid, moved onto land where the geometric
+# centroid falls in the sea, e.g. Kepulauan Riau) and island group, keyed by ISO 3166-2:ID code.
+# Used for the Geomap markers (lat/lon labels of suhu_region_info) and the per-island aggregates.
+# Names and the code list themselves live in streams.regions.
+PROVINCE_GEO: dict[str, tuple[str, float, float]] = {
+    "ID-AC": ("sumatera", 4.37, 96.93),
+    "ID-SU": ("sumatera", 2.19, 99.38),
+    "ID-SB": ("sumatera", -0.74, 100.80),
+    "ID-RI": ("sumatera", 0.51, 101.81),
+    "ID-JA": ("sumatera", -1.61, 103.07),
+    "ID-SS": ("sumatera", -3.32, 104.21),
+    "ID-BE": ("sumatera", -3.58, 102.35),
+    "ID-LA": ("sumatera", -4.86, 105.03),
+    "ID-BB": ("sumatera", -2.74, 106.44),
+    "ID-KR": ("sumatera", 0.92, 104.45),
+    "ID-JK": ("jawa", -6.20, 106.85),
+    "ID-JB": ("jawa", -6.92, 107.60),
+    "ID-JT": ("jawa", -7.15, 110.14),
+    "ID-YO": ("jawa", -7.88, 110.43),
+    "ID-JI": ("jawa", -7.54, 112.24),
+    "ID-BT": ("jawa", -6.41, 106.06),
+    "ID-BA": ("bali_nusa_tenggara", -8.41, 115.19),
+    "ID-NB": ("bali_nusa_tenggara", -8.65, 117.36),
+    "ID-NT": ("bali_nusa_tenggara", -8.66, 121.08),
+    "ID-KB": ("kalimantan", -0.28, 111.48),
+    "ID-KT": ("kalimantan", -1.68, 113.38),
+    "ID-KS": ("kalimantan", -3.09, 115.28),
+    "ID-KI": ("kalimantan", 0.54, 116.42),
+    "ID-KU": ("kalimantan", 3.07, 116.04),
+    "ID-SA": ("sulawesi", 1.00, 124.40),
+    "ID-ST": ("sulawesi", -1.43, 121.45),
+    "ID-SN": ("sulawesi", -3.67, 119.97),
+    "ID-SG": ("sulawesi", -4.14, 122.17),
+    "ID-GO": ("sulawesi", 0.70, 122.45),
+    "ID-SR": ("sulawesi", -2.84, 119.23),
+    "ID-MA": ("maluku", -3.24, 130.15),
+    "ID-MU": ("maluku", 1.57, 127.81),
+    "ID-PA": ("papua", -2.50, 139.00),
+    "ID-PB": ("papua", -2.40, 133.30),
+    "ID-PS": ("papua", -6.60, 139.60),
+    "ID-PT": ("papua", -3.80, 136.50),
+    "ID-PE": ("papua", -4.10, 139.00),
+    "ID-PD": ("papua", -1.00, 131.70),
+}
+ISLAND_GROUPS: tuple[str, ...] = (
+    "sumatera", "jawa", "bali_nusa_tenggara", "kalimantan", "sulawesi", "maluku", "papua", "unknown"
+)
+
+
+def _region_names() -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """Codes and names from streams.regions, the one place the province table lives."""
+    try:
+        from streams import regions as _regions
+    except ImportError:  # pragma: no cover - only while streams.regions is being written
+        return tuple(PROVINCE_GEO) + (UNKNOWN_REGION,), {}
+    codes = tuple(getattr(_regions, "REGION_CODES"))
+    names: dict[str, str] = {}
+    for attr in ("REGION_NAMES", "PROVINCE_NAMES"):
+        table = getattr(_regions, attr, None)
+        if isinstance(table, Mapping):
+            names.update({str(k): str(v) for k, v in table.items()})
+    if not names and hasattr(_regions, "region_name"):
+        for code in codes:
+            try:
+                names[code] = str(_regions.region_name(code))
+            except Exception:  # noqa: BLE001 - a missing name falls back to the code
+                pass
+    return codes, names
+
+
+def default_regions() -> tuple[RegionInfo, ...]:
+    """Every region code (38 provinces + unknown) with its name, island group and map point."""
+    codes, names = _region_names()
+    out = []
+    for code in codes:
+        group, lat, lon = PROVINCE_GEO.get(code, ("unknown", math.nan, math.nan))
+        out.append(RegionInfo(code, names.get(code, code if code != UNKNOWN_REGION else "Tidak diketahui"), group, lat, lon))
+    if UNKNOWN_REGION not in codes:
+        out.append(RegionInfo(UNKNOWN_REGION, "Tidak diketahui", "unknown", math.nan, math.nan))
+    return tuple(out)
+
+
+def _state_value(state: str | int | None) -> int:
+    if isinstance(state, int) and not isinstance(state, bool):
+        return state if state in (0, 1, 2) else 0
+    return _STATE_BY_NAME.get(state, 0)
+
+
+def _finite(x: float | None) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
+
+
+class SuhuMetrics:
+    """The worker's metrics. Methods are cheap: children are cached, the hot path is a dict lookup."""
+
+    def __init__(
+        self,
+        registry: CollectorRegistry | None = None,
+        *,
+        regions: Sequence[RegionInfo] | None = None,
+        signals: Sequence[str] = SIGNALS,
+        phases: Sequence[str] = (),
+        topics: Sequence[str] = (),
+        partitions: int = 0,
+    ) -> None:
+        self.registry = registry if registry is not None else CollectorRegistry()
+        self.regions: tuple[RegionInfo, ...] = tuple(regions) if regions is not None else default_regions()
+        self.region_codes: tuple[str, ...] = tuple(r.code for r in self.regions)
+        if UNKNOWN_REGION not in self.region_codes:
+            raise ValueError(f"the region table must include {UNKNOWN_REGION!r}")
+        self._region_set = frozenset(self.region_codes)
+        self.signals = tuple(signals)
+        r = self.registry
+
+        # --- throughput -------------------------------------------------------------------
+        self._received = Counter(POSTS_RECEIVED[:-6], "Posts read from the posts topic.", ["platform"], registry=r)
+        self._scored = Counter(POSTS_SCORED[:-6], "Posts scored, by region.", ["region"], registry=r)
+        self._dedup = Counter(POSTS_DEDUPLICATED[:-6], "Posts dropped as duplicates (same platform:id).", registry=r)
+        self._late = Counter(
+            POSTS_LATE[:-6], "Posts older than the window grace: scored, counted, not aggregated.", registry=r
+        )
+        self._dlq = Counter(POSTS_DEAD_LETTERED[:-6], "Messages sent to the dead-letter topic.", ["reason"], registry=r)
+        self._scorer_errors = Counter(SCORER_ERRORS[:-6], "Scoring batches that raised.", registry=r)
+        self._received_c = {p: self._received.labels(platform=p) for p in PLATFORMS}
+        self._scored_c = {c: self._scored.labels(region=c) for c in self.region_codes}
+        self._dlq_c = {reason: self._dlq.labels(reason=reason) for reason in DLQ_REASONS}
+
+        # --- model ------------------------------------------------------------------------
+        self._batch_size = Histogram(
+            SCORING_BATCH_SIZE, "Posts per scoring batch.", buckets=BATCH_SIZE_BUCKETS, registry=r
+        )
+        self._batch_seconds = Histogram(
+            SCORING_BATCH_DURATION, "Model inference time per batch.", buckets=INFERENCE_BUCKETS, registry=r
+        )
+
+        # --- time ---------------------------------------------------------------------------
+        self._post_latency = Histogram(
+            POST_SCORING_LATENCY, "Post created_at to scored, wall clock.", buckets=LATENCY_BUCKETS, registry=r
+        )
+        self._lag = Gauge(EVENT_TIME_LAG, "Now minus the newest created_at processed.", registry=r)
+        self._newest = Gauge(NEWEST_EVENT, "Newest created_at processed, Unix seconds.", registry=r)
+        self._close_to_alert = Histogram(
+            WINDOW_CLOSE_TO_ALERT,
+            "Window close (stream time reached its end) to alert published, wall clock.",
+            buckets=DELIVERY_BUCKETS,
+            registry=r,
+        )
+
+        # --- per region windows -------------------------------------------------------------------
+        rs = ["region", "signal"]
+        self._value = Gauge(REGION_SIGNAL_VALUE, "Current window value per region and signal (0-1).", rs, registry=r)
+        self._p90 = Gauge(REGION_SIGNAL_P90, "90th percentile score in the current window.", rs, registry=r)
+        self._share = Gauge(REGION_SIGNAL_SHARE, "Share of window posts labelled with the signal (0-1).", rs, registry=r)
+        self._baseline = Gauge(REGION_BASELINE, "Baseline value per region and signal.", rs, registry=r)
+        self._state = Gauge(REGION_ALERT_STATE, "Alert state: 0 ok, 1 warning, 2 critical.", rs, registry=r)
+        self._threshold = Gauge(
+            REGION_THRESHOLD, "Threshold in force per region, signal and severity.", rs + ["severity"], registry=r
+        )
+        self._posts = Gauge(REGION_POSTS, "Posts in the current window.", ["region"], registry=r)
+        self._authors = Gauge(REGION_AUTHORS, "Distinct authors in the current window.", ["region"], registry=r)
+        self._tension = Gauge(REGION_TENSION, "Current window tension value (0-1), for the map.", ["region"], registry=r)
+        self._info = Gauge(
+            REGION_INFO,
+            "Region metadata for joins: name, island group, centroid.",
+            ["region", "region_name", "island_group", "lat", "lon"],
+            registry=r,
+        )
+        self._rs_children: dict[tuple[str, str], tuple[Gauge, Gauge, Gauge, Gauge, Gauge, Gauge, Gauge]] = {}
+        for info in self.regions:
+            self._info.labels(
+                region=info.code,
+                region_name=info.name,
+                island_group=info.island_group,
+                lat=f"{info.lat:.2f}" if math.isfinite(info.lat) else "",
+                lon=f"{info.lon:.2f}" if math.isfinite(info.lon) else "",
+            ).set(1)
+            self._posts.labels(region=info.code).set(0)
+            self._authors.labels(region=info.code).set(0)
+            self._tension.labels(region=info.code).set(0)
+            for s in self.signals:
+                self._rs_children[(info.code, s)] = (
+                    self._value.labels(region=info.code, signal=s),
+                    self._p90.labels(region=info.code, signal=s),
+                    self._share.labels(region=info.code, signal=s),
+                    self._baseline.labels(region=info.code, signal=s),
+                    self._state.labels(region=info.code, signal=s),
+                    self._threshold.labels(region=info.code, signal=s, severity="warning"),
+                    self._threshold.labels(region=info.code, signal=s, severity="critical"),
+                )
+                for child in self._rs_children[(info.code, s)]:
+                    child.set(0)
+
+        # --- alerts and delivery ----------------------------------------------------------------------
+        self._emitted = Counter(
+            ALERTS_EMITTED[:-6], "Alert transitions published.", ["severity", "status"], registry=r
+        )
+        self._emitted_c = {(sev, st): self._emitted.labels(severity=sev, status=st) for sev in SEVERITIES for st in ALERT_STATUSES}
+        self._deliveries = Counter(
+            ALERT_DELIVERIES[:-6], "Delivery attempts by destination and outcome.", ["destination", "outcome"], registry=r
+        )
+        self._deliveries_c = {
+            (d, o): self._deliveries.labels(destination=d, outcome=o) for d in DESTINATIONS for o in DELIVERY_OUTCOMES
+        }
+        self._delivery_seconds = Histogram(
+            ALERT_DELIVERY_DURATION,
+            "Alert emitted to accepted by the pager, including retries.",
+            ["destination"],
+            buckets=DELIVERY_BUCKETS,
+            registry=r,
+        )
+        self._delivery_seconds_c = {d: self._delivery_seconds.labels(destination=d) for d in DESTINATIONS}
+
+        # --- phase, Kafka, build ------------------------------------------------------------------
+        self._phase = Gauge(ELECTION_PHASE, "1 for the current election phase, 0 for the others.", ["phase"], registry=r)
+        self._phase_active = Gauge(
+            ELECTION_PHASE_ACTIVE, "1 while the calendar says posts are expected (an active phase).", registry=r
+        )
+        self._phases: set[str] = set()
+        for p in phases:
+            self._phase.labels(phase=p).set(0)
+            self._phases.add(p)
+        self._consumer_lag = Gauge(
+            KAFKA_CONSUMER_LAG, "Messages behind the log end, per partition.", ["topic", "partition"], registry=r
+        )
+        for t in topics:
+            for p in range(partitions):
+                self._consumer_lag.labels(topic=t, partition=str(p)).set(0)
+        self._worker_info = Gauge(WORKER_INFO, "Build information (value is always 1).", ["version", "model_version"], registry=r)
+
+    # ---- hot path: counters -------------------------------------------------------------------------
+    def platform_label(self, platform: str | None) -> str:
+        if not platform:
+            return "unknown"
+        return platform if platform in _PLATFORM_SET else "other"
+
+    def region_label(self, region: str | None) -> str:
+        return region if region in self._region_set else UNKNOWN_REGION
+
+    def posts_received(self, n: int = 1, platform: str | None = "unknown") -> None:
+        self._received_c[self.platform_label(platform)].inc(n)
+
+    def posts_scored(self, n: int = 1, region: str | None = UNKNOWN_REGION) -> None:
+        self._scored_c[self.region_label(region)].inc(n)
+
+    def posts_deduplicated(self, n: int = 1) -> None:
+        self._dedup.inc(n)
+
+    def posts_late(self, n: int = 1) -> None:
+        self._late.inc(n)
+
+    def posts_dead_lettered(self, reason: str, n: int = 1) -> None:
+        """An unknown reason is a programming error in the validator: fail loudly in tests."""
+        self._dlq_c[reason].inc(n)
+
+    def scorer_error(self, n: int = 1) -> None:
+        self._scorer_errors.inc(n)
+
+    def scoring_batch(self, size: int, seconds: float) -> None:
+        self._batch_size.observe(size)
+        self._batch_seconds.observe(seconds)
+
+    def post_latency(self, seconds: float) -> None:
+        self._post_latency.observe(max(0.0, seconds))
+
+    def event_time_lag(self, seconds: float) -> None:
+        self._lag.set(seconds)
+
+    def newest_event(self, event_ts: float, now: float) -> None:
+        """Record the newest created_at (Unix seconds) and the lag behind `now` in one call."""
+        self._newest.set(event_ts)
+        self._lag.set(max(0.0, now - event_ts))
+
+    # ---- windows -------------------------------------------------------------------------------------
+    def window_values(self, snapshot: Mapping[str, RegionView]) -> None:
+        """Set the per-region gauges from the engine's current windows; absent regions keep their values."""
+        for region, view in snapshot.items():
+            code = self.region_label(region)
+            self._posts.labels(region=code).set(view.posts)
+            self._authors.labels(region=code).set(view.authors)
+            for signal, sv in view.signals.items():
+                children = self._rs_children.get((code, signal))
+                if children is None:
+                    continue  # a signal the metrics were not built for: bounded labels win
+                value, p90, share, baseline, state, warn, crit = children
+                if _finite(sv.value):
+                    value.set(sv.value)
+                    if signal == "tension":
+                        self._tension.labels(region=code).set(sv.value)
+                if _finite(sv.p90):
+                    p90.set(sv.p90)  # type: ignore[arg-type]
+                if _finite(sv.share):
+                    share.set(sv.share)  # type: ignore[arg-type]
+                if _finite(sv.baseline):
+                    baseline.set(sv.baseline)  # type: ignore[arg-type]
+                if _finite(sv.threshold_warning):
+                    warn.set(sv.threshold_warning)  # type: ignore[arg-type]
+                if _finite(sv.threshold_critical):
+                    crit.set(sv.threshold_critical)  # type: ignore[arg-type]
+                state.set(_state_value(sv.state))
+
+    def thresholds(self, table: Mapping[tuple[str, str], tuple[float | None, float | None]]) -> None:
+        """Set thresholds in force, keyed by (region, signal) -> (warning, critical), e.g. on a phase change."""
+        for (region, signal), (warning, critical) in table.items():
+            children = self._rs_children.get((self.region_label(region), signal))
+            if children is None:
+                continue
+            if _finite(warning):
+                children[5].set(warning)  # type: ignore[arg-type]
+            if _finite(critical):
+                children[6].set(critical)  # type: ignore[arg-type]
+
+    def alert_state(self, region: str, signal: str, state: str | int | None) -> None:
+        children = self._rs_children.get((self.region_label(region), signal))
+        if children is not None:
+            children[4].set(_state_value(state))
+
+    # ---- alerts and delivery -----------------------------------------------------------------------
+    def alert_emitted(self, severity: str, status: str) -> None:
+        self._emitted_c[(severity, status)].inc()
+
+    def alert_delivery(self, destination: str, outcome: str, seconds: float | None = None) -> None:
+        self._deliveries_c[(destination, outcome)].inc()
+        if seconds is not None and outcome == "delivered":
+            self._delivery_seconds_c[destination].observe(max(0.0, seconds))
+
+    def window_close_to_alert(self, seconds: float) -> None:
+        self._close_to_alert.observe(max(0.0, seconds))
+
+    # ---- phase, Kafka, build ----------------------------------------------------------------------
+    def election_phase(self, phase: str, active: bool) -> None:
+        """Exactly one phase series is 1; phases come from the calendar, a small fixed set."""
+        self._phases.add(phase)
+        for p in self._phases:
+            self._phase.labels(phase=p).set(1 if p == phase else 0)
+        self._phase_active.set(1 if active else 0)
+
+    def consumer_lag(self, topic: str, partition: int, lag: int) -> None:
+        self._consumer_lag.labels(topic=topic, partition=str(int(partition))).set(max(0, lag))
+
+    def worker_info(self, version: str, model_version: str) -> None:
+        self._worker_info.clear()
+        self._worker_info.labels(version=version, model_version=model_version).set(1)
+
+    # ---- exposition ----------------------------------------------------------------------------------
+    def render(self) -> tuple[bytes, str]:
+        """The /metrics body and its content type, for the worker's web page."""
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+def start_metrics_server(registry: CollectorRegistry, host: str = "127.0.0.1", port: int = 0):  # type: ignore[no-untyped-def]
+    """Serve /metrics from a thread for processes without a Faust web server; loopback by default.
+
+    Returns (server, thread); `server.server_address[1]` is the bound port, `server.shutdown()` stops it.
+    """
+    from prometheus_client import start_http_server
+
+    return start_http_server(port, addr=host, registry=registry)
+
+
+def region_codes(regions: Iterable[RegionInfo]) -> tuple[str, ...]:
+    return tuple(r.code for r in regions)
+
+
+__all__ = [
+    "DLQ_REASONS",
+    "PLATFORMS",
+    "DESTINATIONS",
+    "DELIVERY_OUTCOMES",
+    "RegionInfo",
+    "RegionView",
+    "SignalView",
+    "SuhuMetrics",
+    "start_metrics_server",
+    "default_regions",
+]
