@@ -1,0 +1,286 @@
+"""The Faust application: thin agents around the pure core.
+
+    posts --(score_posts: validate + score in batches)--> posts-scored (key = region)
+                      \\--> posts-dlq (original bytes + reason headers)
+    posts-scored --(aggregate: RegionalEngine, event by event)--> alerts (key = dedup_key)
+    alerts --(deliver: Alertmanager / PagerDuty / webhook, retried until delivered)
+
+Stage one does no table writes (its `take_events` batches span partitions); stage two reads a
+topic keyed by region, so its table writes stay partition-local (faust-streaming's rule).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from models.base import Scorer
+from streams import topics as T
+from streams.delivery import ActiveAlerts, Destination, deliver_with_retry, destinations_from_settings
+from streams.engine import RegionalEngine
+from streams.metrics import SuhuMetrics
+from streams.pipeline import PostProcessor
+from streams.records import Alert, ScoredPost
+from streams.settings import Settings
+
+log = logging.getLogger("suhu.worker")
+
+
+@dataclass
+class Worker:
+    """Everything one worker process holds; `app` is the Faust shell around it."""
+
+    settings: Settings
+    app: faust.App
+    scorer: Scorer
+    processor: PostProcessor
+    engine: RegionalEngine
+    metrics: SuhuMetrics
+    registry: CollectorRegistry
+    destinations: list[Destination]
+    active_alerts: ActiveAlerts
+    needs_rebuild: bool = True
+    newest_event_ms: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
+
+
+def broker_credentials(settings: Settings) -> Any:
+    """Kafka security settings passed through to Faust's clients (SASL_SSL, SSL, SASL_PLAINTEXT)."""
+    proto = settings.kafka_security_protocol
+    if proto == "PLAINTEXT":
+        return None
+    context = None
+    if proto in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(purpose=ssl.Purpose.SERVER_AUTH, cafile=settings.kafka_ssl_cafile)
+        if settings.kafka_ssl_certfile:
+            context.load_cert_chain(settings.kafka_ssl_certfile, settings.kafka_ssl_keyfile)
+    if proto == "SSL":
+        return faust.SSLCredentials(context)
+    return faust.SASLCredentials(
+        username=settings.kafka_sasl_username,
+        password=settings.kafka_sasl_password,
+        ssl_context=context,
+        mechanism=settings.kafka_sasl_mechanism or "PLAIN",
+    )
+
+
+def faust_app(settings: Settings) -> faust.App:
+    return faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.bootstrap()}",
+        broker_credentials=broker_credentials(settings),
+        store="memory://",  # tables are rebuilt from their changelogs on start
+        datadir=str(settings.data_dir / "faust" / settings.app_id),
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication_factor,
+        table_standby_replicas=0,
+        processing_guarantee="at_least_once",
+        consumer_auto_offset_reset="earliest",
+        web_enabled=True,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_tables_enabled=False,  # would expose table contents (post ids, pseudonyms)
+        web_router_enabled=False,
+        web_graph_enabled=False,
+        web_stats_enabled=False,
+        producer_linger=0.005,
+        producer_max_request_size=8 * 1024 * 1024,
+        consumer_max_fetch_size=8 * 1024 * 1024,
+        stream_buffer_maxsize=4096,
+        broker_commit_interval=1.0,
+        table_cleanup_interval=3600.0,
+    )
+
+
+def create_worker(settings: Settings, *, scorer: Scorer | None = None,
+                  registry: CollectorRegistry | None = None) -> Worker:
+    from models.scorer import load_scorer
+
+    if scorer is None:
+        scorer = load_scorer(
+            model_dir=settings.model_dir,
+            transformer_dir=settings.transformer_dir,
+            transformer_mode=settings.transformer_mode,
+            torch_threads=settings.torch_threads,
+        )
+    registry = registry or CollectorRegistry()
+    metrics = SuhuMetrics(registry)
+    metrics.worker_info(version=_package_version(), model_version=scorer.version)
+    app = faust_app(settings)
+
+    raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
+    posts_topic = app.topic(settings.topic(T.POSTS), partitions=settings.topic_partitions, **raw)
+    scored_topic = app.topic(settings.topic(T.POSTS_SCORED), partitions=settings.topic_partitions, **raw)
+    alerts_topic = app.topic(settings.topic(T.ALERTS), partitions=settings.topic_partitions, **raw)
+    dlq_topic = app.topic(settings.topic(T.POSTS_DLQ), partitions=settings.topic_partitions, **raw)
+
+    table_kw = dict(partitions=settings.topic_partitions, key_type=str, value_serializer="json",
+                    key_serializer="raw")
+    contributions = app.Table("contributions", default=None, **table_kw)
+    engine_state = app.Table("engine-state", default=None, **table_kw)
+    delivered = app.Table("delivered", default=None, **table_kw)
+
+    engine = RegionalEngine.from_settings(settings, scorer.thresholds, contributions=contributions,
+                                          state=engine_state)
+    worker = Worker(
+        settings=settings,
+        app=app,
+        scorer=scorer,
+        processor=PostProcessor.from_settings(settings, scorer),
+        engine=engine,
+        metrics=metrics,
+        registry=registry,
+        destinations=destinations_from_settings(settings),
+        active_alerts=ActiveAlerts(),
+    )
+
+    @app.on_partitions_assigned.connect
+    async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
+        # Tables recover before agents resume; the first event after that rebuilds the panes.
+        worker.needs_rebuild = True
+
+    @app.agent(posts_topic, name="score-posts")
+    async def score_posts(stream: faust.StreamT) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = settings.batch_deadline_ms / 1000.0
+        async for events in stream.take_events(settings.batch_size, within=deadline):
+            raws = [ev.value if isinstance(ev.value, (bytes, bytearray)) else b"" for ev in events]
+            try:
+                result = await loop.run_in_executor(None, worker.processor.process, raws)
+            except Exception as exc:  # noqa: BLE001 - take_events acks the batch anyway: dead-letter it
+                log.exception("stage one failed on a batch of %d", len(events))
+                result = _all_failed(raws, exc)
+            metrics.posts_received(len(events))
+            for i, rejection in result.rejected:
+                ev = events[i]
+                src = f"{ev.message.topic}/{ev.message.partition}/{ev.message.offset}"
+                await dlq_topic.send(
+                    key=ev.key if isinstance(ev.key, bytes) else None,
+                    value=raws[i],
+                    headers=[(T.DLQ_REASON_HEADER, rejection.reason.encode()),
+                             (T.DLQ_DETAIL_HEADER, rejection.detail.encode("utf-8", "replace")),
+                             (T.DLQ_SOURCE_HEADER, src.encode())],
+                )
+                metrics.post_dead_lettered(rejection.reason)
+            if result.scored:
+                metrics.scoring_batch(len(result.scored), result.scoring_seconds)
+            now = time.time()
+            for _, sp in result.scored:
+                await scored_topic.send(key=sp.post.region.encode(), value=sp.to_json())
+                metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
+                if sp.post.event_ms > worker.newest_event_ms:
+                    worker.newest_event_ms = sp.post.event_ms
+
+    @app.agent(scored_topic, name="aggregate")
+    async def aggregate(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            if worker.needs_rebuild:
+                engine.rebuild()
+                worker.needs_rebuild = False
+                for alert in engine.replay_pending():
+                    await alerts_topic.send(key=alert.dedup_key.encode(), value=alert.to_json())
+            try:
+                sp = ScoredPost.from_json(event.value)
+            except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
+                log.error("unreadable record on %s/%s", event.message.topic, event.message.partition)
+                metrics.post_dead_lettered("not_json")
+                continue
+            closed_at = time.perf_counter()
+            alerts = engine.process(sp, event.message.partition)
+            for alert in alerts:
+                await alerts_topic.send(key=alert.dedup_key.encode(), value=alert.to_json())
+                metrics.alert_emitted(alert.severity, alert.status)
+                metrics.window_close_to_alert(time.perf_counter() - closed_at)
+
+    @app.agent(alerts_topic, name="deliver")
+    async def deliver(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                alert = Alert.from_json(event.value)
+            except Exception:  # noqa: BLE001
+                log.error("unreadable alert record at %s/%s", event.message.partition, event.message.offset)
+                continue
+            if delivered.get(alert.alert_id):
+                continue  # already delivered before a restart: the dedup key makes a re-send harmless anyway
+            for destination in worker.destinations:
+                # Retries retryable failures until they succeed: an outage delays, never loses.
+                await deliver_with_retry(alert, destination, metrics,
+                                         max_backoff_s=settings.delivery_max_backoff_s)
+            delivered[alert.alert_id] = int(time.time())
+            worker.active_alerts.update(alert)
+
+    @app.timer(interval=settings.alertmanager_resend_s)
+    async def resend_firing() -> None:
+        """Alertmanager resolves alerts that are not re-sent; keep firing ones alive."""
+        am = [d for d in worker.destinations if getattr(d, "name", "") == "alertmanager"]
+        if not am:
+            return
+        for alert in worker.active_alerts.due_for_resend(time.time(), settings.alertmanager_resend_s):
+            for destination in am:
+                await deliver_with_retry(alert, destination, metrics, max_backoff_s=5.0, resend=True)
+
+    @app.timer(interval=2.0)
+    async def export_gauges() -> None:
+        metrics.window_values(engine.snapshot())
+        _count_engine_stats(metrics, worker.counters, engine.stats)
+        if worker.newest_event_ms:
+            metrics.event_time_lag(time.time() - worker.newest_event_ms / 1000.0)
+        _export_consumer_lag(app, metrics)
+
+    @app.page("/metrics")
+    async def metrics_page(web: Any, request: Any) -> Any:
+        return web.bytes(generate_latest(registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    @app.page("/healthz")
+    async def health_page(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok", "model_version": scorer.version})
+
+    return worker
+
+
+def _all_failed(raws: list[bytes], exc: Exception) -> Any:
+    from streams.contract import Rejection
+    from streams.pipeline import BatchResult
+
+    return BatchResult(rejected=[(i, Rejection("scoring_failed", type(exc).__name__)) for i in range(len(raws))])
+
+
+def _count_engine_stats(metrics: SuhuMetrics, exported: dict[str, int], stats: dict[str, int]) -> None:
+    """Export the engine's plain counters as Prometheus counters, off the per-post path."""
+    dup = stats.get("duplicates", 0) - exported.get("duplicates", 0)
+    late = stats.get("late", 0) - exported.get("late", 0)
+    if dup > 0:
+        metrics.post_deduplicated(dup)
+    if late > 0:
+        metrics.post_late(late)
+    exported.update(duplicates=stats.get("duplicates", 0), late=stats.get("late", 0))
+
+
+def _export_consumer_lag(app: faust.App, metrics: SuhuMetrics) -> None:
+    try:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            position = consumer._committed_offset.get(tp)  # noqa: SLF001 - faust exposes no public getter
+            if highwater is not None and position is not None:
+                metrics.consumer_lag(tp.topic, tp.partition, max(0, highwater - position - 1))
+    except Exception:  # noqa: BLE001 - metrics must never take the worker down
+        log.debug("consumer lag unavailable", exc_info=True)
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("suhu")
+    except Exception:  # noqa: BLE001
+        return "0+unknown"
