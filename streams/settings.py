@@ -36,6 +36,7 @@ class Settings:
     # --- deployment -------------------------------------------------------------------
     environment: str = "development"  # development | production
     data_dir: Path = Path("var")  # worker table state, local Kafka data (when started by us)
+    cache_dir: Path | None = None  # downloaded Kafka jars; None: ~/.cache/suhu (outside the source tree)
     # --- Kafka --------------------------------------------------------------------------
     kafka_bootstrap: str | None = None  # None: start/use the local broker from deploy/kafka
     kafka_local_port: int = 19092
@@ -49,6 +50,7 @@ class Settings:
     kafka_ssl_keyfile: str | None = None
     topic_prefix: str = ""  # prepended to every topic name (tests, multi-tenant clusters)
     topic_partitions: int = 8
+    topic_replication_factor: int = 1  # 3 on a real cluster
     scored_retention_hours: float = 72.0  # posts-scored carries text: keep it short (UU PDP)
     posts_retention_hours: float = 72.0
     alerts_retention_days: float = 400.0  # the durable record of what was alerted
@@ -132,6 +134,7 @@ _CHOICES: dict[str, set[str]] = {
 }
 _POSITIVE = {
     "topic_partitions",
+    "topic_replication_factor",
     "batch_size",
     "batch_deadline_ms",
     "max_text_chars",
