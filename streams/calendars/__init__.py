@@ -1,0 +1,1 @@
+"""Built-in election calendars (YAML), read by streams.calendar.load_calendar."""
