@@ -247,10 +247,20 @@ def pseudonym_key(s: Settings) -> bytes:
     return (s.pseudonym_key or DEVELOPMENT_PSEUDONYM_KEY).encode("utf-8")
 
 
+def to_env(s: Settings) -> dict[str, str]:
+    """SUHU_* variables that reproduce these settings in a child process (worker, demo, tests)."""
+    env: dict[str, str] = {}
+    for f in fields(s):
+        value = getattr(s, f.name)
+        if value is not None:
+            env[ENV_PREFIX + f.name.upper()] = str(value)
+    return env
+
+
 def replace(s: Settings, **changes: Any) -> Settings:
     new = dataclasses.replace(s, **changes)
     validate(new)
     return new
 
 
-__all__ = ["Settings", "ConfigError", "load_settings", "validate", "pseudonym_key", "replace", "field"]
+__all__ = ["Settings", "ConfigError", "load_settings", "validate", "pseudonym_key", "replace", "to_env"]
