@@ -335,7 +335,7 @@ class SuhuMetrics:
         }
         self._delivery_seconds = Histogram(
             ALERT_DELIVERY_DURATION,
-            "Alert emitted to accepted by the pager, including retries.",
+            "First delivery attempt to accepted by the pager, including retries and backoff.",
             ["destination"],
             buckets=DELIVERY_BUCKETS,
             registry=r,
