@@ -130,86 +130,24 @@ class RegionView:
     signals: Mapping[str, SignalView] = field(default_factory=dict)
 
 
-# Representative point per province (approximate centroid, moved onto land where the geometric
-# centroid falls in the sea, e.g. Kepulauan Riau) and island group, keyed by ISO 3166-2:ID code.
-# Used for the Geomap markers (lat/lon labels of suhu_region_info) and the per-island aggregates.
-# Names and the code list themselves live in streams.regions.
-PROVINCE_GEO: dict[str, tuple[str, float, float]] = {
-    "ID-AC": ("sumatera", 4.37, 96.93),
-    "ID-SU": ("sumatera", 2.19, 99.38),
-    "ID-SB": ("sumatera", -0.74, 100.80),
-    "ID-RI": ("sumatera", 0.51, 101.81),
-    "ID-JA": ("sumatera", -1.61, 103.07),
-    "ID-SS": ("sumatera", -3.32, 104.21),
-    "ID-BE": ("sumatera", -3.58, 102.35),
-    "ID-LA": ("sumatera", -4.86, 105.03),
-    "ID-BB": ("sumatera", -2.74, 106.44),
-    "ID-KR": ("sumatera", 0.92, 104.45),
-    "ID-JK": ("jawa", -6.20, 106.85),
-    "ID-JB": ("jawa", -6.92, 107.60),
-    "ID-JT": ("jawa", -7.15, 110.14),
-    "ID-YO": ("jawa", -7.88, 110.43),
-    "ID-JI": ("jawa", -7.54, 112.24),
-    "ID-BT": ("jawa", -6.41, 106.06),
-    "ID-BA": ("bali_nusa_tenggara", -8.41, 115.19),
-    "ID-NB": ("bali_nusa_tenggara", -8.65, 117.36),
-    "ID-NT": ("bali_nusa_tenggara", -8.66, 121.08),
-    "ID-KB": ("kalimantan", -0.28, 111.48),
-    "ID-KT": ("kalimantan", -1.68, 113.38),
-    "ID-KS": ("kalimantan", -3.09, 115.28),
-    "ID-KI": ("kalimantan", 0.54, 116.42),
-    "ID-KU": ("kalimantan", 3.07, 116.04),
-    "ID-SA": ("sulawesi", 1.00, 124.40),
-    "ID-ST": ("sulawesi", -1.43, 121.45),
-    "ID-SN": ("sulawesi", -3.67, 119.97),
-    "ID-SG": ("sulawesi", -4.14, 122.17),
-    "ID-GO": ("sulawesi", 0.70, 122.45),
-    "ID-SR": ("sulawesi", -2.84, 119.23),
-    "ID-MA": ("maluku", -3.24, 130.15),
-    "ID-MU": ("maluku", 1.57, 127.81),
-    "ID-PA": ("papua", -2.50, 139.00),
-    "ID-PB": ("papua", -2.40, 133.30),
-    "ID-PS": ("papua", -6.60, 139.60),
-    "ID-PT": ("papua", -3.80, 136.50),
-    "ID-PE": ("papua", -4.10, 139.00),
-    "ID-PD": ("papua", -1.00, 131.70),
-}
-ISLAND_GROUPS: tuple[str, ...] = (
-    "sumatera", "jawa", "bali_nusa_tenggara", "kalimantan", "sulawesi", "maluku", "papua", "unknown"
-)
-
-
-def _region_names() -> tuple[tuple[str, ...], Mapping[str, str]]:
-    """Codes and names from streams.regions, the one place the province table lives."""
-    try:
-        from streams import regions as _regions
-    except ImportError:  # pragma: no cover - only while streams.regions is being written
-        return tuple(PROVINCE_GEO) + (UNKNOWN_REGION,), {}
-    codes = tuple(getattr(_regions, "REGION_CODES"))
-    names: dict[str, str] = {}
-    for attr in ("REGION_NAMES", "PROVINCE_NAMES"):
-        table = getattr(_regions, attr, None)
-        if isinstance(table, Mapping):
-            names.update({str(k): str(v) for k, v in table.items()})
-    if not names and hasattr(_regions, "region_name"):
-        for code in codes:
-            try:
-                names[code] = str(_regions.region_name(code))
-            except Exception:  # noqa: BLE001 - a missing name falls back to the code
-                pass
-    return codes, names
-
-
 def default_regions() -> tuple[RegionInfo, ...]:
-    """Every region code (38 provinces + unknown) with its name, island group and map point."""
-    codes, names = _region_names()
+    """Every region code (38 provinces + unknown) from streams.regions, the one place provinces live."""
+    from streams.regions import PROVINCE_BY_CODE, REGION_CODES, region_name
+
     out = []
-    for code in codes:
-        group, lat, lon = PROVINCE_GEO.get(code, ("unknown", math.nan, math.nan))
-        out.append(RegionInfo(code, names.get(code, code if code != UNKNOWN_REGION else "Tidak diketahui"), group, lat, lon))
-    if UNKNOWN_REGION not in codes:
-        out.append(RegionInfo(UNKNOWN_REGION, "Tidak diketahui", "unknown", math.nan, math.nan))
+    for code in REGION_CODES:
+        p = PROVINCE_BY_CODE.get(code)
+        if p is None:
+            out.append(RegionInfo(code, region_name(code), "unknown", math.nan, math.nan))
+        else:
+            out.append(RegionInfo(code, p.name, p.island_group, p.lat, p.lon))
     return tuple(out)
+
+
+def default_phases() -> tuple[str, ...]:
+    from streams.calendar import PHASES
+
+    return PHASES
 
 
 def _state_value(state: str | int | None) -> int:
@@ -231,7 +169,7 @@ class SuhuMetrics:
         *,
         regions: Sequence[RegionInfo] | None = None,
         signals: Sequence[str] = SIGNALS,
-        phases: Sequence[str] = (),
+        phases: Sequence[str] | None = None,
         topics: Sequence[str] = (),
         partitions: int = 0,
     ) -> None:
@@ -348,7 +286,7 @@ class SuhuMetrics:
             ELECTION_PHASE_ACTIVE, "1 while the calendar says posts are expected (an active phase).", registry=r
         )
         self._phases: set[str] = set()
-        for p in phases:
+        for p in phases if phases is not None else default_phases():
             self._phase.labels(phase=p).set(0)
             self._phases.add(p)
         self._consumer_lag = Gauge(

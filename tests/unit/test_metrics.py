@@ -11,10 +11,10 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from models.base import SIGNALS
+from streams.regions import PROVINCES
 from streams.metrics import (
     DLQ_REASONS,
     PLATFORMS,
-    PROVINCE_GEO,
     RegionView,
     SignalView,
     SuhuMetrics,
@@ -30,7 +30,7 @@ def registry() -> CollectorRegistry:
 
 @pytest.fixture
 def metrics(registry: CollectorRegistry) -> SuhuMetrics:
-    return SuhuMetrics(registry, phases=("kampanye", "masa_tenang"), topics=("posts",), partitions=2)
+    return SuhuMetrics(registry, topics=("posts",), partitions=2)
 
 
 def test_region_table_is_38_provinces_plus_unknown_each_with_a_map_point():
@@ -39,7 +39,7 @@ def test_region_table_is_38_provinces_plus_unknown_each_with_a_map_point():
     assert len(codes) == 39 and len(set(codes)) == 39
     assert "unknown" in codes
     provinces = [r for r in regions if r.code != "unknown"]
-    assert {r.code for r in provinces} == set(PROVINCE_GEO)
+    assert {r.code for r in provinces} == {p.code for p in PROVINCES}
     for r in provinces:
         # Inside Indonesia's bounding box, so no marker lands in the ocean off Africa.
         assert -11.5 < r.lat < 6.5 and 94.5 < r.lon < 141.5, r
@@ -122,10 +122,10 @@ def test_nan_in_a_snapshot_keeps_the_previous_value(metrics, registry):
 def test_exactly_one_phase_is_current(metrics, registry):
     metrics.election_phase("masa_tenang", active=True)
     assert registry.get_sample_value("suhu_election_phase", {"phase": "masa_tenang"}) == 1
-    assert registry.get_sample_value("suhu_election_phase", {"phase": "kampanye"}) == 0
-    metrics.election_phase("pemungutan_suara", active=True)
+    assert registry.get_sample_value("suhu_election_phase", {"phase": "campaign"}) == 0
+    metrics.election_phase("voting", active=True)
     assert registry.get_sample_value("suhu_election_phase", {"phase": "masa_tenang"}) == 0
-    assert registry.get_sample_value("suhu_election_phase", {"phase": "pemungutan_suara"}) == 1
+    assert registry.get_sample_value("suhu_election_phase", {"phase": "voting"}) == 1
     assert registry.get_sample_value("suhu_election_phase_active", {}) == 1
 
 
