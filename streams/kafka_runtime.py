@@ -386,8 +386,9 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
                              request_timeout_ms=int(timeout_s * 1000), **settings.kafka_python_security())
     try:
         existing = set(admin.list_topics())
+        rf = settings.topic_replication_factor
         wanted = {
-            s.name: {"num_partitions": s.partitions, "replication_factor": -1, "configs": s.config()}
+            s.name: {"num_partitions": s.partitions, "replication_factor": rf, "configs": s.config()}
             for s in specs if s.name not in existing
         }
         if not wanted:
