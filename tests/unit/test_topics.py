@@ -1,0 +1,48 @@
+"""Topic specs: the one place topic names, partitions and retention are decided."""
+
+from __future__ import annotations
+
+from streams.settings import load_settings
+from streams.topics import ALERTS, DAY_MS, HOUR_MS, POSTS, POSTS_DLQ, POSTS_SCORED, topic_specs
+
+
+def test_there_are_exactly_the_four_suhu_topics() -> None:
+    names = [s.name for s in topic_specs(load_settings(env={}))]
+    assert names == ["posts", "posts-scored", "alerts", "posts-dlq"]
+    assert names == [POSTS, POSTS_SCORED, ALERTS, POSTS_DLQ]
+
+
+def test_prefix_is_applied_to_every_topic() -> None:
+    specs = topic_specs(load_settings(env={}, topic_prefix="staging."))
+    assert [s.name for s in specs] == ["staging.posts", "staging.posts-scored", "staging.alerts", "staging.posts-dlq"]
+
+
+def test_retention_comes_from_settings() -> None:
+    s = load_settings(env={}, posts_retention_hours=12, scored_retention_hours=1.5,
+                      alerts_retention_days=30, dlq_retention_days=2)
+    retention = {spec.name: spec.retention_ms for spec in topic_specs(s)}
+    assert retention == {
+        "posts": 12 * HOUR_MS,
+        "posts-scored": 90 * 60 * 1000,
+        "alerts": 30 * DAY_MS,
+        "posts-dlq": 2 * DAY_MS,
+    }
+
+
+def test_default_retention_keeps_post_text_short_and_alerts_long() -> None:
+    retention = {spec.name: spec.retention_ms for spec in topic_specs(load_settings(env={}))}
+    assert retention["posts-scored"] == 72 * HOUR_MS
+    assert retention["alerts"] == 400 * DAY_MS
+
+
+def test_partitions_come_from_settings() -> None:
+    assert {s.partitions for s in topic_specs(load_settings(env={}, topic_partitions=3))} == {3}
+
+
+def test_posts_and_dead_letters_accept_oversized_messages_so_they_can_be_rejected_with_a_reason() -> None:
+    s = load_settings(env={}, max_message_bytes=1_000_000)
+    configs = {spec.name: spec.config() for spec in topic_specs(s)}
+    assert int(configs["posts"]["max.message.bytes"]) >= 2 * s.max_message_bytes
+    assert configs["posts-dlq"]["max.message.bytes"] == configs["posts"]["max.message.bytes"]
+    assert "max.message.bytes" not in configs["alerts"]
+    assert all(c["cleanup.policy"] == "delete" for c in configs.values())
