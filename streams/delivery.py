@@ -268,8 +268,9 @@ class _Active:
 class ActiveAlerts:
     """Firing alerts that must be re-posted to Alertmanager until they resolve (pure, clock injected)."""
 
-    def __init__(self, resend_s: float) -> None:
+    def __init__(self, resend_s: float = 60.0, clock: Callable[[], float] = time.time) -> None:
         self.resend_s = resend_s
+        self.clock = clock
         self._by_key: dict[str, _Active] = {}
 
     def __len__(self) -> int:
@@ -282,8 +283,9 @@ class ActiveAlerts:
         a = self._by_key.get(dedup_key)
         return a.alert if a else None
 
-    def update(self, alert: Alert, now: float) -> Alert | None:
+    def update(self, alert: Alert, now: float | None = None) -> Alert | None:
         """Record a delivered transition; returns the alert it supersedes under the same dedup_key, if any."""
+        now = self.clock() if now is None else now
         previous = self._by_key.get(alert.dedup_key)
         if alert.status == "resolved":
             self._by_key.pop(alert.dedup_key, None)
@@ -291,12 +293,18 @@ class ActiveAlerts:
             self._by_key[alert.dedup_key] = _Active(alert, now)
         return previous.alert if previous else None
 
-    def due_for_resend(self, now: float) -> list[Alert]:
-        return [a.alert for a in self._by_key.values() if now - a.last_sent >= self.resend_s]
+    def due_for_resend(self, now: float | None = None, resend_s: float | None = None) -> list[Alert]:
+        """Firing alerts not sent for `resend_s`; they are marked sent now (the caller re-sends them)."""
+        now = self.clock() if now is None else now
+        interval = self.resend_s if resend_s is None else resend_s
+        due = [a for a in self._by_key.values() if now - a.last_sent >= interval]
+        for a in due:
+            a.last_sent = now
+        return [a.alert for a in due]
 
-    def mark_sent(self, dedup_key: str, now: float) -> None:
+    def mark_sent(self, dedup_key: str, now: float | None = None) -> None:
         if dedup_key in self._by_key:
-            self._by_key[dedup_key].last_sent = now
+            self._by_key[dedup_key].last_sent = self.clock() if now is None else now
 
 
 # ---- destinations ---------------------------------------------------------------------------------
@@ -393,9 +401,10 @@ class AlertmanagerDestination(_HttpDestination):
                 for base in self.urls:
                     await self._post(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
             except DeliveryError as exc:
+                # Leave it due: the next tick tries again well before endsAt (4 intervals) passes.
+                self.active.mark_sent(alert.dedup_key, now - self.resend_s)
                 log.warning("alertmanager re-send failed, will retry: %s", exc)
                 continue
-            self.active.mark_sent(alert.dedup_key, now)
             sent += 1
         return sent
 
@@ -473,8 +482,12 @@ async def deliver_with_retry(
     sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     rng: random.Random | None = None,
     clock: Callable[[], float] = time.monotonic,
+    resend: bool = False,
 ) -> str:
-    """Send until accepted ("delivered") or permanently rejected ("failed"); retryable errors never give up."""
+    """Send until accepted ("delivered") or permanently rejected ("failed"); retryable errors never give up.
+
+    `resend` marks an Alertmanager keep-alive of a firing alert (same payload; only logs differ).
+    """
     rng = rng or random.Random()
     started = clock()
     attempt = 0
@@ -485,7 +498,7 @@ async def deliver_with_retry(
             if metrics is not None:
                 metrics.alert_delivery(destination.name, "retried")
             delay = backoff_delay(attempt, rng, base_s=base_s, max_backoff_s=max_backoff_s)
-            log.warning("delivery of alert %s to %s failed (%s), retry %d in %.1fs",
+            log.warning("%s of alert %s to %s failed (%s), retry %d in %.1fs", "re-send" if resend else "delivery",
                         alert.alert_id, destination.name, exc.reason, attempt + 1, delay)
             attempt += 1
             await sleep(delay)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -160,6 +160,30 @@ def _finite(x: float | None) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+def region_view_from_engine(d: Mapping[str, Any]) -> RegionView:
+    """Adapt one region of `RegionalEngine.snapshot()`; a firing state exports its severity (1 or 2)."""
+    signals: dict[str, SignalView] = {}
+    for sig, sd in (d.get("signals") or {}).items():
+        if not isinstance(sd, Mapping):
+            continue
+        st = sd.get("state")
+        state = sd.get("severity") if st == "firing" else st if st in ("warning", "critical") else "ok"
+        signals[sig] = SignalView(
+            value=_num(sd.get("value")) if _num(sd.get("value")) is not None else math.nan,
+            p90=_num(sd.get("p90")),
+            share=_num(sd.get("share")),
+            threshold_warning=_num(sd.get("warning_fire")),
+            threshold_critical=_num(sd.get("critical_fire")),
+            baseline=_num(sd.get("baseline")),
+            state=state,
+        )
+    return RegionView(int(d.get("post_count") or 0), int(d.get("author_count") or 0), signals)
+
+
 class SuhuMetrics:
     """The worker's metrics. Methods are cheap: children are cached, the hot path is a dict lookup."""
 
@@ -184,7 +208,7 @@ class SuhuMetrics:
 
         # --- throughput -------------------------------------------------------------------
         self._received = Counter(POSTS_RECEIVED[:-6], "Posts read from the posts topic.", ["platform"], registry=r)
-        self._scored = Counter(POSTS_SCORED[:-6], "Posts scored, by region.", ["region"], registry=r)
+        self._scored = Counter(POSTS_SCORED[:-6], "Posts scored.", ["platform"], registry=r)
         self._dedup = Counter(POSTS_DEDUPLICATED[:-6], "Posts dropped as duplicates (same platform:id).", registry=r)
         self._late = Counter(
             POSTS_LATE[:-6], "Posts older than the window grace: scored, counted, not aggregated.", registry=r
@@ -192,7 +216,7 @@ class SuhuMetrics:
         self._dlq = Counter(POSTS_DEAD_LETTERED[:-6], "Messages sent to the dead-letter topic.", ["reason"], registry=r)
         self._scorer_errors = Counter(SCORER_ERRORS[:-6], "Scoring batches that raised.", registry=r)
         self._received_c = {p: self._received.labels(platform=p) for p in PLATFORMS}
-        self._scored_c = {c: self._scored.labels(region=c) for c in self.region_codes}
+        self._scored_c = {p: self._scored.labels(platform=p) for p in PLATFORMS}
         self._dlq_c = {reason: self._dlq.labels(reason=reason) for reason in DLQ_REASONS}
 
         # --- model ------------------------------------------------------------------------
@@ -309,8 +333,8 @@ class SuhuMetrics:
     def posts_received(self, n: int = 1, platform: str | None = "unknown") -> None:
         self._received_c[self.platform_label(platform)].inc(n)
 
-    def posts_scored(self, n: int = 1, region: str | None = UNKNOWN_REGION) -> None:
-        self._scored_c[self.region_label(region)].inc(n)
+    def posts_scored(self, n: int = 1, platform: str | None = "unknown") -> None:
+        self._scored_c[self.platform_label(platform)].inc(n)
 
     def posts_deduplicated(self, n: int = 1) -> None:
         self._dedup.inc(n)
@@ -321,6 +345,21 @@ class SuhuMetrics:
     def posts_dead_lettered(self, reason: str, n: int = 1) -> None:
         """An unknown reason is a programming error in the validator: fail loudly in tests."""
         self._dlq_c[reason].inc(n)
+
+    # Per-post spellings used by the Faust app (streams/app.py).
+    def post_dead_lettered(self, reason: str) -> None:
+        self._dlq_c[reason].inc()
+
+    def post_scored(self, platform: str | None, latency_s: float) -> None:
+        """One scored post: counts it and observes created_at -> scored."""
+        self._scored_c[self.platform_label(platform)].inc()
+        self._post_latency.observe(max(0.0, latency_s))
+
+    def post_deduplicated(self, n: int = 1) -> None:
+        self._dedup.inc(n)
+
+    def post_late(self, n: int = 1) -> None:
+        self._late.inc(n)
 
     def scorer_error(self, n: int = 1) -> None:
         self._scorer_errors.inc(n)
@@ -341,9 +380,14 @@ class SuhuMetrics:
         self._lag.set(max(0.0, now - event_ts))
 
     # ---- windows -------------------------------------------------------------------------------------
-    def window_values(self, snapshot: Mapping[str, RegionView]) -> None:
-        """Set the per-region gauges from the engine's current windows; absent regions keep their values."""
-        for region, view in snapshot.items():
+    def window_values(self, snapshot: Mapping[str, Any]) -> None:
+        """Set the per-region gauges from the engine's latest closed windows; absent regions keep theirs.
+
+        Accepts `RegionalEngine.snapshot()` (region -> dict with post_count, author_count and per-signal
+        value, p90, share, baseline, state, severity, warning_fire, critical_fire) or RegionView objects.
+        """
+        for region, raw in snapshot.items():
+            view = raw if isinstance(raw, RegionView) else region_view_from_engine(raw)
             code = self.region_label(region)
             self._posts.labels(region=code).set(view.posts)
             self._authors.labels(region=code).set(view.authors)

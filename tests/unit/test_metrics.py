@@ -49,7 +49,6 @@ def test_region_table_is_38_provinces_plus_unknown_each_with_a_map_point():
 def test_every_region_shows_zero_before_any_post(metrics: SuhuMetrics, registry: CollectorRegistry):
     for r in metrics.regions:
         assert registry.get_sample_value("suhu_region_posts", {"region": r.code}) == 0
-        assert registry.get_sample_value("suhu_posts_scored_total", {"region": r.code}) == 0
         for s in SIGNALS:
             assert registry.get_sample_value("suhu_region_signal_value", {"region": r.code, "signal": s}) == 0
             assert registry.get_sample_value("suhu_region_alert_state", {"region": r.code, "signal": s}) == 0
@@ -57,6 +56,7 @@ def test_every_region_shows_zero_before_any_post(metrics: SuhuMetrics, registry:
         assert registry.get_sample_value("suhu_posts_dead_lettered_total", {"reason": reason}) == 0
     for p in PLATFORMS:
         assert registry.get_sample_value("suhu_posts_received_total", {"platform": p}) == 0
+        assert registry.get_sample_value("suhu_posts_scored_total", {"platform": p}) == 0
     assert registry.get_sample_value("suhu_kafka_consumer_lag_messages", {"topic": "posts", "partition": "1"}) == 0
 
 
@@ -70,11 +70,33 @@ def test_unlisted_platform_is_counted_as_other_not_as_a_new_series(metrics, regi
     assert registry.get_sample_value("suhu_posts_received_total", {"platform": "myspace"}) is None
 
 
-def test_unlisted_region_is_counted_as_unknown(metrics, registry):
-    metrics.posts_scored(4, "ID-XX")
-    metrics.posts_scored(1, "ID-JK")
-    assert registry.get_sample_value("suhu_posts_scored_total", {"region": "unknown"}) == 4
-    assert registry.get_sample_value("suhu_posts_scored_total", {"region": "ID-JK"}) == 1
+def test_unlisted_region_in_a_snapshot_is_exported_as_unknown(metrics, registry):
+    metrics.window_values({"ID-XX": RegionView(posts=4, authors=2)})
+    assert registry.get_sample_value("suhu_region_posts", {"region": "unknown"}) == 4
+    assert registry.get_sample_value("suhu_region_posts", {"region": "ID-XX"}) is None
+
+
+def test_scored_post_counts_by_platform_and_observes_latency(metrics, registry):
+    metrics.post_scored("tiktok", 2.0)
+    metrics.post_scored("friendster", 4.0)
+    assert registry.get_sample_value("suhu_posts_scored_total", {"platform": "tiktok"}) == 1
+    assert registry.get_sample_value("suhu_posts_scored_total", {"platform": "other"}) == 1
+    assert registry.get_sample_value("suhu_post_scoring_latency_seconds_sum", {}) == 6.0
+
+
+def test_engine_snapshot_is_exported_with_firing_severity_as_state(metrics, registry):
+    sig = {"mean": 0.5, "p90": 0.8, "share": 0.3, "value": 0.55, "baseline": 0.2, "state": "firing",
+           "severity": "warning", "warning_fire": 0.4, "critical_fire": 0.7}
+    calm = dict(sig, state="pending", severity="warning", value=0.1)
+    metrics.window_values({"ID-JT": {"post_count": 30, "author_count": 12,
+                                     "signals": {"hate": sig, "tension": calm}}})
+    g = registry.get_sample_value
+    assert g("suhu_region_alert_state", {"region": "ID-JT", "signal": "hate"}) == 1
+    assert g("suhu_region_alert_state", {"region": "ID-JT", "signal": "tension"}) == 0
+    assert g("suhu_region_signal_value", {"region": "ID-JT", "signal": "hate"}) == 0.55
+    assert g("suhu_region_threshold", {"region": "ID-JT", "signal": "hate", "severity": "warning"}) == 0.4
+    assert g("suhu_region_tension", {"region": "ID-JT"}) == 0.1
+    assert g("suhu_region_authors", {"region": "ID-JT"}) == 12
 
 
 def test_unknown_dead_letter_reason_is_a_bug_and_raises(metrics):
