@@ -1,0 +1,216 @@
+"""Mergeable per-pane aggregates and the per-window result the thresholds are compared with.
+
+Scores are quantised to integer basis points (0..10000) when a post's contribution is recorded,
+so sums and histograms are exact integers: merging panes in any order, or rebuilding them from
+the changelog after a restart, gives bit-identical window results (and so identical alerts).
+Authors are counted exactly (a set of pseudonyms, a few hundred per region and window), and a
+per-author cap keeps one account posting 200 times from lighting up a region on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from models.base import SIGNALS
+
+__all__ = [
+    "SCALE",
+    "BINS",
+    "EXAMPLES",
+    "METRICS",
+    "quantise",
+    "PaneAgg",
+    "WindowAgg",
+    "SignalStats",
+    "WindowResult",
+    "merge",
+]
+
+SCALE = 10_000  # basis points: a score of 0.1234 is stored as 1234
+BINS = 20  # fixed histogram bins on [0, 1] for approximate quantiles
+EXAMPLES = 3  # example post ids kept per signal (ids only, never text)
+NS = len(SIGNALS)
+_SUM = 1 + NS  # author record layout: [n, over_0..over_{NS-1}, sum_0..sum_{NS-1}]
+_REC = 1 + 2 * NS
+
+# What a threshold can be compared with (thresholds.py validates against this list).
+METRICS: tuple[str, ...] = ("capped_share", "share", "capped_mean", "mean", "p90", "p99")
+
+
+def quantise(score: float) -> int:
+    """A score in [0, 1] as integer basis points; raises ValueError on NaN/inf/out of range."""
+    f = float(score)
+    if not 0.0 <= f <= 1.0:  # also false for NaN
+        raise ValueError(f"score {score!r} is not in [0, 1]")
+    return int(f * SCALE + 0.5)
+
+
+def _top(examples: list[tuple[int, str]], score: int, post_id: str) -> None:
+    item = (score, post_id)
+    if len(examples) < EXAMPLES:
+        examples.append(item)
+        examples.sort(reverse=True)
+    elif item > examples[-1] and item not in examples:
+        examples[-1] = item
+        examples.sort(reverse=True)
+
+
+class PaneAgg:
+    """One region's posts in one pane (one window step)."""
+
+    __slots__ = ("count", "authors", "hist", "examples")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.authors: dict[str, list[int]] = {}
+        self.hist = [0] * (NS * BINS)
+        self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
+
+    def add(self, author: str, scores: Sequence[int], bits: int, post_id: str) -> None:
+        """Add one post: ``scores`` in basis points in SIGNALS order, ``bits`` = labels as a bitmask."""
+        self.count += 1
+        rec = self.authors.get(author)
+        if rec is None:
+            rec = self.authors[author] = [0] * _REC
+        rec[0] += 1
+        hist = self.hist
+        for i in range(NS):
+            s = scores[i]
+            rec[_SUM + i] += s
+            if bits >> i & 1:
+                rec[1 + i] += 1
+            b = s * BINS // SCALE
+            hist[i * BINS + (b if b < BINS else BINS - 1)] += 1
+            ex = self.examples[i]
+            if len(ex) < EXAMPLES or (s, post_id) > ex[-1]:
+                _top(ex, s, post_id)
+
+
+@dataclass(frozen=True, slots=True)
+class SignalStats:
+    mean: float
+    p90: float
+    p99: float
+    share: float  # share of posts over the signal's decision threshold
+    capped_share: float  # the same with each author's weight capped at ``author_cap`` posts
+    capped_mean: float
+    over_count: int
+    examples: tuple[str, ...]
+
+    def metric(self, name: str) -> float:
+        return float(getattr(self, name))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mean": self.mean,
+            "p90": self.p90,
+            "p99": self.p99,
+            "share": self.share,
+            "capped_share": self.capped_share,
+            "capped_mean": self.capped_mean,
+            "over_count": self.over_count,
+            "examples": list(self.examples),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WindowResult:
+    post_count: int
+    author_count: int
+    signals: Mapping[str, SignalStats] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "post_count": self.post_count,
+            "author_count": self.author_count,
+            "signals": {k: v.to_dict() for k, v in self.signals.items()},
+        }
+
+
+def _quantile(hist: Sequence[int], offset: int, n: int, q: float) -> float:
+    """Linear interpolation inside the fixed bin that holds the q-th rank."""
+    if n == 0:
+        return 0.0
+    rank = q * n
+    cum = 0
+    width = 1.0 / BINS
+    for b in range(BINS):
+        c = hist[offset + b]
+        if c and cum + c >= rank:
+            return round(b * width + (rank - cum) / c * width, 6)
+        cum += c
+    return 1.0
+
+
+class WindowAgg:
+    """The merge of a window's panes; ``result()`` turns it into what thresholds compare."""
+
+    __slots__ = ("count", "authors", "hist", "examples")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.authors: dict[str, list[int]] = {}
+        self.hist = [0] * (NS * BINS)
+        self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
+
+    def add_pane(self, pane: PaneAgg) -> None:
+        self.count += pane.count
+        authors = self.authors
+        for a, rec in pane.authors.items():
+            mine = authors.get(a)
+            if mine is None:
+                authors[a] = list(rec)
+            else:
+                for j in range(_REC):
+                    mine[j] += rec[j]
+        self.hist = [x + y for x, y in zip(self.hist, pane.hist)]
+        for i in range(NS):
+            for s, pid in pane.examples[i]:
+                _top(self.examples[i], s, pid)
+
+    def result(self, author_cap: int = 3) -> WindowResult:
+        n = self.count
+        recs = list(self.authors.values())
+        # Each author weighs min(n_a, cap) posts; fsum is exactly rounded, so order does not matter.
+        weights = [min(r[0], author_cap) / r[0] for r in recs]
+        capped_n = math.fsum(min(r[0], author_cap) for r in recs)
+        signals: dict[str, SignalStats] = {}
+        for i, name in enumerate(SIGNALS):
+            over = sum(r[1 + i] for r in recs)
+            total = sum(r[_SUM + i] for r in recs)
+            if n:
+                capped_over = math.fsum(r[1 + i] * w for r, w in zip(recs, weights))
+                capped_sum = math.fsum(r[_SUM + i] * w for r, w in zip(recs, weights))
+                stats = SignalStats(
+                    mean=round(total / n / SCALE, 6),
+                    p90=_quantile(self.hist, i * BINS, n, 0.90),
+                    p99=_quantile(self.hist, i * BINS, n, 0.99),
+                    share=round(over / n, 6),
+                    capped_share=round(capped_over / capped_n, 6),
+                    capped_mean=round(capped_sum / capped_n / SCALE, 6),
+                    over_count=over,
+                    examples=tuple(pid for _, pid in self.examples[i]),
+                )
+            else:
+                stats = SignalStats(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, ())
+            signals[name] = stats
+        return WindowResult(post_count=n, author_count=len(recs), signals=signals)
+
+
+def merge(panes: Iterable[PaneAgg]) -> WindowAgg:
+    w = WindowAgg()
+    for p in panes:
+        w.add_pane(p)
+    return w
+
+
+def labels_to_bits(labels: Iterable[str]) -> int:
+    bits = 0
+    for label in labels:
+        try:
+            bits |= 1 << SIGNALS.index(label)
+        except ValueError:
+            continue  # a label this build does not aggregate (newer model): ignored, not an error
+    return bits

@@ -1,0 +1,61 @@
+"""`suhu thresholds check FILE` and `suhu backtest FILE`: thin shells over the pure core."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import click
+
+from streams.cli import get_settings
+
+
+@click.group("thresholds")
+def thresholds_group() -> None:
+    """Validate and explain a thresholds file."""
+
+
+@thresholds_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def check_command(ctx: click.Context, file: str | None) -> None:
+    """Validate FILE (default: the configured or packaged thresholds) and say what it means."""
+    from streams.calendar import CalendarError
+    from streams.thresholds import ThresholdsError, explain, load_thresholds
+
+    if file is None:
+        file = get_settings(ctx).thresholds_file
+    try:
+        thresholds = load_thresholds(file)
+    except (ThresholdsError, CalendarError) as exc:
+        click.echo(f"invalid thresholds: {exc}", err=True)
+        sys.exit(2)
+    click.echo(explain(thresholds))
+    click.echo("\nOK: the file is valid.")
+
+
+@click.command("backtest")
+@click.argument("file", type=click.File("rb"))
+@click.option("--flush", is_flag=True, help="At end of input, close open windows (the live pipeline never does).")
+@click.option("--partitions", type=int, default=None,
+              help="Partitions of posts-scored to simulate (default: the topic_partitions setting).")
+@click.pass_context
+def backtest_command(ctx: click.Context, file, flush: bool, partitions: int | None) -> None:  # type: ignore[no-untyped-def]
+    """Replay FILE (JSONL of posts or scored posts; - for stdin) and print the alerts as JSONL."""
+    from streams.backtest import run_backtest
+    from streams.thresholds import ThresholdsError
+
+    settings = get_settings(ctx)
+    stats: Counter[str] = Counter()
+    try:
+        alerts = run_backtest(file, settings, partitions=partitions, flush=flush, stats=stats)
+    except ThresholdsError as exc:
+        raise click.ClickException(f"invalid thresholds: {exc}") from None
+    out = sys.stdout.buffer
+    for alert in alerts:
+        out.write(alert.to_json() + b"\n")
+    out.flush()
+    firing = sum(a.status == "firing" for a in alerts)
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(stats.items()))
+    click.echo(f"backtest: {len(alerts)} alerts ({firing} firing, {len(alerts) - firing} resolved); {summary}",
+               err=True)

@@ -1,0 +1,380 @@
+"""RegionalEngine: the one place where windows close and alerts are decided.
+
+Synchronous and pure apart from two injected mappings, so the Faust worker (changelog tables),
+`suhu backtest` (dicts) and the tests all run exactly this code:
+
+* ``contributions``: post dedup key -> ``[region, event_ms, author, scores_bp, label_bits, post_id,
+  partition]``, a compact record of what the post adds to its pane. Panes are an in-memory cache
+  derived from it: ``rebuild()`` recomputes them after a restart or rebalance.
+* ``state``: ``"p:<partition>"`` -> ``{"t": stream time, "c": newest closed window end, "r": regions}``
+  and ``"m:<region>:<signal>"`` -> the alert state machine (with its baseline and last alert).
+
+Stream time is kept per partition of ``posts-scored`` (keyed by region), as in Kafka Streams, and
+windows close when stream time passes their end plus the grace period: never on the wall clock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta, timezone, tzinfo
+from typing import Any, Callable, Iterable, Mapping, MutableMapping
+
+from models.base import SIGNALS
+from streams.aggregation import PaneAgg, WindowResult, labels_to_bits, merge, quantise
+from streams.alerting import Observation, make_alert, step
+from streams.records import UNKNOWN_REGION, Alert, ScoredPost
+from streams.thresholds import Thresholds
+from streams.windowing import WindowSpec, format_ms
+
+__all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
+
+NS = len(SIGNALS)
+
+
+def partition_for(region: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives a record keyed by ``region``."""
+    from kafka.partitioner.default import murmur2
+
+    return (murmur2(region.encode("utf-8")) & 0x7FFFFFFF) % partitions
+
+
+def _as_tzinfo(tz: Any) -> tzinfo:
+    if isinstance(tz, tzinfo):
+        return tz
+    if isinstance(tz, (int, float)):
+        return timezone(timedelta(hours=tz))
+    if isinstance(tz, str):
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(tz)
+    return timezone.utc
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    window: WindowSpec
+    thresholds: Thresholds
+    calendar: Any  # anything with .phase_at(event_ms, region_code) -> phase name
+    decision_thresholds: Mapping[str, float] = field(default_factory=dict)  # reported in snapshots
+    region_codes: frozenset[str] | None = None  # None: streams.regions.REGION_CODES
+    region_name: Callable[[str], str] | None = None  # None: streams.regions.region_name
+    tz_for: Callable[[str], Any] | None = None  # None: streams.regions.tz_for
+
+    @classmethod
+    def from_settings(cls, settings: Any, decision_thresholds: Mapping[str, float] | None = None) -> "EngineConfig":
+        from streams.calendar import load_calendar
+        from streams.thresholds import load_thresholds
+
+        return cls(
+            window=WindowSpec.from_settings(settings),
+            thresholds=load_thresholds(settings.thresholds_file),
+            calendar=load_calendar(settings.calendar),
+            decision_thresholds=dict(decision_thresholds or {}),
+        )
+
+
+class RegionalEngine:
+    def __init__(
+        self,
+        config: EngineConfig,
+        contributions: MutableMapping[str, Any],
+        state: MutableMapping[str, Any],
+    ) -> None:
+        self.config = config
+        self.contributions = contributions
+        self.state = state
+        self.stats: Counter[str] = Counter()
+        w = config.window
+        self._size, self._step, self._grace = w.size_ms, w.step_ms, w.grace_ms
+        self._cap = config.thresholds.author_cap
+        if config.region_codes is None or config.region_name is None or config.tz_for is None:
+            from streams import regions as _regions  # the gazetteer: one place for region facts
+
+            codes = config.region_codes if config.region_codes is not None else frozenset(_regions.REGION_CODES)
+            self._name = config.region_name or _regions.region_name
+            self._tz_fn = config.tz_for or _regions.tz_for
+        else:
+            codes = config.region_codes
+            self._name, self._tz_fn = config.region_name, config.tz_for
+        self._codes = frozenset(codes) - {UNKNOWN_REGION}  # no thresholds for "somewhere": counted, not judged
+        self._tz_cache: dict[str, tzinfo] = {}
+        self._panes: dict[str, dict[int, PaneAgg]] = {}
+        self._pane_keys: dict[tuple[str, int], list[str]] = {}
+        self._parts: dict[int, dict[str, Any]] = {}
+        self._machines: dict[str, list[dict[str, Any]]] = {}
+        self._latest: dict[str, tuple[int, WindowResult, str]] = {}
+        self.rebuild()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Any,
+        decision_thresholds: Mapping[str, float] | None = None,
+        *,
+        contributions: MutableMapping[str, Any],
+        state: MutableMapping[str, Any],
+    ) -> "RegionalEngine":
+        return cls(EngineConfig.from_settings(settings, decision_thresholds), contributions, state)
+
+    # ------------------------------------------------------------------------------ recovery
+    def rebuild(self) -> None:
+        """Recompute the in-memory panes and caches from the two mappings (after a restart)."""
+        self._panes.clear()
+        self._pane_keys.clear()
+        self._parts.clear()
+        self._machines.clear()
+        for key, value in list(self.state.items()):
+            if key.startswith("p:"):
+                self._parts[int(key[2:])] = {"t": value["t"], "c": value["c"], "r": list(value.get("r", ()))}
+            elif key.startswith("m:"):
+                _, region, signal = key.split(":", 2)
+                if signal in SIGNALS:
+                    self._machine(region)[SIGNALS.index(signal)] = dict(value)
+        stale: list[str] = []
+        for key, contrib in list(self.contributions.items()):
+            part = self._parts.get(contrib[6])
+            p = contrib[1] - contrib[1] % self._step
+            if part is not None and part["c"] is not None and p + self._size <= part["c"]:
+                stale.append(key)  # its windows are all closed: an eviction lost in a crash
+                continue
+            self._add(key, contrib)
+        for key in stale:
+            self.contributions.pop(key, None)
+
+    def _machine(self, region: str) -> list[dict[str, Any]]:
+        ms = self._machines.get(region)
+        if ms is None:
+            ms = self._machines[region] = [{} for _ in SIGNALS]
+        return ms
+
+    def _add(self, key: str, c: list[Any]) -> None:
+        region = c[0]
+        p = c[1] - c[1] % self._step
+        panes = self._panes.get(region)
+        if panes is None:
+            panes = self._panes[region] = {}
+        pane = panes.get(p)
+        if pane is None:
+            pane = panes[p] = PaneAgg()
+            self._pane_keys[(region, p)] = []
+        pane.add(c[2], c[3], c[4], c[5])
+        self._pane_keys[(region, p)].append(key)
+
+    # ------------------------------------------------------------------------------ hot path
+    def process(self, post: ScoredPost, partition: int) -> list[Alert]:
+        """Add one scored post; returns the alerts of every window its stream time closed."""
+        p_ = post.post
+        key = p_.dedup_key
+        if key in self.contributions:
+            self.stats["duplicates"] += 1
+            return []
+        region = p_.region
+        if region not in self._codes:
+            self.stats["unknown_region"] += 1
+            return []
+        ev = p_.event_ms
+        step_ms = self._step
+        pane = ev - ev % step_ms
+        part = self._parts.get(partition)
+        if part is None:
+            part = self._parts[partition] = {"t": ev, "c": None, "r": []}
+        c = part["c"]
+        if c is not None and pane + self._size <= c:
+            self.stats["late"] += 1
+            return []
+        try:
+            scores = [quantise(post.scores[s]) for s in SIGNALS]
+        except (KeyError, TypeError, ValueError):
+            self.stats["invalid"] += 1
+            return []
+        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition]
+        self.contributions[key] = contrib
+        self._add(key, contrib)
+        self.stats["processed"] += 1
+        dirty = False
+        if region not in part["r"]:
+            part["r"].append(region)
+            dirty = True
+        if ev > part["t"]:
+            part["t"] = ev
+        t = part["t"] - self._grace
+        new_c = t - t % step_ms
+        alerts: list[Alert] = []
+        if c is None:
+            part["c"] = new_c
+            dirty = True
+        elif new_c > c:
+            alerts = self._close(partition, part, c, new_c)
+            dirty = True
+        if dirty:
+            self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"])}
+        return alerts
+
+    # ------------------------------------------------------------------------------ closure
+    def _close(self, partition: int, part: dict[str, Any], old_c: int, new_c: int) -> list[Alert]:
+        collected: list[tuple[int, str, int, Alert]] = []
+        for region in sorted(part["r"]):
+            self._close_region(region, old_c, new_c, collected)
+        part["c"] = new_c
+        self._evict(part["r"], new_c)
+        collected.sort(key=lambda x: (x[0], x[1], x[2]))
+        self.stats["alerts"] += len(collected)
+        return [a for _, _, _, a in collected]
+
+    def _close_region(self, region: str, old_c: int, new_c: int, out: list[tuple[int, str, int, Alert]]) -> None:
+        size, step_ms = self._size, self._step
+        panes = self._panes.get(region, {})
+        machines = self._machine(region)
+        e = old_c + step_ms
+        while e <= new_c:
+            has_data = any((e - size) <= p < e for p in panes)
+            active = any(m.get("s") not in (None, "ok") for m in machines)
+            if not has_data and not active:
+                later = [p for p in panes if p >= e]
+                if not later:
+                    return
+                e = min(later) + step_ms  # skip the empty windows in between: nothing can change
+                continue
+            self._evaluate(region, e, panes, machines, out)
+            e += step_ms
+
+    def _evaluate(self, region: str, end: int, panes: dict[int, PaneAgg], machines: list[dict[str, Any]],
+                  out: list[tuple[int, str, int, Alert]]) -> None:
+        size, step_ms = self._size, self._step
+        res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
+        phase = self.config.calendar.phase_at(end - 1, region)
+        self._latest[region] = (end, res, phase)
+        self.stats["windows_closed"] += 1
+        th = self.config.thresholds
+        for i, sig in enumerate(SIGNALS):
+            rule = th.rule(region, sig, phase)
+            st = res.signals[sig]
+            obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
+                              res.post_count, res.author_count, st.examples)
+            old = machines[i]
+            new, tr = step(old, obs, rule)
+            if tr is not None:
+                alert = make_alert(tr, obs, self._region_name(region), self._tz(region), rule.metric)
+                new["last"] = alert.to_dict()
+                out.append((end, region, i, alert))
+            if new != old:
+                machines[i] = new
+                self.state[f"m:{region}:{sig}"] = new
+
+    def _evict(self, regions: Iterable[str], closed: int) -> None:
+        """Drop panes (and their contributions) that no open window needs any more."""
+        for region in regions:
+            panes = self._panes.get(region)
+            if not panes:
+                continue
+            for p in [p for p in panes if p + self._size <= closed]:
+                del panes[p]
+                for key in self._pane_keys.pop((region, p), ()):
+                    self.contributions.pop(key, None)
+
+    # ------------------------------------------------------------------------------ helpers
+    def _region_name(self, region: str) -> str:
+        try:
+            return str(self._name(region))
+        except (KeyError, ValueError):
+            return region
+
+    def _tz(self, region: str) -> tzinfo:
+        tz = self._tz_cache.get(region)
+        if tz is None:
+            try:
+                tz = _as_tzinfo(self._tz_fn(region))
+            except (KeyError, ValueError):
+                tz = timezone.utc
+            self._tz_cache[region] = tz
+        return tz
+
+    def stream_time(self, partition: int) -> int | None:
+        part = self._parts.get(partition)
+        return None if part is None else part["t"]
+
+    def flush(self) -> list[Alert]:
+        """Close every window that holds data and let open incidents resolve (end of a backtest).
+
+        The live pipeline never does this (it cannot know the input ended); backtests do it only
+        when asked, so that by default their output matches the live `alerts` topic.
+        """
+        th = self.config.thresholds
+        clear = max([th.defaults["consecutive_clear"]] + [r["knobs"].get("consecutive_clear", 0)
+                                                        for r in th.regions.values()])
+        alerts: list[Alert] = []
+        for partition in sorted(self._parts):
+            part = self._parts[partition]
+            ends = [p + self._size for r in part["r"] for p in self._panes.get(r, {})]
+            if not ends or part["c"] is None:
+                continue
+            horizon = max(ends) + (clear + 1) * self._step
+            if horizon > part["c"]:
+                alerts += self._close(partition, part, part["c"], horizon)
+                part["t"] = max(part["t"], horizon + self._grace)
+                self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"])}
+        return alerts
+
+    def replay_pending(self) -> list[Alert]:
+        """The last alert of every state machine: republished once after a restart (harmless,
+        delivery dedups on alert_id) so a crash between saving state and publishing loses nothing."""
+        found = [(m["last"]["emitted_at"], region, i, m["last"])
+                 for region, ms in self._machines.items() for i, m in enumerate(ms) if m.get("last")]
+        found.sort(key=lambda x: (x[0], x[1], x[2]))
+        return [Alert.from_dict(d) for *_, d in found]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The latest closed window per region as ``streams.metrics.RegionView`` (for the gauges)."""
+        from streams.metrics import RegionView, SignalView
+
+        out: dict[str, Any] = {}
+        for region, d in self.snapshot_dict().items():
+            sigs = {
+                sig: SignalView(
+                    value=v["value"], p90=v["p90"], share=v["share"], threshold_warning=v["warning_fire"],
+                    threshold_critical=v["critical_fire"], baseline=v["baseline"],
+                    state=v["severity"] if v["state"] == "firing" else "ok",
+                )
+                for sig, v in d["signals"].items()
+            }
+            out[region] = RegionView(posts=d["post_count"], authors=d["author_count"], signals=sigs)
+        return out
+
+    def snapshot_dict(self) -> dict[str, Any]:
+        """The latest closed window per region and signal, with thresholds and baselines, as JSON."""
+        th = self.config.thresholds
+        out: dict[str, Any] = {}
+        for region in sorted(self._latest):
+            end, res, phase = self._latest[region]
+            machines = self._machine(region)
+            sigs: dict[str, Any] = {}
+            for i, sig in enumerate(SIGNALS):
+                rule = th.rule(region, sig, phase)
+                st = res.signals[sig]
+                m = machines[i]
+                sigs[sig] = {
+                    **st.to_dict(),
+                    "metric": rule.metric,
+                    "value": st.metric(rule.metric),
+                    "baseline": m.get("b"),
+                    "state": m.get("s") or "ok",
+                    "severity": m.get("sev"),
+                    "warning_fire": rule.warning.fire if rule.warning else None,
+                    "critical_fire": rule.critical.fire if rule.critical else None,
+                    "decision_threshold": self.config.decision_thresholds.get(sig),
+                }
+            out[region] = {
+                "region_name": self._region_name(region),
+                "window_start": format_ms(end - self._size),
+                "window_end": format_ms(end),
+                "window_end_ms": end,
+                "phase": phase,
+                "post_count": res.post_count,
+                "author_count": res.author_count,
+                "signals": sigs,
+            }
+        return out
+
+
+

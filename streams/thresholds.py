@@ -1,0 +1,353 @@
+"""The thresholds file: one validated YAML that says when a region's window is alarming.
+
+Validation happens once, at load, with the path to the offending key in the message, so a typo
+fails `suhu thresholds check` (and worker start-up) instead of silently never paging.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from models.base import SIGNALS
+from streams.aggregation import METRICS
+
+__all__ = [
+    "ThresholdsError",
+    "Level",
+    "BaselineRule",
+    "Rule",
+    "Thresholds",
+    "load_thresholds",
+    "parse_thresholds",
+    "explain",
+    "DEFAULT_THRESHOLDS",
+]
+
+SEVERITIES = ("warning", "critical")
+DEFAULT_THRESHOLDS = "defaults/thresholds.yaml"  # inside the streams package
+_KNOBS = ("metric", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
+          "reminder_windows", "baseline")
+_BASELINE_KEYS = ("half_life_minutes", "warmup_windows", "min_rise", "ratio", "clear_rise")
+
+
+class ThresholdsError(ValueError):
+    """The thresholds file is invalid; ``path`` names the bad key (e.g. ``signals.hate.voting``)."""
+
+    def __init__(self, path: str, message: str, source: str = "") -> None:
+        self.path = path
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{path}: {message}" if path else f"{where}{message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    fire: float
+    clear: float
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineRule:
+    half_life_minutes: float = 180.0
+    warmup_windows: int = 10
+    min_rise: float = 0.10
+    ratio: float | None = 1.5
+    clear_rise: float = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Everything needed to judge one (region, signal) in one phase."""
+
+    metric: str
+    min_posts: int
+    min_authors: int
+    consecutive_windows: int
+    consecutive_clear: int
+    reminder_windows: int
+    baseline: BaselineRule
+    warning: Level | None
+    critical: Level | None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    author_cap: int
+    defaults: Mapping[str, Any]  # validated knobs
+    signals: Mapping[str, Mapping[str, Mapping[str, Level]]]  # signal -> phase|default -> severity -> Level
+    regions: Mapping[str, Mapping[str, Any]]  # code -> {"knobs": {...}, "signals": {...}}
+    source: str = ""
+    _cache: dict[tuple[str, str, str], Rule] = field(default_factory=dict, repr=False, compare=False)
+
+    def levels(self, region: str, signal: str, phase: str) -> Mapping[str, Level]:
+        reg = self.regions.get(region, {}).get("signals", {}).get(signal, {})
+        glob = self.signals.get(signal, {})
+        for table in (reg, glob):
+            if phase in table:
+                return table[phase]
+            if "default" in table:
+                return table["default"]
+        return {}
+
+    def rule(self, region: str, signal: str, phase: str) -> Rule:
+        key = (region, signal, phase)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        knobs = dict(self.defaults)
+        knobs.update(self.regions.get(region, {}).get("knobs", {}))
+        lv = self.levels(region, signal, phase)
+        rule = Rule(
+            metric=knobs["metric"],
+            min_posts=knobs["min_posts"],
+            min_authors=knobs["min_authors"],
+            consecutive_windows=knobs["consecutive_windows"],
+            consecutive_clear=knobs["consecutive_clear"],
+            reminder_windows=knobs["reminder_windows"],
+            baseline=knobs["baseline"],
+            warning=lv.get("warning"),
+            critical=lv.get("critical"),
+        )
+        self._cache[key] = rule
+        return rule
+
+
+# --------------------------------------------------------------------------------------- loading
+def _phases() -> tuple[str, ...]:
+    from streams.calendar import PHASES
+
+    return tuple(PHASES)
+
+
+def _region_codes() -> frozenset[str]:
+    from streams.records import UNKNOWN_REGION
+    from streams.regions import REGION_CODES
+
+    return frozenset(REGION_CODES) - {UNKNOWN_REGION}
+
+
+def _number(path: str, v: Any, lo: float, hi: float, src: str, integer: bool = False) -> Any:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not isinstance(v, int)):
+        kind = "an integer" if integer else "a number"
+        raise ThresholdsError(path, f"must be {kind}, got {v!r}", src)
+    if not math.isfinite(float(v)) or not lo <= v <= hi:
+        raise ThresholdsError(path, f"must be between {lo:g} and {hi:g}, got {v!r}", src)
+    return v if integer else float(v)
+
+
+def _mapping(path: str, v: Any, src: str) -> Mapping[str, Any]:
+    if not isinstance(v, Mapping):
+        raise ThresholdsError(path, f"must be a mapping, got {type(v).__name__}", src)
+    return v
+
+
+def _unknown(path: str, m: Mapping[str, Any], allowed: tuple[str, ...] | frozenset[str], src: str) -> None:
+    for k in m:
+        if k not in allowed:
+            prefix = f"{path}." if path else ""
+            raise ThresholdsError(f"{prefix}{k}", f"unknown key (expected one of: {', '.join(sorted(allowed))})", src)
+
+
+def _baseline(path: str, raw: Any, base: BaselineRule, src: str) -> BaselineRule:
+    m = _mapping(path, raw, src)
+    _unknown(path, m, _BASELINE_KEYS, src)
+    vals = {
+        "half_life_minutes": base.half_life_minutes,
+        "warmup_windows": base.warmup_windows,
+        "min_rise": base.min_rise,
+        "ratio": base.ratio,
+        "clear_rise": base.clear_rise,
+    }
+    if "half_life_minutes" in m:
+        vals["half_life_minutes"] = _number(f"{path}.half_life_minutes", m["half_life_minutes"], 1e-3, 1e6, src)
+    if "warmup_windows" in m:
+        vals["warmup_windows"] = _number(f"{path}.warmup_windows", m["warmup_windows"], 0, 1_000_000, src, True)
+    for k in ("min_rise", "clear_rise"):
+        if k in m:
+            vals[k] = _number(f"{path}.{k}", m[k], 0.0, 1.0, src)
+    if "ratio" in m:
+        vals["ratio"] = None if m["ratio"] is None else _number(f"{path}.ratio", m["ratio"], 1.0, 1e6, src)
+    if vals["clear_rise"] > vals["min_rise"]:
+        raise ThresholdsError(f"{path}.clear_rise", f"must not exceed min_rise ({vals['min_rise']:g})", src)
+    return BaselineRule(**vals)
+
+
+def _knobs(path: str, m: Mapping[str, Any], base: Mapping[str, Any], src: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    p = f"{path}." if path else ""
+    if "metric" in m:
+        if m["metric"] not in METRICS:
+            raise ThresholdsError(f"{p}metric", f"unknown metric {m['metric']!r} (one of: {', '.join(METRICS)})", src)
+        out["metric"] = m["metric"]
+    for k, lo in (("min_posts", 1), ("min_authors", 1), ("consecutive_windows", 1),
+                  ("consecutive_clear", 1), ("reminder_windows", 0)):
+        if k in m:
+            out[k] = _number(f"{p}{k}", m[k], lo, 1_000_000, src, True)
+    if "baseline" in m:
+        out["baseline"] = _baseline(f"{p}baseline", m["baseline"], base.get("baseline", BaselineRule()), src)
+    return out
+
+
+def _levels(path: str, raw: Any, src: str) -> dict[str, Level]:
+    m = _mapping(path, raw, src)
+    _unknown(path, m, SEVERITIES, src)
+    out: dict[str, Level] = {}
+    for sev in SEVERITIES:
+        if sev not in m:
+            continue
+        lm = _mapping(f"{path}.{sev}", m[sev], src)
+        _unknown(f"{path}.{sev}", lm, ("fire", "clear"), src)
+        for k in ("fire", "clear"):
+            if k not in lm:
+                raise ThresholdsError(f"{path}.{sev}.{k}", "is required", src)
+        fire = _number(f"{path}.{sev}.fire", lm["fire"], 0.0, 1.0, src)
+        clear = _number(f"{path}.{sev}.clear", lm["clear"], 0.0, 1.0, src)
+        if not clear < fire:
+            raise ThresholdsError(f"{path}.{sev}.clear", f"must be below fire ({fire:g}) so alerts do not flap", src)
+        out[sev] = Level(fire, clear)
+    if not out:
+        raise ThresholdsError(path, "needs at least one of warning, critical", src)
+    if "warning" in out and "critical" in out and out["critical"].fire < out["warning"].fire:
+        raise ThresholdsError(f"{path}.critical.fire", "must not be below warning.fire", src)
+    return out
+
+
+def _signal_table(path: str, raw: Any, phases: tuple[str, ...], src: str) -> dict[str, dict[str, dict[str, Level]]]:
+    m = _mapping(path, raw, src)
+    _unknown(path, m, SIGNALS, src)
+    out: dict[str, dict[str, dict[str, Level]]] = {}
+    for sig, table in m.items():
+        tm = _mapping(f"{path}.{sig}", table, src)
+        _unknown(f"{path}.{sig}", tm, ("default", *phases), src)
+        out[sig] = {ph: _levels(f"{path}.{sig}.{ph}", lv, src) for ph, lv in tm.items()}
+    return out
+
+
+def parse_thresholds(data: Any, source: str = "") -> Thresholds:
+    """Validate a parsed YAML document; raises ThresholdsError naming the bad key."""
+    src = source
+    m = _mapping("", data, src) if data is not None else {}
+    if not m:
+        raise ThresholdsError("", "the thresholds file is empty", src)
+    _unknown("", m, ("version", "author_cap", "defaults", "signals", "regions"), src)
+    if m.get("version", 1) != 1:
+        raise ThresholdsError("version", f"unsupported version {m.get('version')!r} (expected 1)", src)
+    author_cap = _number("author_cap", m.get("author_cap", 3), 1, 1_000_000, src, True)
+    dm = _mapping("defaults", m.get("defaults", {}), src)
+    _unknown("defaults", dm, _KNOBS, src)
+    defaults: dict[str, Any] = {"metric": "capped_share", "min_posts": 30, "min_authors": 15,
+                                "consecutive_windows": 2, "consecutive_clear": 3, "reminder_windows": 0,
+                                "baseline": BaselineRule()}
+    defaults.update(_knobs("defaults", dm, defaults, src))
+    phases = _phases()
+    if "signals" not in m:
+        raise ThresholdsError("signals", "is required (levels per signal and phase)", src)
+    signals = _signal_table("signals", m["signals"], phases, src)
+    for sig in SIGNALS:
+        if sig not in signals:
+            raise ThresholdsError(f"signals.{sig}", "is missing: every signal needs levels", src)
+        if "default" not in signals[sig]:
+            raise ThresholdsError(f"signals.{sig}.default", "is required (used for phases not listed)", src)
+    regions: dict[str, dict[str, Any]] = {}
+    rm = m.get("regions") or {}
+    rm = _mapping("regions", rm, src)
+    codes = _region_codes()
+    for code, raw in rm.items():
+        path = f"regions.{code}"
+        canon = code if code in codes else f"ID-{code}" if f"ID-{code}" in codes else None
+        if canon is None:
+            raise ThresholdsError(path, f"unknown region code {code!r} (use ISO 3166-2:ID, e.g. ID-JB)", src)
+        if canon in regions:
+            raise ThresholdsError(path, f"region {canon} is listed twice", src)
+        rmap = _mapping(path, raw or {}, src)
+        _unknown(path, rmap, (*_KNOBS, "signals"), src)
+        regions[canon] = {
+            "knobs": _knobs(path, rmap, defaults, src),
+            "signals": _signal_table(f"{path}.signals", rmap.get("signals") or {}, phases, src),
+        }
+    return Thresholds(author_cap=author_cap, defaults=defaults, signals=signals, regions=regions, source=source)
+
+
+def load_thresholds(path: str | Path | None = None) -> Thresholds:
+    """Load and validate a thresholds file; ``None`` is the default shipped in the package."""
+    if path is None:
+        text = resources.files("streams").joinpath(DEFAULT_THRESHOLDS).read_text(encoding="utf-8")
+        source = f"(package default) {DEFAULT_THRESHOLDS}"
+    else:
+        p = Path(path)
+        source = str(p)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ThresholdsError("", f"cannot read: {exc.strerror or exc}", source) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ThresholdsError("", f"not valid YAML: {exc}", source) from None
+    return parse_thresholds(data, source)
+
+
+# ----------------------------------------------------------------------------------- plain words
+_METRIC_WORDS = {
+    "capped_share": "the share of posts over the model's decision threshold, each account counting at most {cap} posts",
+    "share": "the share of posts over the model's decision threshold",
+    "capped_mean": "the mean score, each account counting at most {cap} posts",
+    "mean": "the mean score",
+    "p90": "the 90th percentile of scores",
+    "p99": "the 99th percentile of scores",
+}
+
+
+def _pct(x: float, metric: str) -> str:
+    return f"{x * 100:.0f}%" if metric.endswith("share") else f"{x:.2f}"
+
+
+def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
+    b: BaselineRule = k["baseline"]
+    ratio = f" and at least {b.ratio:g}x the baseline" if b.ratio else ""
+    lines = [
+        f"Each window is judged on {_METRIC_WORDS[k['metric']].format(cap=cap)}.",
+        f"A window is judged only with at least {k['min_posts']} posts from at least {k['min_authors']} distinct accounts.",
+        f"An alert fires after {k['consecutive_windows']} breaching window(s) in a row and resolves after "
+        f"{k['consecutive_clear']} calm window(s) in a row (below the clear level).",
+        "While an alert stays firing it is not repeated"
+        + (f", except a reminder every {k['reminder_windows']} windows." if k["reminder_windows"] else "."),
+        f"Baseline: the region's own level, an average of its closed windows with a half-life of "
+        f"{b.half_life_minutes:g} minutes, known after {b.warmup_windows} windows. A warning needs the value "
+        f"to exceed the baseline by {_pct(b.min_rise, 'share')}{ratio} (it stays while "
+        f"{_pct(b.clear_rise, 'share')} above it); a critical alert fires on its absolute level alone.",
+    ]
+    return lines
+
+
+def explain(t: Thresholds) -> str:
+    """What a thresholds file means, in plain words, for `suhu thresholds check`."""
+    metric = t.defaults["metric"]
+    out = [f"Thresholds from {t.source or 'memory'}:", ""]
+    out += _knob_words(t.defaults, t.author_cap)
+    out.append("")
+    for sig in SIGNALS:
+        table = t.signals[sig]
+        out.append(f"{sig}:")
+        for phase, levels in table.items():
+            label = "all other phases" if phase == "default" else f"during {phase}"
+            parts = [f"{sev} fires at {_pct(lv.fire, metric)} and clears below {_pct(lv.clear, metric)}"
+                     for sev, lv in levels.items()]
+            out.append(f"  {label}: " + "; ".join(parts) + ".")
+    if t.regions:
+        out.append("")
+        out.append("Region overrides:")
+        for code, r in t.regions.items():
+            bits = [f"{k}={v}" for k, v in r["knobs"].items() if k != "baseline"]
+            if "baseline" in r["knobs"]:
+                bits.append("own baseline rule")
+            if r["signals"]:
+                bits.append("own levels for " + ", ".join(r["signals"]))
+            out.append(f"  {code}: " + ("; ".join(bits) if bits else "no changes") + ".")
+    return "\n".join(out)
