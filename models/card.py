@@ -1,0 +1,105 @@
+"""The model card is data rendered by a function: every number comes from the training run's config."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from models.signals import FRAUD_CUES, PROVOCATION_CUES, TENSION_WEIGHTS
+
+__all__ = ["render_card"]
+
+
+def _table(results: Mapping[str, Mapping[str, Any]]) -> str:
+    rows = ["| signal | precision | recall | F1 | ROC AUC | positives / n | threshold |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for k, m in results.items():
+        auc = "-" if m["roc_auc"] is None else f"{m['roc_auc']:.4f}"
+        rows.append(f"| {k} | {m['precision']:.4f} | {m['recall']:.4f} | {m['f1']:.4f} | {auc} | "
+                    f"{m['support']} / {m['n']} | {m['threshold']} |")
+    return "\n".join(rows)
+
+
+def render_card(config: Mapping[str, Any]) -> str:
+    t = config["training"]
+    th = config["thresholds"]
+    lex = config.get("metrics_lexicon_validation")
+    tw = " + ".join(f"{w} x {k}" for k, w in TENSION_WEIGHTS.items())
+    parts = [
+        f"# suhu scoring model card: {config['version']} (normaliser v{config['normalizer_version']}, "
+        f"lexicon v{config['lexicon_version']})",
+        "",
+        "Scores every post with five signals in [0, 1]: `incivility`, `hate`, `provocation`, `fraud_claim`, "
+        "`tension`. A signal is a *label* when its score is >= its threshold below.",
+        "",
+        "## Data and licence",
+        f"- Trained on `{t['data']}` ({t['rows']} tweets): Muhammad Okky Ibrohim and Indra Budi, 2019, "
+        "\"Multi-label Hate Speech and Abusive Language Detection in Indonesian Twitter\", ALW3. "
+        f"Licence {t['data_licence']}. The data is not in this repository; these weights are a derived "
+        "work under the same non-commercial, share-alike terms.",
+        "- `incivility` = the dataset's `Abusive` label; `hate` = `HS`; the hate target (individual/group) "
+        "and SARA category (religion, race, physical, gender, other) heads are trained on HS posts only.",
+        f"- Split (seed {t['seed']}, stratified on HS x Abusive): train {t['split']['train']}, calibration "
+        f"{t['split']['calibration']} (C and thresholds chosen here), test {t['split']['test']} (reported only).",
+        "",
+        "## How it is built",
+        "- Text normalisation (`models/normalize.py`): byte-escaped emoji decoded, user names and URLs "
+        "replaced by `user`/`url`, hashtags split on camel case, lower case, reduplication `orang2` -> "
+        "`orang orang`, leetspeak digits inside words, letters repeated 3+ times squeezed, laughter folded, "
+        "emoji mapped to ten coarse classes (`emo_marah`, `emo_tawa`, ...), ~300 hand-written slang/alay "
+        "spellings folded (`models/slang.py`).",
+        f"- Features: hashed word {tuple(config['features']['word_ngrams'])} and character "
+        f"{tuple(config['features']['char_ngrams'])} n-grams (char_wb), columns seen in >= {config['min_df']} "
+        "training posts kept, sublinear tf x idf, L2 per block.",
+        f"- Heads: logistic regression (liblinear, balanced class weights), C per head {config['c_per_head']}. "
+        "Weights are plain float32 arrays in `weights.npz` (no pickles).",
+        f"- Thresholds: {th}. incivility/hate maximise F1 on the calibration split.",
+        "",
+        "## Results on the held-out test split",
+        _table(config["metrics_test"]),
+        "",
+        "Calibration split (used for choosing C and thresholds, so optimistic):",
+        "",
+        _table(config["metrics_calibration"]),
+        "",
+        "## provocation and fraud_claim (lexicon + rules, no training data)",
+        f"- {len(PROVOCATION_CUES)} provocation cue patterns and {len(FRAUD_CUES)} fraud-claim cue patterns "
+        "(`models/signals.py`), each with a weight: 0.8-0.85 for an unambiguous call, threat or claim "
+        "(`kepung kpu`, `turun ke jalan`, `surat suara tercoblos`, `sirekap dimanipulasi`), 0.6-0.7 for a "
+        "strong cue, 0.3-0.45 for a cue that needs a second one (a bare `bakar`, `lawan`, `hak angket`). "
+        "Score = noisy-OR of the cues found.",
+        "- Context rules: a negator among the 3 words before a cue (`jangan`, `tidak`, `tolak`, `stop`, "
+        "`bantah`, ...) multiplies that cue by 0.15; reporting/denial framing anywhere in the post "
+        "(`hoaks`, `klarifikasi`, `tidak terbukti`, `diamankan`, `membubarkan`, `damai`, ...) multiplies the "
+        "score by 0.45; a call to action (`ayo`, `mari`, `segera`, `!`) adds a 0.35 cue to provocation.",
+        "- Validation set: `models/validation/provocation_fraud.jsonl`, hand-written for suhu (no text "
+        "taken from any dataset): clear calls and claims, hard negatives (negated calls, fact-checks, "
+        "news reports, neutral election talk, everyday uses of the same words) and slang/alay spellings. "
+        "It was written by the lexicon's author while designing it, so these numbers are optimistic: "
+        "treat them as a regression test, not an estimate of field accuracy.",
+    ]
+    if lex:
+        parts += ["", _table(lex)]
+    parts += [
+        "",
+        "## tension (dashboard composite)",
+        f"`tension = 1 - prod(1 - w_s * score_s)` with w: {tw}. A noisy-OR rather than a mean so that one "
+        "strong signal is enough to raise it; weights rank how directly a signal precedes offline conflict "
+        "(calls to mobilise and threats first, fraud claims next, hate, then plain rudeness, which is common "
+        "and rarely escalates on its own). Threshold 0.5: provocation >= 0.63 alone, fraud_claim >= 0.84 alone, "
+        "or combinations.",
+        "",
+        "## Known failure modes",
+        "- Trained on 2017-2018 Twitter; new slang, new nicknames for candidates and code-switching with "
+        "regional languages (Javanese, Sundanese) are weaker. Sarcasm and quoted abuse are scored as abuse.",
+        "- The dataset labels many insults of public figures as HS; `hate` therefore also fires on harsh "
+        "political insults, not only on SARA hate.",
+        "- The lexicon signals only know the phrasing they list; paraphrases and images are missed, and "
+        "negation is a 3-word window (long-range negation and irony are missed).",
+        "",
+        "## Reproduce",
+        f"`{t['command']}` (reads `../shared/data/id_hate_abusive_train.csv`, seed {t['seed']}; "
+        f"sklearn {t['sklearn']}, numpy {t['numpy']}, Python {t['python']}), then "
+        "`suhu evaluate` for the test-split table above.",
+        "",
+    ]
+    return "\n".join(parts)

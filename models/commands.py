@@ -1,0 +1,148 @@
+"""`suhu score`, `suhu train`, `suhu evaluate`: thin click shells over models/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO, Any, Iterator
+
+import click
+import orjson
+
+__all__ = ["score_command", "train_command", "evaluate_command", "score_lines"]
+
+
+def _scorer_from_settings(ctx: click.Context, model_dir: str | None, transformer_dir: str | None,
+                          mode: str | None):  # type: ignore[no-untyped-def]
+    from models.scorer import load_scorer
+    from streams.cli import get_settings
+
+    s = get_settings(ctx)
+    mode = mode or s.transformer_mode
+    tdir = Path(transformer_dir) if transformer_dir else s.transformer_dir
+    mdir = Path(model_dir) if model_dir else s.model_dir
+    try:
+        return load_scorer(mdir, tdir, mode, s.torch_threads)
+    except Exception as exc:  # a broken artifact is one clear line, not a trace
+        raise click.ClickException(f"cannot load models: {exc}") from None
+
+
+def score_lines(scorer: Any, lines: Iterator[bytes], out: IO[bytes], batch_size: int = 256) -> dict[str, int]:
+    """JSONL in, JSONL out, same order. A bad line becomes an output line with an `error`, never a crash."""
+    counts = {"scored": 0, "errors": 0}
+    pending: list[tuple[dict[str, Any], str]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        results = scorer.score_batch([t for _, t in pending])
+        for (obj, _), ps in zip(pending, results):
+            obj.update(ps.to_dict())
+            obj["model_version"] = scorer.version
+            out.write(orjson.dumps(obj) + b"\n")
+        counts["scored"] += len(pending)
+        pending.clear()
+
+    for lineno, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = orjson.loads(raw)
+            if not isinstance(obj, dict):
+                raise ValueError("not a JSON object")
+            text = obj.get("text")
+            if not isinstance(text, str):
+                raise ValueError("no string `text` field")
+        except (orjson.JSONDecodeError, ValueError) as exc:
+            flush()
+            out.write(orjson.dumps({"line": lineno, "error": str(exc)}) + b"\n")
+            counts["errors"] += 1
+            continue
+        pending.append((obj, text))
+        if len(pending) >= batch_size:
+            flush()
+    flush()
+    return counts
+
+
+@click.command("score")
+@click.argument("file", default="-", type=click.File("rb"))
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="Where to write JSONL (default stdout).")
+@click.option("--model-dir", type=click.Path(file_okay=False, exists=True), help="Fast-tier artifact directory.")
+@click.option("--transformer-dir", type=click.Path(file_okay=False, exists=True), help="Local HF checkpoint.")
+@click.option("--transformer-mode", type=click.Choice(["off", "cascade", "all"]), default=None)
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=256, show_default=True)
+@click.pass_context
+def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_dir: str | None,
+                  transformer_dir: str | None, transformer_mode: str | None, batch_size: int) -> None:
+    """Score JSONL posts (FILE or - for stdin) offline; each line needs a `text` field."""
+    scorer = _scorer_from_settings(ctx, model_dir, transformer_dir, transformer_mode)
+    counts = score_lines(scorer, iter(file), output, batch_size)
+    output.flush()
+    click.echo(f"scored {counts['scored']} posts, {counts['errors']} bad lines ({scorer.version})", err=True)
+    if counts["errors"] and not counts["scored"]:
+        sys.exit(1)
+
+
+@click.command("train")
+@click.argument("csv_path", required=False, type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/artifacts/fast-v1",
+              show_default=True, help="Artifact directory to write.")
+@click.option("--seed", type=int, default=None, help="Split seed (default: the shipped one).")
+@click.option("--transformer-base", type=click.Path(file_okay=False, exists=True),
+              help="Also fine-tune this local Hugging Face checkpoint on the same split.")
+@click.option("--transformer-out", type=click.Path(file_okay=False), default="var/transformer",
+              show_default=True)
+@click.option("--epochs", type=float, default=3.0, show_default=True)
+@click.option("--max-length", type=int, default=128, show_default=True)
+@click.option("--torch-threads", type=int, default=None)
+def train_command(csv_path: str | None, out_dir: str, seed: int | None, transformer_base: str | None,
+                  transformer_out: str, epochs: float, max_length: int, torch_threads: int | None) -> None:
+    """Train the fast tier (and optionally fine-tune a local transformer) from a labelled CSV."""
+    from models.evaluate import SPLIT_SEED, resolve_data_path
+    from models.train import train_fast
+
+    path = resolve_data_path(csv_path)
+    if not path.is_file():
+        raise click.ClickException(f"training data {path} not found (default: ../shared/data/id_hate_abusive_train.csv)")
+    seed = SPLIT_SEED if seed is None else seed
+    train_fast(path, Path(out_dir), seed=seed, log=lambda m: click.echo(m, err=True))
+    if transformer_base:
+        from models.transformer import fine_tune
+
+        fine_tune(Path(transformer_base), path, Path(transformer_out), seed=seed, epochs=epochs,
+                  max_length=max_length, threads=torch_threads or 1, log=lambda m: click.echo(m, err=True))
+
+
+@click.command("evaluate")
+@click.argument("csv_path", required=False, type=click.Path(dir_okay=False))
+@click.option("--split", type=click.Choice(["test", "calibration", "all"]), default="test", show_default=True,
+              help="Without CSV: which part of the shared data's fixed split to evaluate.")
+@click.option("--model-dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--transformer-dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--transformer-mode", type=click.Choice(["off", "cascade", "all"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.pass_context
+def evaluate_command(ctx: click.Context, csv_path: str | None, split: str, model_dir: str | None,
+                     transformer_dir: str | None, transformer_mode: str | None, as_json: bool) -> None:
+    """Precision, recall, F1, ROC AUC per label: on CSV, or on the held-out split of the shared data."""
+    from models.evaluate import (evaluate, format_table, read_labelled_csv, read_labelled_jsonl,
+                                 resolve_data_path, split_indices)
+
+    scorer = _scorer_from_settings(ctx, model_dir, transformer_dir, transformer_mode)
+    path = resolve_data_path(csv_path)
+    if not path.is_file():
+        raise click.ClickException(f"{path} not found")
+    if path.suffix == ".jsonl":
+        data = read_labelled_jsonl(path)
+    else:
+        data = read_labelled_csv(path)
+        if csv_path is None and split != "all":
+            data = data.subset(split_indices(data)[split])
+    results = evaluate(scorer, data)
+    if as_json:
+        click.echo(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
+    else:
+        click.echo(f"{path.name} ({'split ' + split if csv_path is None else 'all rows'}, {len(data.texts)} rows, "
+                   f"{scorer.version})")
+        click.echo(format_table(results))

@@ -1,0 +1,78 @@
+"""The fast tier: linear heads over hashed word + char n-grams, as plain arrays.
+
+Heads: incivility (dataset `Abusive`), hate (`HS`), hate target (individual/group) and SARA
+category (religion/race/physical/gender/other); target and category heads are trained on hate
+posts only, so they answer "which kind, given that it is hate".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from models.artifacts import ArtifactError, read_config
+from models.features import Featurizer, FeatureSpec
+
+__all__ = ["FastModel", "HEADS", "FAST_KIND", "WEIGHTS_NAME"]
+
+FAST_KIND = "suhu-fast-linear"
+WEIGHTS_NAME = "weights.npz"
+# head -> dataset column
+HEADS: dict[str, str] = {
+    "incivility": "Abusive",
+    "hate": "HS",
+    "target_individual": "HS_Individual",
+    "target_group": "HS_Group",
+    "cat_religion": "HS_Religion",
+    "cat_race": "HS_Race",
+    "cat_physical": "HS_Physical",
+    "cat_gender": "HS_Gender",
+    "cat_other": "HS_Other",
+}
+
+
+class FastModel:
+    """Immutable after construction, so one instance is safe to share across executor threads."""
+
+    def __init__(self, featurizer: Featurizer, coef: np.ndarray, intercept: np.ndarray, heads: Sequence[str]):
+        if coef.shape != (len(featurizer.idf), len(heads)):  # type: ignore[arg-type]
+            raise ArtifactError(f"coefficients have shape {coef.shape}, expected ({len(featurizer.idf)}, {len(heads)})")  # type: ignore[arg-type]
+        self.featurizer = featurizer
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.heads = tuple(heads)
+        self.head_index = {h: i for i, h in enumerate(self.heads)}
+
+    def predict(self, normalized: Sequence[str]) -> np.ndarray:
+        """Probabilities, shape (len(normalized), len(heads)), each row independent of the others."""
+        if len(normalized) == 0:
+            return np.zeros((0, len(self.heads)))
+        x = self.featurizer.transform(normalized)
+        z = np.asarray(x @ self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    # -- persistence -------------------------------------------------------------------------
+    def save_weights(self, directory: Path) -> None:
+        assert self.featurizer.kept is not None and self.featurizer.idf is not None
+        np.savez_compressed(
+            directory / WEIGHTS_NAME,
+            kept=self.featurizer.kept.astype(np.int32),
+            idf=self.featurizer.idf.astype(np.float32),
+            coef=self.coef.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> tuple["FastModel", dict]:  # type: ignore[type-arg]
+        config = read_config(directory, FAST_KIND)
+        try:
+            spec = FeatureSpec.from_json(config["features"])
+            heads = list(config["heads"])
+            with np.load(Path(directory) / WEIGHTS_NAME, allow_pickle=False) as z:
+                kept, idf, coef, intercept = z["kept"], z["idf"], z["coef"], z["intercept"]
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ArtifactError(f"{directory}: malformed fast-tier artifact: {exc}") from None
+        featurizer = Featurizer(spec, kept.astype(np.int64), idf.astype(np.float64))
+        return cls(featurizer, coef.astype(np.float64), intercept.astype(np.float64), heads), config

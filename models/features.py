@@ -1,0 +1,112 @@
+"""Word + character n-gram features by hashing, with a pruned, committed feature set.
+
+Why hashing: the feature space needs no vocabulary file and no pickled sklearn object; the
+artifact is only the kept column ids, their idf and the coefficients (plain arrays in .npz).
+Columns outside the kept set are dropped *before* tf-idf and L2 normalisation, in training and in
+inference alike, so both paths compute exactly the same vector. Rows are independent, so a post
+gets bit-identical features alone or in any batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+__all__ = ["FeatureSpec", "Featurizer"]
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    word_bits: int = 20
+    char_bits: int = 20
+
+    def to_json(self) -> dict[str, object]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> "FeatureSpec":
+        return cls(
+            word_ngrams=tuple(d["word_ngrams"]),  # type: ignore[arg-type]
+            char_ngrams=tuple(d["char_ngrams"]),  # type: ignore[arg-type]
+            word_bits=int(d["word_bits"]),  # type: ignore[arg-type]
+            char_bits=int(d["char_bits"]),  # type: ignore[arg-type]
+        )
+
+    @property
+    def n_features(self) -> int:
+        return (1 << self.word_bits) + (1 << self.char_bits)
+
+
+class Featurizer:
+    """Hashed counts -> kept columns -> sublinear tf * idf -> L2 per block (word, char)."""
+
+    def __init__(self, spec: FeatureSpec, kept: np.ndarray | None = None, idf: np.ndarray | None = None):
+        self.spec = spec
+        common = dict(alternate_sign=False, norm=None, lowercase=False, dtype=np.float64)
+        self._word = HashingVectorizer(
+            analyzer="word", token_pattern=r"\S+", ngram_range=spec.word_ngrams,
+            n_features=1 << spec.word_bits, **common,  # type: ignore[arg-type]
+        )
+        self._char = HashingVectorizer(
+            analyzer="char_wb", ngram_range=spec.char_ngrams, n_features=1 << spec.char_bits,
+            **common,  # type: ignore[arg-type]
+        )
+        self.kept: np.ndarray | None = None
+        self.idf: np.ndarray | None = None
+        self._lookup: np.ndarray | None = None
+        self._n_word_kept = 0
+        if kept is not None and idf is not None:
+            self.set_columns(kept, idf)
+
+    def set_columns(self, kept: np.ndarray, idf: np.ndarray) -> None:
+        kept = np.asarray(kept, dtype=np.int64)
+        if np.any(np.diff(kept) <= 0):
+            raise ValueError("kept feature ids must be strictly increasing")
+        if len(idf) != len(kept):
+            raise ValueError("idf and kept feature ids differ in length")
+        lookup = np.full(self.spec.n_features, -1, dtype=np.int64)
+        lookup[kept] = np.arange(len(kept))
+        self.kept, self.idf, self._lookup = kept, np.asarray(idf, dtype=np.float64), lookup
+        self._n_word_kept = int(np.searchsorted(kept, 1 << self.spec.word_bits))
+
+    def counts(self, normalized: Sequence[str]) -> sp.csr_matrix:
+        """Raw hashed counts over the full space (for fitting the kept set)."""
+        return sp.hstack([self._word.transform(normalized), self._char.transform(normalized)], format="csr")
+
+    def fit(self, normalized: Sequence[str], min_df: int = 2) -> sp.csr_matrix:
+        counts = self.counts(normalized)
+        df = np.bincount(counts.indices, minlength=self.spec.n_features)
+        kept = np.flatnonzero(df >= min_df)
+        n = counts.shape[0]
+        idf = np.log((1.0 + n) / (1.0 + df[kept])) + 1.0
+        self.set_columns(kept, idf)
+        return self._finish(counts)
+
+    def transform(self, normalized: Sequence[str]) -> sp.csr_matrix:
+        if self._lookup is None:
+            raise RuntimeError("featurizer has no kept columns: fit it or load an artifact")
+        return self._finish(self.counts(normalized))
+
+    def _finish(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        assert self._lookup is not None and self.idf is not None
+        counts.sort_indices()
+        cols = self._lookup[counts.indices]
+        keep = cols >= 0
+        row_of = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        rows, cols, vals = row_of[keep], cols[keep], counts.data[keep]
+        vals = (1.0 + np.log(vals)) * self.idf[cols]
+        # L2 per block per row, so word and char features weigh the same whatever the post length.
+        block = (cols >= self._n_word_kept).astype(np.int64)
+        key = rows * 2 + block
+        sq = np.bincount(key, weights=vals * vals, minlength=counts.shape[0] * 2)
+        norms = np.sqrt(sq)
+        vals = vals / norms[key]
+        indptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=counts.shape[0]), out=indptr[1:])
+        return sp.csr_matrix((vals, cols, indptr), shape=(counts.shape[0], len(self.idf)))

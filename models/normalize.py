@@ -1,0 +1,112 @@
+"""Indonesian social-media text normalisation, shared by every tier and the lexicon signals.
+
+One spelling per word is what lets a linear model generalise to new slang: variants are folded
+(repeated letters, leetspeak, reduplication with "2", common slang), placeholders replace what
+must not be learnt (user names, URLs) and emoji become a few coarse tokens.
+Deterministic and pure: the same text always gives the same string.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+from models.slang import SLANG
+
+__all__ = ["normalize", "normalize_many", "NORMALIZER_VERSION"]
+
+NORMALIZER_VERSION = "1"
+
+# Literal byte escapes as found in scraped tweets: "\xf0\x9f\x98\x82" -> the emoji.
+_BYTE_ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
+_LITERAL_NEWLINE = re.compile(r"\\[nrt]")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bURL\b", re.IGNORECASE)
+_MENTION = re.compile(r"@\w+|\bUSER\b")
+_RETWEET = re.compile(r"^\s*RT\b:?")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_REDUP = re.compile(r"\b([a-z]{2,})2\b")
+_LEET_TOKEN = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
+_LEET_TABLE = str.maketrans({"4": "a", "1": "i", "3": "e", "0": "o", "5": "s", "7": "t", "8": "b", "6": "g", "9": "g"})
+_REPEAT = re.compile(r"([a-z])\1{2,}")
+_LAUGH = re.compile(r"\b(?:a?(?:wk){2,}w?k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,})\b")
+_PUNCT = re.compile(r"[^a-z0-9_!?]+")
+_BANG = re.compile(r"([!?])")
+_SPACES = re.compile(r"\s+")
+
+_EMOJI_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("emo_marah", ("POUTING", "ANGRY", "RAGE", "SYMBOLS ON MOUTH", "ENRAGED", "STEAM FROM NOSE", "ANGER")),
+    ("emo_hina", ("MIDDLE FINGER", "PILE OF POO", "CLOWN", "NAUSEATED", "VOMITING", "UNAMUSED", "ROLLING EYES")),
+    ("emo_hewan", ("PIG", "DOG", "MONKEY", "RAT", "SNAKE", "BOAR", "COW", "CAMEL", "GORILLA", "ORANGUTAN")),
+    ("emo_tawa", ("TEARS OF JOY", "ROLLING ON THE FLOOR", "GRINNING", "LAUGHING", "SMIRK", "SQUINTING")),
+    ("emo_sedih", ("CRYING", "SAD", "DISAPPOINTED", "WEARY", "PENSIVE", "BROKEN HEART", "PLEADING")),
+    ("emo_senyum", ("SMILING", "SLIGHTLY", "HUGGING", "BLUSH", "WINK")),
+    ("emo_cinta", ("HEART", "KISS", "LOVE", "ROSE")),
+    ("emo_tangan", ("HANDS", "THUMBS", "CLAPPING", "PRAY", "FLEXED", "HAND")),
+    ("emo_api", ("FIRE", "COLLISION", "BOMB", "DAGGER", "KNIFE", "PISTOL", "SKULL")),
+    ("emo_bendera", ("REGIONAL INDICATOR",)),
+)
+
+
+@lru_cache(maxsize=8192)
+def _non_ascii(ch: str) -> str:
+    """Emoji become one of a few coarse tokens; letters with accents lose them; the rest is space."""
+    cat = unicodedata.category(ch)
+    if cat.startswith("L"):
+        base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii").lower()
+        return base or " "
+    if cat == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF:
+        name = unicodedata.name(ch, "")
+        if not name or "SKIN TONE" in name or "VARIATION SELECTOR" in name:
+            return " "
+        for token, keys in _EMOJI_CLASSES:
+            if any(k in name for k in keys):
+                return f" {token} "
+        return " emo_lain "
+    return " "
+
+
+def _decode_escapes(match: re.Match[str]) -> str:
+    raw = bytes.fromhex(match.group(0).replace("\\x", ""))
+    return raw.decode("utf-8", errors="ignore") or " "
+
+
+def _hashtag(match: re.Match[str]) -> str:
+    return " " + _CAMEL.sub(" ", match.group(1)) + " "
+
+
+def _squeeze_slang(token: str) -> str:
+    return SLANG.get(token, token)
+
+
+def normalize(text: str) -> str:
+    """Lower-case, placeholder-ised, slang-folded text with tokens separated by single spaces."""
+    if not text:
+        return ""
+    t = _BYTE_ESCAPES.sub(_decode_escapes, text)
+    t = _LITERAL_NEWLINE.sub(" ", t)
+    t = html.unescape(t)
+    t = _RETWEET.sub(" ", t)
+    t = _URL.sub(" url ", t)
+    t = _MENTION.sub(" user ", t)
+    t = _HASHTAG.sub(_hashtag, t)
+    t = t.lower()
+    t = _NON_ASCII.sub(lambda m: _non_ascii(m.group(0)), t)
+    t = _REDUP.sub(r"\1 \1", t)
+    t = _LEET_TOKEN.sub(lambda m: m.group(0).translate(_LEET_TABLE), t)
+    t = _REPEAT.sub(r"\1", t)
+    t = _LAUGH.sub(" haha ", t)
+    t = _BANG.sub(r" \1 ", t)
+    t = _PUNCT.sub(" ", t)
+    t = _REPEAT_PUNCT.sub(r"\1", t)
+    return " ".join(_squeeze_slang(tok) for tok in t.split())
+
+
+_REPEAT_PUNCT = re.compile(r"([!?])(?:\s*\1)+")
+
+
+def normalize_many(texts: list[str] | tuple[str, ...]) -> list[str]:
+    return [normalize(t) for t in texts]

@@ -1,0 +1,117 @@
+"""The scorer the worker and `suhu score` share: normalise once, fast tier, lexicon, optional
+transformer tier, tension composite. Scores are rounded to 6 decimals and every post is scored
+independently of its batch-mates, so the live worker and the offline command agree exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from models.artifacts import DEFAULT_FAST_DIR
+from models.base import SIGNALS, PostScores
+from models.fast import FastModel
+from models.normalize import normalize
+from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
+
+__all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES"]
+
+TRANSFORMER_MODES = ("off", "cascade", "all")
+_CATEGORIES = ("religion", "race", "physical", "gender", "other")
+_DECIMALS = 6
+MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
+
+
+class SuhuScorer:
+    """Implements models.base.Scorer. Read-only after construction: safe in executor threads."""
+
+    def __init__(self, fast: FastModel, config: Mapping[str, object], transformer: object | None = None,
+                 transformer_mode: str = "off", cascade_margin: float = 0.25):
+        if transformer_mode not in TRANSFORMER_MODES:
+            raise ValueError(f"transformer_mode must be one of {TRANSFORMER_MODES}, got {transformer_mode!r}")
+        if transformer_mode != "off" and transformer is None:
+            raise ValueError("transformer_mode is cascade/all but no transformer was loaded")
+        self.fast = fast
+        self.config = dict(config)
+        self.transformer = transformer if transformer_mode != "off" else None
+        self.transformer_mode = transformer_mode
+        self.cascade_margin = float(cascade_margin)
+        fast_thresholds = dict(self.config["thresholds"])  # type: ignore[call-overload]
+        self.fast_thresholds: dict[str, float] = {k: float(v) for k, v in fast_thresholds.items()}
+        thresholds = dict(self.fast_thresholds)
+        version = f"{self.config['version']}+{LexiconSignals.version}"
+        if self.transformer is not None:
+            tt = self.transformer.thresholds  # type: ignore[attr-defined]
+            if transformer_mode == "all":
+                thresholds.update(tt)
+            version += f"+{self.transformer.version}-{transformer_mode}"  # type: ignore[attr-defined]
+        missing = set(SIGNALS) - set(thresholds)
+        if missing:
+            raise ValueError(f"no threshold for {sorted(missing)}")
+        self.thresholds: Mapping[str, float] = thresholds
+        self.version: str = version
+        self._ci = self.fast.head_index
+
+    def score_batch(self, texts: Sequence[str]) -> list[PostScores]:
+        clean = [t[:MAX_SCORED_CHARS] if isinstance(t, str) else ("" if t is None else str(t)[:MAX_SCORED_CHARS])
+                 for t in texts]
+        normalized = [normalize(t) for t in clean]
+        probs = self.fast.predict(normalized)
+        inc = probs[:, self._ci["incivility"]]
+        hate = probs[:, self._ci["hate"]]
+        thresholds = [dict(self.fast_thresholds) for _ in clean]
+        if self.transformer is not None:
+            inc, hate = inc.copy(), hate.copy()
+            if self.transformer_mode == "all":
+                chosen = list(range(len(clean)))
+            else:
+                m = self.cascade_margin
+                unsure = (np.abs(inc - self.fast_thresholds["incivility"]) < m) | (
+                    np.abs(hate - self.fast_thresholds["hate"]) < m)
+                chosen = [int(i) for i in np.flatnonzero(unsure)]
+            if chosen:
+                tprobs = self.transformer.predict([clean[i] for i in chosen])  # type: ignore[attr-defined]
+                for row, i in enumerate(chosen):
+                    inc[i] = tprobs[row]["incivility"]
+                    hate[i] = tprobs[row]["hate"]
+                    thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
+        out: list[PostScores] = []
+        for i, text in enumerate(normalized):
+            scores = {
+                "incivility": round(float(inc[i]), _DECIMALS),
+                "hate": round(float(hate[i]), _DECIMALS),
+                "provocation": provocation_score(text),
+                "fraud_claim": fraud_claim_score(text),
+            }
+            scores["tension"] = tension_score(scores)
+            th = thresholds[i]
+            labels = tuple(s for s in SIGNALS if scores[s] >= th[s])
+            target = category = None
+            if "hate" in labels:
+                row = probs[i]
+                target = "individual" if row[self._ci["target_individual"]] >= row[self._ci["target_group"]] else "group"
+                category = max(_CATEGORIES, key=lambda c: (row[self._ci["cat_" + c]], -_CATEGORIES.index(c)))
+            out.append(PostScores(scores={s: scores[s] for s in SIGNALS}, labels=labels,
+                                  hate_target=target, hate_category=category))
+        return out
+
+
+def load_scorer(model_dir: Path | None = None, transformer_dir: Path | None = None,
+                transformer_mode: str = "off", torch_threads: int = 1,
+                transformer_max_length: int = 128, transformer_batch_size: int = 32,
+                cascade_margin: float = 0.25) -> SuhuScorer:
+    """Load the committed defaults (model_dir=None) or a trained artifact; fail loudly if incomplete."""
+    if transformer_mode not in TRANSFORMER_MODES:
+        raise ValueError(f"transformer_mode must be one of {TRANSFORMER_MODES}, got {transformer_mode!r}")
+    fast, config = FastModel.load(Path(model_dir) if model_dir is not None else DEFAULT_FAST_DIR)
+    transformer = None
+    if transformer_mode != "off":
+        if transformer_dir is None:
+            raise ValueError("transformer_mode is cascade/all but transformer_dir is not set")
+        from models.transformer import TransformerTier  # lazy: torch is optional
+
+        transformer = TransformerTier.load(Path(transformer_dir), threads=torch_threads,
+                                           max_length=transformer_max_length, batch_size=transformer_batch_size)
+    return SuhuScorer(fast, config, transformer, transformer_mode, cascade_margin)

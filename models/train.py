@@ -1,0 +1,151 @@
+"""Train the fast tier from the labelled CSV with a fixed seed and write a complete artifact dir.
+
+Hyper-parameters (C per head) and decision thresholds are chosen on the calibration split; the
+test split is only scored, once, after the artifact is written (its numbers go into the card).
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from models.artifacts import write_config
+from models.evaluate import (LabelledData, SPLIT_SEED, VALIDATION_SET, evaluate, read_labelled_csv,
+                             read_labelled_jsonl, resolve_data_path, split_indices)
+from models.fast import FAST_KIND, HEADS, WEIGHTS_NAME, FastModel
+from models.features import Featurizer, FeatureSpec
+from models.normalize import NORMALIZER_VERSION, normalize
+from models.signals import LEXICON_VERSION, TENSION_WEIGHTS
+
+__all__ = ["train_fast", "FAST_VERSION", "LEXICON_THRESHOLDS"]
+
+FAST_VERSION = "fast-v1"
+C_GRID = (1.0, 3.0, 10.0, 30.0)
+SUB_HEAD_C = 3.0
+MIN_DF = 2
+# Fixed by design of the lexicon weights (a single strong cue, or two weak ones), not tuned.
+LEXICON_THRESHOLDS = {"provocation": 0.5, "fraud_claim": 0.5, "tension": 0.5}
+
+
+def _fit_head(x, y: np.ndarray, c: float, seed: int):  # type: ignore[no-untyped-def]
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, solver="liblinear", class_weight="balanced", random_state=seed,
+                              max_iter=1000).fit(x, y)
+
+
+def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(0.10, 0.901, 0.01), 2)
+    f1s = [f1_score(y, p >= t) for t in grid]
+    best = int(np.argmax(f1s))
+    return float(grid[best]), float(f1s[best])
+
+
+def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEED,
+               log: Callable[[str], None] = print) -> dict:  # type: ignore[type-arg]
+    from models.card import render_card
+    from models.scorer import SuhuScorer
+
+    started = time.time()
+    path = resolve_data_path(csv_path)
+    data = read_labelled_csv(path)
+    missing = [c for c in HEADS.values() if c not in data.columns]
+    if missing:
+        raise ValueError(f"{path}: missing label columns {missing}")
+    splits = split_indices(data, seed)
+    tr, cal = data.subset(splits["train"]), data.subset(splits["calibration"])
+    log(f"data: {path} ({len(data.texts)} rows; train {len(tr.texts)}, calibration {len(cal.texts)}, "
+        f"test {len(splits['test'])})")
+
+    spec = FeatureSpec()
+    featurizer = Featurizer(spec)
+    x_tr = featurizer.fit([normalize(t) for t in tr.texts], min_df=MIN_DF)
+    x_cal = featurizer.transform([normalize(t) for t in cal.texts])
+    log(f"features: {x_tr.shape[1]} kept columns (min_df={MIN_DF})")
+
+    heads = list(HEADS)
+    coef = np.zeros((x_tr.shape[1], len(heads)))
+    intercept = np.zeros(len(heads))
+    chosen_c: dict[str, float] = {}
+    hate_tr = tr.columns["HS"] == 1
+    for j, head in enumerate(heads):
+        y_tr = tr.columns[HEADS[head]]
+        if head in ("incivility", "hate"):
+            y_cal = cal.columns[HEADS[head]]
+            best = None
+            for c in C_GRID:
+                model = _fit_head(x_tr, y_tr, c, seed)
+                _, f1 = _best_threshold(y_cal, model.predict_proba(x_cal)[:, 1])
+                log(f"  {head}: C={c} calibration F1={f1:.4f}")
+                if best is None or f1 > best[0]:
+                    best = (f1, c, model)
+            assert best is not None
+            _, c, model = best
+        else:
+            c = SUB_HEAD_C
+            model = _fit_head(x_tr[hate_tr], y_tr[hate_tr], c, seed)
+        chosen_c[head] = c
+        coef[:, j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+
+    # What is shipped is float32: evaluate exactly that.
+    featurizer.set_columns(featurizer.kept, featurizer.idf.astype(np.float32).astype(np.float64))  # type: ignore[union-attr]
+    fast = FastModel(featurizer, coef.astype(np.float32).astype(np.float64),
+                     intercept.astype(np.float32).astype(np.float64), heads)
+    p_cal = fast.predict([normalize(t) for t in cal.texts])
+    thresholds = dict(LEXICON_THRESHOLDS)
+    for head in ("incivility", "hate"):
+        t, f1 = _best_threshold(cal.columns[HEADS[head]], p_cal[:, heads.index(head)])
+        thresholds[head] = t
+        log(f"  {head}: threshold {t} (calibration F1 {f1:.4f})")
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fast.save_weights(out_dir)
+
+    import sklearn
+
+    config: dict = {  # type: ignore[type-arg]
+        "kind": FAST_KIND,
+        "version": FAST_VERSION,
+        "heads": heads,
+        "head_columns": HEADS,
+        "thresholds": thresholds,
+        "features": spec.to_json(),
+        "min_df": MIN_DF,
+        "c_per_head": chosen_c,
+        "normalizer_version": NORMALIZER_VERSION,
+        "lexicon_version": LEXICON_VERSION,
+        "tension_weights": TENSION_WEIGHTS,
+        "training": {
+            "data": path.name,
+            "data_licence": "CC BY-NC-SA 4.0 (Ibrohim & Budi 2019)",
+            "rows": len(data.texts),
+            "seed": seed,
+            "split": {k: int(len(v)) for k, v in splits.items()},
+            "command": "suhu train --out models/artifacts/fast-v1",
+            "sklearn": sklearn.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+    }
+    scorer = SuhuScorer(fast, config)
+    test = data.subset(splits["test"])
+    config["metrics_test"] = evaluate(scorer, test)
+    config["metrics_calibration"] = evaluate(scorer, cal)
+    if VALIDATION_SET.is_file():
+        config["metrics_lexicon_validation"] = evaluate(scorer, read_labelled_jsonl(VALIDATION_SET))
+    (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
+    write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
+    log(f"wrote {out_dir} in {time.time() - started:.0f}s")
+    return config
+
+
+def held_out(data: LabelledData, seed: int = SPLIT_SEED) -> LabelledData:
+    return data.subset(split_indices(data, seed)["test"])
