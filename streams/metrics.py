@@ -47,6 +47,9 @@ PLATFORMS: tuple[str, ...] = (
 )
 _PLATFORM_SET = frozenset(PLATFORMS)
 
+# Phases in which the operations room expects a steady stream of posts (SuhuNoPosts pages then).
+ACTIVE_PHASES: frozenset[str] = frozenset({"campaign", "masa_tenang", "voting", "counting"})
+
 DESTINATIONS: tuple[str, ...] = ("alertmanager", "pagerduty", "webhook")
 # delivered: accepted by the pager; retried: a retryable failure (429/5xx/network), will be re-sent;
 # failed: a permanent rejection (4xx), counted and logged, not retried.
@@ -386,6 +389,15 @@ class SuhuMetrics:
         Accepts `RegionalEngine.snapshot()` (region -> dict with post_count, author_count and per-signal
         value, p90, share, baseline, state, severity, warning_fire, critical_fire) or RegionView objects.
         """
+        phases: dict[str, int] = {}
+        for raw in snapshot.values():
+            phase = raw.get("phase") if isinstance(raw, Mapping) else None
+            if isinstance(phase, str) and phase:
+                phases[phase] = phases.get(phase, 0) + 1
+        if phases:
+            # Pilkada calendars differ by region: show the phase most regions are in.
+            current = max(sorted(phases), key=lambda p: phases[p])
+            self.election_phase(current, current in ACTIVE_PHASES)
         for region, raw in snapshot.items():
             view = raw if isinstance(raw, RegionView) else region_view_from_engine(raw)
             code = self.region_label(region)

@@ -88,7 +88,7 @@ def test_engine_snapshot_is_exported_with_firing_severity_as_state(metrics, regi
     sig = {"mean": 0.5, "p90": 0.8, "share": 0.3, "value": 0.55, "baseline": 0.2, "state": "firing",
            "severity": "warning", "warning_fire": 0.4, "critical_fire": 0.7}
     calm = dict(sig, state="pending", severity="warning", value=0.1)
-    metrics.window_values({"ID-JT": {"post_count": 30, "author_count": 12,
+    metrics.window_values({"ID-JT": {"post_count": 30, "author_count": 12, "phase": "voting",
                                      "signals": {"hate": sig, "tension": calm}}})
     g = registry.get_sample_value
     assert g("suhu_region_alert_state", {"region": "ID-JT", "signal": "hate"}) == 1
@@ -97,6 +97,9 @@ def test_engine_snapshot_is_exported_with_firing_severity_as_state(metrics, regi
     assert g("suhu_region_threshold", {"region": "ID-JT", "signal": "hate", "severity": "warning"}) == 0.4
     assert g("suhu_region_tension", {"region": "ID-JT"}) == 0.1
     assert g("suhu_region_authors", {"region": "ID-JT"}) == 12
+    assert g("suhu_election_phase", {"phase": "voting"}) == 1
+    assert g("suhu_election_phase", {"phase": "campaign"}) == 0
+    assert g("suhu_election_phase_active", {}) == 1
 
 
 def test_unknown_dead_letter_reason_is_a_bug_and_raises(metrics):
