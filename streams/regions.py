@@ -352,6 +352,11 @@ def _build_city_keys() -> dict[str, tuple[str, str]]:
     return keys
 
 
+# Canonical city/regency names per province (for synthetic data and reports).
+CITIES_BY_CODE: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {p.code: tuple(name for name, iso, _ in _CITIES if f"ID-{iso}" == p.code) for p in PROVINCES}
+)
+
 _PROVINCE_KEYS: dict[str, str] = _build_province_keys()
 _CITY_KEYS: dict[str, tuple[str, str]] = _build_city_keys()
 _UNKNOWN = RegionMatch(UNKNOWN_REGION, None)
@@ -446,6 +451,7 @@ def utc_offset_ms(code: str) -> int:
 
 
 __all__ = [
+    "CITIES_BY_CODE",
     "ISLAND_GROUPS",
     "PROVINCES",
     "PROVINCE_BY_CODE",
