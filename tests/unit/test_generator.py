@@ -132,7 +132,7 @@ def test_small_province_incident_still_has_posts():
 
 VOCAB = {
     "incivility": ("goblok", "tolol", "bangsat", "anjing", "bajingan", "kampret", "bego", "idiot", "brengsek"),
-    "hate": ("usir", "biadab", "rendahan", "laknat", "hina", "dibenci", "penjajah", "penyakit", "sampah", "pengkhianat", "bersihkan"),
+    "hate": ("usir", "biadab", "rendahan", "laknat", "hina", "dibenci", "penjajah", "penyakit", "sampah", "pengkhianat", "bersihkan mereka"),
     "provocation": ("kepung", "serbu", "bakar", "turun ke jalan", "senjata", "rusuh", "blokade", "duduki", "sweeping",
                     "melawan", "people power"),
     "fraud_claim": ("curang", "kecurangan", "tercoblos", "sirekap", "manipulasi", "penggelembungan", "tsm",
