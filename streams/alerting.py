@@ -124,6 +124,8 @@ def step(state: dict[str, Any] | None, obs: Observation, rule: Rule) -> tuple[di
         else:
             dt = obs.window_end_ms - (s.get("bt") or obs.window_end_ms)
             alpha = 1.0 - 0.5 ** (dt / (bl.half_life_minutes * 60_000.0)) if dt > 0 else 0.0
+            if s.get("bn", 0) < bl.warmup_windows:
+                alpha = max(alpha, 1.0 / (s.get("bn", 0) + 1))  # warm-up: a plain mean, not the first value
             s["b"] = round(b + alpha * (v - b), 6)
         s["bn"] = s.get("bn", 0) + 1
         s["bt"] = obs.window_end_ms

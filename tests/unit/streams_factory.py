@@ -54,8 +54,10 @@ def traffic(
     tag: str = "bg",
     seed: int = 1,
     author_prefix: str | None = None,
+    exact: bool = False,
 ) -> list[ScoredPost]:
-    """``per_minute`` posts a minute from ``authors`` accounts, a share of them abusive."""
+    """``per_minute`` posts a minute from ``authors`` accounts, a share of them abusive
+    (drawn at random, or with ``exact`` spread evenly so every minute has the same share)."""
     rng = random.Random(f"{region}-{tag}-{seed}")
     prefix = author_prefix or f"{region}-{tag}"
     out = []
@@ -63,7 +65,10 @@ def traffic(
         for k in range(per_minute):
             ev = start_ms + m * MINUTE + rng.randrange(MINUTE)
             i = m * per_minute + k
-            bad = rng.random() < abusive_share
+            if exact:
+                bad = int((i + 1) * abusive_share) > int(i * abusive_share)
+            else:
+                bad = rng.random() < abusive_share
             out.append(scored_post(region, ev, f"{region}-{tag}-{i}", author=f"{prefix}-{rng.randrange(authors)}",
                                    abusive=signals if bad else (), rng=rng))
     return out
