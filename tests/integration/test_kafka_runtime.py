@@ -150,3 +150,28 @@ def test_settings_env_rebuilds_the_same_settings_in_a_child(kafka_settings) -> N
 def test_status_of_a_configured_cluster_is_external(tmp_path: Path) -> None:
     st = local_kafka_status(load_settings(env={}, kafka_bootstrap="k:9092", data_dir=tmp_path))
     assert st.external and st.bootstrap == "k:9092"
+
+
+def test_kafka_up_on_a_taken_port_says_so_in_one_line(own_broker_env: dict[str, str]) -> None:
+    import socket
+
+    port = int(own_broker_env["SUHU_KAFKA_LOCAL_PORT"])
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        result = _suhu(["kafka", "up"], own_broker_env)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"suhu: port {port} on 127.0.0.1 is taken")
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broker_that_dies_on_start_reports_its_log_tail(own_broker_env: dict[str, str]) -> None:
+    data = Path(own_broker_env["SUHU_DATA_DIR"]) / "kafka" / "data"
+    data.mkdir(parents=True)
+    (data / "meta.properties").write_text("version=1\nnode.id=7\ncluster.id=not-this-cluster\n")
+    result = _suhu(["kafka", "up"], own_broker_env)
+    assert result.returncode == 2
+    assert "Kafka exited with status" in result.stderr
+    assert "last lines of its logs" in result.stderr
+    assert "Traceback" not in result.stderr.split("last lines")[0]
+    assert _suhu(["kafka", "status"], own_broker_env).returncode == 3
