@@ -1,0 +1,111 @@
+"""The thresholds file: validated once, with the path to any bad key, explained in plain words."""
+
+from __future__ import annotations
+
+import copy
+import importlib.resources
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from models.base import SIGNALS
+from streams.cli import cli
+from streams.thresholds import ThresholdsError, explain, load_thresholds, parse_thresholds
+
+
+@pytest.fixture(scope="module")
+def shipped() -> dict:
+    return yaml.safe_load(importlib.resources.files("streams").joinpath("defaults/thresholds.yaml").read_text())
+
+
+def test_the_shipped_defaults_are_valid_and_cover_every_signal():
+    t = load_thresholds(None)
+    assert set(t.signals) == set(SIGNALS)
+    for sig in SIGNALS:
+        rule = t.rule("ID-JB", sig, "campaign")
+        assert rule.warning and rule.critical and rule.critical.fire > rule.warning.fire
+
+
+@pytest.mark.parametrize("phase", ["voting", "counting"])
+def test_the_shipped_defaults_are_stricter_during_voting_and_counting(phase):
+    t = load_thresholds(None)
+    for sig in SIGNALS:
+        calm, strict = t.rule("ID-JB", sig, "campaign"), t.rule("ID-JB", sig, phase)
+        assert strict.critical.fire < calm.critical.fire
+        assert strict.warning.fire < calm.warning.fire
+
+
+def test_region_overrides_win_over_defaults_and_accept_short_codes(shipped):
+    data = copy.deepcopy(shipped)
+    data["regions"] = {
+        "JB": {"min_posts": 99, "signals": {"hate": {"default": {"critical": {"fire": 0.9, "clear": 0.8}}}}}}
+    t = parse_thresholds(data)
+    assert t.rule("ID-JB", "hate", "campaign").min_posts == 99
+    assert t.rule("ID-JB", "hate", "voting").critical.fire == 0.9  # region default beats the global phase
+    assert t.rule("ID-JB", "hate", "voting").warning is None
+    assert t.rule("ID-JT", "hate", "voting").critical.fire == 0.40
+
+
+@pytest.mark.parametrize(
+    "mutate, path",
+    [
+        (lambda d: d["signals"]["fraud_claim"]["voting"]["warning"].update(clear=0.5),
+         "signals.fraud_claim.voting.warning.clear"),
+        (lambda d: d["signals"].update(hatred={"default": {}}), "signals.hatred"),
+        (lambda d: d["signals"]["hate"].update(election_day={}), "signals.hate.election_day"),
+        (lambda d: d.update(regions={"ID-XX": {}}), "regions.ID-XX"),
+        (lambda d: d["defaults"].update(metric="loudness"), "defaults.metric"),
+        (lambda d: d["defaults"].update(min_posts="many"), "defaults.min_posts"),
+        (lambda d: d["defaults"]["baseline"].update(half_life_minutes=-5), "defaults.baseline.half_life_minutes"),
+        (lambda d: d["signals"]["tension"].pop("default"), "signals.tension.default"),
+        (lambda d: d["signals"].pop("fraud_claim"), "signals.fraud_claim"),
+        (lambda d: d["signals"]["hate"]["default"]["critical"].update(fire=0.1, clear=0.05), "signals.hate.default.critical.fire"),
+        (lambda d: d.update(colour="red"), "colour"),
+    ],
+)
+def test_a_broken_file_is_rejected_with_the_path_to_the_bad_key(shipped, mutate, path):
+    data = copy.deepcopy(shipped)
+    mutate(data)
+    with pytest.raises(ThresholdsError) as err:
+        parse_thresholds(data, "t.yaml")
+    assert err.value.path == path
+    assert path in str(err.value)
+
+
+def test_explain_says_what_the_file_means_in_plain_words():
+    text = explain(load_thresholds(None))
+    assert "at least 30 posts from at least 15 distinct accounts" in text
+    assert "during voting: warning fires at 18% and clears below 12%; critical fires at 40%" in text
+    assert "ID-JK: min_posts=60; min_authors=30." in text
+
+
+def test_thresholds_check_on_the_shipped_file_exits_0_with_plain_words(tmp_path):
+    path = importlib.resources.files("streams").joinpath("defaults/thresholds.yaml")
+    result = CliRunner().invoke(cli, ["thresholds", "check", str(path)], obj={})
+    assert result.exit_code == 0, result.output
+    assert "An alert fires after 2 breaching window(s) in a row" in result.output
+    assert "OK: the file is valid." in result.output
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("signals:\n  hate:\n    default:\n      warning: {fire: 0.2, clear: 0.3}\n",
+         "signals.hate.default.warning.clear"),
+        ("version: 1\nsignals: [1, 2]\n", "signals: must be a mapping"),
+        ("signals: {hate: {default: {warning: {fire: 0.2, clear: 0.1}}}\n", "not valid YAML"),
+        ("", "empty"),
+    ],
+)
+def test_thresholds_check_on_a_broken_file_exits_2_naming_the_bad_key(tmp_path, content, expected):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    result = CliRunner().invoke(cli, ["thresholds", "check", str(bad)], obj={})
+    assert result.exit_code == 2
+    assert expected in result.output
+
+
+def test_thresholds_check_on_a_missing_file_exits_2(tmp_path):
+    result = CliRunner().invoke(cli, ["thresholds", "check", str(tmp_path / "nope.yaml")], obj={})
+    assert result.exit_code == 2 and "cannot read" in result.output
