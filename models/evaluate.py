@@ -18,6 +18,8 @@ __all__ = ["LabelledData", "read_labelled_csv", "read_labelled_jsonl", "split_in
 SPLIT_SEED = 13
 DEFAULT_DATA = Path("../shared/data/id_hate_abusive_train.csv")
 VALIDATION_SET = Path(__file__).resolve().parent / "validation" / "provocation_fraud.jsonl"
+# Written after the lexicon was tuned on VALIDATION_SET and never used for tuning: the honest estimate.
+HOLDOUT_SET = Path(__file__).resolve().parent / "validation" / "provocation_fraud_holdout.jsonl"
 # dataset column -> suhu signal (a CSV may also use the signal names directly)
 COLUMN_TO_SIGNAL = {"HS": "hate", "Abusive": "incivility"}
 _EVALUATED = ("incivility", "hate", "provocation", "fraud_claim", "tension")

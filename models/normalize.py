@@ -29,7 +29,9 @@ _HASHTAG = re.compile(r"#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
-_LEET_TOKEN = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+\b")
+# Leetspeak only where a digit sits before a letter and the token does not start with a number:
+# "4nj1ng" -> "anjing", but "c1", "covid19", "2019ganti" and "01" are left alone.
+_LEET_TOKEN = re.compile(r"\b(?![0-9]{2})(?=[a-z0-9]*[0-9][a-z0-9]*[a-z])(?=[a-z0-9]*[a-z][a-z0-9]*[0-9])[a-z0-9]+\b")
 _LEET_TABLE = str.maketrans({"4": "a", "1": "i", "3": "e", "0": "o", "5": "s", "7": "t", "8": "b", "6": "g", "9": "g"})
 _REPEAT = re.compile(r"([a-z])\1{2,}")
 _LAUGH = re.compile(r"\b(?:a?(?:wk){2,}w?k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}h?|(?:xi){2,})\b")

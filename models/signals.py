@@ -26,7 +26,7 @@ _TARGETS = (
 # that needs no context, 0.35-0.45 = a cue that alone is not enough (needs a second cue to cross 0.5).
 PROVOCATION_CUES: tuple[tuple[str, float], ...] = (
     (r"turun ke jalan(?:an)?", 0.8),
-    (r"(?:kepung|geruduk|serbu|duduki|kuasai|serang|datangi rame rame) " + _TARGETS, 0.85),
+    (r"(?:kepung|geruduk|serbu|duduki|kuasai|serang|datangi rame rame)(?:lah)? (?:saja )?" + _TARGETS, 0.85),
     (r"(?:kepung|geruduk|serbu|duduki|kerahkan|gerakkan) (?:massa|ramai|semua)", 0.8),
     (r"people power|revolusi rakyat|kedaulatan rakyat rebut|rebut kembali|makar|pemerintahan tandingan", 0.7),
     (r"aksi (?:massa|besar besaran|bela \w+|jilid \w+)|kerahkan massa|siapkan (?:massa|pasukan|senjata)", 0.7),
@@ -34,30 +34,35 @@ PROVOCATION_CUES: tuple[tuple[str, float], ...] = (
     (r"rapatkan barisan|siaga satu|perang (?:total|badar|suci)|jihad|tumpah darah|darah(?:nya)? halal|halal darahnya", 0.7),
     (r"mogok nasional|lumpuhkan (?:jakarta|ibu kota|kota)|tutup jalan|blokade", 0.6),
     (r"(?:bunuh|bakar|habisi|gantung|penggal|bantai|hajar|gebuk|ganyang|tembak|culik|ratakan|hancurkan|"
-     r"sikat|seret|usir|bubarkan paksa|lempari|gorok|tebas) " + _TARGETS, 0.85),
+     r"sikat|seret|usir|bubarkan paksa|lempari|gorok|tebas)(?:lah)? (?:saja )?" + _TARGETS, 0.85),
+    (r"lawan (?:terus )?(?:rezim|penguasa|kecurangan|antek \w+|penjajah)", 0.6),
+    (r"(?:kami|kita) (?:akan )?datangi|datangi rumah(?:nya)?|kami cari (?:rumah|kalian|kamu)", 0.6),
     (r"(?:bunuh|bakar|habisi|gantung|penggal|bantai|ganyang|gorok|tebas|ratakan)(?:lah)?\b", 0.45),
     (r"(?:hajar|gebuk|sikat|serbu|lawan|usir|libas|lawan terus)(?:lah)?\b", 0.3),
-    (r"(?:awas|tunggu saja|tunggu pembalasan|siap siap) (?:kamu|kalian|pembalasan|balasan)|kami datangi|kami cari", 0.6),
-    (r"(?:tumpahkan|banjir) darah|chaos|rusuh(?:kan)?|bikin rusuh|kerusuhan", 0.45),
+    (r"(?:awas|tunggu saja|tunggu pembalasan|siap siap) (?:kamu|kalian|pembalasan|balasan)", 0.6),
+    (r"(?:tumpahkan|banjir) darah|bikin rusuh|rusuhkan|buat rusuh", 0.6),
+    (r"chaos|rusuh|kerusuhan|ricuh", 0.3),
 )
-_CALL = r"\b(?:ayo|mari|yuk|segera|sekarang juga|saatnya|wajib|harus|kita|serentak|bersatu|bergerak|siap)\b|!"
+_CALL = r"\b(?:ayo|mari|yuk|segera|sekarang juga|saatnya|wajib|serentak|bersatu|bergerak)\b|!"
 _PROVOCATION_CALL_WEIGHT = 0.35
 
 FRAUD_CUES: tuple[tuple[str, float], ...] = (
-    (r"(?:ke)?curang(?:an)?|dicurangi|mencurangi|pencurangan", 0.7),
+    (r"curang", 0.45),
+    (r"kecurangan|dicurangi|mencurangi|pencurangan", 0.6),
     (r"(?:kpu|bawaslu|mk|pemilu|pilpres|pilkada|hasil|penghitungan|rekap(?:itulasi)?|quick count|sirekap|"
-     r"petugas|kpps|komisioner) (?:\w+ )?(?:curang|bohong|diatur|settingan|rekayasa|direkayasa|"
+     r"petugas|kpps|komisioner) (?:\w+ ){0,2}(?:curang|bohong|diatur|settingan|rekayasa|direkayasa|"
      r"dimanipulasi|tidak netral|berpihak|dibeli|cacat)", 0.85),
     (r"surat suara (?:\w+ )?(?:sudah |telah )?(?:tercoblos|dicoblos|tercoblos duluan|dicoblos duluan)|sudah tercoblos", 0.85),
     (r"sirekap (?:\w+ )?(?:dimanipulasi|manipulasi|curang|error|eror|ngawur|diretas|diatur|bohong|menggelembungkan)", 0.8),
     (r"manipulasi (?:suara|data|hasil|angka|sirekap|rekap\w*)|(?:suara|data|hasil|angka) (?:\w+ )?dimanipulasi", 0.85),
     (r"\btsm\b|terstruktur sistematis (?:dan )?masif", 0.8),
     (r"penggelembungan(?: suara)?|(?:suara|angka) (?:\w+ )?digelembungkan|mark ?up suara|menggelembungkan suara", 0.85),
-    (r"(?:suara|kotak suara|c1|form c1|c hasil) (?:\w+ )?(?:hilang|dicuri|dirampok|ditukar|diganti|dibuka|dibakar)", 0.8),
+    (r"(?:suara|kotak suara|c1|form c1|c hasil) (?:\w+ ){0,2}(?:hilang|dicuri|dirampok|ditukar|diganti|dibuka|dibakar)", 0.8),
     (r"(?:curi|mencuri|pencurian|rampok|merampok|perampokan) suara", 0.85),
     (r"pemilih siluman|dpt (?:siluman|fiktif|ganda|bodong)|pemilih (?:fiktif|ganda|hantu)|suara siluman", 0.75),
     (r"jual beli suara|beli suara|politik uang|serangan fajar|money politic", 0.6),
-    (r"pemilu (?:\w+ )?(?:settingan|rekayasa|abal abal|palsu|boneka)|hasil (?:sudah |telah )?(?:diatur|ditentukan|dikondisikan)", 0.8),
+    (r"pemilu (?:\w+ )?(?:settingan|rekayasa|abal abal|palsu|boneka)|hasil (?:\w+ )?(?:sudah |telah )?(?:diatur|ditentukan|dikondisikan)", 0.8),
+    (r"(?:coblos|mencoblos|dicoblos) sendiri|(?:ditukar|diganti) (?:angka|hasil)(?:nya)?", 0.7),
     (r"hak angket|audit forensik|diaudit ulang", 0.4),
     (r"kotak suara kardus|(?:kpps|petugas) (?:\w+ )?(?:mencoblos|coblos sendiri)", 0.5),
 )
@@ -72,8 +77,14 @@ _REPORTING = re.compile(
     r"\b(?:hoaks|hoax|hoks|disinformasi|klarifikasi|cek fakta|tidak terbukti|tak terbukti|membantah|dibantah|"
     r"bantah|menepis|dilaporkan|diamankan|ditangkap|membubarkan|dibubarkan|imbauan|mengimbau|menghimbau|"
     r"himbauan|polisi (?:menangkap|mengamankan|menyelidiki)|berita|menurut laporan|diduga|sidang|"
-    r"tuduhan|dituduh|menuduh|fitnah|tidak ada (?:bukti|kecurangan)|damai|kondusif|tenang)\b"
+    r"tuduhan|dituduh|menuduh|fitnah|tidak ada (?:bukti|kecurangan))\b"
 )
+# A fraud cue counts more when the post is about an election at all ("curang" at cards is not news).
+_ELECTION_CONTEXT = re.compile(
+    r"\b(?:pemilu|pilpres|pilkada|pileg|kpu|kpud|bawaslu|tps|suara|paslon|capres|cawapres|caleg|rekap\w*|"
+    r"sirekap|mk|coblos|pencoblosan|kpps|ppk|quick count|real count|dpt|c1|rezim|partai|saksi|petahana)\b"
+)
+_ELECTION_CONTEXT_WEIGHT = 0.35
 _NEGATION_FACTOR = 0.15
 _REPORTING_FACTOR = 0.45
 
@@ -108,6 +119,8 @@ class _Lexicon:
 
 def _negated(text: str, start: int) -> bool:
     before = text[max(0, start - 40):start].split()[-3:]
+    if "diam" in before:  # "tidak (akan) diam" is a double negative: a call, not its refusal
+        return False
     return any(w in _NEGATORS for w in before)
 
 
@@ -140,7 +153,10 @@ def fraud_claim_score(normalized: str) -> float:
     cues = _FRAUD.cues(normalized)
     if not cues:
         return 0.0
-    score = _noisy_or([w for _, w in cues])
+    weights = [w for _, w in cues]
+    if max(weights) > 0.2 and _ELECTION_CONTEXT.search(normalized):
+        weights.append(_ELECTION_CONTEXT_WEIGHT)
+    score = _noisy_or(weights)
     if _REPORTING.search(normalized):
         score *= _REPORTING_FACTOR
     return round(score, 6)

@@ -70,5 +70,7 @@ SLANG: dict[str, str] = {
     # election vocabulary spellings
     "curang2": "curang", "kcurangan": "kecurangan", "kecurngan": "kecurangan",
     "tercoblos": "tercoblos", "dicoblos": "dicoblos", "sirekap": "sirekap",
-    "bawaslu": "bawaslu", "kpu": "kpu", "mk": "mk",
+    "bawaslu": "bawaslu", "kpu": "kpu", "mk": "mk", "kepunk": "kepung", "kepong": "kepung",
+    "gruduk": "geruduk", "grudug": "geruduk", "geruduq": "geruduk", "kt": "kita", "qt": "kita", "kite": "kita",
+    "rame": "ramai", "bwa": "bawa", "ilang": "hilang", "cuurang": "curang", "crg": "curang",
 }

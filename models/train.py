@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from models.artifacts import write_config
-from models.evaluate import (LabelledData, SPLIT_SEED, VALIDATION_SET, evaluate, read_labelled_csv,
+from models.evaluate import (HOLDOUT_SET, LabelledData, SPLIT_SEED, VALIDATION_SET, evaluate, read_labelled_csv,
                              read_labelled_jsonl, resolve_data_path, split_indices)
 from models.fast import FAST_KIND, HEADS, WEIGHTS_NAME, FastModel
 from models.features import Featurizer, FeatureSpec
@@ -141,6 +141,8 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
     config["metrics_calibration"] = evaluate(scorer, cal)
     if VALIDATION_SET.is_file():
         config["metrics_lexicon_validation"] = evaluate(scorer, read_labelled_jsonl(VALIDATION_SET))
+    if HOLDOUT_SET.is_file():
+        config["metrics_lexicon_holdout"] = evaluate(scorer, read_labelled_jsonl(HOLDOUT_SET))
     (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
     log(f"wrote {out_dir} in {time.time() - started:.0f}s")
