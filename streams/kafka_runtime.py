@@ -425,6 +425,11 @@ def list_topics(settings: Settings) -> list[tuple[str, int]]:
 # --- thin CLI -----------------------------------------------------------------------------------------------
 
 
+def _describe(exc: Exception) -> str:
+    text = str(exc)
+    return text if text.startswith(type(exc).__name__) else f"{type(exc).__name__}: {text}"
+
+
 def _fail(exc: Exception) -> None:
     click.echo(f"suhu: {exc}", err=True)
     sys.exit(2)
@@ -517,7 +522,7 @@ def topics_create(ctx: click.Context) -> None:
         _fail(exc)
         return
     except Exception as exc:  # noqa: BLE001 - e.g. NoBrokersAvailable: one line, not a trace
-        _fail(RuntimeError(f"cannot reach Kafka at {settings.bootstrap()}: {type(exc).__name__}: {exc}"))
+        _fail(RuntimeError(f"cannot reach Kafka at {settings.bootstrap()}: {_describe(exc)}"))
         return
     for spec in topic_specs(settings):
         state = "created" if spec.name in created else "exists"
@@ -532,7 +537,7 @@ def topics_list(ctx: click.Context) -> None:
     try:
         topics = list_topics(settings)
     except Exception as exc:  # noqa: BLE001
-        _fail(RuntimeError(f"cannot reach Kafka at {settings.bootstrap()}: {type(exc).__name__}: {exc}"))
+        _fail(RuntimeError(f"cannot reach Kafka at {settings.bootstrap()}: {_describe(exc)}"))
         return
     for name, partitions in topics:
         click.echo(f"{name}\t{partitions}")

@@ -175,3 +175,24 @@ def test_a_broker_that_dies_on_start_reports_its_log_tail(own_broker_env: dict[s
     assert "last lines of its logs" in result.stderr
     assert "Traceback" not in result.stderr.split("last lines")[0]
     assert _suhu(["kafka", "status"], own_broker_env).returncode == 3
+
+
+def test_topics_create_and_list_commands(kafka_bootstrap: str, tmp_path: Path) -> None:
+    settings = make_settings(kafka_bootstrap, tmp_path, topic_partitions=2)
+    env = settings_env(settings)
+    first = _suhu(["topics", "create"], env)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == [s.name for s in topic_specs(settings)]
+    assert all(line.endswith("\tcreated") for line in lines)
+    second = _suhu(["topics", "create"], env)
+    assert all(line.endswith("\texists") for line in second.stdout.strip().splitlines())
+    listed = dict(line.split("\t") for line in _suhu(["topics", "list"], env).stdout.strip().splitlines())
+    assert {listed[s.name] for s in topic_specs(settings)} == {"2"}
+
+
+def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp_path: Path) -> None:
+    from streams.kafka_runtime import ensure_kafka
+
+    assert ensure_kafka(load_settings(env={}, kafka_bootstrap="k:9092", data_dir=tmp_path)) == "k:9092"
+    assert not (tmp_path / "kafka").exists()
