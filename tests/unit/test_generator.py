@@ -181,9 +181,10 @@ def test_incident_region_accepts_any_spelling():
 
 
 def test_generation_is_fast():
-    t0 = time.perf_counter()
+    # CPU time, not wall time: the machine is shared, and what we promise is the generator's own cost.
+    t0 = time.process_time()
     n = sum(1 for _ in generate_posts(count=100_000, seed=0, incidents=[parse_incident("ID-JB:hate:0:30")]))
-    rate = n / (time.perf_counter() - t0)
+    rate = n / (time.process_time() - t0)
     assert rate >= 50_000, f"{rate:,.0f} posts/s"
 
 
