@@ -62,7 +62,7 @@ def _non_ascii(ch: str) -> str:
         return base or " "
     if cat == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF:
         name = unicodedata.name(ch, "")
-        if not name or "SKIN TONE" in name or "VARIATION SELECTOR" in name:
+        if not name or "FITZPATRICK" in name or "SKIN TONE" in name or "VARIATION SELECTOR" in name:
             return " "
         for token, keys in _EMOJI_CLASSES:
             if any(k in name for k in keys):
