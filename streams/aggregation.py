@@ -9,9 +9,10 @@ per-author cap keeps one account posting 200 times from lighting up a region on 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
 
 from models.base import SIGNALS
 
@@ -34,6 +35,7 @@ EXAMPLES = 3  # example post ids kept per signal (ids only, never text)
 NS = len(SIGNALS)
 _SUM = 1 + NS  # author record layout: [n, over_0..over_{NS-1}, sum_0..sum_{NS-1}]
 _REC = 1 + 2 * NS
+_FP = 1_000_000  # fixed-point scale for author-capped sums
 
 # What a threshold can be compared with (thresholds.py validates against this list).
 METRICS: tuple[str, ...] = ("capped_share", "share", "capped_mean", "mean", "p90", "p99")
@@ -76,15 +78,15 @@ class PaneAgg:
             rec = self.authors[author] = [0] * _REC
         rec[0] += 1
         hist = self.hist
-        for i in range(NS):
-            s = scores[i]
+        examples = self.examples
+        for i, s in enumerate(scores):
             rec[_SUM + i] += s
             if bits >> i & 1:
                 rec[1 + i] += 1
             b = s * BINS // SCALE
             hist[i * BINS + (b if b < BINS else BINS - 1)] += 1
-            ex = self.examples[i]
-            if len(ex) < EXAMPLES or (s, post_id) > ex[-1]:
+            ex = examples[i]
+            if len(ex) < EXAMPLES or s >= ex[-1][0]:
                 _top(ex, s, post_id)
 
 
@@ -147,56 +149,70 @@ def _quantile(hist: Sequence[int], offset: int, n: int, q: float) -> float:
 class WindowAgg:
     """The merge of a window's panes; ``result()`` turns it into what thresholds compare."""
 
-    __slots__ = ("count", "authors", "hist", "examples")
+    __slots__ = ("count", "keys", "rows", "hist", "examples")
 
     def __init__(self) -> None:
         self.count = 0
-        self.authors: dict[str, list[int]] = {}
+        self.keys: list[str] = []  # author of each row; an author may have a row in several panes
+        self.rows: list[list[int]] = []
         self.hist = [0] * (NS * BINS)
         self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
 
     def add_pane(self, pane: PaneAgg) -> None:
         self.count += pane.count
-        authors = self.authors
-        for a, rec in pane.authors.items():
-            mine = authors.get(a)
-            if mine is None:
-                authors[a] = list(rec)
-            else:
-                for j in range(_REC):
-                    mine[j] += rec[j]
+        self.keys.extend(pane.authors)
+        self.rows.extend(pane.authors.values())
         self.hist = [x + y for x, y in zip(self.hist, pane.hist)]
         for i in range(NS):
             for s, pid in pane.examples[i]:
                 _top(self.examples[i], s, pid)
 
+    @property
+    def authors(self) -> dict[str, list[int]]:
+        """Per-author totals over the window (for inspection; result() does this vectorised)."""
+        out: dict[str, list[int]] = {}
+        for k, r in zip(self.keys, self.rows):
+            mine = out.get(k)
+            out[k] = list(r) if mine is None else [x + y for x, y in zip(mine, r)]
+        return out
+
     def result(self, author_cap: int = 3) -> WindowResult:
         n = self.count
-        recs = list(self.authors.values())
-        # Each author weighs min(n_a, cap) posts; fsum is exactly rounded, so order does not matter.
-        weights = [min(r[0], author_cap) / r[0] for r in recs]
-        capped_n = math.fsum(min(r[0], author_cap) for r in recs)
+        if not n:
+            empty = SignalStats(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, ())
+            return WindowResult(post_count=0, author_count=0, signals={name: empty for name in SIGNALS})
+        index: dict[str, int] = {}
+        slot = [index.setdefault(k, len(index)) for k in self.keys]
+        rows = np.array(self.rows, dtype=np.int64)
+        if len(index) == len(slot):
+            arr = rows  # every author in one pane only: nothing to combine
+        else:
+            arr = np.zeros((len(index), _REC), dtype=np.int64)
+            np.add.at(arr, np.array(slot), rows)
+        per_author = arr[:, 0]
+        capped = np.minimum(per_author, author_cap)
+        # Each author weighs min(n_a, cap) of their n_a posts. Integer fixed point (1e-6 per author)
+        # keeps the sums exact, so any merge order or a rebuild after restart gives the same bits.
+        over = arr[:, 1:_SUM]
+        sums = arr[:, _SUM:]
+        over_tot = over.sum(axis=0)
+        sum_tot = sums.sum(axis=0)
+        capped_over = (over * capped[:, None] * _FP // per_author[:, None]).sum(axis=0)
+        capped_sum = (sums * capped[:, None] * (_FP // SCALE) // per_author[:, None]).sum(axis=0)
+        capped_n = int(capped.sum()) * _FP
         signals: dict[str, SignalStats] = {}
         for i, name in enumerate(SIGNALS):
-            over = sum(r[1 + i] for r in recs)
-            total = sum(r[_SUM + i] for r in recs)
-            if n:
-                capped_over = math.fsum(r[1 + i] * w for r, w in zip(recs, weights))
-                capped_sum = math.fsum(r[_SUM + i] * w for r, w in zip(recs, weights))
-                stats = SignalStats(
-                    mean=round(total / n / SCALE, 6),
-                    p90=_quantile(self.hist, i * BINS, n, 0.90),
-                    p99=_quantile(self.hist, i * BINS, n, 0.99),
-                    share=round(over / n, 6),
-                    capped_share=round(capped_over / capped_n, 6),
-                    capped_mean=round(capped_sum / capped_n / SCALE, 6),
-                    over_count=over,
-                    examples=tuple(pid for _, pid in self.examples[i]),
-                )
-            else:
-                stats = SignalStats(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, ())
-            signals[name] = stats
-        return WindowResult(post_count=n, author_count=len(recs), signals=signals)
+            signals[name] = SignalStats(
+                mean=round(int(sum_tot[i]) / n / SCALE, 6),
+                p90=_quantile(self.hist, i * BINS, n, 0.90),
+                p99=_quantile(self.hist, i * BINS, n, 0.99),
+                share=round(int(over_tot[i]) / n, 6),
+                capped_share=round(int(capped_over[i]) / capped_n, 6),
+                capped_mean=round(int(capped_sum[i]) / capped_n, 6),
+                over_count=int(over_tot[i]),
+                examples=tuple(pid for _, pid in self.examples[i]),
+            )
+        return WindowResult(post_count=n, author_count=len(arr), signals=signals)
 
 
 def merge(panes: Iterable[PaneAgg]) -> WindowAgg:

@@ -325,24 +325,8 @@ class RegionalEngine:
         return [Alert.from_dict(d) for *_, d in found]
 
     def snapshot(self) -> dict[str, Any]:
-        """The latest closed window per region as ``streams.metrics.RegionView`` (for the gauges)."""
-        from streams.metrics import RegionView, SignalView
-
-        out: dict[str, Any] = {}
-        for region, d in self.snapshot_dict().items():
-            sigs = {
-                sig: SignalView(
-                    value=v["value"], p90=v["p90"], share=v["share"], threshold_warning=v["warning_fire"],
-                    threshold_critical=v["critical_fire"], baseline=v["baseline"],
-                    state=v["severity"] if v["state"] == "firing" else "ok",
-                )
-                for sig, v in d["signals"].items()
-            }
-            out[region] = RegionView(posts=d["post_count"], authors=d["author_count"], signals=sigs)
-        return out
-
-    def snapshot_dict(self) -> dict[str, Any]:
-        """The latest closed window per region and signal, with thresholds and baselines, as JSON."""
+        """The latest closed window per region and signal, with thresholds and baselines (plain JSON
+        types; `streams.metrics.SuhuMetrics.window_values` turns it into gauges)."""
         th = self.config.thresholds
         out: dict[str, Any] = {}
         for region in sorted(self._latest):
