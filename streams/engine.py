@@ -104,6 +104,7 @@ class RegionalEngine:
         self._parts: dict[int, dict[str, Any]] = {}
         self._machines: dict[str, list[dict[str, Any]]] = {}
         self._latest: dict[str, tuple[int, WindowResult, str]] = {}
+        self._stale: dict[int, list[str]] = {}
         self.rebuild()
 
     @classmethod
@@ -131,16 +132,16 @@ class RegionalEngine:
                 _, region, signal = key.split(":", 2)
                 if signal in SIGNALS:
                     self._machine(region)[SIGNALS.index(signal)] = dict(value)
-        stale: list[str] = []
+        self._stale.clear()
         for key, contrib in list(self.contributions.items()):
             part = self._parts.get(contrib[6])
             p = contrib[1] - contrib[1] % self._step
             if part is not None and part["c"] is not None and p + self._size <= part["c"]:
-                stale.append(key)  # its windows are all closed: an eviction lost in a crash
+                # All its windows are closed (an eviction lost in a crash). Deleted on that partition's
+                # next post: a changelog table write needs the partition's event to be current.
+                self._stale.setdefault(contrib[6], []).append(key)
                 continue
             self._add(key, contrib)
-        for key in stale:
-            self.contributions.pop(key, None)
 
     def _machine(self, region: str) -> list[dict[str, Any]]:
         ms = self._machines.get(region)
@@ -188,6 +189,9 @@ class RegionalEngine:
         except (KeyError, TypeError, ValueError):
             self.stats["invalid"] += 1
             return []
+        if self._stale:
+            for stale in self._stale.pop(partition, ()):
+                self.contributions.pop(stale, None)
         contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition]
         self.contributions[key] = contrib
         self._add(key, contrib)

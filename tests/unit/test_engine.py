@@ -287,3 +287,15 @@ def test_partition_for_matches_kafkas_default_partitioner(region):
 
     key = region.encode()
     assert partition_for(region, 8) == DefaultPartitioner().partition("t", region, key, None, None, Cluster())
+
+
+def test_contributions_left_over_from_a_lost_eviction_are_ignored_on_rebuild_and_deleted_later():
+    stream = traffic("ID-JB", T0, 30, 20, authors=200)
+    contributions, state = {}, {}
+    first = engine(contributions=contributions, state=state)
+    run(stream, first, partition_of=lambda r: 2)
+    contributions["x:ghost"] = ["ID-JB", T0, "ghost", [0] * 5, 0, "ghost", 2]  # a contribution whose windows all closed long ago
+    second = RegionalEngine(config(), contributions, state)
+    assert "x:ghost" in contributions  # rebuild writes nothing (no event is current in a worker)
+    run(traffic("ID-JB", T0 + 30 * MINUTE, 1, 5, authors=5, tag="next"), second, partition_of=lambda r: 2)
+    assert "x:ghost" not in contributions
