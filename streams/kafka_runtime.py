@@ -272,9 +272,21 @@ def local_kafka_status(settings: Settings, data_dir: Path | None = None) -> Kafk
     return KafkaStatus(running, pid if running else None, settings.kafka_local_port, settings.bootstrap(), d)
 
 
+def _die_with_parent() -> None:
+    """Runs in the child before exec: SIGTERM the broker if the starting process dies (Linux)."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_local_kafka(settings: Settings, data_dir: Path | None = None,
-                      timeout_s: float = START_TIMEOUT_S) -> LocalKafka:
-    """Format (first time only) and start the broker, then wait until clients can use it."""
+                      timeout_s: float = START_TIMEOUT_S, *, die_with_parent: bool = False) -> LocalKafka:
+    """Format (first time only) and start the broker, then wait until clients can use it.
+
+    ``die_with_parent`` is for test sessions: a killed pytest must not leave a JVM behind on a
+    shared machine. `suhu kafka up` leaves it off: the broker outlives the command on purpose.
+    """
     d = state_dir(settings, data_dir).resolve()
     bootstrap = f"127.0.0.1:{settings.kafka_local_port}"
     status = local_kafka_status(settings, d)
@@ -311,7 +323,8 @@ def start_local_kafka(settings: Settings, data_dir: Path | None = None,
 
     with out.open("ab") as fh:
         proc = subprocess.Popen([*jvm, "kafka.Kafka", str(props)], stdin=subprocess.DEVNULL,
-                                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=d)
+                                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=d,
+                                preexec_fn=_die_with_parent if die_with_parent and sys.platform == "linux" else None)
     _pid_file(d).write_text(f"{proc.pid}\n")
 
     deadline = time.monotonic() + timeout_s

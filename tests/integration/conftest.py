@@ -59,7 +59,7 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port, controller_port = free_ports(2)
     root = tmp_path_factory.mktemp("kafka-broker")
     settings = load_settings(env={}, data_dir=root, kafka_local_port=port, kafka_local_controller_port=controller_port)
-    kafka = start_local_kafka(settings, data_dir=root / "kafka")
+    kafka = start_local_kafka(settings, data_dir=root / "kafka", die_with_parent=True)
     try:
         yield kafka.bootstrap
     finally:
