@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client import CollectorRegistry
 
 from models.base import Scorer
 from streams import topics as T
-from streams.delivery import ActiveAlerts, Destination, deliver_with_retry, destinations_from_settings
+from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
 from streams.engine import RegionalEngine
 from streams.metrics import SuhuMetrics
 from streams.pipeline import PostProcessor
@@ -46,7 +45,6 @@ class Worker:
     metrics: SuhuMetrics
     registry: CollectorRegistry
     destinations: list[Destination]
-    active_alerts: ActiveAlerts
     needs_rebuild: bool = True
     newest_event_ms: int = 0
     counters: dict[str, int] = field(default_factory=dict)
@@ -73,12 +71,14 @@ def broker_credentials(settings: Settings) -> Any:
 
 
 def faust_app(settings: Settings) -> faust.App:
+    datadir = settings.data_dir / "faust" / settings.app_id
+    datadir.parent.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
         broker=f"kafka://{settings.bootstrap()}",
         broker_credentials=broker_credentials(settings),
         store="memory://",  # tables are rebuilt from their changelogs on start
-        datadir=str(settings.data_dir / "faust" / settings.app_id),
+        datadir=str(datadir),
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication_factor,
         table_standby_replicas=0,
@@ -113,7 +113,11 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             torch_threads=settings.torch_threads,
         )
     registry = registry or CollectorRegistry()
-    metrics = SuhuMetrics(registry)
+    metrics = SuhuMetrics(
+        registry,
+        topics=[settings.topic(t) for t in (T.POSTS, T.POSTS_SCORED, T.ALERTS)],
+        partitions=settings.topic_partitions,
+    )
     metrics.worker_info(version=_package_version(), model_version=scorer.version)
     app = faust_app(settings)
 
@@ -123,8 +127,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     alerts_topic = app.topic(settings.topic(T.ALERTS), partitions=settings.topic_partitions, **raw)
     dlq_topic = app.topic(settings.topic(T.POSTS_DLQ), partitions=settings.topic_partitions, **raw)
 
-    table_kw = dict(partitions=settings.topic_partitions, key_type=str, value_serializer="json",
-                    key_serializer="raw")
+    table_kw = dict(
+        partitions=settings.topic_partitions,
+        schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
+    )
     contributions = app.Table("contributions", default=None, **table_kw)
     engine_state = app.Table("engine-state", default=None, **table_kw)
     delivered = app.Table("delivered", default=None, **table_kw)
@@ -140,7 +146,6 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         metrics=metrics,
         registry=registry,
         destinations=destinations_from_settings(settings),
-        active_alerts=ActiveAlerts(),
     )
 
     @app.on_partitions_assigned.connect
@@ -159,7 +164,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             except Exception as exc:  # noqa: BLE001 - take_events acks the batch anyway: dead-letter it
                 log.exception("stage one failed on a batch of %d", len(events))
                 result = _all_failed(raws, exc)
-            metrics.posts_received(len(events))
+            metrics.posts_received(len(events), None)
             for i, rejection in result.rejected:
                 ev = events[i]
                 src = f"{ev.message.topic}/{ev.message.partition}/{ev.message.offset}"
@@ -170,7 +175,9 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                              (T.DLQ_DETAIL_HEADER, rejection.detail.encode("utf-8", "replace")),
                              (T.DLQ_SOURCE_HEADER, src.encode())],
                 )
-                metrics.post_dead_lettered(rejection.reason)
+                metrics.posts_dead_lettered(rejection.reason)
+                if rejection.reason == "scoring_failed":
+                    metrics.scorer_error()
             if result.scored:
                 metrics.scoring_batch(len(result.scored), result.scoring_seconds)
             now = time.time()
@@ -192,7 +199,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 sp = ScoredPost.from_json(event.value)
             except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
                 log.error("unreadable record on %s/%s", event.message.topic, event.message.partition)
-                metrics.post_dead_lettered("not_json")
+                metrics.posts_dead_lettered("not_json")
                 continue
             closed_at = time.perf_counter()
             alerts = engine.process(sp, event.message.partition)
@@ -211,34 +218,30 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 continue
             if delivered.get(alert.alert_id):
                 continue  # already delivered before a restart: the dedup key makes a re-send harmless anyway
-            for destination in worker.destinations:
+            if worker.destinations:
                 # Retries retryable failures until they succeed: an outage delays, never loses.
-                await deliver_with_retry(alert, destination, metrics,
-                                         max_backoff_s=settings.delivery_max_backoff_s)
+                await deliver_all(alert, worker.destinations, metrics, max_backoff_s=settings.delivery_max_backoff_s)
             delivered[alert.alert_id] = int(time.time())
-            worker.active_alerts.update(alert)
 
-    @app.timer(interval=settings.alertmanager_resend_s)
+    @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
         """Alertmanager resolves alerts that are not re-sent; keep firing ones alive."""
-        am = [d for d in worker.destinations if getattr(d, "name", "") == "alertmanager"]
-        if not am:
-            return
-        for alert in worker.active_alerts.due_for_resend(time.time(), settings.alertmanager_resend_s):
-            for destination in am:
-                await deliver_with_retry(alert, destination, metrics, max_backoff_s=5.0, resend=True)
+        for destination in worker.destinations:
+            if isinstance(destination, AlertmanagerDestination):
+                await destination.resend_due()
 
     @app.timer(interval=2.0)
     async def export_gauges() -> None:
         metrics.window_values(engine.snapshot())
         _count_engine_stats(metrics, worker.counters, engine.stats)
         if worker.newest_event_ms:
-            metrics.event_time_lag(time.time() - worker.newest_event_ms / 1000.0)
+            metrics.newest_event(worker.newest_event_ms / 1000.0, time.time())
         _export_consumer_lag(app, metrics)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
-        return web.bytes(generate_latest(registry), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+        body, content_type = metrics.render()
+        return web.bytes(body, content_type=content_type.split(";")[0])
 
     @app.page("/healthz")
     async def health_page(web: Any, request: Any) -> Any:
@@ -259,9 +262,9 @@ def _count_engine_stats(metrics: SuhuMetrics, exported: dict[str, int], stats: d
     dup = stats.get("duplicates", 0) - exported.get("duplicates", 0)
     late = stats.get("late", 0) - exported.get("late", 0)
     if dup > 0:
-        metrics.post_deduplicated(dup)
+        metrics.posts_deduplicated(dup)
     if late > 0:
-        metrics.post_late(late)
+        metrics.posts_late(late)
     exported.update(duplicates=stats.get("duplicates", 0), late=stats.get("late", 0))
 
 
