@@ -195,12 +195,13 @@ def _partition(region):
     return partition_for(region, 4)
 
 
-def test_restart_from_the_changelogs_gives_the_same_alerts_as_an_uninterrupted_run():
+@pytest.mark.parametrize("split", [0.2, 0.5, 0.71])
+def test_restart_from_the_changelogs_gives_the_same_alerts_as_an_uninterrupted_run(split):
     stream = multi_region_stream()
     uninterrupted = run(stream, partition_of=_partition)
     assert len(uninterrupted) >= 4
 
-    half = len(stream) // 2
+    half = int(len(stream) * split)
     contributions, state = {}, {}
     first = engine(contributions=contributions, state=state)
     got = run(stream[:half], first, partition_of=_partition)
