@@ -8,6 +8,7 @@ When ``SUHU_KAFKA_BOOTSTRAP`` names a cluster we start nothing and use that one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
 import re
@@ -19,6 +20,7 @@ import sys
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +65,20 @@ def _pid_file(d: Path) -> Path:
     return d / "kafka.pid"
 
 
+@contextlib.contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    """One starter/resolver at a time per directory (two `kafka up`s, make setup next to a test)."""
+    import fcntl
+
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 # --- prerequisites ------------------------------------------------------------------------------
 
 
@@ -82,9 +98,21 @@ def resolve_jars(settings: Settings, *, quiet: bool = False) -> Path:
     lib = jar_dir(settings)
     marker = lib.parent / _MARKER
     pom_hash = hashlib.sha256(POM.read_bytes()).hexdigest()
-    if marker.is_file() and marker.read_text().strip() == pom_hash and any(lib.glob("kafka_*.jar")):
+
+    def complete() -> bool:
+        return marker.is_file() and marker.read_text().strip() == pom_hash and any(lib.glob("kafka_*.jar"))
+
+    if complete():
         return lib
     mvn = _require("mvn", "install Maven (apt-get install maven)")
+    with _exclusive(lib.parent / ".lock"):
+        if not complete():
+            _run_maven(mvn, lib, quiet)
+        marker.write_text(pom_hash + "\n")
+    return lib
+
+
+def _run_maven(mvn: str, lib: Path, quiet: bool) -> None:
     lib.mkdir(parents=True, exist_ok=True)
     if not quiet:
         click.echo(f"suhu: resolving Kafka {kafka_version()} jars from Maven Central into {lib} ...", err=True)
@@ -97,8 +125,6 @@ def resolve_jars(settings: Settings, *, quiet: bool = False) -> Path:
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise KafkaRuntimeError(f"mvn could not resolve the Kafka jars (exit {proc.returncode}):\n{tail}")
-    marker.write_text(pom_hash + "\n")
-    return lib
 
 
 # --- generated configuration ---------------------------------------------------------------------
@@ -288,6 +314,11 @@ def start_local_kafka(settings: Settings, data_dir: Path | None = None,
     shared machine. `suhu kafka up` leaves it off: the broker outlives the command on purpose.
     """
     d = state_dir(settings, data_dir).resolve()
+    with _exclusive(d / ".lock"):
+        return _start(settings, d, timeout_s, die_with_parent)
+
+
+def _start(settings: Settings, d: Path, timeout_s: float, die_with_parent: bool) -> LocalKafka:
     bootstrap = f"127.0.0.1:{settings.kafka_local_port}"
     status = local_kafka_status(settings, d)
     if status.running and status.pid is not None:
