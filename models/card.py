@@ -48,8 +48,8 @@ def render_card(config: Mapping[str, Any]) -> str:
         "`orang orang`, leetspeak digits inside words, letters repeated 3+ times squeezed, laughter folded, "
         "emoji mapped to ten coarse classes (`emo_marah`, `emo_tawa`, ...), ~300 hand-written slang/alay "
         "spellings folded (`models/slang.py`).",
-        f"- Features: hashed word {tuple(config["features"]["word_ngrams"])} and character "
-        f"{tuple(config["features"]["char_ngrams"])} n-grams (over the whole padded text, FNV-style hash vectorised in numpy), columns seen in >= {config['min_df']} "
+        f"- Features: hashed word {tuple(config['features']['word_ngrams'])} and character "
+        f"{tuple(config['features']['char_ngrams'])} n-grams (over the whole padded text, FNV-style hash vectorised in numpy), columns seen in >= {config['min_df']} "
         "training posts kept, sublinear tf x idf, L2 per block.",
         f"- Heads: logistic regression (liblinear, balanced class weights), C per head {config['c_per_head']}. "
         "Weights are plain float32 arrays in `weights.npz` (no pickles).",
