@@ -17,13 +17,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: help setup jars system-packages test test-unit test-integration demo bench clean
+.PHONY: help setup jars system-packages test test-unit test-integration test-faults demo bench clean
 
 help:
 	@echo "make setup             venv + dependencies, Kafka jars, promtool/amtool (idempotent)"
 	@echo "make test              unit and integration tests (starts a real local Kafka)"
 	@echo "make test-unit         fast tests only (no broker)"
 	@echo "make test-integration  integration tests only"
+	@echo "make test-faults       fault-injection tests only (crash, broker restart, outage, bad input, burst)"
 	@echo "make demo              local demo: Kafka, a worker and a synthetic incident"
 	@echo "make bench             benchmarks (bench/run_all.sh)"
 	@echo "make clean             stop the local Kafka and remove var/"
@@ -61,6 +62,10 @@ test-unit: $(STAMP)
 
 test-integration: setup
 	$(VENV)/bin/pytest -m integration $(PYTEST_ARGS)
+
+# Also part of `make test` (CI); this target runs just them. Numbers: docs/RELIABILITY.md.
+test-faults: setup
+	$(VENV)/bin/pytest -m faults -s $(PYTEST_ARGS)
 
 demo: setup
 	$(VENV)/bin/suhu demo
