@@ -185,7 +185,7 @@ def _delete_demo_topics(settings: Settings) -> None:
 @click.command("demo")
 @click.option("--minutes", default=75, show_default=True, help="Minutes of event time to generate.")
 @click.option("--rate", default=12.0, show_default=True, help="Posts per second of event time, nationwide.")
-@click.option("--speed", default=60.0, show_default=True, help="Replay speed: event time runs this much faster.")
+@click.option("--speed", default=40.0, show_default=True, help="Replay speed: event time runs this much faster.")
 @click.option("--incident", "incidents", multiple=True, default=DEFAULT_INCIDENTS, show_default=True,
               help="REGION:SIGNAL:START_MIN:DURATION_MIN (repeatable).")
 @click.option("--forever", is_flag=True, help="Keep running after the stream ends, until Ctrl-C.")
