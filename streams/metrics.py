@@ -16,23 +16,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from models.base import SIGNALS
+from streams.contract import REJECT_REASONS
 from streams.records import SEVERITIES, UNKNOWN_REGION
 
-# Why a message was dead-lettered. The worker's validator imports this tuple; counting an unlisted
-# reason raises (KeyError) rather than inventing a label, so a validator bug shows up in tests.
-DLQ_REASONS: tuple[str, ...] = (
-    "not_utf8",
-    "not_json",
-    "not_object",
-    "missing_field",
-    "wrong_type",
-    "bad_timestamp",
-    "timestamp_out_of_range",
-    "text_too_long",
-    "message_too_large",
-    "empty_text",
-    "scoring_failed",
-)
+# Why a message was dead-lettered: the contract names the reasons (one place); counting an
+# unlisted reason raises (KeyError) rather than inventing a label, so a validator bug shows up in tests.
+DLQ_REASONS: tuple[str, ...] = REJECT_REASONS
 
 # Platforms we label by; anything else is counted as "other" so a producer typo cannot add series.
 PLATFORMS: tuple[str, ...] = (
@@ -349,20 +338,10 @@ class SuhuMetrics:
         """An unknown reason is a programming error in the validator: fail loudly in tests."""
         self._dlq_c[reason].inc(n)
 
-    # Per-post spellings used by the Faust app (streams/app.py).
-    def post_dead_lettered(self, reason: str) -> None:
-        self._dlq_c[reason].inc()
-
     def post_scored(self, platform: str | None, latency_s: float) -> None:
         """One scored post: counts it and observes created_at -> scored."""
         self._scored_c[self.platform_label(platform)].inc()
         self._post_latency.observe(max(0.0, latency_s))
-
-    def post_deduplicated(self, n: int = 1) -> None:
-        self._dedup.inc(n)
-
-    def post_late(self, n: int = 1) -> None:
-        self._late.inc(n)
 
     def scorer_error(self, n: int = 1) -> None:
         self._scorer_errors.inc(n)
