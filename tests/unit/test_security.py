@@ -194,6 +194,20 @@ def test_web_server_binds_loopback_by_default(tmp_path):
     assert conf.web_bind == "127.0.0.1" and conf.web_host == "127.0.0.1"
 
 
+def test_standalone_metrics_server_binds_loopback_by_default():
+    from prometheus_client import CollectorRegistry
+
+    from streams.metrics import start_metrics_server
+
+    server, thread = start_metrics_server(CollectorRegistry())
+    try:
+        assert server.server_address[0] == "127.0.0.1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 def test_production_on_a_non_loopback_address_needs_an_admin_token():
     with pytest.raises(ConfigError, match="SUHU_ADMIN_TOKEN"):
         load_settings(env={}, environment="production", pseudonym_key=PSEUDONYM_KEY, web_host="0.0.0.0")
