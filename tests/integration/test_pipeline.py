@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 import urllib.request
 
@@ -88,6 +90,33 @@ def test_valid_posts_come_back_scored_and_keyed_by_region(running_worker):  # ty
         assert scored["lang"] == "id" and scored["text"] == p["text"]
         assert scored["author_id"] and "warga" not in scored["author_id"]  # pseudonymised, never the raw id
     assert "warga" not in worker.log_text() and "Pantauan TPS" not in worker.log_text()
+
+
+def test_live_scores_equal_offline_suhu_score(running_worker, tmp_path):  # type: ignore[no-untyped-def]
+    """The worker and `suhu score` must give bit-identical scores for the same post."""
+    settings, worker = running_worker
+    texts = [
+        "Pemungutan suara di TPS kami lancar, terima kasih petugas KPPS",
+        "dasar goblok lo semua, anjing tuh paslon",
+        "KPU curang! surat suara sudah tercoblos sebelum pencoblosan, ini kecurangan TSM",
+        "Ayo kepung kantor KPU malam ini, turun ke jalan, people power!",
+        "gw udh nyoblos bgt, antrenya lamaaa bangettt wkwk",
+    ]
+    posts = [post(200 + i, text=t) for i, t in enumerate(texts)]
+    produce(settings, T.POSTS, posts)
+    live = {orjson.loads(r.value)["id"]: orjson.loads(r.value)
+            for r in consume(settings, T.POSTS_SCORED, min_messages=len(posts), timeout_s=120)}
+
+    src = tmp_path / "posts.jsonl"
+    src.write_bytes(b"\n".join(orjson.dumps(p) for p in posts) + b"\n")
+    out = subprocess.run([sys.executable, "-m", "streams.cli", "score", str(src)], capture_output=True,
+                         check=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    offline = {d["id"]: d for d in map(orjson.loads, out.stdout.splitlines())}
+    assert set(offline) == set(live) == {p["id"] for p in posts}
+    for post_id, scored in live.items():
+        assert scored["scores"] == offline[post_id]["scores"]  # exact, not approximate
+        assert scored["labels"] == offline[post_id]["labels"]
+        assert scored["model_version"] == offline[post_id]["model_version"]
 
 
 def test_malformed_messages_land_in_the_dead_letter_topic_with_their_reason(running_worker):  # type: ignore[no-untyped-def]
