@@ -242,3 +242,16 @@ def test_pdb_service_and_network_policy_select_the_worker_pods(k8s):
     assert selects(policy["podSelector"]["matchLabels"])
     web_port = int(k8s["ConfigMap/suhu-worker-config"]["data"]["SUHU_WEB_PORT"])
     assert [p["port"] for rule in policy["ingress"] for p in rule["ports"]] == [web_port]
+
+
+# ---- names in docs and manifests ------------------------------------------------------------------------------
+def test_every_suhu_variable_named_in_the_docs_and_manifests_is_a_setting():
+    from dataclasses import fields
+
+    from streams.settings import Settings
+
+    known = {f"SUHU_{f.name.upper()}" for f in fields(Settings)} | {"SUHU_CONFIG"}
+    files = [COMPOSE, DEPLOY / "Dockerfile", REPO / "docs" / "OPERATIONS.md", *sorted(K8S.glob("*.yaml"))]
+    for path in files:
+        named = set(re.findall(r"\bSUHU_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8")))
+        assert named <= known, (path.name, sorted(named - known))
