@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -23,11 +24,12 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from streams.settings import Settings
-from streams.topics import topic_specs
+from streams.topics import TopicSpec, topic_specs
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 POM = REPO_ROOT / "deploy" / "kafka" / "pom.xml"
@@ -35,6 +37,7 @@ JAVA_HEAP = "-Xmx768m"
 START_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
 _MARKER = ".resolved"
+log = logging.getLogger("suhu.kafka")
 
 
 class KafkaRuntimeError(RuntimeError):
@@ -430,6 +433,9 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
                              request_timeout_ms=int(timeout_s * 1000), **settings.kafka_python_security())
     try:
         existing = set(admin.list_topics())
+        for d in _config_drift(admin, [s for s in specs if s.name in existing]):
+            log.warning("topic %s: %s is %s, settings want %s (not changed; `suhu topics create --fix`)",
+                        d.topic, d.key, d.actual, d.wanted)
         rf = settings.topic_replication_factor
         wanted = {
             s.name: {"num_partitions": s.partitions, "replication_factor": rf, "configs": s.config()}
@@ -450,6 +456,66 @@ def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
         if created:
             admin.wait_for_topics(created, timeout_ms=int(timeout_s * 1000))
         return sorted(created)
+    finally:
+        admin.close()
+
+
+@dataclass(frozen=True)
+class ConfigDrift:
+    """An existing topic whose config differs from what settings want (e.g. retention after a change)."""
+
+    topic: str
+    key: str
+    actual: str | None
+    wanted: str
+
+
+def _config_drift(admin: Any, specs: list[TopicSpec]) -> list[ConfigDrift]:
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    if not specs:
+        return []
+    described = admin.describe_configs(
+        [ConfigResource(ConfigResourceType.TOPIC, s.name) for s in specs], config_filter="all")
+    topics = described.get("topic", {})
+    out = []
+    for spec in specs:
+        actual = topics.get(spec.name, {})
+        for key, wanted in spec.config().items():
+            value = (actual.get(key) or {}).get("value")
+            if value != wanted:
+                out.append(ConfigDrift(spec.name, key, value, wanted))
+    return out
+
+
+def topic_config_drift(settings: Settings) -> list[ConfigDrift]:
+    """Differences between suhu's existing topics and their specs; missing topics are not drift."""
+    from kafka.admin import KafkaAdminClient
+
+    specs = topic_specs(settings)
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap(), client_id=f"{settings.app_id}-topics",
+                             **settings.kafka_python_security())
+    try:
+        existing = set(admin.list_topics())
+        return _config_drift(admin, [s for s in specs if s.name in existing])
+    finally:
+        admin.close()
+
+
+def fix_topic_configs(settings: Settings, drift: list[ConfigDrift]) -> None:
+    """Set the drifted keys to what settings want (an explicit operator action, never automatic)."""
+    from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+
+    by_topic: dict[str, dict[str, str]] = {}
+    for d in drift:
+        by_topic.setdefault(d.topic, {})[d.key] = d.wanted
+    if not by_topic:
+        return
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap(), client_id=f"{settings.app_id}-topics",
+                             **settings.kafka_python_security())
+    try:
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs)
+                             for topic, configs in by_topic.items()])
     finally:
         admin.close()
 
@@ -556,12 +622,16 @@ def topics_group() -> None:
 
 
 @topics_group.command("create")
+@click.option("--fix", is_flag=True, help="Also set configs (e.g. retention) of existing topics to the settings.")
 @click.pass_context
-def topics_create(ctx: click.Context) -> None:
-    """Create the posts, posts-scored, alerts and posts-dlq topics (idempotent)."""
+def topics_create(ctx: click.Context, fix: bool) -> None:
+    """Create the posts, posts-scored, alerts and posts-dlq topics (idempotent); report config drift."""
     settings = _settings(ctx)
     try:
         created = ensure_topics(settings)
+        drift = topic_config_drift(settings)
+        if fix:
+            fix_topic_configs(settings, drift)
     except KafkaRuntimeError as exc:
         _fail(exc)
         return
@@ -571,6 +641,9 @@ def topics_create(ctx: click.Context) -> None:
     for spec in topic_specs(settings):
         state = "created" if spec.name in created else "exists"
         click.echo(f"{spec.name}\t{spec.partitions} partitions\tretention.ms={spec.retention_ms}\t{state}")
+    for d in drift:
+        verb = "fixed" if fix else "differs (run with --fix to set it)"
+        click.echo(f"suhu: topic {d.topic}: {d.key}={d.actual}, settings want {d.wanted}: {verb}", err=True)
 
 
 @topics_group.command("list")
@@ -590,4 +663,5 @@ def topics_list(ctx: click.Context) -> None:
 __all__ = [
     "KafkaRuntimeError", "KafkaStatus", "LocalKafka", "start_local_kafka", "stop_local_kafka",
     "local_kafka_status", "ensure_kafka", "ensure_topics", "list_topics", "resolve_jars", "jar_dir",
+    "ConfigDrift", "topic_config_drift", "fix_topic_configs",
 ]

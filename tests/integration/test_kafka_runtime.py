@@ -196,3 +196,34 @@ def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp
 
     assert ensure_kafka(load_settings(env={}, kafka_bootstrap="k:9092", data_dir=tmp_path)) == "k:9092"
     assert not (tmp_path / "kafka").exists()
+
+
+def test_changed_retention_is_reported_as_drift_and_fixed_only_on_request(kafka_bootstrap: str,
+                                                                          tmp_path: Path) -> None:
+    from streams.kafka_runtime import topic_config_drift
+
+    before = make_settings(kafka_bootstrap, tmp_path, scored_retention_hours=72)
+    ensure_topics(before)
+    assert topic_config_drift(before) == []
+
+    after = load_settings(env=settings_env(before) | {"SUHU_SCORED_RETENTION_HOURS": "24"})
+    scored = after.topic("posts-scored")
+    report = _suhu(["topics", "create"], settings_env(after))
+    assert report.returncode == 0
+    assert f"topic {scored}: retention.ms={72 * 3_600_000}, settings want {24 * 3_600_000}" in report.stderr
+    assert [(d.topic, d.key) for d in topic_config_drift(after)] == [(scored, "retention.ms")]
+
+    fixed = _suhu(["topics", "create", "--fix"], settings_env(after))
+    assert fixed.returncode == 0 and "fixed" in fixed.stderr
+    assert topic_config_drift(after) == []
+
+
+def test_a_topic_auto_created_by_a_producer_shows_its_default_retention_as_drift(kafka_bootstrap: str,
+                                                                                tmp_path: Path) -> None:
+    from streams.kafka_runtime import topic_config_drift
+
+    settings = make_settings(kafka_bootstrap, tmp_path)
+    produce(settings, POSTS, [b"early"])  # before `topics create`: the broker auto-creates it
+    assert ensure_topics(settings) == sorted(s.name for s in topic_specs(settings) if s.name != settings.topic(POSTS))
+    drift = {(d.topic, d.key) for d in topic_config_drift(settings)}
+    assert (settings.topic(POSTS), "retention.ms") in drift
