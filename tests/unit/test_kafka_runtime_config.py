@@ -53,6 +53,16 @@ def test_broker_logs_go_to_a_file_in_the_state_dir(tmp_path: Path) -> None:
     assert "Console" not in xml
 
 
+def test_log4j_config_stays_valid_xml_for_odd_paths(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    odd = tmp_path / 'a&b "c" <d>'
+    root = ET.fromstring(log4j2_config(odd))
+    appender = root.find("./Appenders/RollingFile")
+    assert appender is not None
+    assert appender.get("fileName") == str(odd / "logs" / "server.log")
+
+
 def test_cluster_ids_are_kafka_uuids() -> None:
     ids = {_new_cluster_id() for _ in range(200)}
     assert len(ids) == 200
