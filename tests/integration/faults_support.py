@@ -133,7 +133,7 @@ class LagProbe:
 
         tps = [TopicPartition(self.name, p) for p in range(self.settings.topic_partitions)]
         ends = self.consumer.end_offsets(tps)
-        committed = self.admin.list_consumer_group_offsets(self.settings.app_id, partitions=tps)
+        committed = self.admin.list_group_offsets({self.settings.app_id: tps}).get(self.settings.app_id, {})
         lag = 0
         for tp in tps:
             meta = committed.get(tp)
