@@ -17,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export DEBIAN_FRONTEND := noninteractive
 
-.PHONY: help setup jars system-packages test test-unit test-integration test-faults demo bench clean
+.PHONY: help setup jars system-packages compose-plugin test test-unit test-integration test-faults demo bench clean
 
 help:
 	@echo "make setup             venv + dependencies, Kafka jars, promtool/amtool (idempotent)"
@@ -29,7 +29,7 @@ help:
 	@echo "make bench             benchmarks (bench/run_all.sh)"
 	@echo "make clean             stop the local Kafka and remove var/"
 
-setup: $(STAMP) jars system-packages
+setup: $(STAMP) jars system-packages compose-plugin
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -52,6 +52,20 @@ system-packages:
 	 $$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
 	 $$SUDO apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
 	   prometheus prometheus-alertmanager >/dev/null
+
+# `docker compose config` validates deploy/docker-compose.yml in the tests. The machine ships the
+# docker client without the compose v2 plugin (and no engine); build the plugin from its Go module
+# once (a few minutes, cached in ~/.docker/cli-plugins). Skipped where docker or go is absent.
+COMPOSE_VERSION := v2.40.3
+compose-plugin: $(STAMP)
+	@if ! command -v docker >/dev/null || docker compose version >/dev/null 2>&1; then exit 0; fi; \
+	 if ! command -v go >/dev/null; then echo "no go toolchain: compose tests will skip" >&2; exit 0; fi; \
+	 echo "building docker compose $(COMPOSE_VERSION) from its Go module (once)"; \
+	 src=$$(go mod download -json github.com/docker/compose/v2@$(COMPOSE_VERSION) | \
+	        $(PY) -c 'import json, sys; print(json.load(sys.stdin)["Dir"])') && \
+	 mkdir -p $$HOME/.docker/cli-plugins && \
+	 (cd "$$src" && go build -trimpath -o $$HOME/.docker/cli-plugins/docker-compose ./cmd) && \
+	 docker compose version
 
 # pytest's own exit status is the target's: failures (1) and "no tests collected" (5) both fail.
 test: setup
