@@ -97,6 +97,9 @@ def faust_app(settings: Settings) -> faust.App:
         consumer_max_fetch_size=8 * 1024 * 1024,
         stream_buffer_maxsize=4096,
         broker_commit_interval=1.0,
+        # Faust's 60 s default keeps a SIGKILLed worker's partitions unassigned for a minute.
+        broker_session_timeout=settings.kafka_session_timeout_s,
+        broker_heartbeat_interval=min(3.0, settings.kafka_session_timeout_s / 5),
         table_cleanup_interval=3600.0,
     )
 

@@ -51,6 +51,7 @@ class Settings:
     topic_prefix: str = ""  # prepended to every topic name (tests, multi-tenant clusters)
     topic_partitions: int = 8
     topic_replication_factor: int = 1  # 3 on a real cluster
+    kafka_session_timeout_s: float = 15.0  # how long a crashed worker holds its partitions before failover
     scored_retention_hours: float = 72.0  # posts-scored carries text: keep it short (UU PDP)
     posts_retention_hours: float = 72.0
     alerts_retention_days: float = 400.0  # the durable record of what was alerted
@@ -155,6 +156,7 @@ _CHOICES: dict[str, set[str]] = {
 _POSITIVE = {
     "topic_partitions",
     "topic_replication_factor",
+    "kafka_session_timeout_s",
     "batch_size",
     "batch_deadline_ms",
     "max_text_chars",
