@@ -181,6 +181,10 @@ def validate_document(
     match = normalize_region(region_raw)
     author = pseudonymize(platform, str(author_raw)) if author_raw not in (None, "") else None
     extra = {k: v for k, v in doc.items() if k not in _CORE_INPUT_FIELDS}
+    for name in PERSONAL_FIELDS.intersection(extra):
+        # Other spellings of who wrote it are personal data too (UU PDP): keyed hash, never the value.
+        value = extra[name]
+        extra[name] = pseudonymize(platform, str(value)) if isinstance(value, (str, int)) and value != "" else None
     return Post(
         id=post_id,
         text=text,
@@ -194,6 +198,12 @@ def validate_document(
         extra=extra,
     )
 
+
+# Author-identifying fields some platforms send besides author_id: pseudonymised like it.
+PERSONAL_FIELDS = frozenset(
+    {"username", "user_name", "user_id", "userid", "user", "screen_name", "author", "author_name",
+     "handle", "email", "phone", "phone_number"}
+)
 
 # Fields the contract owns; everything else in the input is passed through untouched.
 _CORE_INPUT_FIELDS = frozenset(

@@ -68,6 +68,15 @@ def test_author_id_is_pseudonymised_with_the_key_and_platform():
     assert "budi_123" not in orjson.dumps(a.to_dict()).decode()
 
 
+def test_other_author_identifying_fields_are_pseudonymised_too():
+    post = check(good(platform="twitter", username="budi_123", screen_name="Budi Santoso", user={"nested": 1}))
+    assert isinstance(post, Post)
+    published = orjson.dumps(post.to_dict()).decode()
+    assert "budi_123" not in published and "Budi Santoso" not in published
+    assert post.extra["username"] == PSEUDO("twitter", "budi_123")
+    assert post.extra["user"] is None
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
