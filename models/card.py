@@ -40,7 +40,7 @@ def render_card(config: Mapping[str, Any]) -> str:
         "- `incivility` = the dataset's `Abusive` label; `hate` = `HS`; the hate target (individual/group) "
         "and SARA category (religion, race, physical, gender, other) heads are trained on HS posts only.",
         f"- Split (seed {t['seed']}, stratified on HS x Abusive): train {t['split']['train']}, calibration "
-        f"{t['split']['calibration']} (C and thresholds chosen here), test {t['split']['test']} (reported only).",
+        f"{t['split']['calibration']} ({'thresholds' if config.get('c_selection') else 'C and thresholds'} chosen here), test {t['split']['test']} (reported only).",
         "",
         "## How it is built",
         "- Text normalisation (`models/normalize.py`): byte-escaped emoji decoded, user names and URLs "
@@ -49,16 +49,20 @@ def render_card(config: Mapping[str, Any]) -> str:
         "emoji mapped to ten coarse classes (`emo_marah`, `emo_tawa`, ...), ~300 hand-written slang/alay "
         "spellings folded (`models/slang.py`).",
         f"- Features: hashed word {tuple(config['features']['word_ngrams'])} and character "
-        f"{tuple(config['features']['char_ngrams'])} n-grams (over the whole padded text, FNV-style hash vectorised in numpy), columns seen in >= {config['min_df']} "
+        f"{tuple(config['features']['char_ngrams'])} n-grams ("
+        f"{'inside each space-padded word' if config['features'].get('char_within_words') else 'over the whole padded text'}"
+        f", FNV-style hash vectorised in numpy), columns seen in >= {config['min_df']} "
         "training posts kept, sublinear tf x idf, L2 per block.",
-        f"- Heads: logistic regression (liblinear, balanced class weights), C per head {config['c_per_head']}. "
-        "Weights are plain float32 arrays in `weights.npz` (no pickles).",
+        f"- Heads: {config.get('head_model', 'logistic regression (liblinear, balanced class weights)')}, "
+        f"C per head {config['c_per_head']}"
+        f"{' (incivility/hate: ' + config['c_selection'] + ')' if config.get('c_selection') else ''}. "
+        "Weights are plain float32 arrays in `weights.npz` (no pickles); the NB scaling is folded into them.",
         f"- Thresholds: {th}. incivility/hate maximise F1 on the calibration split.",
         "",
         "## Results on the held-out test split",
         _table(config["metrics_test"]),
         "",
-        "Calibration split (used for choosing C and thresholds, so optimistic):",
+        "Calibration split (used for choosing the thresholds, so optimistic):",
         "",
         _table(config["metrics_calibration"]),
         "",

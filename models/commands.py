@@ -86,7 +86,7 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
 
 @click.command("train")
 @click.argument("csv_path", required=False, type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/artifacts/fast-v1",
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/artifacts/fast-v2",
               show_default=True, help="Artifact directory to write.")
 @click.option("--seed", type=int, default=None, help="Split seed (default: the shipped one).")
 @click.option("--transformer-base", type=click.Path(file_okay=False, exists=True),

@@ -25,6 +25,9 @@ class FeatureSpec:
     char_ngrams: tuple[int, int] = (2, 5)
     word_bits: int = 20
     char_bits: int = 20
+    # True: character n-grams stay inside a word padded with spaces (sklearn's char_wb), so a
+    # word's n-grams do not depend on its neighbours; False: n-grams run over the whole text.
+    char_within_words: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -36,6 +39,7 @@ class FeatureSpec:
             char_ngrams=tuple(d["char_ngrams"]),  # type: ignore[arg-type]
             word_bits=int(d["word_bits"]),  # type: ignore[arg-type]
             char_bits=int(d["char_bits"]),  # type: ignore[arg-type]
+            char_within_words=bool(d.get("char_within_words", False)),
         )
 
     @property
@@ -48,15 +52,22 @@ _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _S33 = np.uint64(33)
 
 
-def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: int) -> sp.csr_matrix:
+def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: int,
+                      within_words: bool = False) -> sp.csr_matrix:
     """Hashed counts of character n-grams of " text ", vectorised over the whole batch.
 
     Replaces sklearn's per-n-gram Python loop (the fast tier's bottleneck) with numpy over one
     byte buffer; normalised text is ASCII, texts are separated by NUL and n-grams spanning a NUL are
-    dropped, so each row depends on its own text only.
+    dropped, so each row depends on its own text only. With `within_words`, words are padded and
+    separated by a 0x01 byte, and n-grams spanning it are dropped too (normalised text has no
+    control characters, see normalize.py).
     """
     n_docs = len(normalized)
-    parts = [(" " + t + " ").encode("ascii", "replace") for t in normalized]
+    if within_words:
+        parts = [(" " + t.replace(" ", " \x01 ") + " ").encode("ascii", "replace") for t in normalized]
+    else:
+        parts = [(" " + t + " ").encode("ascii", "replace") for t in normalized]
+    floor = np.uint64(1 if within_words else 0)
     buf = np.frombuffer(b"\x00".join(parts), dtype=np.uint8)
     lengths = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=n_docs)
     doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)[: len(buf)]
@@ -73,7 +84,7 @@ def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: i
             for k in range(n):
                 seg = arr[k:k + size]
                 h = (h ^ seg) * _FNV_PRIME
-                valid &= seg != 0
+                valid &= seg > floor
             h ^= h >> _S33
             h *= _MIX
             h ^= h >> _S33
@@ -116,7 +127,8 @@ class Featurizer:
 
     def counts(self, normalized: Sequence[str]) -> sp.csr_matrix:
         """Raw hashed counts over the full space (for fitting the kept set)."""
-        chars = char_ngram_counts(normalized, self.spec.char_bits, *self.spec.char_ngrams)
+        chars = char_ngram_counts(normalized, self.spec.char_bits, *self.spec.char_ngrams,
+                                  within_words=self.spec.char_within_words)
         return sp.hstack([self._word.transform(normalized), chars], format="csr")
 
     def fit(self, normalized: Sequence[str], min_df: int = 2) -> sp.csr_matrix:
