@@ -90,6 +90,8 @@ def collect(run: LiveRun) -> dict[str, Any]:
     data["posts"] = {ref: ranged(base, expr, start, end) for ref, expr in panel(queries, "Unggahan dan akun").items()}
     data["states"] = ranged(base, panel(queries, "Status peringatan")["A"], start, end)
     data["titles"] = sorted({q.panel for q in queries})
+    build = instant(base, "suhu_worker_info", peak_at)
+    data["model_version"] = build[0]["metric"].get("model_version", "?") if build else "?"
     return data
 
 
@@ -220,8 +222,8 @@ def main(argv: list[str]) -> None:
                 kafka.stop()
     when = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     caption = (
-        f"Made by docs/render_dashboard.py on {when}: Kafka {kafka_version()} (local), one `suhu worker`, Debian Prometheus "
-        f"scraping it every 1 s with deploy/prometheus/rules, Alertmanager.\n"
+        f"Made by docs/render_dashboard.py on {when}: Kafka {kafka_version()} (local), one `suhu worker` (model "
+        f"{data['model_version']}), Debian Prometheus scraping it every 1 s with deploy/prometheus/rules, Alertmanager.\n"
         f"Stream: suhu generate from {START}, {sc.minutes} event-time min, {sc.rate:g} posts/s, seed {sc.seed}, incident "
         f"{sc.incident_spec} ({data['posts_sent']} posts), sent one event-time minute per {sc.seconds_per_minute:g} s.\n"
         f"Windows {sc.window_size_s} s, step {sc.window_step_s} s, grace {sc.window_grace_s} s. Each panel plots the answer "
