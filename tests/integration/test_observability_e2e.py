@@ -162,3 +162,15 @@ def test_every_grafana_panel_query_returns_data_from_the_live_run(live_run: Live
     assert not failures, f"{len(failures)} of {len(queries)} panel queries failed:\n{report}"
     print(f"\n{len(queries)} panel queries ({len({(q.dashboard, q.panel) for q in queries})} panels, "
           f"{len(VARIABLE_SETS)} variable selections) returned data")
+
+    # Data, and the right data: the operations room saw the province alerting and hot on the map.
+    def panel_expr(prefix: str) -> str:
+        return next(q.expr for q in queries if q.panel.startswith(prefix))
+
+    end = time.time()
+    alerting = prom_range(run.prometheus, panel_expr("Provinsi dengan peringatan"), run.scrape_started, end, 2)
+    assert max(float(v) for s in alerting["data"]["result"] for _, v in s["values"]) >= 1
+    markers = prom_range(run.prometheus, panel_expr("Peta ketegangan"), run.scrape_started, end, 2)["data"]["result"]
+    assert len(markers) == 38  # one marker per province, "unknown" has none
+    hottest = max(markers, key=lambda s: max(float(v) for _, v in s["values"]))
+    assert hottest["metric"]["region"] == run.scenario.region
