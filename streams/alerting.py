@@ -16,8 +16,8 @@ from streams.records import Alert
 from streams.thresholds import Level, Rule
 from streams.windowing import format_ms
 
-__all__ = ["Observation", "Transition", "new_state", "step", "dedup_key", "alert_id", "make_alert",
-           "summaries"]
+__all__ = ["Observation", "Transition", "new_state", "step", "series_key", "dedup_key", "alert_id",
+           "make_alert", "summaries"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Observation:
     post_count: int
     author_count: int
     examples: tuple[str, ...] = ()
+    city: str | None = None  # a city window of ``region`` (its own machine, baseline and dedup key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +52,14 @@ def new_state() -> dict[str, Any]:
     return {"s": "ok", "sev": None, "n": 0, "c": 0, "r": 0, "k": None, "b": None, "bn": 0, "bt": None, "v": None}
 
 
-def dedup_key(region: str, signal: str, incident_start_ms: int) -> str:
-    return f"suhu:{region}:{signal}:{incident_start_ms}"
+def series_key(region: str, city: str | None = None) -> str:
+    """The name of one window series: ``ID-JB`` for a province, ``ID-JB/Bandung`` for one of its
+    cities (gazetteer names hold neither ``/`` nor ``:``, so the key splits back unambiguously)."""
+    return region if city is None else f"{region}/{city}"
+
+
+def dedup_key(region: str, signal: str, incident_start_ms: int, city: str | None = None) -> str:
+    return f"suhu:{series_key(region, city)}:{signal}:{incident_start_ms}"
 
 
 def alert_id(key: str, status: str, severity: str, window_end_ms: int) -> str:
@@ -108,7 +115,7 @@ def step(state: dict[str, Any] | None, obs: Observation, rule: Rule) -> tuple[di
     elif breach:
         n = s.get("n", 0) + 1
         if n >= rule.consecutive_windows:
-            key = dedup_key(obs.region, obs.signal, obs.window_end_ms)
+            key = dedup_key(obs.region, obs.signal, obs.window_end_ms, obs.city)
             s.update(s="firing", sev=breach, n=0, c=0, r=0, k=key)
             tr = Transition("firing", breach, key, _threshold(rule, breach, "firing"), baseline_out)
         else:
@@ -224,4 +231,5 @@ def make_alert(tr: Transition, obs: Observation, region_name: str, tz: tzinfo = 
         summary_id=summary_id,
         summary_en=summary_en,
         emitted_at=format_ms(obs.window_end_ms),
+        city=obs.city,
     )

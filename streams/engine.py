@@ -4,10 +4,12 @@ Synchronous and pure apart from two injected mappings, so the Faust worker (chan
 `suhu backtest` (dicts) and the tests all run exactly this code:
 
 * ``contributions``: post dedup key -> ``[region, event_ms, author, scores_bp, label_bits, post_id,
-  partition]``, a compact record of what the post adds to its pane. Panes are an in-memory cache
+  partition, city]``, a compact record of what the post adds to its panes (its province's and, when
+  ``city`` is a gazetteer city, that city's: one record, two panes). Panes are an in-memory cache
   derived from it: ``rebuild()`` recomputes them after a restart or rebalance.
 * ``state``: ``"p:<partition>"`` -> ``{"t": stream time, "c": newest closed window end, "r": regions}``
-  and ``"m:<region>:<signal>"`` -> the alert state machine (with its baseline and last alert).
+  and ``"m:<series>:<signal>"`` -> the alert state machine (with its baseline and last alert), where a
+  series is a province (``ID-JB``) or one of its cities (``ID-JB/Bandung``, see `series_key`).
 
 Stream time is kept per partition of ``posts-scored`` (keyed by region), as in Kafka Streams, and
 windows close when stream time passes their end plus the grace period: never on the wall clock.
@@ -18,11 +20,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
-from typing import Any, Callable, Iterable, Mapping, MutableMapping
+from typing import Any, Callable, Collection, Iterable, Mapping, MutableMapping
 
 from models.base import SIGNALS
 from streams.aggregation import PaneAgg, WindowResult, labels_to_bits, merge, quantise
-from streams.alerting import Observation, make_alert, step
+from streams.alerting import Observation, make_alert, series_key, step
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.thresholds import Thresholds
 from streams.windowing import WindowSpec, format_ms
@@ -60,6 +62,7 @@ class EngineConfig:
     region_codes: frozenset[str] | None = None  # None: streams.regions.REGION_CODES
     region_name: Callable[[str], str] | None = None  # None: streams.regions.region_name
     tz_for: Callable[[str], Any] | None = None  # None: streams.regions.tz_for
+    city_names: Mapping[str, Collection[str]] | None = None  # None: streams.regions.CITY_NAMES
 
     @classmethod
     def from_settings(cls, settings: Any, decision_thresholds: Mapping[str, float] | None = None) -> "EngineConfig":
@@ -88,16 +91,23 @@ class RegionalEngine:
         w = config.window
         self._size, self._step, self._grace = w.size_ms, w.step_ms, w.grace_ms
         self._cap = config.thresholds.author_cap
-        if config.region_codes is None or config.region_name is None or config.tz_for is None:
+        if (config.region_codes is None or config.region_name is None or config.tz_for is None
+                or config.city_names is None):
             from streams import regions as _regions  # the gazetteer: one place for region facts
 
             codes = config.region_codes if config.region_codes is not None else frozenset(_regions.REGION_CODES)
             self._name = config.region_name or _regions.region_name
             self._tz_fn = config.tz_for or _regions.tz_for
+            city_names = config.city_names if config.city_names is not None else _regions.CITY_NAMES
         else:
             codes = config.region_codes
             self._name, self._tz_fn = config.region_name, config.tz_for
+            city_names = config.city_names
         self._codes = frozenset(codes) - {UNKNOWN_REGION}  # no thresholds for "somewhere": counted, not judged
+        # City series are bounded by the gazetteer: any other ``city`` value is judged at province level only.
+        self._city_names = {r: frozenset(city_names.get(r, ())) for r in self._codes
+                            if config.thresholds.cities_enabled(r)}
+        self._cities: dict[str, set[str]] = {}  # province -> its cities that have (had) a series
         self._tz_cache: dict[str, tzinfo] = {}
         self._panes: dict[str, dict[int, PaneAgg]] = {}
         self._pane_keys: dict[tuple[str, int], list[str]] = {}
@@ -125,13 +135,17 @@ class RegionalEngine:
         self._pane_keys.clear()
         self._parts.clear()
         self._machines.clear()
+        self._cities.clear()
         for key, value in list(self.state.items()):
             if key.startswith("p:"):
                 self._parts[int(key[2:])] = {"t": value["t"], "c": value["c"], "r": list(value.get("r", ()))}
             elif key.startswith("m:"):
-                _, region, signal = key.split(":", 2)
+                unit, _, signal = key[2:].rpartition(":")
                 if signal in SIGNALS:
-                    self._machine(region)[SIGNALS.index(signal)] = dict(value)
+                    self._machine(unit)[SIGNALS.index(signal)] = dict(value)
+                    region, _, city = unit.partition("/")
+                    if city:
+                        self._cities.setdefault(region, set()).add(city)
         self._stale.clear()
         for key, contrib in list(self.contributions.items()):
             part = self._parts.get(contrib[6])
@@ -143,10 +157,10 @@ class RegionalEngine:
                 continue
             self._add(key, contrib)
 
-    def _machine(self, region: str) -> list[dict[str, Any]]:
-        ms = self._machines.get(region)
+    def _machine(self, unit: str) -> list[dict[str, Any]]:
+        ms = self._machines.get(unit)
         if ms is None:
-            ms = self._machines[region] = [{} for _ in SIGNALS]
+            ms = self._machines[unit] = [{} for _ in SIGNALS]
         return ms
 
     def _add(self, key: str, c: list[Any]) -> None:
@@ -161,6 +175,18 @@ class RegionalEngine:
             self._pane_keys[(region, p)] = []
         pane.add(c[2], c[3], c[4], c[5])
         self._pane_keys[(region, p)].append(key)
+        city = c[7] if len(c) > 7 else None  # records written before city windows have 7 fields
+        if city is not None and city in self._city_names.get(region, ()):
+            # The same record feeds the city's pane; its key is tracked (and evicted) with the province's.
+            unit = series_key(region, city)
+            panes = self._panes.get(unit)
+            if panes is None:
+                panes = self._panes[unit] = {}
+                self._cities.setdefault(region, set()).add(city)
+            pane = panes.get(p)
+            if pane is None:
+                pane = panes[p] = PaneAgg()
+            pane.add(c[2], c[3], c[4], c[5])
 
     # ------------------------------------------------------------------------------ hot path
     def process(self, post: ScoredPost, partition: int) -> list[Alert]:
@@ -192,7 +218,11 @@ class RegionalEngine:
         if self._stale:
             for stale in self._stale.pop(partition, ()):
                 self.contributions.pop(stale, None)
-        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition]
+        city = p_.city
+        if city is not None and city not in self._city_names.get(region, ()):
+            self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
+            city = None
+        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city]
         self.contributions[key] = contrib
         self._add(key, contrib)
         self.stats["processed"] += 1
@@ -219,17 +249,20 @@ class RegionalEngine:
     def _close(self, partition: int, part: dict[str, Any], old_c: int, new_c: int) -> list[Alert]:
         collected: list[tuple[int, str, int, Alert]] = []
         for region in sorted(part["r"]):
-            self._close_region(region, old_c, new_c, collected)
+            self._close_region(region, region, None, old_c, new_c, collected)
+            for city in sorted(self._cities.get(region, ())):
+                self._close_region(series_key(region, city), region, city, old_c, new_c, collected)
         part["c"] = new_c
         self._evict(part["r"], new_c)
         collected.sort(key=lambda x: (x[0], x[1], x[2]))
         self.stats["alerts"] += len(collected)
         return [a for _, _, _, a in collected]
 
-    def _close_region(self, region: str, old_c: int, new_c: int, out: list[tuple[int, str, int, Alert]]) -> None:
+    def _close_region(self, unit: str, region: str, city: str | None, old_c: int, new_c: int,
+                      out: list[tuple[int, str, int, Alert]]) -> None:
         size, step_ms = self._size, self._step
-        panes = self._panes.get(region, {})
-        machines = self._machine(region)
+        panes = self._panes.get(unit, {})
+        machines = self._machine(unit)
         e = old_c + step_ms
         while e <= new_c:
             has_data = any((e - size) <= p < e for p in panes)
@@ -240,31 +273,32 @@ class RegionalEngine:
                     return
                 e = min(later) + step_ms  # skip the empty windows in between: nothing can change
                 continue
-            self._evaluate(region, e, panes, machines, out)
+            self._evaluate(unit, region, city, e, panes, machines, out)
             e += step_ms
 
-    def _evaluate(self, region: str, end: int, panes: dict[int, PaneAgg], machines: list[dict[str, Any]],
-                  out: list[tuple[int, str, int, Alert]]) -> None:
+    def _evaluate(self, unit: str, region: str, city: str | None, end: int, panes: dict[int, PaneAgg],
+                  machines: list[dict[str, Any]], out: list[tuple[int, str, int, Alert]]) -> None:
         size, step_ms = self._size, self._step
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
-        self._latest[region] = (end, res, phase)
+        self._latest[unit] = (end, res, phase)
         self.stats["windows_closed"] += 1
         th = self.config.thresholds
+        is_city = city is not None
         for i, sig in enumerate(SIGNALS):
-            rule = th.rule(region, sig, phase)
+            rule = th.rule(region, sig, phase, is_city)
             st = res.signals[sig]
             obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
-                              res.post_count, res.author_count, st.examples)
+                              res.post_count, res.author_count, st.examples, city)
             old = machines[i]
             new, tr = step(old, obs, rule)
             if tr is not None:
-                alert = make_alert(tr, obs, self._region_name(region), self._tz(region), rule.metric)
+                alert = make_alert(tr, obs, self._series_name(region, city), self._tz(region), rule.metric)
                 new["last"] = alert.to_dict()
-                out.append((end, region, i, alert))
+                out.append((end, unit, i, alert))
             if new != old:
                 machines[i] = new
-                self.state[f"m:{region}:{sig}"] = new
+                self.state[f"m:{unit}:{sig}"] = new
 
     def _evict(self, regions: Iterable[str], closed: int) -> None:
         """Drop panes (and their contributions) that no open window needs any more."""
@@ -276,6 +310,11 @@ class RegionalEngine:
                 del panes[p]
                 for key in self._pane_keys.pop((region, p), ()):
                     self.contributions.pop(key, None)
+            for city in self._cities.get(region, ()):
+                cpanes = self._panes.get(series_key(region, city))
+                if cpanes:
+                    for p in [p for p in cpanes if p + self._size <= closed]:
+                        del cpanes[p]
 
     # ------------------------------------------------------------------------------ helpers
     def _region_name(self, region: str) -> str:
@@ -283,6 +322,11 @@ class RegionalEngine:
             return str(self._name(region))
         except (KeyError, ValueError):
             return region
+
+    def _series_name(self, region: str, city: str | None) -> str:
+        """What the operations room reads: "Jawa Barat", or "Bandung, Jawa Barat" for a city."""
+        name = self._region_name(region)
+        return name if city is None else f"{city}, {name}"
 
     def _tz(self, region: str) -> tzinfo:
         tz = self._tz_cache.get(region)
@@ -305,8 +349,7 @@ class RegionalEngine:
         when asked, so that by default their output matches the live `alerts` topic.
         """
         th = self.config.thresholds
-        clear = max([th.defaults["consecutive_clear"]] + [r["knobs"].get("consecutive_clear", 0)
-                                                        for r in th.regions.values()])
+        clear = max(th.knobs(r, city)["consecutive_clear"] for r in ("", *th.regions) for city in (False, True))
         alerts: list[Alert] = []
         for partition in sorted(self._parts):
             part = self._parts[partition]
@@ -323,46 +366,53 @@ class RegionalEngine:
     def replay_pending(self) -> list[Alert]:
         """The last alert of every state machine: republished once after a restart (harmless,
         delivery dedups on alert_id) so a crash between saving state and publishing loses nothing."""
-        found = [(m["last"]["emitted_at"], region, i, m["last"])
-                 for region, ms in self._machines.items() for i, m in enumerate(ms) if m.get("last")]
+        found = [(m["last"]["emitted_at"], unit, i, m["last"])
+                 for unit, ms in self._machines.items() for i, m in enumerate(ms) if m.get("last")]
         found.sort(key=lambda x: (x[0], x[1], x[2]))
         return [Alert.from_dict(d) for *_, d in found]
 
     def snapshot(self) -> dict[str, Any]:
-        """The latest closed window per region and signal, with thresholds and baselines (plain JSON
-        types; `streams.metrics.SuhuMetrics.window_values` turns it into gauges)."""
-        th = self.config.thresholds
+        """The latest closed window per province and signal, with thresholds and baselines (plain
+        JSON types; `streams.metrics.SuhuMetrics.window_values` turns it into gauges). A province's
+        cities are nested under its ``"cities"`` key, so the gauges keep their bounded region labels."""
         out: dict[str, Any] = {}
-        for region in sorted(self._latest):
-            end, res, phase = self._latest[region]
-            machines = self._machine(region)
-            sigs: dict[str, Any] = {}
-            for i, sig in enumerate(SIGNALS):
-                rule = th.rule(region, sig, phase)
-                st = res.signals[sig]
-                m = machines[i]
-                sigs[sig] = {
-                    **st.to_dict(),
-                    "metric": rule.metric,
-                    "value": st.metric(rule.metric),
-                    "baseline": m.get("b"),
-                    "state": m.get("s") or "ok",
-                    "severity": m.get("sev"),
-                    "warning_fire": rule.warning.fire if rule.warning else None,
-                    "critical_fire": rule.critical.fire if rule.critical else None,
-                    "decision_threshold": self.config.decision_thresholds.get(sig),
-                }
-            out[region] = {
-                "region_name": self._region_name(region),
-                "window_start": format_ms(end - self._size),
-                "window_end": format_ms(end),
-                "window_end_ms": end,
-                "phase": phase,
-                "post_count": res.post_count,
-                "author_count": res.author_count,
-                "signals": sigs,
-            }
+        for unit in sorted(self._latest):
+            region, _, city = unit.partition("/")
+            if not city:
+                out[unit] = self._series_snapshot(unit, region, None)
+        for unit in sorted(self._latest):
+            region, _, city = unit.partition("/")
+            if city and region in out:
+                out[region].setdefault("cities", {})[city] = self._series_snapshot(unit, region, city)
         return out
 
-
-
+    def _series_snapshot(self, unit: str, region: str, city: str | None) -> dict[str, Any]:
+        th = self.config.thresholds
+        end, res, phase = self._latest[unit]
+        machines = self._machine(unit)
+        sigs: dict[str, Any] = {}
+        for i, sig in enumerate(SIGNALS):
+            rule = th.rule(region, sig, phase, city is not None)
+            st = res.signals[sig]
+            m = machines[i]
+            sigs[sig] = {
+                **st.to_dict(),
+                "metric": rule.metric,
+                "value": st.metric(rule.metric),
+                "baseline": m.get("b"),
+                "state": m.get("s") or "ok",
+                "severity": m.get("sev"),
+                "warning_fire": rule.warning.fire if rule.warning else None,
+                "critical_fire": rule.critical.fire if rule.critical else None,
+                "decision_threshold": self.config.decision_thresholds.get(sig),
+            }
+        return {
+            "region_name": self._series_name(region, city),
+            "window_start": format_ms(end - self._size),
+            "window_end": format_ms(end),
+            "window_end_ms": end,
+            "phase": phase,
+            "post_count": res.post_count,
+            "author_count": res.author_count,
+            "signals": sigs,
+        }

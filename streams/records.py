@@ -140,6 +140,7 @@ class Alert:
     summary_id: str  # Bahasa Indonesia
     summary_en: str
     emitted_at: str  # stream time of the transition (deterministic: replay gives the same value)
+    city: str | None = None  # gazetteer city/regency name for a city-level alert; None for the province
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -162,6 +163,7 @@ class Alert:
             "summary_id": self.summary_id,
             "summary_en": self.summary_en,
             "emitted_at": self.emitted_at,
+            "city": self.city,
         }
 
     def to_json(self) -> bytes:
@@ -171,6 +173,7 @@ class Alert:
     def from_dict(cls, d: Mapping[str, Any]) -> "Alert":
         data = dict(d)
         data["example_post_ids"] = tuple(data.get("example_post_ids") or ())
+        data.setdefault("city", None)  # records published before city-level alerts existed
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

@@ -357,6 +357,13 @@ CITIES_BY_CODE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {p.code: tuple(name for name, iso, _ in _CITIES if f"ID-{iso}" == p.code) for p in PROVINCES}
 )
 
+# Every city name `normalize_region` can return, per province: the bounded set of city-level
+# window series the engine keeps (anything else in a post's ``city`` is judged at province level only).
+CITY_NAMES: Mapping[str, frozenset[str]] = MappingProxyType({
+    p.code: frozenset(CITIES_BY_CODE[p.code]) | {name for iso, name in _PREFIXED_CITIES.values() if f"ID-{iso}" == p.code}
+    for p in PROVINCES
+})
+
 _PROVINCE_KEYS: dict[str, str] = _build_province_keys()
 _CITY_KEYS: dict[str, tuple[str, str]] = _build_city_keys()
 _UNKNOWN = RegionMatch(UNKNOWN_REGION, None)
@@ -452,6 +459,7 @@ def utc_offset_ms(code: str) -> int:
 
 __all__ = [
     "CITIES_BY_CODE",
+    "CITY_NAMES",
     "ISLAND_GROUPS",
     "PROVINCES",
     "PROVINCE_BY_CODE",

@@ -34,6 +34,10 @@ DEFAULT_THRESHOLDS = "defaults/thresholds.yaml"  # inside the streams package
 _KNOBS = ("metric", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
           "reminder_windows", "baseline")
 _BASELINE_KEYS = ("half_life_minutes", "warmup_windows", "min_rise", "ratio", "clear_rise")
+# City windows reuse the province's levels, metric and baseline rule; only how much evidence a
+# window needs and how quickly it fires/clears can differ (a city has fewer posts than its province).
+_CITY_KNOBS = ("enabled", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
+               "reminder_windows")
 
 
 class ThresholdsError(ValueError):
@@ -81,9 +85,26 @@ class Thresholds:
     author_cap: int
     defaults: Mapping[str, Any]  # validated knobs
     signals: Mapping[str, Mapping[str, Mapping[str, Level]]]  # signal -> phase|default -> severity -> Level
-    regions: Mapping[str, Mapping[str, Any]]  # code -> {"knobs": {...}, "signals": {...}}
+    regions: Mapping[str, Mapping[str, Any]]  # code -> {"knobs": {...}, "signals": {...}, "cities": {...}}
     source: str = ""
-    _cache: dict[tuple[str, str, str], Rule] = field(default_factory=dict, repr=False, compare=False)
+    cities: Mapping[str, Any] = field(default_factory=lambda: {"enabled": True})  # city-window knobs
+    _cache: dict[tuple[str, str, str, bool], Rule] = field(default_factory=dict, repr=False, compare=False)
+
+    def cities_enabled(self, region: str) -> bool:
+        """Whether ``region``'s cities get their own windows (regions.<code>.cities, then cities)."""
+        own = self.regions.get(region, {}).get("cities", {})
+        return bool(own.get("enabled", self.cities.get("enabled", True)))
+
+    def knobs(self, region: str, city: bool = False) -> dict[str, Any]:
+        """The knobs in force: defaults, then the region's; for a city window then ``cities`` and
+        ``regions.<code>.cities`` (the more specific level wins)."""
+        knobs = dict(self.defaults)
+        reg = self.regions.get(region, {})
+        knobs.update(reg.get("knobs", {}))
+        if city:
+            knobs.update((k, v) for k, v in self.cities.items() if k != "enabled")
+            knobs.update((k, v) for k, v in reg.get("cities", {}).items() if k != "enabled")
+        return knobs
 
     def levels(self, region: str, signal: str, phase: str) -> Mapping[str, Level]:
         reg = self.regions.get(region, {}).get("signals", {}).get(signal, {})
@@ -95,13 +116,13 @@ class Thresholds:
                 return table["default"]
         return {}
 
-    def rule(self, region: str, signal: str, phase: str) -> Rule:
-        key = (region, signal, phase)
+    def rule(self, region: str, signal: str, phase: str, city: bool = False) -> Rule:
+        """The rule for a province window, or with ``city`` for a window of one of its cities."""
+        key = (region, signal, phase, city)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        knobs = dict(self.defaults)
-        knobs.update(self.regions.get(region, {}).get("knobs", {}))
+        knobs = self.knobs(region, city)
         lv = self.levels(region, signal, phase)
         rule = Rule(
             metric=knobs["metric"],
@@ -194,6 +215,17 @@ def _knobs(path: str, m: Mapping[str, Any], base: Mapping[str, Any], src: str) -
     return out
 
 
+def _city_knobs(path: str, raw: Any, src: str) -> dict[str, Any]:
+    m = _mapping(path, raw or {}, src)
+    _unknown(path, m, _CITY_KNOBS, src)
+    out = _knobs(path, {k: v for k, v in m.items() if k != "enabled"}, {}, src)
+    if "enabled" in m:
+        if not isinstance(m["enabled"], bool):
+            raise ThresholdsError(f"{path}.enabled", f"must be true or false, got {m['enabled']!r}", src)
+        out["enabled"] = m["enabled"]
+    return out
+
+
 def _levels(path: str, raw: Any, src: str) -> dict[str, Level]:
     m = _mapping(path, raw, src)
     _unknown(path, m, SEVERITIES, src)
@@ -235,7 +267,7 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
     m = _mapping("", data, src) if data is not None else {}
     if not m:
         raise ThresholdsError("", "the thresholds file is empty", src)
-    _unknown("", m, ("version", "author_cap", "defaults", "signals", "regions"), src)
+    _unknown("", m, ("version", "author_cap", "defaults", "cities", "signals", "regions"), src)
     if m.get("version", 1) != 1:
         raise ThresholdsError("version", f"unsupported version {m.get('version')!r} (expected 1)", src)
     author_cap = _number("author_cap", m.get("author_cap", 3), 1, 1_000_000, src, True)
@@ -245,6 +277,8 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
                                 "consecutive_windows": 2, "consecutive_clear": 3, "reminder_windows": 0,
                                 "baseline": BaselineRule()}
     defaults.update(_knobs("defaults", dm, defaults, src))
+    cities: dict[str, Any] = {"enabled": True}
+    cities.update(_city_knobs("cities", m.get("cities"), src))
     phases = _phases()
     if "signals" not in m:
         raise ThresholdsError("signals", "is required (levels per signal and phase)", src)
@@ -266,12 +300,14 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
         if canon in regions:
             raise ThresholdsError(path, f"region {canon} is listed twice", src)
         rmap = _mapping(path, raw or {}, src)
-        _unknown(path, rmap, (*_KNOBS, "signals"), src)
+        _unknown(path, rmap, (*_KNOBS, "signals", "cities"), src)
         regions[canon] = {
             "knobs": _knobs(path, rmap, defaults, src),
             "signals": _signal_table(f"{path}.signals", rmap.get("signals") or {}, phases, src),
+            "cities": _city_knobs(f"{path}.cities", rmap.get("cities"), src),
         }
-    return Thresholds(author_cap=author_cap, defaults=defaults, signals=signals, regions=regions, source=source)
+    return Thresholds(author_cap=author_cap, defaults=defaults, signals=signals, regions=regions, source=source,
+                      cities=cities)
 
 
 def load_thresholds(path: str | Path | None = None) -> Thresholds:
@@ -326,11 +362,26 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
     return lines
 
 
+def _city_words(t: Thresholds) -> list[str]:
+    if not t.cities.get("enabled", True):
+        return ["City windows: off (only provinces are judged; posts naming a city still count for their province)."]
+    k = t.knobs("", city=True)
+    return [
+        "City windows: a post whose region names a known city (gazetteer) also counts in that city's own "
+        "windows, judged with its province's levels but its own baseline and alert state "
+        f"(dedup key suhu:<province>/<city>:<signal>:<ms>). A city window is judged only with at least "
+        f"{k['min_posts']} posts from at least {k['min_authors']} distinct accounts; it fires after "
+        f"{k['consecutive_windows']} breaching window(s) and resolves after {k['consecutive_clear']} calm one(s).",
+    ]
+
+
 def explain(t: Thresholds) -> str:
     """What a thresholds file means, in plain words, for `suhu thresholds check`."""
     metric = t.defaults["metric"]
     out = [f"Thresholds from {t.source or 'memory'}:", ""]
     out += _knob_words(t.defaults, t.author_cap)
+    out.append("")
+    out += _city_words(t)
     out.append("")
     for sig in SIGNALS:
         table = t.signals[sig]
@@ -349,5 +400,10 @@ def explain(t: Thresholds) -> str:
                 bits.append("own baseline rule")
             if r["signals"]:
                 bits.append("own levels for " + ", ".join(r["signals"]))
+            city = r.get("cities") or {}
+            if city.get("enabled") is False:
+                bits.append("no city windows")
+            elif city:
+                bits.append("city windows " + ", ".join(f"{k}={v}" for k, v in city.items() if k != "enabled"))
             out.append(f"  {code}: " + ("; ".join(bits) if bits else "no changes") + ".")
     return "\n".join(out)
