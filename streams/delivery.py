@@ -106,7 +106,7 @@ def _fmt(x: float | None) -> str:
 
 def alert_labels(alert: Alert) -> dict[str, str]:
     """The identity of the alert in Alertmanager: routing, grouping, inhibition and silences use these."""
-    return {
+    labels = {
         "alertname": alertname(alert.signal),
         "region": alert.region,
         "region_name": alert.region_name,
@@ -115,6 +115,9 @@ def alert_labels(alert: Alert) -> dict[str, str]:
         "dedup_key": alert.dedup_key,
         "source": "suhu",
     }
+    if alert.city:  # a city-level alert: bounded by the gazetteer, so a safe label
+        labels["city"] = alert.city
+    return labels
 
 
 def describe_id(alert: Alert) -> str:
@@ -166,6 +169,8 @@ def alertmanager_payload(
         },
         "startsAt": _rfc3339(start),
     }
+    if alert.city:
+        entry["annotations"]["city"] = alert.city
     if alert.status == "resolved":
         entry["endsAt"] = _rfc3339(now)
     elif resend_s is not None:
@@ -190,6 +195,7 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any]:
     summary = f"[{alert.severity.upper()}] {alert.summary_id} / {alert.summary_en}"
     if len(summary) > PAGERDUTY_SUMMARY_MAX:
         summary = summary[: PAGERDUTY_SUMMARY_MAX - 1] + "\u2026"
+    details: dict[str, Any] = {"city": alert.city} if alert.city else {}
     return {
         "routing_key": routing_key,
         "event_action": "trigger",
@@ -218,6 +224,7 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any]:
                 "example_post_ids": list(alert.example_post_ids[:10]),
                 "description": describe_id(alert),
                 "alert_id": alert.alert_id,
+                **details,
             },
         },
     }

@@ -129,6 +129,18 @@ def test_the_alert_is_deterministic_and_carries_both_languages():
     assert a.example_post_ids == ("p1", "p2")
 
 
+def test_a_city_incident_has_its_own_dedup_key_and_names_the_city():
+    _, trs = feed([0.6, 0.6])
+    city_obs = Observation("ID-JB", "hate", T - 4 * MIN, T + MIN, "voting", 0.6, 100, 80, ("p1",), "Bandung")
+    s, tr = step(step(None, city_obs, rule())[0], city_obs, rule())
+    assert tr.dedup_key == dedup_key("ID-JB", "hate", T + MIN, "Bandung") == f"suhu:ID-JB/Bandung:hate:{T + MIN}"
+    assert tr.dedup_key != trs[1].dedup_key  # the province's incident in the same windows
+    a = make_alert(tr, city_obs, "Bandung, Jawa Barat", tz_for("ID-JB"))
+    assert (a.region, a.city, a.region_name) == ("ID-JB", "Bandung", "Bandung, Jawa Barat")
+    assert a.summary_id.startswith("[KRITIS] Ujaran kebencian di Bandung, Jawa Barat:")
+    assert make_alert(trs[1], obs(1, 0.6), "Jawa Barat").city is None
+
+
 def test_summaries_use_the_regions_local_time_zone():
     _, trs = feed([0.6, 0.6], region="ID-PA")
     a = make_alert(trs[1], obs(1, 0.6, region="ID-PA"), "Papua", tz_for("ID-PA"))

@@ -231,6 +231,30 @@ def test_the_gauges_export_provinces_only_however_many_cities_have_windows():
                    for c in ("Bandung", "Bekasi", "Makassar"))
 
 
+# ------------------------------------------------------------------------- record and delivery
+def test_a_city_alert_round_trips_as_json_and_old_records_without_a_city_still_load():
+    from streams.records import Alert
+
+    alert = run(bandung_incident())[0]
+    assert Alert.from_json(alert.to_json()) == alert
+    old = {k: v for k, v in alert.to_dict().items() if k != "city"}
+    assert Alert.from_dict(old).city is None
+
+
+def test_pagers_get_the_city_only_for_city_alerts():
+    from streams.delivery import alertmanager_payload, pagerduty_event
+
+    city_alert = run(bandung_incident())[0]
+    province_alert = next(a for a in run(multi_city_stream()) if a.city is None)
+    [am] = alertmanager_payload(city_alert)
+    assert am["labels"]["city"] == am["annotations"]["city"] == "Bandung"
+    assert am["labels"]["region"] == "ID-JB" and am["labels"]["dedup_key"].startswith("suhu:ID-JB/Bandung:")
+    assert pagerduty_event(city_alert, "k" * 32)["payload"]["custom_details"]["city"] == "Bandung"
+    [am] = alertmanager_payload(province_alert)
+    assert "city" not in am["labels"] and "city" not in am["annotations"]
+    assert "city" not in pagerduty_event(province_alert, "k" * 32)["payload"]["custom_details"]
+
+
 def _ms(iso):
     from datetime import datetime
 

@@ -62,6 +62,11 @@ def test_region_overrides_win_over_defaults_and_accept_short_codes(shipped):
         (lambda d: d["signals"].pop("fraud_claim"), "signals.fraud_claim"),
         (lambda d: d["signals"]["hate"]["default"]["critical"].update(fire=0.1, clear=0.05), "signals.hate.default.critical.fire"),
         (lambda d: d.update(colour="red"), "colour"),
+        (lambda d: d["cities"].update(min_post=5), "cities.min_post"),
+        (lambda d: d["cities"].update(min_authors=0), "cities.min_authors"),
+        (lambda d: d["cities"].update(enabled="yes"), "cities.enabled"),
+        (lambda d: d["cities"].update(metric="mean"), "cities.metric"),  # cities share their province's metric
+        (lambda d: d.update(regions={"ID-JB": {"cities": {"min_posts": -1}}}), "regions.ID-JB.cities.min_posts"),
     ],
 )
 def test_a_broken_file_is_rejected_with_the_path_to_the_bad_key(shipped, mutate, path):
@@ -73,11 +78,36 @@ def test_a_broken_file_is_rejected_with_the_path_to_the_bad_key(shipped, mutate,
     assert path in str(err.value)
 
 
+def test_city_windows_take_knobs_from_the_region_cities_then_cities_then_the_province(shipped):
+    data = copy.deepcopy(shipped)
+    data["cities"] = {"min_posts": 12, "consecutive_windows": 3}
+    data["regions"] = {"ID-JK": {"min_posts": 60, "min_authors": 30, "cities": {"min_authors": 8}},
+                       "ID-PA": {"cities": {"enabled": False}}}
+    t = parse_thresholds(data)
+    jk = t.rule("ID-JK", "hate", "voting", city=True)
+    assert (jk.min_posts, jk.min_authors, jk.consecutive_windows) == (12, 8, 3)
+    jb = t.rule("ID-JB", "hate", "voting", city=True)
+    assert (jb.min_posts, jb.min_authors, jb.consecutive_windows) == (12, 15, 3)
+    assert jb.critical == t.rule("ID-JB", "hate", "voting").critical  # the province's levels
+    assert t.rule("ID-JK", "hate", "voting").min_posts == 60
+    assert t.cities_enabled("ID-JB") and not t.cities_enabled("ID-PA")
+
+
+def test_a_file_without_a_cities_section_judges_cities_with_the_province_knobs(shipped):
+    data = copy.deepcopy(shipped)
+    del data["cities"]
+    t = parse_thresholds(data)
+    assert t.cities_enabled("ID-JB")
+    assert t.rule("ID-JB", "hate", "voting", city=True) == t.rule("ID-JB", "hate", "voting")
+
+
 def test_explain_says_what_the_file_means_in_plain_words():
     text = explain(load_thresholds(None))
     assert "at least 30 posts from at least 15 distinct accounts" in text
     assert "during voting: warning fires at 18% and clears below 12%; critical fires at 40%" in text
     assert "ID-JK: min_posts=60; min_authors=30." in text
+    assert "City windows:" in text and "at least 20 posts from at least 10 distinct accounts" in text
+    assert "suhu:<province>/<city>:<signal>:<ms>" in text
 
 
 def test_thresholds_check_on_the_shipped_file_exits_0_with_plain_words(tmp_path):
