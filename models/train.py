@@ -34,6 +34,28 @@ CV_FOLDS = 5
 SUB_HEAD_C = 3.0
 MIN_DF = 2
 NB_ALPHA = 1.0
+# Exploration behind fast-v2, measured once with this module's pieces on the same seed-13 split
+# (train for fitting, calibration F1 at the best threshold; test never looked at). Recorded for the
+# card; `suhu train` does not re-run them. Differences under ~0.005 are within split noise.
+VARIANTS_TRIED: tuple[tuple[str, float, float | None], ...] = (
+    ("fast-v1: LR, char (2, 5) over the whole text, C on calibration (hate 10, incivility 30)", 0.8266, 0.9021),
+    ("NB-LR, fast-v1 features, C=3", 0.8365, 0.9186),
+    ("NB-LR, fast-v1 features, C=10", 0.8388, 0.9196),
+    ("NB-LR, fast-v1 features, C=30", 0.8330, 0.9241),
+    ("NB-LR without class weights, C=10 (hate only)", 0.8386, None),
+    ("mean of LR and NB-LR logits, C=3 / C=10", 0.8390, 0.9174),
+    ("NB-LR, char (2, 5) within words, C=3 (shipped features; C by CV)", 0.8367, 0.9203),
+    ("NB-LR, char (2, 6) within words, C=10 / C=3", 0.8396, 0.9198),
+    ("NB-LR, word (1, 3) + char (2, 5) over the whole text, C=10", 0.8389, 0.9219),
+    ("NB-LR, within words, min_df 3, C=3", 0.8367, 0.9179),
+    ("NB-LR, within words, min_df 5, C=3", 0.8404, 0.9152),
+    ("multi-task stack: out-of-fold logits of 10 heads (HS subtypes, HS_Strong, Abusive) -> LR", 0.8336, 0.9227),
+    ("same stack with the target's own logit only (reference)", 0.8364, 0.9206),
+    ("NB-LR within words, C=3, slang folding off", 0.8361, 0.9205),
+    ("NB-LR within words, C=3, `-nya` split off the stem", 0.8355, 0.9228),
+    ("NB-LR within words, C=3, every doubled letter squeezed", 0.8390, 0.9194),
+    ("NB-LR within words, C=3, `!`/`?` tokens left out of the features", 0.8343, 0.9235),
+)
 FEATURES = FeatureSpec(word_ngrams=(1, 2), char_ngrams=(2, 5), char_within_words=True)
 # Fixed by design of the lexicon weights (a single strong cue, or two weak ones), not tuned.
 LEXICON_THRESHOLDS = {"provocation": 0.5, "fraud_claim": 0.5, "tension": 0.5}
@@ -145,6 +167,7 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
         "min_df": MIN_DF,
         "c_per_head": chosen_c,
         "head_model": f"NB-weighted logistic regression (NB alpha {NB_ALPHA}, liblinear, balanced class weights)",
+        "variants_tried": [list(v) for v in VARIANTS_TRIED],
         "c_selection": f"{CV_FOLDS}-fold CV on the train split over C in {list(C_GRID)}",
         "normalizer_version": NORMALIZER_VERSION,
         "lexicon_version": LEXICON_VERSION,

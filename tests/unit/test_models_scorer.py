@@ -43,6 +43,12 @@ def test_a_post_scores_bit_identically_alone_and_in_any_batch(scorer) -> None:  
     assert batch == alone == reversed_batch
 
 
+def test_a_post_without_any_known_word_gets_no_label(scorer) -> None:  # type: ignore[no-untyped-def]
+    # Without evidence the score falls back to the intercept, which must sit below every threshold.
+    for text in ("", "qwzx plmkj vbnrt", "?"):
+        assert scorer.score_batch([text])[0].labels == ()
+
+
 def test_non_string_input_is_scored_not_crashed(scorer) -> None:  # type: ignore[no-untyped-def]
     out = scorer.score_batch([None, 12345])  # type: ignore[list-item]
     assert len(out) == 2
