@@ -225,6 +225,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 # Retries retryable failures until they succeed: an outage delays, never loses.
                 await deliver_all(alert, worker.destinations, metrics, max_backoff_s=settings.delivery_max_backoff_s)
             delivered[alert.alert_id] = int(time.time())
+            if worker.destinations:
+                # Make the "delivered" mark durable now rather than at the next commit, so a crash
+                # right after a page re-sends it only inside this millisecond window (alerts are rare).
+                await app.producer.flush()
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
