@@ -108,6 +108,7 @@ class RegionalEngine:
         self._city_names = {r: frozenset(city_names.get(r, ())) for r in self._codes
                             if config.thresholds.cities_enabled(r)}
         self._cities: dict[str, set[str]] = {}  # province -> its cities that have (had) a series
+        self._city_min_posts: dict[str, int] = {}
         self._tz_cache: dict[str, tzinfo] = {}
         self._panes: dict[str, dict[int, PaneAgg]] = {}
         self._pane_keys: dict[tuple[str, int], list[str]] = {}
@@ -279,12 +280,22 @@ class RegionalEngine:
     def _evaluate(self, unit: str, region: str, city: str | None, end: int, panes: dict[int, PaneAgg],
                   machines: list[dict[str, Any]], out: list[tuple[int, str, int, Alert]]) -> None:
         size, step_ms = self._size, self._step
+        th = self.config.thresholds
+        is_city = city is not None
+        if is_city and self._thin(region, end, panes, machines):
+            # Most of ~380 cities are quiet most of the time: a window under min_posts cannot fire or
+            # teach the baseline, so it is not computed; it only ends a pending streak, as step() would.
+            self._latest.pop(unit, None)
+            self.stats["city_windows_thin"] += 1
+            for i, m in enumerate(machines):
+                if m.get("s") == "pending":
+                    machines[i] = {**m, "s": "ok", "sev": None, "n": 0}
+                    self.state[f"m:{unit}:{SIGNALS[i]}"] = machines[i]
+            return
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
         self._latest[unit] = (end, res, phase)
         self.stats["windows_closed"] += 1
-        th = self.config.thresholds
-        is_city = city is not None
         for i, sig in enumerate(SIGNALS):
             rule = th.rule(region, sig, phase, is_city)
             st = res.signals[sig]
@@ -299,6 +310,15 @@ class RegionalEngine:
             if new != old:
                 machines[i] = new
                 self.state[f"m:{unit}:{sig}"] = new
+
+    def _thin(self, region: str, end: int, panes: dict[int, PaneAgg], machines: list[dict[str, Any]]) -> bool:
+        """Too few posts to judge, and no firing alert waiting for its calm windows."""
+        need = self._city_min_posts.get(region)
+        if need is None:
+            need = self._city_min_posts[region] = self.config.thresholds.knobs(region, city=True)["min_posts"]
+        size, step_ms = self._size, self._step
+        n = sum(panes[p].count for p in range(end - size, end, step_ms) if p in panes)
+        return n < need and not any(m.get("s") == "firing" for m in machines)
 
     def _evict(self, regions: Iterable[str], closed: int) -> None:
         """Drop panes (and their contributions) that no open window needs any more."""

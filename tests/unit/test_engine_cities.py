@@ -116,6 +116,20 @@ def test_city_windows_can_be_switched_off_per_province():
     assert all(c[7] is None for c in eng.contributions.values())
 
 
+def test_a_quiet_citys_windows_are_not_computed_but_still_end_a_pending_streak():
+    from streams.alerting import new_state
+
+    pending = {**new_state(), "s": "pending", "sev": "critical", "n": 1}
+    state = {"m:ID-JB/Bandung:hate": pending}
+    eng = RegionalEngine(config(), {}, state)
+    quiet = interleave(traffic("ID-JB", T0, 15, 20, authors=200, tag="p"),
+                       in_city(traffic("ID-JB", T0, 15, 1, authors=10, tag="c"), "Bandung"))  # 5 posts a window
+    run(quiet, eng)
+    assert eng.stats["city_windows_thin"] > 0
+    assert "cities" not in eng.snapshot()["ID-JB"]  # only judged windows are reported
+    assert state["m:ID-JB/Bandung:hate"]["s"] == "ok" and state["m:ID-JB/Bandung:hate"]["n"] == 0
+
+
 # ------------------------------------------------------------- duplicates, late posts, restarts
 def test_a_duplicate_city_post_is_counted_once_at_both_levels():
     stream = bandung_incident()
