@@ -27,6 +27,7 @@ def small_window_thresholds(tmp_path: Path) -> Path:
     doc = yaml.safe_load(shipped.read_text())
     doc["defaults"].update(min_posts=10, min_authors=8, consecutive_windows=2, consecutive_clear=2)
     doc["regions"] = {}
+    doc["cities"] = {"enabled": True, "min_posts": 15, "min_authors": 10}  # so a city incident fires too
     path = tmp_path / "thresholds.yaml"
     path.write_text(yaml.safe_dump(doc))
     return path
@@ -57,6 +58,7 @@ def test_alerts_topic_equals_backtest_on_the_same_input(kafka_settings_factory, 
     assert any(a["region"] == "ID-JB" and a["status"] == "firing" for a in expected), \
         "the incident must fire in backtest, or the comparison proves little"
     assert any(a["region"] == "ID-JB" and a["status"] == "resolved" for a in expected)
+    assert any(a["city"] and a["status"] == "firing" for a in expected), "a city-level alert, live and offline"
 
     worker = worker_process(settings)
     wait_healthy(port, worker)
