@@ -117,6 +117,9 @@ class Offsets:
 
         parts = self.consumer.partitions_for_topic(topic) or set()
         if not parts:
+            self.consumer.topics()  # refreshes the metadata: the topic may be newer than our cache
+            parts = self.consumer.partitions_for_topic(topic) or set()
+        if not parts:
             return 0
         ends = self.consumer.end_offsets([TopicPartition(topic, p) for p in parts])
         return sum(ends.values())
@@ -204,15 +207,29 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
 
 
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
-    for p in procs:
-        if p.poll() is None:
-            p.terminate()
+    """SIGINT first (py-spy writes its profile, Faust shuts down cleanly), then whatever is left."""
+    import signal
+
+    children = []
     for p in procs:
         try:
-            p.wait(timeout=20)
+            children += psutil.Process(p.pid).children(recursive=True)
+        except psutil.Error:
+            pass
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)
+    for p in procs:
+        try:
+            p.wait(timeout=30)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
+    for c in children:
+        try:
+            c.terminate()
+            c.wait(timeout=10)
+        except psutil.Error:
+            pass
 
 
 # --------------------------------------------------------------------------------- inputs
@@ -265,7 +282,8 @@ def worker_env(bootstrap: str, prefix: str, app_id: str, data_dir: Path, web_por
 
 
 def run_throughput(bootstrap: str, tmp: Path, n: int, broker: psutil.Process, workers: list[int],
-                   log: Path, timeout_s: float, peer: bool) -> tuple[dict[str, Any], list[Run]]:
+                   log: Path, timeout_s: float, peer: bool, profile: Path | None = None,
+                   ceiling: bool = True) -> tuple[dict[str, Any], list[Run]]:
     prefix = f"b{uuid.uuid4().hex[:6]}-"
     settings = load_settings(env={}, kafka_bootstrap=bootstrap, topic_prefix=prefix, data_dir=tmp)
     ensure_topics(settings)
@@ -282,13 +300,14 @@ def run_throughput(bootstrap: str, tmp: Path, n: int, broker: psutil.Process, wo
         with log.open("ab") as out:
             procs = [subprocess.Popen([PY, str(REPO / "bench" / "ceiling.py"), "--bootstrap", bootstrap,
                                        "--source", source, "--sink", prefix + "ceiling-out", "--group", group],
-                                      stdout=out, stderr=subprocess.STDOUT)]
+                                      stdout=out, stderr=subprocess.STDOUT)] if ceiling else []
         try:
-            runs.append(measure("bare ceiling (aiokafka + orjson)", procs, offsets, group, source, n, [], broker,
-                                timeout_s))
+            if procs:
+                runs.append(measure("bare ceiling (aiokafka + orjson)", procs, offsets, group, source, n, [], broker,
+                                    timeout_s))
+                print(runs[-1].as_dict(), flush=True)
         finally:
             stop(procs)
-        print(runs[-1].as_dict(), flush=True)
 
         # suhu, 1 and 2 worker processes (each a fresh app id: its own group and tables)
         for k in workers:
@@ -297,7 +316,12 @@ def run_throughput(bootstrap: str, tmp: Path, n: int, broker: psutil.Process, wo
             with log.open("ab") as out:
                 for i in range(k):
                     env = worker_env(bootstrap, prefix, app_id, tmp / f"w{k}-{i}", free_ports(1)[0])
-                    procs.append(subprocess.Popen([SUHU, "worker", "--loglevel", "warning"], env=env, cwd=REPO,
+                    cmd = [SUHU, "worker", "--loglevel", "warning"]
+                    if profile is not None and k == 1:
+                        # py-spy samples the worker; the rate of a profiled run is not reported as a result
+                        cmd = [str(REPO / ".venv" / "bin" / "py-spy"), "record", "--format", "raw", "--rate", "200", "--gil",
+                               "--nonblocking", "-o", str(profile), "--", *cmd]
+                    procs.append(subprocess.Popen(cmd, env=env, cwd=REPO,
                                                   stdout=out, stderr=subprocess.STDOUT))
             try:
                 runs.append(measure(f"suhu worker x{k}", procs, offsets, app_id, source, n,
@@ -480,10 +504,13 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="worker process counts to run")
     ap.add_argument("--no-peer", action="store_true")
     ap.add_argument("--no-latency", action="store_true")
+    ap.add_argument("--no-ceiling", action="store_true")
     ap.add_argument("--latency-rate", type=float, default=1000.0, help="steady posts/s for the latency run")
     ap.add_argument("--latency-minutes", type=int, default=60, help="event-time minutes (20 posts/s of event time)")
     ap.add_argument("--timeout", type=float, default=900.0, help="per contender")
     ap.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "e2e.json")
+    ap.add_argument("--profile", type=Path, default=None,
+                    help="py-spy raw stacks of the 1-worker run go here (profiling run: ceiling and peer skipped)")
     a = ap.parse_args()
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
@@ -498,7 +525,9 @@ def main() -> None:
         try:
             broker = psutil.Process(kafka.pid)
             info, runs = run_throughput(kafka.bootstrap, tmp, a.n, broker,
-                                        [int(x) for x in a.workers.split(",") if x], log, a.timeout, not a.no_peer)
+                                        [int(x) for x in a.workers.split(",") if x], log, a.timeout,
+                                        not a.no_peer and a.profile is None, a.profile,
+                                        a.profile is None and not a.no_ceiling)
             result["throughput"] = info | {"runs": [r.as_dict() for r in runs]}
             a.out.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
             if not a.no_latency:

@@ -61,7 +61,8 @@ def main() -> None:
                          "peak_traced_mib": round(peak / 2**20, 1)})
             print(rows[-1], flush=True)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_bytes(orjson.dumps({"rows": rows, "command": " ".join(sys.argv)}, option=orjson.OPT_INDENT_2))
+    a.out.write_bytes(orjson.dumps({"rows": rows, "command": " ".join(sys.argv),
+                                      "load": [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]}, option=orjson.OPT_INDENT_2))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def main() -> None:
     sdf = sdf.apply(score).filter(lambda v: v is not None)
     sdf = sdf.set_timestamp(lambda value, key, ts, headers: value["event_ms"])
     sdf = sdf.group_by("region")
-    sdf = sdf.tumbling_window(timedelta(minutes=5)).count().final()
+    sdf = sdf.tumbling_window(timedelta(minutes=5), grace_ms=timedelta(seconds=60)).count().final()  # suhu: 60 s grace
     sdf.to_topic(out)
     app.run()
 

@@ -1,0 +1,42 @@
+"""Summarise py-spy raw (collapsed) stacks: the top functions by self and by inclusive samples."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from pathlib import Path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("stacks", type=Path)
+    ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--thread", default=None, help="only stacks whose thread frame contains this")
+    a = ap.parse_args()
+    self_c: Counter[str] = Counter()
+    incl: Counter[str] = Counter()
+    total = 0
+    for line in a.stacks.read_text().splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        if a.thread and a.thread not in stack.split(";", 1)[0]:
+            continue
+        frames = [re.sub(r" \(.*?/site-packages/", " (", f) for f in stack.split(";")]
+        count = int(n)
+        total += count
+        self_c[frames[-1]] += count
+        for f in set(frames[1:]):
+            incl[f] += count
+    print(f"{total} samples")
+    print("self%  function")
+    for f, c in self_c.most_common(a.top):
+        print(f"{100 * c / total:5.1f}  {f}")
+    print("\nincl%  function")
+    for f, c in incl.most_common(a.top):
+        print(f"{100 * c / total:5.1f}  {f}")
+
+
+if __name__ == "__main__":
+    main()
