@@ -124,6 +124,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     metrics.worker_info(version=_package_version(), model_version=scorer.version)
     app = faust_app(settings)
 
+    # Table (changelog) writes queue in Faust's producer buffer; at its default of 100 the aggregate
+    # stream stalled on every flush under load ("producer buffer full" ~5 times a second).
+    app.producer.buffer.max_messages = 10_000
+
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     posts_topic = app.topic(settings.topic(T.POSTS), partitions=settings.topic_partitions, **raw)
     scored_topic = app.topic(settings.topic(T.POSTS_SCORED), partitions=settings.topic_partitions, **raw)
