@@ -179,7 +179,7 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
     while True:
         now = time.monotonic()
         if now > deadline:
-            run.note = "timed out"
+            run.note = f"timed out after {timeout_s:.0f} s: rate of the committed part"
             break
         for p in procs:
             if p.poll() is not None:
@@ -187,6 +187,7 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
         peaks = [max(a, _rss(q)) for a, q in zip(peaks, ps)]
         done_c = offsets.committed(group)
         c = done_c.get(source, 0)
+        c_last, t_last = c, now
         if t_first is None and c > 0:
             t_first, c_first = now, c
             cpu0, bcpu0 = _cpu(ps), _cpu([broker])
@@ -198,7 +199,10 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
     t_end = time.monotonic()
     if t_first is not None and c_first is not None:
         run.seconds = round(t_end - t_first, 2)
-        run.rate = round((n - c_first) / max(1e-9, t_end - t_first), 1)
+        if run.note:
+            run.rate = round((c_last - c_first) / max(1e-9, t_last - t_first), 1)
+        else:
+            run.rate = round((n - c_first) / max(1e-9, t_end - t_first), 1)
         run.cpu_s = round(_cpu(ps) - cpu0, 1)
         run.broker_cpu_s = round(_cpu([broker]) - bcpu0, 1)
     run.peak_rss_mib = round(max(peaks) / 2**20, 1)

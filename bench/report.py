@@ -17,7 +17,7 @@ def _f(x: float | None, nd: int = 0) -> str:
     return "n/a" if x is None else f"{x:,.{nd}f}"
 
 
-def render(e2e: dict, engine: dict | None, command: str, profile_text: str | None) -> str:
+def render(e2e: dict, engine: dict | None, command: str, profile_text: str | None, scorer: str | None = None) -> str:
     m = e2e["machine"]
     v = m["versions"]
     lines = [BEGIN, "", "## Pipeline (bench/run_all.sh)", ""]
@@ -74,6 +74,10 @@ def render(e2e: dict, engine: dict | None, command: str, profile_text: str | Non
             f"{_f(lat['hook_p99_s'], 3)} | {_f(lat['hook_max_s'], 3)} | {' / '.join(str(x) for x in lat['load'])} |",
             "",
         ]
+    if scorer:
+        lines += ["### Scorer (fast tier) by batch size, one core (`taskset -c 0 bench/bench_scorer.py --batch B`)",
+                  "", "Transformer tier: no real checkpoint on this machine (see the scorer section above).", "",
+                  "```", scorer.strip(), "```", ""]
     if engine:
         lines += [
             "### Aggregation cost by regions and window size (engine only, no Kafka)",
@@ -100,13 +104,15 @@ def main() -> None:
     ap.add_argument("--engine", type=Path, default=REPO / "var" / "bench" / "engine.json")
     ap.add_argument("--notes", type=Path, default=REPO / "bench" / "NOTES.md",
                     help="hand-written findings (profile, optimisations) appended after the tables")
+    ap.add_argument("--scorer", type=Path, default=REPO / "var" / "bench" / "scorer.txt")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--doc", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
     a = ap.parse_args()
     e2e = json.loads(a.e2e.read_text())
     engine = json.loads(a.engine.read_text()) if a.engine.exists() else None
     notes = a.notes.read_text() if a.notes.exists() else None
-    section = render(e2e, engine, a.command, notes)
+    scorer = a.scorer.read_text() if a.scorer.exists() else None
+    section = render(e2e, engine, a.command, notes, scorer)
     doc = a.doc.read_text()
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)
