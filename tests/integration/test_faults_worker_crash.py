@@ -9,6 +9,7 @@ window's post and author counts.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import orjson
@@ -34,6 +35,13 @@ from tests.integration.faults_support import (
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
 INCIDENTS = ["ID-JB:incivility:5:6", "ID-JT:hate:12:5"]
+CHUNK = 400
+
+
+def produce_paced(settings, stream) -> None:  # type: ignore[no-untyped-def]
+    for i in range(0, len(stream.values), CHUNK):
+        produce(settings, T.POSTS, stream.values[i:i + CHUNK], keys=stream.keys[i:i + CHUNK], timeout_s=120)
+        time.sleep(1.0)
 
 
 def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once(
@@ -51,15 +59,19 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
     try:
         first = worker_process(settings, name="before-kill")
         wait_healthy(web_port, first)
-        produce(settings, T.POSTS, stream.values, keys=stream.keys, timeout_s=120)
+        # Paced in the background, so the kill lands mid-stream however fast the worker is.
+        producer = threading.Thread(target=produce_paced, args=(settings, stream), daemon=True)
+        producer.start()
 
         # Kill once part of the stream is scored and at least one alert reached the pager.
         wait_until(lambda: end_offset_total(settings, T.POSTS_SCORED) >= len(stream) * 0.4 and recorder.ids(),
                    240, "40% of the stream scored and one alert delivered", first.log_text, interval_s=0.2)
         scored_at_kill = end_offset_total(settings, T.POSTS_SCORED)
-        delivered_at_kill = len(recorder.ids())
         first.kill()
+        ids_at_kill = recorder.ids()  # read after the kill: nothing new can come from the first worker
+        delivered_at_kill = len(ids_at_kill)
         assert scored_at_kill < len(stream), "the worker finished before the kill: make the stream longer"
+        producer.join(timeout=120)
 
         restarted_at = time.monotonic()
         second = worker_process(settings, name="after-kill")
@@ -85,11 +97,16 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
     for alert_id, doc in expected.items():
         assert live[alert_id] == doc, alert_id
 
-    # Delivered: none lost, none twice.
+    # Delivered: none lost. None twice, except a page caught in the crash window itself (the pager's
+    # 2xx arrived but the kill came before the "delivered" mark reached Kafka): at-least-once cannot
+    # tell that apart from a lost page, so it re-sends it with the SAME alert_id (X-Suhu-Alert-Id) and
+    # dedup_key, which PagerDuty and Alertmanager merge and a webhook receiver dedups on.
     ids = recorder.ids()
     assert set(ids) == set(expected)
     dupes = sorted({i for i in ids if ids.count(i) > 1})
-    assert not dupes, f"delivered more than once: {dupes}"
+    assert all(ids.count(i) == 2 for i in dupes), "a re-send happens at most once per page"
+    assert set(dupes) <= set(ids_at_kill), f"duplicates outside the crash window: {set(dupes) - set(ids_at_kill)}"
+    assert len(dupes) <= 1, f"only the page in flight at the kill may repeat: {dupes}"
     assert recorder.rejected == 0
 
     metrics = scrape(web_port)
@@ -97,10 +114,11 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
     record_property("scored_before_kill", scored_at_kill)
     record_property("alerts", len(expected))
     record_property("delivered_before_kill", delivered_at_kill)
+    record_property("redelivered_in_crash_window", len(dupes))
     record_property("restart_to_healthy_s", round(healthy_s, 1))
     record_property("restart_to_first_scored_s", round(resumed_s, 1))
     record_property("restart_to_all_alerts_delivered_s", round(caught_up_s, 1))
     record_property("duplicates_dropped_after_restart", sample(metrics, "suhu_posts_deduplicated_total"))
     print(f"\nFAULT worker-crash: posts={len(stream)} scored_at_kill={scored_at_kill} alerts={len(expected)} "
           f"delivered_at_kill={delivered_at_kill} healthy={healthy_s:.1f}s resumed={resumed_s:.1f}s "
-          f"all_delivered={caught_up_s:.1f}s dedup_after_restart={sample(metrics, 'suhu_posts_deduplicated_total')}")
+          f"redelivered_in_crash_window={len(dupes)} all_delivered={caught_up_s:.1f}s dedup_after_restart={sample(metrics, 'suhu_posts_deduplicated_total')}")
