@@ -106,31 +106,3 @@ def test_scores_quantise_to_basis_points():
 
 def test_unknown_labels_are_ignored_when_building_bits():
     assert labels_to_bits(["hate", "tension", "a_future_signal"]) == (1 << HATE) | (1 << SIGNALS.index("tension"))
-
-
-def _vectorised_capped(window, cap):
-    """The numpy formulation the engine used before (kept here as the reference it must equal)."""
-    import numpy as np
-
-    from streams.aggregation import _FP, _SUM, SCALE
-
-    arr = np.array(list(window.authors.values()), dtype=np.int64)
-    per_author = arr[:, 0]
-    capped = np.minimum(per_author, cap)
-    over, sums = arr[:, 1:_SUM], arr[:, _SUM:]
-    capped_over = (over * capped[:, None] * _FP // per_author[:, None]).sum(axis=0)
-    capped_sum = (sums * capped[:, None] * (_FP // SCALE) // per_author[:, None]).sum(axis=0)
-    capped_n = int(capped.sum()) * _FP
-    return ([round(int(x) / capped_n, 6) for x in capped_over], [round(int(x) / capped_n, 6) for x in capped_sum],
-            len(arr))
-
-
-@pytest.mark.parametrize("seed, authors, cap", [(1, 5, 3), (2, 40, 3), (3, 400, 1), (4, 12, 7)])
-def test_the_plain_integer_window_result_equals_the_vectorised_reference_bit_for_bit(seed, authors, cap):
-    rng = random.Random(seed)
-    window = merge(_panes([_post(rng, i, authors) for i in range(300)], 5, rng))
-    res = window.result(cap)
-    shares, means, n_authors = _vectorised_capped(window, cap)
-    assert [res.signals[s].capped_share for s in SIGNALS] == shares
-    assert [res.signals[s].capped_mean for s in SIGNALS] == means
-    assert res.author_count == n_authors
