@@ -31,6 +31,7 @@ from streams.generator import generate_posts, parse_incident
 from streams.kafka_runtime import ensure_topics
 from streams.settings import Settings
 from tests.integration.conftest import REPO_ROOT, WorkerProcess, free_ports, make_settings, produce, settings_env
+from tests.integration.faults_support import wait_healthy
 from tests.obs_servers import running_alertmanager, running_prometheus
 
 RULES_DIR = REPO_ROOT / "deploy" / "prometheus" / "rules"
@@ -201,18 +202,6 @@ def start_worker(settings: Settings, log_path: Path) -> WorkerProcess:
     return WorkerProcess(proc, log_path, settings, handle)
 
 
-def wait_healthy(worker: WorkerProcess, port: int, timeout_s: float = 180.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        assert worker.alive(), "worker exited:\n" + worker.log_text()[-3000:]
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError("worker never became healthy:\n" + worker.log_text()[-3000:])
-
-
 def _event_minute(post: dict[str, Any], start_s: float) -> int:
     return int((dt.datetime.fromisoformat(post["created_at"]).timestamp() - start_s) // 60)
 
@@ -254,7 +243,7 @@ def live_pipeline(bootstrap: str, workdir: Path, scenario: Scenario = Scenario()
         ensure_topics(settings)
         worker = start_worker(settings, workdir / "worker.log")
         try:
-            wait_healthy(worker, web_port)
+            wait_healthy(web_port, worker)
             config, rule_files = prometheus_config(web_port, am_url)
             with running_prometheus(workdir / "prometheus", config, *rule_files) as prom_url:
                 wait_until("Prometheus to scrape the worker",

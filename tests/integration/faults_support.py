@@ -133,13 +133,27 @@ class LagProbe:
 
         tps = [TopicPartition(self.name, p) for p in range(self.settings.topic_partitions)]
         ends = self.consumer.end_offsets(tps)
-        committed = self.admin.list_group_offsets({self.settings.app_id: tps}).get(self.settings.app_id, {})
+        committed = self._committed(tps)
         lag = 0
         for tp in tps:
             meta = committed.get(tp)
             pos = meta.offset if meta is not None and meta.offset >= 0 else 0
             lag += max(0, ends[tp] - pos)
         return lag
+
+    def _committed(self, tps: list[Any]) -> dict[Any, Any]:
+        """The group's committed offsets; while its coordinator is still being elected (a new
+        group, a broker busy on a loaded box) retry briefly, then count it as nothing committed."""
+        from kafka.errors import KafkaError
+
+        for _ in range(20):
+            try:
+                return dict(self.admin.list_group_offsets({self.settings.app_id: tps}).get(self.settings.app_id, {}))
+            except KafkaError as exc:
+                if not getattr(exc, "retriable", False):
+                    raise
+                time.sleep(0.25)
+        return {}
 
     def close(self) -> None:
         self.admin.close()

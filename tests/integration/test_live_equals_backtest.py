@@ -16,7 +16,7 @@ from streams.backtest import run_backtest
 from streams.generator import generate_posts, parse_incident
 from streams.records import Alert
 from tests.integration.conftest import REPO_ROOT, consume, free_ports, produce
-from tests.integration.test_pipeline import sample, scrape, wait_healthy
+from tests.integration.faults_support import sample, scrape, wait_healthy
 
 pytestmark = pytest.mark.integration
 

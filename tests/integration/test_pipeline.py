@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 import time
-import urllib.request
 
 import orjson
 import pytest
@@ -14,35 +13,9 @@ import pytest
 from models.base import SIGNALS
 from streams import topics as T
 from tests.integration.conftest import consume, free_ports, produce
+from tests.integration.faults_support import sample, scrape, wait_healthy
 
 pytestmark = pytest.mark.integration
-
-
-def wait_healthy(port: int, worker, timeout_s: float = 180.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        assert worker.alive(), worker.log_text()[-3000:]
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError("worker never became healthy:\n" + worker.log_text()[-3000:])
-
-
-def scrape(port: int) -> str:
-    return urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-
-
-def sample(text: str, name: str, **labels: str) -> float:
-    from prometheus_client.parser import text_string_to_metric_families
-
-    total = 0.0
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
-                total += s.value
-    return total
 
 
 def post(i: int, **over: object) -> dict[str, object]:
