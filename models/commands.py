@@ -96,8 +96,14 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
 @click.option("--epochs", type=float, default=3.0, show_default=True)
 @click.option("--max-length", type=int, default=128, show_default=True)
 @click.option("--torch-threads", type=int, default=None)
+@click.option("--from-scratch-transformer", "scratch_out", type=click.Path(file_okay=False),
+              help="Instead of the fast tier: train a small BERT from scratch here (models/pretrain.py recipe, "
+                   "about 12 minutes on one core) into this directory.")
+@click.option("--max-train-rows", type=click.IntRange(20), default=None,
+              help="With --from-scratch-transformer: use only this many train (and calibration) rows (a smoke run).")
 def train_command(csv_path: str | None, out_dir: str, seed: int | None, transformer_base: str | None,
-                  transformer_out: str, epochs: float, max_length: int, torch_threads: int | None) -> None:
+                  transformer_out: str, epochs: float, max_length: int, torch_threads: int | None,
+                  scratch_out: str | None, max_train_rows: int | None) -> None:
     """Train the fast tier (and optionally fine-tune a local transformer) from a labelled CSV."""
     from models.evaluate import SPLIT_SEED, resolve_data_path
     from models.train import train_fast
@@ -106,6 +112,15 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
     if not path.is_file():
         raise click.ClickException(f"training data {path} not found (default: ../shared/data/id_hate_abusive_train.csv)")
     seed = SPLIT_SEED if seed is None else seed
+    if scratch_out:
+        from dataclasses import replace
+
+        from models.pretrain import DEFAULT_RECIPE, train_from_scratch
+
+        recipe = DEFAULT_RECIPE if torch_threads is None else replace(DEFAULT_RECIPE, threads=torch_threads)
+        train_from_scratch(path, Path(scratch_out), recipe, seed=seed, max_train_rows=max_train_rows,
+                           log=lambda m: click.echo(m, err=True))
+        return
     train_fast(path, Path(out_dir), seed=seed, log=lambda m: click.echo(m, err=True))
     if transformer_base:
         from models.transformer import fine_tune

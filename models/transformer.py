@@ -71,6 +71,10 @@ class TransformerTier:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             thresholds.update({k: float(v) for k, v in meta.get("thresholds", {}).items() if k in thresholds})
             version = str(meta.get("version", version))
+            if meta.get("max_length"):  # trained on shorter inputs: padding further only costs time
+                max_length = min(int(max_length), int(meta["max_length"]))
+        # Positions past the checkpoint's embeddings would fail at the first long post.
+        max_length = min(int(max_length), int(getattr(model.config, "max_position_embeddings", max_length)))
         return cls(model, tokenizer, label_index, thresholds, version, max_length, batch_size)
 
     def predict(self, texts: Sequence[str]) -> list[dict[str, float]]:
