@@ -37,11 +37,13 @@ def main() -> None:
     ap.add_argument("--transformer-dir")
     ap.add_argument("--mode", default="off")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--transformer-batch", type=int, default=None,
+                    help="Transformer forward-pass batch (default: --batch, so one pass per scorer batch).")
     ap.add_argument("--model-dir", help="Fast-tier artifact (default: the committed one).")
     ap.add_argument("--civil", action="store_true", help="Report label rates on civil generated posts instead.")
     args = ap.parse_args()
     scorer = load_scorer(args.model_dir, transformer_dir=args.transformer_dir, transformer_mode=args.mode,
-                         torch_threads=args.threads)
+                         torch_threads=args.threads, transformer_batch_size=args.transformer_batch or args.batch)
     if args.civil:
         civil_rates(scorer)
         return
@@ -59,7 +61,8 @@ def main() -> None:
           f"{sum(map(len, texts)) / len(texts):.0f} chars; posts/s best {max(rates):.0f}, median "
           f"{statistics.median(rates):.0f}; per CPU-second best {max(cpu_rates):.0f}, median "
           f"{statistics.median(cpu_rates):.0f} ({platform.processor() or platform.machine()}, "
-          f"python {platform.python_version()}, affinity {sorted(os.sched_getaffinity(0))})")
+          f"python {platform.python_version()}, affinity {sorted(os.sched_getaffinity(0))}, "
+          f"load average {os.getloadavg()[0]:.2f})")
 
 
 def civil_rates(scorer) -> None:  # type: ignore[no-untyped-def]
