@@ -34,6 +34,48 @@ def _variants(rows: Any) -> list[str]:
     return out
 
 
+def _scratch(exp: Mapping[str, Any] | None) -> list[str]:
+    """The issue-3 experiment: a small BERT trained here from scratch, side by side with this tier."""
+    if not exp:
+        return []
+    r, cmp = exp["recipe"], exp["comparison"]
+    epochs = "; ".join(f"{e['epoch']}: hate {e['calibration_f1']['hate']:.4f}, incivility "
+                       f"{e['calibration_f1']['incivility']:.4f}" for e in exp["epochs"])
+    out = [f"## Transformer trained from scratch here ({exp['version']}, issue 3 experiment): "
+           f"{'shipped' if cmp['ship'] else 'not shipped'}", "",
+           "No pretrained weights can be downloaded on this machine, so a small BERT was trained from nothing on "
+           "the same seed-13 split (`models/pretrain.py`):",
+           f"- WordPiece vocabulary of {r['vocab_size']} learnt from the normalised train-split texts only "
+           f"(min frequency {r['min_frequency']}; deterministic merges); inputs truncated at {r['max_length']} tokens.",
+           f"- BERT, {r['layers']} layers, hidden {r['hidden']}, {r['heads']} heads, feed-forward {r['intermediate']}, "
+           f"dropout {r['dropout']}: {exp['parameters']:,} parameters.",
+           f"- Masked-LM pretraining on the train texts: {exp['mlm_steps']} steps (batch {r['mlm_batch']}, lr "
+           f"{r['mlm_lr']}, {r['mlm_epochs']} epochs planned) in {exp['mlm_seconds']} s.",
+           f"- Multi-label fine-tuning (hate = HS, incivility = Abusive): {exp['finetune_steps']} steps (batch "
+           f"{r['ft_batch']}, lr {r['ft_lr']}, {r['ft_epochs']} epochs planned) in {exp['finetune_seconds']} s; the "
+           f"epoch kept is the one with the best mean calibration F1 (epoch {exp['chosen_epoch']}; per epoch: "
+           f"{epochs}); thresholds {exp['thresholds']} on the calibration split.",
+           f"- {exp['train_seconds']} s of training in all, {r['threads']} torch thread, CPU only "
+           f"(cap {r['time_cap_s']:.0f} s; {'stopped by the cap' if exp['stopped_by_time_cap'] else 'within the cap'}); "
+           f"torch {exp['versions']['torch']}, transformers {exp['versions']['transformers']}. "
+           f"Command: `{exp.get('command', 'suhu train --from-scratch-transformer DIR')}`.",
+           "",
+           "F1 / ROC AUC at each scorer's own thresholds (`suhu evaluate --transformer-dir DIR --transformer-mode "
+           "all|cascade --split calibration|test`; cascade: the transformer scores only posts the fast tier puts "
+           "within 0.25 of a threshold):", "",
+           "| split | signal | fast-v2 | transformer (all) | cascade |", "| --- | --- | --- | --- | --- |"]
+    for part in ("calibration", "test"):
+        for signal in ("hate", "incivility"):
+            cells = " | ".join(f"{cmp[m][part][signal]['f1']:.4f} / {cmp[m][part][signal]['roc_auc']:.4f}"
+                               for m in ("off", "all", "cascade"))
+            out.append(f"| {part} | {signal} | {cells} |")
+    beats = ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in cmp["beats_fast_on_calibration"].items())
+    out += ["", f"Beats the fast tier on calibration F1: {beats}. "
+            + ("Shipped as the transformer tier." if cmp["ship"] else
+               "Not shipped: the weights are not in the repository; the recipe is, and reproduces them."), ""]
+    return out
+
+
 def render_card(config: Mapping[str, Any]) -> str:
     t = config["training"]
     th = config["thresholds"]
@@ -82,6 +124,7 @@ def render_card(config: Mapping[str, Any]) -> str:
         _table(config["metrics_calibration"]),
         "",
         *_variants(config.get("variants_tried")),
+        *_scratch(config.get("transformer_experiment")),
         "## provocation and fraud_claim (lexicon + rules, no training data)",
         f"- {len(PROVOCATION_CUES)} provocation cue patterns and {len(FRAUD_CUES)} fraud-claim cue patterns "
         "(`models/signals.py`), each with a weight: 0.8-0.85 for an unambiguous call, threat or claim "

@@ -115,11 +115,18 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
     if scratch_out:
         from dataclasses import replace
 
-        from models.pretrain import DEFAULT_RECIPE, train_from_scratch
+        from models.pretrain import DEFAULT_RECIPE, compare_with_fast, train_from_scratch
 
         recipe = DEFAULT_RECIPE if torch_threads is None else replace(DEFAULT_RECIPE, threads=torch_threads)
         train_from_scratch(path, Path(scratch_out), recipe, seed=seed, max_train_rows=max_train_rows,
                            log=lambda m: click.echo(m, err=True))
+        cmp = compare_with_fast(Path(scratch_out), path, seed=seed, threads=recipe.threads)
+        for part in ("calibration", "test"):
+            for signal in ("hate", "incivility"):
+                cells = "  ".join(f"{mode} F1 {cmp[mode][part][signal]['f1']:.4f} AUC {cmp[mode][part][signal]['roc_auc']}"
+                                  for mode in ("off", "all", "cascade"))
+                click.echo(f"{part:<11} {signal:<10}  {cells}", err=True)
+        click.echo(f"beats fast-v2 on calibration: {cmp['beats_fast_on_calibration']}; ship: {cmp['ship']}", err=True)
         return
     train_fast(path, Path(out_dir), seed=seed, log=lambda m: click.echo(m, err=True))
     if transformer_base:

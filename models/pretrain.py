@@ -348,6 +348,9 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
     meta: dict[str, Any] = {
         "version": SCRATCH_VERSION if max_train_rows is None else f"{SCRATCH_VERSION}-subset{max_train_rows}",
         "base": "none (trained from scratch here)",
+        "command": "suhu train --from-scratch-transformer DIR"
+                   + (f" --torch-threads {recipe.threads}" if recipe.threads != 1 else "")
+                   + (f" --max-train-rows {max_train_rows}" if max_train_rows else ""),
         "data": Path(csv_path).name,
         "recipe": asdict(recipe),
         "seed": seed,
@@ -372,3 +375,33 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
     log(f"wrote {out_dir} in {train_seconds:.0f}s of training: calibration {results['calibration']}, "
         f"test {results['test']}")
     return meta
+
+
+def compare_with_fast(transformer_dir: Path, csv_path: Path, seed: int = 13, threads: int = 1,
+                      fast_dir: Path | None = None) -> dict[str, Any]:
+    """fast-v2 alone, the transformer for every post (`all`) and the cascade, on calibration and test.
+
+    The verdict follows issue 3: ship only where `all` beats the fast tier's F1 on the calibration
+    split for both hate and incivility. Written into the checkpoint's metadata.
+    """
+    from models.evaluate import evaluate, read_labelled_csv, split_indices
+    from models.scorer import load_scorer
+    from models.transformer import SUHU_META
+
+    data = read_labelled_csv(csv_path)
+    splits = split_indices(data, seed)
+    out: dict[str, Any] = {}
+    for mode in ("off", "all", "cascade"):
+        scorer = load_scorer(fast_dir, transformer_dir if mode != "off" else None, mode, threads)
+        out[mode] = {"version": scorer.version}
+        for part in ("calibration", "test"):
+            res = evaluate(scorer, data.subset(splits[part]))
+            out[mode][part] = {k: res[k] for k in ("hate", "incivility")}
+    beats = {s: out["all"]["calibration"][s]["f1"] > out["off"]["calibration"][s]["f1"] for s in ("hate", "incivility")}
+    out["beats_fast_on_calibration"] = beats
+    out["ship"] = all(beats.values())
+    meta_path = Path(transformer_dir) / SUHU_META
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["comparison"] = out
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return out

@@ -10,6 +10,7 @@ after the artifact is written (its numbers go into the card).
 
 from __future__ import annotations
 
+import json
 import platform
 import time
 from pathlib import Path
@@ -25,7 +26,8 @@ from models.features import Featurizer, FeatureSpec
 from models.normalize import NORMALIZER_VERSION, normalize
 from models.signals import LEXICON_VERSION, TENSION_WEIGHTS
 
-__all__ = ["train_fast", "nb_ratio", "FAST_VERSION", "DEFAULT_OUT", "LEXICON_THRESHOLDS"]
+__all__ = ["train_fast", "nb_ratio", "refresh_card", "FAST_VERSION", "DEFAULT_OUT", "LEXICON_THRESHOLDS",
+           "SCRATCH_RECORD"]
 
 FAST_VERSION = "fast-v2"
 DEFAULT_OUT = "models/artifacts/fast-v2"
@@ -56,6 +58,8 @@ VARIANTS_TRIED: tuple[tuple[str, float, float | None], ...] = (
     ("NB-LR within words, C=3, every doubled letter squeezed", 0.8390, 0.9194),
     ("NB-LR within words, C=3, `!`/`?` tokens left out of the features", 0.8343, 0.9235),
 )
+# The from-scratch transformer run of issue 3 (models/pretrain.py): its metadata, weights left out.
+SCRATCH_RECORD = Path(__file__).resolve().parent / "artifacts" / "tf-scratch-v1.json"
 FEATURES = FeatureSpec(word_ngrams=(1, 2), char_ngrams=(2, 5), char_within_words=True)
 # Fixed by design of the lexicon weights (a single strong cue, or two weak ones), not tuned.
 LEXICON_THRESHOLDS = {"provocation": 0.5, "fraud_claim": 0.5, "tension": 0.5}
@@ -184,6 +188,8 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
             "python": platform.python_version(),
         },
     }
+    if SCRATCH_RECORD.is_file():
+        config["transformer_experiment"] = json.loads(SCRATCH_RECORD.read_text(encoding="utf-8"))
     scorer = SuhuScorer(fast, config)
     test = data.subset(splits["test"])
     config["metrics_test"] = evaluate(scorer, test)
@@ -195,6 +201,29 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
     (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
     log(f"wrote {out_dir} in {time.time() - started:.0f}s")
+    return config
+
+
+def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[type-arg]
+    """Re-render an artifact's card with the current experiment record; weights and metrics untouched."""
+    from models.artifacts import read_config
+    from models.card import render_card
+
+    out_dir = Path(out_dir)
+    config = read_config(out_dir, FAST_KIND)
+    config.pop("checksums")
+    # config.json is written with sorted keys: put the card's dicts back in the order training made them.
+    config["c_per_head"] = {h: config["c_per_head"][h] for h in config["heads"]}
+    order = [*LEXICON_THRESHOLDS, "incivility", "hate"]
+    config["thresholds"] = {k: config["thresholds"][k] for k in sorted(config["thresholds"], key=order.index)}
+    jsonl_order = ["provocation", "fraud_claim", "hate", "incivility"]  # read_labelled_jsonl's column order
+    for key in ("metrics_lexicon_validation", "metrics_lexicon_holdout"):
+        if key in config:
+            config[key] = {k: config[key][k] for k in sorted(config[key], key=jsonl_order.index)}
+    if SCRATCH_RECORD.is_file():
+        config["transformer_experiment"] = json.loads(SCRATCH_RECORD.read_text(encoding="utf-8"))
+    (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
+    write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
     return config
 
 

@@ -82,3 +82,35 @@ def test_scratch_checkpoint_plugs_into_the_scorer_in_all_mode(scratch: tuple[Pat
     got = scorer.score_batch(TEXTS)
     assert [g.scores["hate"] for g in got] == [w["hate"] for w in want]
     assert scorer.thresholds["incivility"] == TransformerTier.load(out).thresholds["incivility"]
+
+
+def test_committed_fast_card_is_what_render_card_makes_of_its_config(tmp_path: Path) -> None:
+    import shutil
+
+    from models.artifacts import DEFAULT_FAST_DIR
+    from models.train import refresh_card
+
+    copy = tmp_path / "fast"
+    shutil.copytree(DEFAULT_FAST_DIR, copy)
+    refresh_card(copy)
+    assert (copy / "MODEL_CARD.md").read_text() == (DEFAULT_FAST_DIR / "MODEL_CARD.md").read_text()
+    assert (copy / "config.json").read_text() == (DEFAULT_FAST_DIR / "config.json").read_text()
+
+
+def test_card_reports_the_scratch_experiment_and_its_verdict(scratch: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
+    from models.artifacts import DEFAULT_FAST_DIR
+    from models.card import render_card
+
+    out, meta = scratch
+    config = json.loads((DEFAULT_FAST_DIR / "config.json").read_text())
+    fast = {part: config[f"metrics_{part}"] for part in ("calibration", "test")}
+    loser = {m: {"version": m, **{p: {s: {"f1": 0.5, "roc_auc": 0.6} for s in ("hate", "incivility")}
+                                   for p in fast}} for m in ("all", "cascade")}
+    record = {**meta, "comparison": {"off": {"version": "fast-v2", **fast}, **loser,
+                                     "beats_fast_on_calibration": {"hate": False, "incivility": False},
+                                     "ship": False}}
+    record.pop("csv")
+    card = render_card({**config, "transformer_experiment": record})
+    assert f"({meta['version']}, issue 3 experiment): not shipped" in card
+    assert f"| test | hate | {fast['test']['hate']['f1']:.4f} / {fast['test']['hate']['roc_auc']:.4f} | 0.5000 / 0.6000" in card
+    assert f"{meta['parameters']:,} parameters" in card
