@@ -62,7 +62,9 @@ def _scratch(exp: Mapping[str, Any] | None) -> list[str]:
            "",
            "F1 / ROC AUC at each scorer's own thresholds (`suhu evaluate --transformer-dir DIR --transformer-mode "
            "all|cascade --split calibration|test`; cascade: the transformer scores only posts the fast tier puts "
-           "within 0.25 of a threshold):", "",
+           f"within {cmp['cascade'].get('margin', 0.25)} of a threshold"
+           + (", " + " and ".join(f"{v:.1%} of the {k} split" for k, v in cmp["cascade"]["share_sent"].items())
+              if "share_sent" in cmp["cascade"] else "") + "):", "",
            "| split | signal | fast-v2 | transformer (all) | cascade |", "| --- | --- | --- | --- | --- |"]
     for part in ("calibration", "test"):
         for signal in ("hate", "incivility"):

@@ -391,12 +391,21 @@ def compare_with_fast(transformer_dir: Path, csv_path: Path, seed: int = 13, thr
     data = read_labelled_csv(csv_path)
     splits = split_indices(data, seed)
     out: dict[str, Any] = {}
+    scorers = {}
     for mode in ("off", "all", "cascade"):
-        scorer = load_scorer(fast_dir, transformer_dir if mode != "off" else None, mode, threads)
+        scorer = scorers[mode] = load_scorer(fast_dir, transformer_dir if mode != "off" else None, mode, threads)
         out[mode] = {"version": scorer.version}
         for part in ("calibration", "test"):
             res = evaluate(scorer, data.subset(splits[part]))
             out[mode][part] = {k: res[k] for k in ("hate", "incivility")}
+    fast, margin = scorers["off"], scorers["cascade"].cascade_margin
+    for part in ("calibration", "test"):
+        p = fast.fast.predict([normalize(data.texts[i]) for i in splits[part]])
+        unsure = np.zeros(len(p), dtype=bool)
+        for signal in ("hate", "incivility"):
+            unsure |= np.abs(p[:, fast.fast.head_index[signal]] - fast.fast_thresholds[signal]) < margin
+        out["cascade"].setdefault("share_sent", {})[part] = round(float(unsure.mean()), 4)
+    out["cascade"]["margin"] = margin
     beats = {s: out["all"]["calibration"][s]["f1"] > out["off"]["calibration"][s]["f1"] for s in ("hate", "incivility")}
     out["beats_fast_on_calibration"] = beats
     out["ship"] = all(beats.values())
