@@ -54,10 +54,10 @@ def render(e2e: dict, engine: dict | None, command: str, profile_text: str | Non
                 f"{'n/a' if ratio is None else f'{ratio:.0%}'} | {_f(r['seconds'], 1)} | {_f(r['cpu_s'], 1)} | "
                 f"{_f(r['broker_cpu_s'], 1)} | {_f(r['peak_rss_mib'])} | {' / '.join(str(x) for x in r['load'])} |")
         lines.append("")
-    lat = e2e.get("latency")
-    if lat:
+    lats = [x for x in [e2e.get("latency"), *e2e.get("latency_runs", [])] if x]
+    for lat in lats:
         lines += [
-            "### Alert latency at a steady rate",
+            f"### Alert latency at a steady {_f(lat['rate'])} posts/s",
             "",
             f"{lat['posts']:,} generated posts with {lat['incidents']} incidents, produced at a steady "
             f"{_f(lat['rate'])} posts/s (event time runs about {lat['rate'] / 20:.0f}x faster than the wall clock, "
@@ -104,12 +104,17 @@ def main() -> None:
     ap.add_argument("--engine", type=Path, default=REPO / "var" / "bench" / "engine.json")
     ap.add_argument("--notes", type=Path, default=REPO / "bench" / "NOTES.md",
                     help="hand-written findings (profile, optimisations) appended after the tables")
+    ap.add_argument("--latency", type=Path, action="append", default=[],
+                    help="further bench_e2e.py results whose latency run is reported too")
     ap.add_argument("--scorer", type=Path, default=REPO / "var" / "bench" / "scorer.txt")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--doc", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
     a = ap.parse_args()
     e2e = json.loads(a.e2e.read_text())
     engine = json.loads(a.engine.read_text()) if a.engine.exists() else None
+    for extra in a.latency:
+        if extra.exists():
+            e2e.setdefault("latency_runs", []).append(json.loads(extra.read_text())["latency"])
     notes = a.notes.read_text() if a.notes.exists() else None
     scorer = a.scorer.read_text() if a.scorer.exists() else None
     section = render(e2e, engine, a.command, notes, scorer)

@@ -33,5 +33,8 @@ echo "== engine scaling (regions x window size)"
 $PY bench/bench_engine.py --out "$OUT/engine.json"
 echo "== end to end through Kafka, alert latency"
 $PY bench/bench_e2e.py --n "$N" --timeout "${TIMEOUT:-600}" --out "$OUT/e2e.json"
-$PY bench/report.py --e2e "$OUT/e2e.json" --engine "$OUT/engine.json" --scorer "$OUT/scorer.txt" \
+echo "== alert latency at a lower steady rate"
+$PY bench/bench_e2e.py --n 1000 --workers "" --no-peer --no-ceiling --latency-rate 500 --latency-minutes 40 \
+  --out "$OUT/latency500.json"
+$PY bench/report.py --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" --scorer "$OUT/scorer.txt" \
   --command "N=$N bench/run_all.sh"
