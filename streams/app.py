@@ -206,6 +206,13 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 if sp.post.event_ms > worker.newest_event_ms:
                     worker.newest_event_ms = sp.post.event_ms
 
+    alerts_name = alerts_topic.get_topic_name()
+
+    async def publish_alert(alert: Alert) -> None:
+        """Straight to the client and acknowledged: Topic.send would queue the alert behind every
+        changelog write in Faust's producer buffer (one per post), delaying pages by seconds under load."""
+        await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
+
     @app.agent(scored_topic, name="aggregate")
     async def aggregate(stream: faust.StreamT) -> None:
         async for event in stream.events():
@@ -213,7 +220,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 engine.rebuild()
                 worker.needs_rebuild = False
                 for alert in engine.replay_pending():
-                    await alerts_topic.send(key=alert.dedup_key.encode(), value=alert.to_json())
+                    await publish_alert(alert)
             try:
                 sp = ScoredPost.from_json(event.value)
             except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
@@ -223,7 +230,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             closed_at = time.perf_counter()
             alerts = engine.process(sp, event.message.partition)
             for alert in alerts:
-                await alerts_topic.send(key=alert.dedup_key.encode(), value=alert.to_json())
+                await publish_alert(alert)
                 metrics.alert_emitted(alert.severity, alert.status)
                 metrics.window_close_to_alert(time.perf_counter() - closed_at)
 
