@@ -65,20 +65,26 @@ def _scratch(exp: Mapping[str, Any] | None) -> list[str]:
            f"within {cmp['cascade'].get('margin', 0.25)} of a threshold"
            + (", " + " and ".join(f"{v:.1%} of the {k} split" for k, v in cmp["cascade"]["share_sent"].items())
               if "share_sent" in cmp["cascade"] else "") + "):", "",
-           "| split | signal | fast-v2 | transformer (all) | cascade |", "| --- | --- | --- | --- | --- |"]
+           "| split | signal | fast-v2 | transformer (all) | cascade | cascade, F1 of the labels it emits |",
+           "| --- | --- | --- | --- | --- | --- |"]
     for part in ("calibration", "test"):
         for signal in ("hate", "incivility"):
             cells = " | ".join(f"{cmp[m][part][signal]['f1']:.4f} / {cmp[m][part][signal]['roc_auc']:.4f}"
                                for m in ("off", "all", "cascade"))
-            out.append(f"| {part} | {signal} | {cells} |")
+            emitted = cmp["cascade"][part][signal].get("emitted_label_f1")
+            out.append(f"| {part} | {signal} | {cells} | {'-' if emitted is None else f'{emitted:.4f}'} |")
+    out += ["", "The cascade columns score every post at the fast tier's threshold; the scorer labels a post the "
+            "transformer scored at the transformer's threshold, hence the last column."]
     beats = ", ".join(f"{k} {'yes' if v else 'no'}" for k, v in cmp["beats_fast_on_calibration"].items())
     out += ["", f"Beats the fast tier on calibration F1: {beats}. "
             + ("Shipped as the transformer tier." if cmp["ship"] else
-               "Not shipped: the weights are not in the repository; the recipe is, and reproduces them."), ""]
+               "Not shipped: the weights are not in the repository; the recipe is (`models/pretrain.py`, fixed "
+               "seed and step counts; same-seed runs give identical predictions in the unit test at tiny scale)."), ""]
     return out
 
 
-def render_card(config: Mapping[str, Any]) -> str:
+def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = None) -> str:
+    """`scratch`: the from-scratch transformer record (models/artifacts/tf-scratch-v1.json), if any."""
     t = config["training"]
     th = config["thresholds"]
     lex = config.get("metrics_lexicon_validation")
@@ -126,7 +132,7 @@ def render_card(config: Mapping[str, Any]) -> str:
         _table(config["metrics_calibration"]),
         "",
         *_variants(config.get("variants_tried")),
-        *_scratch(config.get("transformer_experiment")),
+        *_scratch(scratch),
         "## provocation and fraud_claim (lexicon + rules, no training data)",
         f"- {len(PROVOCATION_CUES)} provocation cue patterns and {len(FRAUD_CUES)} fraud-claim cue patterns "
         "(`models/signals.py`), each with a weight: 0.8-0.85 for an unambiguous call, threat or claim "

@@ -384,6 +384,8 @@ def compare_with_fast(transformer_dir: Path, csv_path: Path, seed: int = 13, thr
     The verdict follows issue 3: ship only where `all` beats the fast tier's F1 on the calibration
     split for both hate and incivility. Written into the checkpoint's metadata.
     """
+    from sklearn.metrics import f1_score
+
     from models.evaluate import evaluate, read_labelled_csv, split_indices
     from models.scorer import load_scorer
     from models.transformer import SUHU_META
@@ -396,8 +398,17 @@ def compare_with_fast(transformer_dir: Path, csv_path: Path, seed: int = 13, thr
         scorer = scorers[mode] = load_scorer(fast_dir, transformer_dir if mode != "off" else None, mode, threads)
         out[mode] = {"version": scorer.version}
         for part in ("calibration", "test"):
-            res = evaluate(scorer, data.subset(splits[part]))
+            sub = data.subset(splits[part])
+            res = evaluate(scorer, sub)
             out[mode][part] = {k: res[k] for k in ("hate", "incivility")}
+            # The labels the scorer emits: in cascade mode a post the transformer scored is labelled at
+            # the transformer's threshold, which `evaluate` (one threshold per signal) cannot show.
+            emitted = [ps.labels for i in range(0, len(sub.texts), 512)
+                       for ps in scorer.score_batch(sub.texts[i:i + 512])]
+            truth = sub.signal_labels()
+            for k in ("hate", "incivility"):
+                out[mode][part][k]["emitted_label_f1"] = round(float(f1_score(
+                    truth[k], [k in lab for lab in emitted], zero_division=0)), 4)
     fast, margin = scorers["off"], scorers["cascade"].cascade_margin
     for part in ("calibration", "test"):
         p = fast.fast.predict([normalize(data.texts[i]) for i in splits[part]])

@@ -188,8 +188,6 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
             "python": platform.python_version(),
         },
     }
-    if SCRATCH_RECORD.is_file():
-        config["transformer_experiment"] = json.loads(SCRATCH_RECORD.read_text(encoding="utf-8"))
     scorer = SuhuScorer(fast, config)
     test = data.subset(splits["test"])
     config["metrics_test"] = evaluate(scorer, test)
@@ -198,10 +196,14 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
         config["metrics_lexicon_validation"] = evaluate(scorer, read_labelled_jsonl(VALIDATION_SET))
     if HOLDOUT_SET.is_file():
         config["metrics_lexicon_holdout"] = evaluate(scorer, read_labelled_jsonl(HOLDOUT_SET))
-    (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
+    (out_dir / "MODEL_CARD.md").write_text(render_card(config, _scratch_record()), encoding="utf-8")
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
     log(f"wrote {out_dir} in {time.time() - started:.0f}s")
     return config
+
+
+def _scratch_record() -> dict | None:  # type: ignore[type-arg]
+    return json.loads(SCRATCH_RECORD.read_text(encoding="utf-8")) if SCRATCH_RECORD.is_file() else None
 
 
 def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[type-arg]
@@ -220,9 +222,7 @@ def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[typ
     for key in ("metrics_lexicon_validation", "metrics_lexicon_holdout"):
         if key in config:
             config[key] = {k: config[key][k] for k in sorted(config[key], key=jsonl_order.index)}
-    if SCRATCH_RECORD.is_file():
-        config["transformer_experiment"] = json.loads(SCRATCH_RECORD.read_text(encoding="utf-8"))
-    (out_dir / "MODEL_CARD.md").write_text(render_card(config), encoding="utf-8")
+    (out_dir / "MODEL_CARD.md").write_text(render_card(config, _scratch_record()), encoding="utf-8")
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
     return config
 

@@ -110,7 +110,7 @@ def test_card_reports_the_scratch_experiment_and_its_verdict(scratch: tuple[Path
                                      "beats_fast_on_calibration": {"hate": False, "incivility": False},
                                      "ship": False}}
     record.pop("csv")
-    card = render_card({**config, "transformer_experiment": record})
+    card = render_card(config, record)
     assert f"({meta['version']}, issue 3 experiment): not shipped" in card
-    assert f"| test | hate | {fast['test']['hate']['f1']:.4f} / {fast['test']['hate']['roc_auc']:.4f} | 0.5000 / 0.6000" in card
+    assert f"| test | hate | {fast['test']['hate']['f1']:.4f} / {fast['test']['hate']['roc_auc']:.4f} | 0.5000 / 0.6000 | 0.5000 / 0.6000 | - |" in card
     assert f"{meta['parameters']:,} parameters" in card
