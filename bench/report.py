@@ -76,7 +76,7 @@ def render(e2e: dict, engine: dict | None, command: str, profile_text: str | Non
         ]
     if scorer:
         lines += ["### Scorer (fast tier) by batch size, one core (`taskset -c 0 bench/bench_scorer.py --batch B`)",
-                  "", "Transformer tier: no real checkpoint on this machine (see the scorer section above).", "",
+                  "", "Transformer tier: measured separately, see the scorer section above.", "",
                   "```", scorer.strip(), "```", ""]
     if engine:
         lines += [
