@@ -98,7 +98,7 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
 @click.option("--torch-threads", type=int, default=None)
 @click.option("--from-scratch-transformer", "scratch_out", type=click.Path(file_okay=False),
               help="Instead of the fast tier: train a small BERT from scratch here (models/pretrain.py recipe, "
-                   "about 12 minutes on one core) into this directory.")
+                   "8-9 minutes on one core, capped at 12) into this directory.")
 @click.option("--max-train-rows", type=click.IntRange(20), default=None,
               help="With --from-scratch-transformer: use only this many train (and calibration) rows (a smoke run).")
 def train_command(csv_path: str | None, out_dir: str, seed: int | None, transformer_base: str | None,

@@ -23,7 +23,8 @@ import numpy as np
 
 from models.normalize import normalize
 
-__all__ = ["ScratchRecipe", "train_from_scratch", "train_wordpiece", "learn_wordpiece_vocab", "DEFAULT_RECIPE", "SCRATCH_VERSION"]
+__all__ = ["ScratchRecipe", "train_from_scratch", "compare_with_fast", "train_wordpiece", "learn_wordpiece_vocab",
+           "DEFAULT_RECIPE", "SCRATCH_VERSION"]
 
 SCRATCH_VERSION = "tf-scratch-v1"
 _SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -290,7 +291,8 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
     config.label2id = {"hate": 0, "incivility": 1}
     clf = BertForSequenceClassification(config)
     missing = clf.bert.load_state_dict(mlm.bert.state_dict(), strict=False)
-    assert not [k for k in missing.missing_keys if not k.startswith("pooler.")], missing
+    if [k for k in missing.missing_keys if not k.startswith("pooler.")] or missing.unexpected_keys:
+        raise RuntimeError(f"pretrained encoder does not fit the classifier: {missing}")
     del mlm
     clf.train()
     y_train = torch.from_numpy(y_all[train_idx])
