@@ -79,7 +79,7 @@ def _scratch(exp: Mapping[str, Any] | None) -> list[str]:
     out += ["", f"Beats the fast tier on calibration F1: {beats}. "
             + ("Shipped as the transformer tier." if cmp["ship"] else
                "Not shipped: the weights are not in the repository; the recipe is (`models/pretrain.py`, fixed "
-               "seed and step counts; same-seed runs give identical predictions in the unit test at tiny scale)."), ""]
+               "seed and step counts)" + (f": {exp['reproduced']}." if exp.get("reproduced") else ".")), ""]
     return out
 
 
