@@ -25,7 +25,8 @@ def build_tiny_checkpoint(path: Path, labels: dict[int, str] | None = None) -> P
     path.mkdir(parents=True, exist_ok=True)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *WORDS, *"abcdefghijklmnopqrstuvwxyz"]
     (path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = transformers.BertTokenizerFast(vocab_file=str(path / "vocab.txt"))
+    # transformers 5 takes the vocabulary as `vocab=` (it ignores `vocab_file=`, which left every word [UNK]).
+    tokenizer = transformers.BertTokenizerFast(vocab=str(path / "vocab.txt"), do_lower_case=True)
     labels = labels or {0: "HS", 1: "Abusive"}
     config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
                                      num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
@@ -44,6 +45,14 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 TEXTS = ["KPU curang, dasar goblok!", "selamat pagi, pemilu damai", "", "ayo kita " * 100, "anjing kafir"]
+
+
+def test_tiny_tokenizer_knows_its_words(tiny: Path) -> None:
+    """Guards the fixture itself: a tokenizer that maps every word to [UNK] would make the tests below vacuous."""
+    tok = transformers.AutoTokenizer.from_pretrained(str(tiny))
+    ids = tok("KPU curang goblok")["input_ids"]
+    assert tok.unk_token_id not in ids
+    assert tok.convert_ids_to_tokens(ids)[1:-1] == ["kpu", "curang", "goblok"]
 
 
 def test_tiny_checkpoint_loads_offline_and_scores_in_unit_interval(tiny: Path) -> None:
