@@ -176,10 +176,12 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
     cpu0 = bcpu0 = 0.0
     peaks = [0] * len(ps)
     deadline = time.monotonic() + timeout_s
+    last_progress, t_last = -1, time.monotonic()
     while True:
         now = time.monotonic()
         if now > deadline:
-            run.note = f"timed out after {timeout_s:.0f} s: rate of the committed part"
+            run.note = (f"completion on every stage not seen within {timeout_s:.0f} s: rate of the committed "
+                        f"part, up to its last committed progress")
             break
         for p in procs:
             if p.poll() is not None:
@@ -187,7 +189,10 @@ def measure(name: str, procs: list[subprocess.Popen[bytes]], offsets: Offsets, g
         peaks = [max(a, _rss(q)) for a, q in zip(peaks, ps)]
         done_c = offsets.committed(group)
         c = done_c.get(source, 0)
-        c_last, t_last = c, now
+        progress = sum(done_c.values())
+        if progress > last_progress:  # committed offsets moved somewhere: the contender is working
+            last_progress, t_last = progress, now
+        c_last = c
         if t_first is None and c > 0:
             t_first, c_first = now, c
             cpu0, bcpu0 = _cpu(ps), _cpu([broker])
