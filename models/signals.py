@@ -136,30 +136,26 @@ _FRAUD = _Lexicon.build(FRAUD_CUES)
 _CALL_RX = re.compile(_CALL)
 
 
-def provocation_score(normalized: str) -> float:
-    cues = _PROVOCATION.cues(normalized)
+def _cue_score(lexicon: "_Lexicon", normalized: str, context: "re.Pattern[str]", context_weight: float) -> float:
+    """Noisy-OR of the cues found, plus one cue for supporting context, damped when the post reports."""
+    cues = lexicon.cues(normalized)
     if not cues:
         return 0.0
     weights = [w for _, w in cues]
-    if max(weights) > 0.2 and _CALL_RX.search(normalized):
-        weights.append(_PROVOCATION_CALL_WEIGHT)
+    if max(weights) > 0.2 and context.search(normalized):
+        weights.append(context_weight)
     score = _noisy_or(weights)
     if _REPORTING.search(normalized):
         score *= _REPORTING_FACTOR
     return round(score, 6)
+
+
+def provocation_score(normalized: str) -> float:
+    return _cue_score(_PROVOCATION, normalized, _CALL_RX, _PROVOCATION_CALL_WEIGHT)
 
 
 def fraud_claim_score(normalized: str) -> float:
-    cues = _FRAUD.cues(normalized)
-    if not cues:
-        return 0.0
-    weights = [w for _, w in cues]
-    if max(weights) > 0.2 and _ELECTION_CONTEXT.search(normalized):
-        weights.append(_ELECTION_CONTEXT_WEIGHT)
-    score = _noisy_or(weights)
-    if _REPORTING.search(normalized):
-        score *= _REPORTING_FACTOR
-    return round(score, 6)
+    return _cue_score(_FRAUD, normalized, _ELECTION_CONTEXT, _ELECTION_CONTEXT_WEIGHT)
 
 
 def tension_score(scores: dict[str, float]) -> float:
