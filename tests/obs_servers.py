@@ -72,19 +72,10 @@ def running_prometheus(workdir: Path, config_text: str, *extra_files: tuple[str,
         (workdir / rel).write_text(text)
     (workdir / "prometheus.yml").write_text(config_text)
     port = free_port()
-    log = workdir / "prometheus.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [binary, f"--config.file={workdir / 'prometheus.yml'}", f"--storage.tsdb.path={workdir / 'tsdb'}",
-             f"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, proc, log)
+    with _serving(workdir / "prometheus.log", port,
+                  [binary, f"--config.file={workdir / 'prometheus.yml'}", f"--storage.tsdb.path={workdir / 'tsdb'}",
+                   f"--web.listen-address=127.0.0.1:{port}", "--web.enable-lifecycle"]) as url:
         yield url
-    finally:
-        _stop(proc)
 
 
 @contextlib.contextmanager
@@ -94,13 +85,17 @@ def running_alertmanager(workdir: Path, config_text: str, port: int | None = Non
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "alertmanager.yml").write_text(config_text)
     port = port or free_port()
-    log = workdir / "alertmanager.log"
+    with _serving(workdir / "alertmanager.log", port,
+                  [binary, f"--config.file={workdir / 'alertmanager.yml'}", f"--storage.path={workdir / 'data'}",
+                   f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="]) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(log: Path, port: int, argv: list[str]) -> Iterator[str]:
+    """Run one server binary on loopback until it answers /-/ready; stop it on exit."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [binary, f"--config.file={workdir / 'alertmanager.yml'}", f"--storage.path={workdir / 'data'}",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, proc, log)
