@@ -157,8 +157,16 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
-        # Tables recover before agents resume; the first event after that rebuilds the panes.
         worker.needs_rebuild = True
+
+    async def _recovered() -> None:
+        # Rebuild again once the changelogs of newly assigned partitions are fully read: events of
+        # partitions this worker kept may be processed while recovery is still running, and a
+        # rebuild then would miss the state of the partitions it is taking over.
+        worker.needs_rebuild = True
+
+    contributions.on_recover(_recovered)
+    engine_state.on_recover(_recovered)
 
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
