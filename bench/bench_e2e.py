@@ -364,19 +364,6 @@ def run_throughput(bootstrap: str, tmp: Path, n: int, broker: psutil.Process, wo
 
 # --------------------------------------------------------------------------------- alert latency
 
-AM_CONFIG = """
-route:
-  receiver: recorder
-  group_by: [alertname, region]
-  group_wait: 0s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: recorder
-    webhook_configs:
-      - url: http://127.0.0.1:{port}/hook
-        send_resolved: true
-"""
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -425,7 +412,7 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path)
     server = ThreadingHTTPServer(("127.0.0.1", hook_port), Recorder)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    from tests.obs_servers import running_alertmanager
+    from tests.obs_servers import recording_alertmanager_config, running_alertmanager
 
     on_topic: dict[str, tuple[float, dict[str, Any]]] = {}
     stop_flag = threading.Event()
@@ -442,7 +429,7 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path)
         c.close()
 
     sent_at: list[float] = [0.0] * len(lines)
-    with running_alertmanager(tmp / "am", AM_CONFIG.format(port=hook_port), port=am_port) as am_url:
+    with running_alertmanager(tmp / "am", recording_alertmanager_config(hook_port, group_wait="0s"), port=am_port) as am_url:
         env = worker_env(bootstrap, prefix, f"suhu-lat-{uuid.uuid4().hex[:6]}", tmp / "lat",
                          free_ports(1)[0], {"SUHU_ALERTMANAGER_URL": am_url})
         with log.open("ab") as out:

@@ -32,7 +32,7 @@ from streams.kafka_runtime import ensure_topics
 from streams.settings import Settings
 from tests.integration.conftest import REPO_ROOT, WorkerProcess, free_ports, make_settings, produce, settings_env
 from tests.integration.faults_support import wait_healthy
-from tests.obs_servers import running_alertmanager, running_prometheus
+from tests.obs_servers import recording_alertmanager_config, running_alertmanager, running_prometheus
 
 RULES_DIR = REPO_ROOT / "deploy" / "prometheus" / "rules"
 START = "2024-02-14T08:00:00+07:00"  # voting day, Pemilu 2024: the strict thresholds are in force
@@ -155,19 +155,7 @@ def webhook_recorder() -> Iterator[tuple[int, list[dict[str, Any]]]]:
 
 
 def alertmanager_config(hook_port: int) -> str:
-    return f"""
-route:
-  receiver: recorder
-  group_by: [alertname, region]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: recorder
-    webhook_configs:
-      - url: http://127.0.0.1:{hook_port}/hook
-        send_resolved: true
-"""
+    return recording_alertmanager_config(hook_port)
 
 
 def prometheus_config(worker_port: int, alertmanager_url: str) -> tuple[str, list[tuple[str, str]]]:

@@ -102,3 +102,20 @@ def _serving(log: Path, port: int, argv: list[str]) -> Iterator[str]:
         yield url
     finally:
         _stop(proc)
+
+
+def recording_alertmanager_config(hook_port: int, group_wait: str = "1s") -> str:
+    """An Alertmanager config that sends every group, fast, to a recording webhook on loopback."""
+    return f"""
+route:
+  receiver: recorder
+  group_by: [alertname, region]
+  group_wait: {group_wait}
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: recorder
+    webhook_configs:
+      - url: http://127.0.0.1:{hook_port}/hook
+        send_resolved: true
+"""

@@ -16,7 +16,7 @@ from aiohttp import web
 from streams.delivery import AlertmanagerDestination, deliver_with_retry
 from streams.metrics import SuhuMetrics
 from streams.records import Alert
-from tests.obs_servers import free_port, running_alertmanager
+from tests.obs_servers import free_port, recording_alertmanager_config, running_alertmanager
 
 pytestmark = pytest.mark.integration
 
@@ -46,19 +46,6 @@ def incident(status: str, severity: str = "critical", region: str = "ID-JK") -> 
     )
 
 
-AM_CONFIG = """
-route:
-  receiver: recorder
-  group_by: [alertname, region]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: recorder
-    webhook_configs:
-      - url: http://127.0.0.1:{port}/hook
-        send_resolved: true
-"""
 
 
 async def start_recorder() -> tuple[web.AppRunner, int, list[dict]]:
@@ -90,7 +77,7 @@ async def test_firing_then_resolved_reaches_the_webhook_once_per_incident(tmp_pa
     runner, hook_port, received = await start_recorder()
     metrics = SuhuMetrics()
     try:
-        with running_alertmanager(tmp_path / "am", AM_CONFIG.format(port=hook_port)) as am_url:
+        with running_alertmanager(tmp_path / "am", recording_alertmanager_config(hook_port)) as am_url:
             dest = AlertmanagerDestination(am_url, resend_s=0.5, timeout_s=5)
             try:
                 assert await deliver_with_retry(incident("firing"), dest, metrics) == "delivered"
@@ -131,7 +118,7 @@ async def test_alertmanager_down_delays_the_alert_and_loses_nothing(tmp_path):
             deliver_with_retry(incident("firing"), dest, metrics, base_s=0.2, max_backoff_s=0.5))
         await asyncio.sleep(1.5)
         assert not task.done()  # still retrying against the closed port
-        with running_alertmanager(tmp_path / "am", AM_CONFIG.format(port=hook_port), port=port):
+        with running_alertmanager(tmp_path / "am", recording_alertmanager_config(hook_port), port=port):
             assert await asyncio.wait_for(task, 30) == "delivered"
             await wait_for(lambda: len(received) >= 1)
     finally:
