@@ -146,6 +146,18 @@ def train_wordpiece(texts: Sequence[str], out_dir: Path, vocab_size: int, min_fr
     return tok
 
 
+def _optimise(model, loss, opt, sched) -> float:  # type: ignore[no-untyped-def]
+    """One optimiser step with gradient clipping; returns the loss value."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    sched.step()
+    opt.zero_grad()
+    return float(loss.item())
+
+
 def _schedule(total: int, warmup: float) -> Callable[[int], float]:
     """Linear warm-up, then linear decay to zero (the BERT schedule)."""
     w = max(1, int(total * warmup))
@@ -267,12 +279,7 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
                 continue
             logits = mlm.cls(hidden[sel])
             loss = torch.nn.functional.cross_entropy(logits, labels[sel])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(mlm.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            losses.append(loss.item())
+            losses.append(_optimise(mlm, loss, opt, sched))
             mlm_done += 1
             if over_cap():
                 capped = True
@@ -311,12 +318,7 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
         for b in _batches(len(enc_train), recipe.ft_batch, rng):
             ids, att = pad([enc_train[i] for i in b])
             loss = clf(input_ids=ids, attention_mask=att, labels=y_train[b]).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(clf.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            losses.append(loss.item())
+            losses.append(_optimise(clf, loss, opt, sched))
             ft_done += 1
             if over_cap():
                 capped = True
