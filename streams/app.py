@@ -5,8 +5,11 @@
     posts-scored --(aggregate: RegionalEngine, event by event)--> alerts (key = dedup_key)
     alerts --(deliver: Alertmanager / PagerDuty / webhook, retried until delivered)
 
-Stage one does no table writes (its `take_events` batches span partitions); stage two reads a
-topic keyed by region, so its table writes stay partition-local (faust-streaming's rule).
+Stage one does no table writes (its `take_events` batches span partitions). Stage two reads a topic
+keyed by region in batches too, and writes its two tables through `ChangelogBuffer`s: one changelog
+message per key changed in a batch, to the partition of the post that changed it (the partition rule
+of Faust tables), sent after the batch's alerts are acknowledged. Every agent marks the messages it
+finished with the `AckGuard`, the only acks that may commit an offset (streams/ackguard.py).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import faust
+import orjson
 from prometheus_client import CollectorRegistry
 
 from models.base import Scorer
 from streams import topics as T
+from streams.ackguard import AckGuard
+from streams.changelog import DELETED, ChangelogBuffer
 from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
 from streams.engine import RegionalEngine
 from streams.metrics import SuhuMetrics
@@ -45,6 +51,7 @@ class Worker:
     metrics: SuhuMetrics
     registry: CollectorRegistry
     destinations: list[Destination]
+    acks: AckGuard
     needs_rebuild: bool = True
     newest_event_ms: int = 0
     counters: dict[str, int] = field(default_factory=dict)
@@ -142,8 +149,16 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     engine_state = app.Table("engine-state", default=None, **table_kw)
     delivered = app.Table("delivered", default=None, **table_kw)
 
-    engine = RegionalEngine.from_settings(settings, scorer.thresholds, contributions=contributions,
-                                          state=engine_state)
+    # The engine writes through buffers over the tables' in-memory stores; the aggregate agent sends
+    # what changed once per batch (see streams/changelog.py).
+    contributions_buffer = ChangelogBuffer(_memory_store(contributions))
+    state_buffer = ChangelogBuffer(_memory_store(engine_state))
+    changelogs = [(contributions_buffer, contributions.changelog_topic.get_topic_name()),
+                  (state_buffer, engine_state.changelog_topic.get_topic_name())]
+    engine = RegionalEngine.from_settings(settings, scorer.thresholds, contributions=contributions_buffer,
+                                          state=state_buffer)
+    acks = AckGuard(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic))
+    acks.install(app.consumer)
     worker = Worker(
         settings=settings,
         app=app,
@@ -153,6 +168,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         metrics=metrics,
         registry=registry,
         destinations=destinations_from_settings(settings),
+        acks=acks,
     )
 
     @app.on_partitions_assigned.connect
@@ -213,6 +229,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
                 if sp.post.event_ms > worker.newest_event_ms:
                     worker.newest_event_ms = sp.post.event_ms
+            for ev in events:  # reached only when every output of the batch is handed to the producer
+                acks.finished(ev.message)
 
     alerts_name = alerts_topic.get_topic_name()
 
@@ -221,26 +239,47 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         changelog write in Faust's producer buffer (one per post), delaying pages by seconds under load."""
         await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
 
+    async def send_changelogs() -> None:
+        send = app.producer.send
+        for buffer, topic_name in changelogs:
+            for partition, key, value in buffer.drain():
+                body = None if value is DELETED else orjson.dumps(value)
+                # Keys and values as the table's own serialisers write them (json), or recovery cannot read them.
+                fut = await send(topic_name, orjson.dumps(key), body, partition, None, None)
+                fut.add_done_callback(_log_send_failure)
+
     @app.agent(scored_topic, name="aggregate")
     async def aggregate(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        deadline = settings.batch_deadline_ms / 1000.0
+        async for events in stream.take_events(settings.batch_size, within=deadline):
+            alerts: list[Alert] = []
             if worker.needs_rebuild:
                 engine.rebuild()
                 worker.needs_rebuild = False
-                for alert in engine.replay_pending():
-                    await publish_alert(alert)
-            try:
-                sp = ScoredPost.from_json(event.value)
-            except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
-                log.error("unreadable record on %s/%s", event.message.topic, event.message.partition)
-                metrics.posts_dead_lettered("not_json")
-                continue
-            closed_at = time.perf_counter()
-            alerts = engine.process(sp, event.message.partition)
+                alerts.extend(engine.replay_pending())
+            emitted: list[tuple[Alert, float]] = []
+            for ev in events:
+                try:
+                    sp = ScoredPost.from_json(ev.value)
+                except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
+                    log.error("unreadable record on %s/%s", ev.message.topic, ev.message.partition)
+                    metrics.posts_dead_lettered("not_json")
+                    continue
+                partition = ev.message.partition
+                contributions_buffer.partition = state_buffer.partition = partition
+                for alert in engine.process(sp, partition):
+                    emitted.append((alert, time.perf_counter()))
+            # Alerts first and acknowledged, then the state that produced them: a crash in between
+            # recomputes the same alerts (same alert_id, deduplicated at delivery) instead of losing them.
             for alert in alerts:
+                await publish_alert(alert)
+            for alert, closed_at in emitted:
                 await publish_alert(alert)
                 metrics.alert_emitted(alert.severity, alert.status)
                 metrics.window_close_to_alert(time.perf_counter() - closed_at)
+            await send_changelogs()
+            for ev in events:
+                acks.finished(ev.message)
 
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
@@ -249,8 +288,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 alert = Alert.from_json(event.value)
             except Exception:  # noqa: BLE001
                 log.error("unreadable alert record at %s/%s", event.message.partition, event.message.offset)
+                acks.finished(event.message)
                 continue
             if delivered.get(alert.alert_id):
+                acks.finished(event.message)
                 continue  # already delivered before a restart: the dedup key makes a re-send harmless anyway
             if worker.destinations:
                 # Retries retryable failures until they succeed: an outage delays, never loses.
@@ -260,6 +301,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 # Make the "delivered" mark durable now rather than at the next commit, so a crash
                 # right after a page re-sends it only inside this millisecond window (alerts are rare).
                 await app.producer.flush()
+            acks.finished(event.message)
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
@@ -286,6 +328,15 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         return web.json({"status": "ok", "model_version": scorer.version})
 
     return worker
+
+
+def _memory_store(table: Any) -> Any:
+    """The dict behind a table with the in-memory store (the worker's only store, see `faust_app`)."""
+    store = table.data
+    backing = getattr(store, "data", None)
+    if not isinstance(backing, dict):
+        raise TypeError(f"table {table.name} needs the memory:// store, got {type(store).__name__}")
+    return backing
 
 
 def _log_send_failure(fut: Any) -> None:
