@@ -74,7 +74,7 @@ def machine() -> dict[str, Any]:
     mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
     versions = {}
     for pkg in ("suhu", "faust-streaming", "aiokafka", "kafka-python", "quixstreams", "confluent-kafka",
-                "orjson", "numpy", "scikit-learn"):
+                "orjson", "numpy", "scikit-learn", "torch", "transformers", "py-spy"):
         try:
             versions[pkg] = version(pkg)
         except Exception:  # noqa: BLE001

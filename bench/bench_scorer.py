@@ -49,6 +49,15 @@ def main() -> None:
         return
     texts = posts(args.n)
     scorer.score_batch(texts[:args.batch])  # warm-up
+    routed = [0]
+    if getattr(scorer, "transformer", None) is not None:  # count what the cascade sends to the transformer
+        predict = scorer.transformer.predict
+
+        def counting_predict(batch):  # type: ignore[no-untyped-def]
+            routed[0] += len(batch)
+            return predict(batch)
+
+        scorer.transformer.predict = counting_predict
     rates, cpu_rates = [], []
     for _ in range(args.repeat):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -60,7 +69,9 @@ def main() -> None:
     print(f"{scorer.version}: {args.n} posts, batch {args.batch}, mean length "
           f"{sum(map(len, texts)) / len(texts):.0f} chars; posts/s best {max(rates):.0f}, median "
           f"{statistics.median(rates):.0f}; per CPU-second best {max(cpu_rates):.0f}, median "
-          f"{statistics.median(cpu_rates):.0f} ({platform.processor() or platform.machine()}, "
+          f"{statistics.median(cpu_rates):.0f}"
+          f"{'' if not routed[0] else f'; transformer scored {routed[0] / (args.n * args.repeat):.1%} of posts'}"
+          f" ({platform.processor() or platform.machine()}, "
           f"python {platform.python_version()}, affinity {sorted(os.sched_getaffinity(0))}, "
           f"load average {os.getloadavg()[0]:.2f})")
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The one benchmark command (`make bench`): scorer, end to end through Kafka (bare ceiling, suhu
-# worker x1 and x2, Quix Streams peer), alert latency, engine scaling; then the pipeline tables
-# of docs/BENCHMARKS.md are regenerated from the results (var/bench/*.json).
+# The one benchmark command (`make bench`): it reproduces every table of docs/BENCHMARKS.md.
+#   scorer: fast tier by batch size, transformer tier by mode and batch, civil false positives
+#   end to end through Kafka: bare ceiling, suhu worker x1 and x2, Quix Streams peer (same run)
+#   alert latency at two steady rates; engine cost by regions and window size; a py-spy profile
+# then bench/report.py renders docs/BENCHMARKS.md from the results (var/bench/*).
 #
-#   bench/run_all.sh              full run (200,000 posts; about 10-15 minutes on 2 busy cores)
+#   bench/run_all.sh              full run (200,000 posts; about 25-30 minutes on 2 cores)
 #   N=20000 bench/run_all.sh      quick run
+#   TF_DIR=var/tf-scratch ...     time a trained transformer checkpoint (default: var/tf-scratch when
+#                                 present, else an untrained one of the same shape, bench/shape_checkpoint.py)
 #   WAIT_QUIET=1 bench/run_all.sh first wait (polls every 30 s, up to QUIET_MAX_S=1800) for a
 #                                 1-minute load average < 1.5; runs anyway after that
 set -euo pipefail
@@ -13,6 +17,7 @@ PY=.venv/bin/python
 N=${N:-200000}
 OUT=var/bench
 mkdir -p "$OUT"
+STARTED=$(date -u +"%Y-%m-%d %H:%M UTC")
 
 if [[ "${WAIT_QUIET:-0}" == 1 ]]; then
   for _ in $(seq $(( ${QUIET_MAX_S:-1800} / 30 ))); do
@@ -23,12 +28,39 @@ if [[ "${WAIT_QUIET:-0}" == 1 ]]; then
   done
 fi
 
-echo "== scorer (models/, one core) by batch size"
+echo "== scorer, fast tier (models/, one core) by batch size"
 : > "$OUT/scorer.txt"
 for b in 1 16 64 256 1024; do
   taskset -c 0 $PY bench/bench_scorer.py --n 4000 --batch $b --repeat 3 | tee -a "$OUT/scorer.txt"
 done
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/scorer.txt"
+echo "== scorer, civil false positives"
+$PY bench/bench_scorer.py --civil | tee "$OUT/civil.txt"
+
+echo "== scorer, transformer tier by mode and batch"
+TF_DIR=${TF_DIR:-}
+if [[ -z "$TF_DIR" && -f var/tf-scratch/config.json ]]; then TF_DIR=var/tf-scratch; fi
+if [[ -z "$TF_DIR" ]]; then
+  TF_DIR="$OUT/tf-shape"
+  [[ -f "$TF_DIR/config.json" ]] || $PY bench/shape_checkpoint.py "$TF_DIR"
+fi
+: > "$OUT/transformer.txt"
+taskset -c 0 $PY bench/bench_scorer.py --n 2000 --batch 256 --repeat 3 | tee -a "$OUT/transformer.txt"
+for mode in all cascade; do
+  for b in 1 8 32 128; do
+    n=2000; [[ $b == 1 ]] && n=600
+    taskset -c 0 $PY bench/bench_scorer.py --transformer-dir "$TF_DIR" --mode $mode --n $n --batch $b --repeat 3 \
+      2>/dev/null | tee -a "$OUT/transformer.txt"
+  done
+done
+$PY - "$TF_DIR" >> "$OUT/transformer.txt" <<'EOF'
+import json, sys
+from pathlib import Path
+d = Path(sys.argv[1]); meta = json.loads((d / "suhu_transformer.json").read_text())
+cfg = json.loads((d / "config.json").read_text())
+print(f"# checkpoint {d}: version {meta.get('version')}; {cfg['num_hidden_layers']} layers, hidden {cfg['hidden_size']}, "
+      f"{cfg['num_attention_heads']} heads, vocabulary {cfg['vocab_size']}, inputs padded to {meta.get('max_length')}")
+EOF
+
 echo "== engine scaling (regions x window size)"
 $PY bench/bench_engine.py --out "$OUT/engine.json"
 echo "== end to end through Kafka, alert latency"
@@ -36,5 +68,11 @@ $PY bench/bench_e2e.py --n "$N" --timeout "${TIMEOUT:-600}" --out "$OUT/e2e.json
 echo "== alert latency at a lower steady rate"
 $PY bench/bench_e2e.py --n 1000 --workers "" --no-peer --no-ceiling --latency-rate 500 --latency-minutes 40 \
   --out "$OUT/latency500.json"
-$PY bench/report.py --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" --scorer "$OUT/scorer.txt" \
-  --command "N=$N bench/run_all.sh"
+echo "== profile of one worker under load (py-spy)"
+rm -f "$OUT/profile.raw"
+$PY bench/bench_e2e.py --n 30000 --workers 1 --no-latency --no-peer --no-ceiling --timeout 300 \
+  --profile "$OUT/profile.raw" --out "$OUT/profile.json" || echo "profile run failed: the report says so"
+
+$PY bench/report.py --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
+  --scorer "$OUT/scorer.txt" --civil "$OUT/civil.txt" --transformer "$OUT/transformer.txt" \
+  --profile "$OUT/profile.raw" --started "$STARTED" --command "N=$N bench/run_all.sh"

@@ -58,3 +58,56 @@ class AckGuard:
             return ack(message)
 
         consumer.ack = guarded_ack
+
+
+PROCESS, DONE_BEFORE, HOLD = "process", "done-before", "hold"
+
+
+class OffsetSequencer:
+    """Each partition's messages reach the agent once and in offset order, or the partition is re-read.
+
+    Why: faust-streaming can also lose a fetched message without acking it: flow control drops queued
+    messages on a rebalance and relies on a seek to the committed offset to fetch them again, and a
+    message fetched between `resume_partitions` and that seek slips past it. The survivor of a two-worker
+    rebalance then went on from a later offset and an alert already on the topic never reached the pager
+    (seen in the two-worker fault test: alerts 0/3..0/5 never reached any agent, 0/6 did).
+
+    So the agent asks, per message: PROCESS (the next offset), DONE_BEFORE (processed already in this
+    generation: ack it, do nothing), or HOLD (a hole before it: not processed, not acked). On a hole the
+    agent seeks back to the first missing offset (`seek_to`); messages still queued from before the seek
+    are held until the re-read arrives, which starts at or below the offset that revealed the hole. If
+    the re-read starts above the hole, those offsets hold no records (a transaction marker, retention)
+    and the partition goes on from there.
+    """
+
+    def __init__(self) -> None:
+        self._next: dict[Any, int] = {}
+        self._seeking: dict[Any, tuple[int, int]] = {}  # tp -> (first missing offset, offset that revealed it)
+        self.holes = 0
+
+    def reset(self) -> None:
+        """A new assignment: Faust seeks every partition to its committed offset."""
+        self._next.clear()
+        self._seeking.clear()
+
+    def admit(self, tp: Any, offset: int, committed: int | None) -> tuple[str, int | None]:
+        """The verdict for ``offset`` of ``tp``, and an offset to seek ``tp`` to (or None)."""
+        seeking = self._seeking.get(tp)
+        if seeking is not None:
+            missing, revealed = seeking
+            if offset > revealed:
+                return HOLD, None  # queued before the seek
+            del self._seeking[tp]  # the re-read has begun
+            if offset < missing:
+                return DONE_BEFORE, None
+            self._next[tp] = offset + 1
+            return PROCESS, None
+        expected = self._next.get(tp, committed)
+        if expected is None or offset == expected:
+            self._next[tp] = offset + 1
+            return PROCESS, None
+        if offset < expected:
+            return DONE_BEFORE, None
+        self.holes += 1
+        self._seeking[tp] = (expected, offset)
+        return HOLD, expected

@@ -27,7 +27,7 @@ from prometheus_client import CollectorRegistry
 
 from models.base import Scorer
 from streams import topics as T
-from streams.ackguard import AckGuard
+from streams.ackguard import DONE_BEFORE, PROCESS, AckGuard, OffsetSequencer
 from streams.changelog import DELETED, ChangelogBuffer
 from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
 from streams.engine import RegionalEngine
@@ -52,6 +52,7 @@ class Worker:
     registry: CollectorRegistry
     destinations: list[Destination]
     acks: AckGuard
+    sequencer: OffsetSequencer = field(default_factory=OffsetSequencer)
     needs_rebuild: bool = True
     newest_event_ms: int = 0
     counters: dict[str, int] = field(default_factory=dict)
@@ -174,6 +175,28 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
         worker.needs_rebuild = True
+        worker.sequencer.reset()
+
+    async def admitted(events: list[Any]) -> list[Any]:
+        """The events to process, in offset order per partition (see OffsetSequencer); the rest are
+        either acked as done before or held back unacked while their partition is read again."""
+        consumer = app.consumer
+        committed = consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
+        out = []
+        for ev in events:
+            msg = ev.message
+            verdict, seek_to = worker.sequencer.admit(msg.tp, msg.offset, committed.get(msg.tp))
+            if verdict == PROCESS:
+                out.append(ev)
+            elif verdict == DONE_BEFORE:
+                acks.finished(msg)
+            if seek_to is not None:
+                log.warning("%s/%s: offsets from %d were fetched but never reached the agent (next seen: %d); "
+                            "reading the partition again from %d", msg.topic, msg.partition, seek_to, msg.offset,
+                            seek_to)
+                metrics.partition_reread(msg.topic)
+                await consumer.seek(msg.tp, seek_to)
+        return out
 
     async def _recovered() -> None:
         # Rebuild again once the changelogs of newly assigned partitions are fully read: events of
@@ -195,7 +218,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         # which releases the GIL inside torch, is worth the thread hop.
         inline = settings.transformer_dir is None or settings.transformer_mode == "off"
         scored_name = scored_topic.get_topic_name()
-        async for events in stream.take_events(settings.batch_size, within=deadline):
+        async for batch in stream.take_events(settings.batch_size, within=deadline):
+            events = await admitted(batch)
+            if not events:
+                continue
             raws = [ev.value if isinstance(ev.value, (bytes, bytearray)) else b"" for ev in events]
             try:
                 if inline:
@@ -251,7 +277,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.agent(scored_topic, name="aggregate")
     async def aggregate(stream: faust.StreamT) -> None:
         deadline = settings.batch_deadline_ms / 1000.0
-        async for events in stream.take_events(settings.batch_size, within=deadline):
+        async for batch in stream.take_events(settings.batch_size, within=deadline):
+            events = await admitted(batch)
             alerts: list[Alert] = []
             if worker.needs_rebuild:
                 engine.rebuild()
@@ -284,6 +311,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
         async for event in stream.events():
+            if not await admitted([event]):
+                continue
             try:
                 alert = Alert.from_json(event.value)
             except Exception:  # noqa: BLE001
