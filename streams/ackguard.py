@@ -16,6 +16,7 @@ at-least-once; the stages are idempotent (dedup on the post key, `alert_id` at t
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -28,6 +29,7 @@ class AckGuard:
     def __init__(self, topics: Iterable[str]) -> None:
         self.topics = frozenset(topics)
         self._finished: set[tuple[str, int, int]] = set()
+        self._ack: Callable[[Any], bool] | None = None
         self.refused = 0
 
     def finished(self, message: Any) -> None:
@@ -44,9 +46,19 @@ class AckGuard:
         self.refused += 1
         return False
 
+    def done(self, event: Any) -> None:
+        """The agent finished ``event``: a Faust event is acked by Faust when the agent moves on; a
+        message read around Faust (`ReRead`) has nobody else to ack it, so it is acked here."""
+        if isinstance(event, ReRead):
+            if self._ack is not None:
+                self._ack(event.message)
+        else:
+            self.finished(event.message)
+
     def install(self, consumer: Any) -> None:
         """Wrap ``consumer.ack`` (called by `Message.ack` once a message's last stream lets go)."""
         ack: Callable[[Any], bool] = consumer.ack
+        self._ack = ack
 
         def guarded_ack(message: Any) -> bool:
             if not self.allows(message):
@@ -60,54 +72,87 @@ class AckGuard:
         consumer.ack = guarded_ack
 
 
-PROCESS, DONE_BEFORE, HOLD = "process", "done-before", "hold"
+class HoleDetector:
+    """Finds offsets that were fetched but skipped on their way to an agent, per partition.
 
-
-class OffsetSequencer:
-    """Each partition's messages reach the agent once and in offset order, or the partition is re-read.
-
-    Why: faust-streaming can also lose a fetched message without acking it: flow control drops queued
-    messages on a rebalance and relies on a seek to the committed offset to fetch them again, and a
-    message fetched between `resume_partitions` and that seek slips past it. The survivor of a two-worker
-    rebalance then went on from a later offset and an alert already on the topic never reached the pager
-    (seen in the two-worker fault test: alerts 0/3..0/5 never reached any agent, 0/6 did).
-
-    So the agent asks, per message: PROCESS (the next offset), DONE_BEFORE (processed already in this
-    generation: ack it, do nothing), or HOLD (a hole before it: not processed, not acked). On a hole the
-    agent seeks back to the first missing offset (`seek_to`); messages still queued from before the seek
-    are held until the re-read arrives, which starts at or below the offset that revealed the hole. If
-    the re-read starts above the hole, those offsets hold no records (a transaction marker, retention)
-    and the partition goes on from there.
+    Why: on a rebalance faust-streaming can skip messages it fetched right after its seek to the committed
+    offset (flow control not yet resumed, `Stream.__aiter__`), and it does not fetch them again. With
+    `AckGuard` they are not committed, but they would not be processed either until the next rebalance or
+    restart: alerts already on the topic waited at the survivor of the two-worker fault. A seek from here
+    was tried and was worse: Faust's drainer, still handing out an earlier fetch, dropped the re-read by
+    its read-offset check, and holding a partition until a re-read stalls it on a real gap. So the agent
+    reads the missing range around Faust (`HoleFiller`) and processes it before the message that revealed
+    the hole; a message that later arrives again from Faust is a duplicate, which every stage absorbs.
     """
 
     def __init__(self) -> None:
         self._next: dict[Any, int] = {}
-        self._seeking: dict[Any, tuple[int, int]] = {}  # tp -> (first missing offset, offset that revealed it)
         self.holes = 0
 
     def reset(self) -> None:
         """A new assignment: Faust seeks every partition to its committed offset."""
         self._next.clear()
-        self._seeking.clear()
 
-    def admit(self, tp: Any, offset: int, committed: int | None) -> tuple[str, int | None]:
-        """The verdict for ``offset`` of ``tp``, and an offset to seek ``tp`` to (or None)."""
-        seeking = self._seeking.get(tp)
-        if seeking is not None:
-            missing, revealed = seeking
-            if offset > revealed:
-                return HOLD, None  # queued before the seek
-            del self._seeking[tp]  # the re-read has begun
-            if offset < missing:
-                return DONE_BEFORE, None
-            self._next[tp] = offset + 1
-            return PROCESS, None
+    def observe(self, tp: Any, offset: int, committed: int | None) -> int | None:
+        """Record ``offset`` of ``tp``; returns the first skipped offset when there is a hole before it."""
         expected = self._next.get(tp, committed)
-        if expected is None or offset == expected:
+        if offset + 1 > self._next.get(tp, -1):
             self._next[tp] = offset + 1
-            return PROCESS, None
-        if offset < expected:
-            return DONE_BEFORE, None
-        self.holes += 1
-        self._seeking[tp] = (expected, offset)
-        return HOLD, expected
+        if expected is not None and offset > expected:
+            self.holes += 1
+            return expected
+        return None
+
+
+class ReRead:
+    """A message read around Faust by `HoleFiller`: the parts of a Faust event the agents use."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    @property
+    def key(self) -> Any:
+        return self.message.key
+
+    @property
+    def value(self) -> Any:
+        return self.message.value
+
+
+class HoleFiller:
+    """Reads ``[start, stop)`` of one partition with a consumer of its own (no group, no commits)."""
+
+    def __init__(self, open_reader: Callable[[], Any], timeout_s: float = 15.0) -> None:
+        self._open_reader = open_reader
+        self._reader: Any = None
+        self.timeout_s = timeout_s
+
+    def read(self, topic: str, partition: int, start: int, stop: int) -> list[Any]:
+        """Blocking (run it in an executor). Returns Faust `ConsumerMessage`s, in offset order; fewer
+        than asked when the log has gaps or the read times out."""
+        from faust.types.tuples import ConsumerMessage
+        from kafka import TopicPartition
+
+        if self._reader is None:
+            self._reader = self._open_reader()
+        reader = self._reader
+        tp = TopicPartition(topic, partition)
+        reader.assign([tp])
+        reader.seek(tp, start)
+        out: list[Any] = []
+        deadline = time.monotonic() + self.timeout_s
+        while time.monotonic() < deadline and reader.position(tp) < stop:
+            for record in reader.poll(timeout_ms=500).get(tp, []):
+                if start <= record.offset < stop:
+                    out.append(ConsumerMessage(
+                        record.topic, record.partition, record.offset,
+                        record.timestamp / 1000.0 if record.timestamp is not None else None,
+                        record.timestamp_type, record.headers, record.key, record.value, None))
+        return out
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None

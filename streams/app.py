@@ -27,7 +27,7 @@ from prometheus_client import CollectorRegistry
 
 from models.base import Scorer
 from streams import topics as T
-from streams.ackguard import DONE_BEFORE, PROCESS, AckGuard, OffsetSequencer
+from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
 from streams.changelog import DELETED, ChangelogBuffer
 from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
 from streams.engine import RegionalEngine
@@ -52,7 +52,7 @@ class Worker:
     registry: CollectorRegistry
     destinations: list[Destination]
     acks: AckGuard
-    sequencer: OffsetSequencer = field(default_factory=OffsetSequencer)
+    holes: HoleDetector = field(default_factory=HoleDetector)
     needs_rebuild: bool = True
     newest_event_ms: int = 0
     counters: dict[str, int] = field(default_factory=dict)
@@ -175,27 +175,33 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
         worker.needs_rebuild = True
-        worker.sequencer.reset()
+        worker.holes.reset()
 
-    async def admitted(events: list[Any]) -> list[Any]:
-        """The events to process, in offset order per partition (see OffsetSequencer); the rest are
-        either acked as done before or held back unacked while their partition is read again."""
-        consumer = app.consumer
-        committed = consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
-        out = []
+    def _open_reader() -> Any:
+        from kafka import KafkaConsumer
+
+        return KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=None, enable_auto_commit=False,
+                             auto_offset_reset="earliest", **settings.kafka_python_security())
+
+    filler = HoleFiller(_open_reader)
+
+    async def with_holes_filled(events: list[Any]) -> list[Any]:
+        """``events``, with any offsets Faust skipped before one of them read again and put in front of
+        it (see HoleDetector): each partition reaches the agent complete and in offset order."""
+        committed = app.consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
+        out: list[Any] = []
         for ev in events:
             msg = ev.message
-            verdict, seek_to = worker.sequencer.admit(msg.tp, msg.offset, committed.get(msg.tp))
-            if verdict == PROCESS:
-                out.append(ev)
-            elif verdict == DONE_BEFORE:
-                acks.finished(msg)
-            if seek_to is not None:
-                log.warning("%s/%s: offsets from %d were fetched but never reached the agent (next seen: %d); "
-                            "reading the partition again from %d", msg.topic, msg.partition, seek_to, msg.offset,
-                            seek_to)
-                metrics.partition_reread(msg.topic)
-                await consumer.seek(msg.tp, seek_to)
+            first_missing = worker.holes.observe(msg.tp, msg.offset, committed.get(msg.tp))
+            if first_missing is not None:
+                missed = await asyncio.get_running_loop().run_in_executor(
+                    None, filler.read, msg.topic, msg.partition, first_missing, msg.offset)
+                log.warning("%s/%s: offsets %d..%d were fetched but skipped before reaching the agent; read "
+                            "again around Faust: %d messages", msg.topic, msg.partition, first_missing,
+                            msg.offset - 1, len(missed))
+                metrics.partition_hole(msg.topic)
+                out.extend(ReRead(m) for m in missed)
+            out.append(ev)
         return out
 
     async def _recovered() -> None:
@@ -219,9 +225,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         inline = settings.transformer_dir is None or settings.transformer_mode == "off"
         scored_name = scored_topic.get_topic_name()
         async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await admitted(batch)
-            if not events:
-                continue
+            events = await with_holes_filled(batch)
             raws = [ev.value if isinstance(ev.value, (bytes, bytearray)) else b"" for ev in events]
             try:
                 if inline:
@@ -256,7 +260,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 if sp.post.event_ms > worker.newest_event_ms:
                     worker.newest_event_ms = sp.post.event_ms
             for ev in events:  # reached only when every output of the batch is handed to the producer
-                acks.finished(ev.message)
+                acks.done(ev)
 
     alerts_name = alerts_topic.get_topic_name()
 
@@ -278,7 +282,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     async def aggregate(stream: faust.StreamT) -> None:
         deadline = settings.batch_deadline_ms / 1000.0
         async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await admitted(batch)
+            events = await with_holes_filled(batch)
             alerts: list[Alert] = []
             if worker.needs_rebuild:
                 engine.rebuild()
@@ -306,31 +310,31 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 metrics.window_close_to_alert(time.perf_counter() - closed_at)
             await send_changelogs()
             for ev in events:
-                acks.finished(ev.message)
+                acks.done(ev)
+
+    async def deliver_one(event: Any) -> None:
+        try:
+            alert = Alert.from_json(event.value)
+        except Exception:  # noqa: BLE001
+            log.error("unreadable alert record at %s/%s", event.message.partition, event.message.offset)
+            return
+        if delivered.get(alert.alert_id):
+            return  # already delivered before a restart: the dedup key makes a re-send harmless anyway
+        if worker.destinations:
+            # Retries retryable failures until they succeed: an outage delays, never loses.
+            await deliver_all(alert, worker.destinations, metrics, max_backoff_s=settings.delivery_max_backoff_s)
+        delivered[alert.alert_id] = int(time.time())
+        if worker.destinations:
+            # Make the "delivered" mark durable now rather than at the next commit, so a crash
+            # right after a page re-sends it only inside this millisecond window (alerts are rare).
+            await app.producer.flush()
 
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            if not await admitted([event]):
-                continue
-            try:
-                alert = Alert.from_json(event.value)
-            except Exception:  # noqa: BLE001
-                log.error("unreadable alert record at %s/%s", event.message.partition, event.message.offset)
-                acks.finished(event.message)
-                continue
-            if delivered.get(alert.alert_id):
-                acks.finished(event.message)
-                continue  # already delivered before a restart: the dedup key makes a re-send harmless anyway
-            if worker.destinations:
-                # Retries retryable failures until they succeed: an outage delays, never loses.
-                await deliver_all(alert, worker.destinations, metrics, max_backoff_s=settings.delivery_max_backoff_s)
-            delivered[alert.alert_id] = int(time.time())
-            if worker.destinations:
-                # Make the "delivered" mark durable now rather than at the next commit, so a crash
-                # right after a page re-sends it only inside this millisecond window (alerts are rare).
-                await app.producer.flush()
-            acks.finished(event.message)
+            for ev in await with_holes_filled([event]):
+                await deliver_one(ev)
+                acks.done(ev)
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:

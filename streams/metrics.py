@@ -64,7 +64,7 @@ POSTS_DEDUPLICATED = "suhu_posts_deduplicated_total"
 POSTS_LATE = "suhu_posts_late_total"
 POSTS_DEAD_LETTERED = "suhu_posts_dead_lettered_total"
 SCORER_ERRORS = "suhu_scorer_errors_total"
-PARTITION_REREADS = "suhu_partition_rereads_total"
+PARTITION_HOLES = "suhu_partition_holes_total"
 SCORING_BATCH_SIZE = "suhu_scoring_batch_size"
 SCORING_BATCH_DURATION = "suhu_scoring_batch_duration_seconds"
 POST_SCORING_LATENCY = "suhu_post_scoring_latency_seconds"
@@ -208,9 +208,9 @@ class SuhuMetrics:
         )
         self._dlq = Counter(POSTS_DEAD_LETTERED[:-6], "Messages sent to the dead-letter topic.", ["reason"], registry=r)
         self._scorer_errors = Counter(SCORER_ERRORS[:-6], "Scoring batches that raised.", registry=r)
-        self._rereads = Counter(
-            PARTITION_REREADS[:-6],
-            "Partitions read again from a missed offset (fetched messages that never reached the agent).",
+        self._holes = Counter(
+            PARTITION_HOLES[:-6],
+            "Fetched offsets that skipped the agent (a rebalance dropped them; they stay uncommitted until re-read).",
             ["topic"], registry=r)
         self._received_c = {p: self._received.labels(platform=p) for p in PLATFORMS}
         self._scored_c = {p: self._scored.labels(platform=p) for p in PLATFORMS}
@@ -343,8 +343,8 @@ class SuhuMetrics:
         """An unknown reason is a programming error in the validator: fail loudly in tests."""
         self._dlq_c[reason].inc(n)
 
-    def partition_reread(self, topic: str) -> None:
-        self._rereads.labels(topic=topic).inc()
+    def partition_hole(self, topic: str) -> None:
+        self._holes.labels(topic=topic).inc()
 
     def post_scored(self, platform: str | None, latency_s: float) -> None:
         """One scored post: counts it and observes created_at -> scored."""

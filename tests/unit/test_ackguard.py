@@ -60,56 +60,94 @@ def test_topics_the_agents_do_not_read_pass_through() -> None:
     assert consumer.ack(m) is True and consumer.acked == [m]
 
 
-# --- OffsetSequencer: each partition in offset order, or read again ----------------------------------
+# --- HoleDetector: fetched offsets that skipped the agent are found ----------------------------------
 
-from streams.ackguard import DONE_BEFORE, HOLD, PROCESS, OffsetSequencer  # noqa: E402
+from streams.ackguard import HoleDetector  # noqa: E402
 
 TP = ("alerts", 0)
 
 
-def feed(seq: OffsetSequencer, offsets: list[int], committed: int | None = None) -> list[tuple[int, str, int | None]]:
-    return [(o, *seq.admit(TP, o, committed)) for o in offsets]
+def test_consecutive_offsets_are_no_hole() -> None:
+    holes = HoleDetector()
+    assert [holes.observe(TP, o, None) for o in (0, 1, 2)] == [None, None, None]
 
 
-def test_consecutive_offsets_are_processed() -> None:
-    seq = OffsetSequencer()
-    assert feed(seq, [0, 1, 2]) == [(0, PROCESS, None), (1, PROCESS, None), (2, PROCESS, None)]
+def test_a_jump_past_the_next_offset_is_a_hole_starting_at_the_first_missing_offset() -> None:
+    # What the two-worker fault showed: 0..2 reached the agent, 3..5 never did, 6 did.
+    holes = HoleDetector()
+    assert [holes.observe(TP, o, None) for o in (0, 1, 2, 6, 7)] == [None, None, None, 3, None]
+    assert holes.holes == 1
 
 
-def test_the_first_message_after_an_assignment_starts_at_the_committed_offset() -> None:
-    seq = OffsetSequencer()
-    assert feed(seq, [5, 6], committed=5) == [(5, PROCESS, None), (6, PROCESS, None)]
-    seq.reset()
-    assert feed(seq, [7], committed=9) == [(7, DONE_BEFORE, None)]  # below the committed offset: done before
+def test_after_an_assignment_the_committed_offset_is_the_next_expected() -> None:
+    holes = HoleDetector()
+    holes.observe(TP, 0, None)
+    holes.reset()
+    assert holes.observe(TP, 9, 5) == 5
+    holes.reset()
+    assert holes.observe(TP, 5, 5) is None
 
 
-def test_a_hole_is_read_again_and_the_messages_queued_before_the_seek_are_held() -> None:
-    # What the two-worker fault showed: 0..2 reach the agent, 3..5 never do, 6.. arrive.
-    seq = OffsetSequencer()
-    assert feed(seq, [0, 1, 2]) == [(0, PROCESS, None), (1, PROCESS, None), (2, PROCESS, None)]
-    assert seq.admit(TP, 6, None) == (HOLD, 3)  # seek back to 3
-    assert seq.admit(TP, 7, None) == (HOLD, None)  # still queued from before the seek
-    # the re-read: 3.. in order, then 6 and 7 again, processed this time
-    assert feed(seq, [3, 4, 5, 6, 7, 8]) == [(o, PROCESS, None) for o in [3, 4, 5, 6, 7, 8]]
-    assert seq.holes == 1
+def test_a_reread_of_earlier_offsets_is_no_hole() -> None:
+    holes = HoleDetector()
+    for o in (0, 1, 2, 3):
+        holes.observe(TP, o, None)
+    assert holes.observe(TP, 1, None) is None and holes.observe(TP, 4, None) is None
 
 
-def test_a_reread_that_starts_above_the_hole_means_the_offsets_hold_no_records() -> None:
-    seq = OffsetSequencer()
-    feed(seq, [10, 11], committed=10)
-    assert seq.admit(TP, 14, None) == (HOLD, 12)
-    assert feed(seq, [14, 15]) == [(14, PROCESS, None), (15, PROCESS, None)]  # 12, 13: e.g. transaction markers
+# --- HoleFiller: the skipped range, read around Faust ----------------------------------------------------
+
+from streams.ackguard import HoleFiller, ReRead  # noqa: E402
 
 
-def test_already_processed_offsets_are_acked_without_processing() -> None:
-    seq = OffsetSequencer()
-    feed(seq, [0, 1, 2, 3])
-    assert feed(seq, [2, 3]) == [(2, DONE_BEFORE, None), (3, DONE_BEFORE, None)]
-    assert seq.admit(TP, 4, None) == (PROCESS, None)
+@dataclass
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None = None
+    value: bytes | None = None
+    timestamp: int | None = 1_700_000_000_000
+    timestamp_type: int = 0
+    headers: list = field(default_factory=list)
 
 
-def test_partitions_are_independent() -> None:
-    seq = OffsetSequencer()
-    assert seq.admit(("posts", 0), 0, None) == (PROCESS, None)
-    assert seq.admit(("posts", 1), 40, 40) == (PROCESS, None)
-    assert seq.admit(("posts", 0), 1, None) == (PROCESS, None)
+class FakeReader:
+    """A partition log with offsets 0..19 (13 missing: a transaction marker), polled a few at a time."""
+
+    def __init__(self) -> None:
+        self.log = [Record("alerts", 0, o, value=f"v{o}".encode()) for o in range(20) if o != 13]
+        self.pos = 0
+
+    def assign(self, tps):  # type: ignore[no-untyped-def]
+        self.tp = tps[0]
+
+    def seek(self, tp, offset):  # type: ignore[no-untyped-def]
+        self.pos = offset
+
+    def position(self, tp):  # type: ignore[no-untyped-def]
+        return self.pos
+
+    def poll(self, timeout_ms=0):  # type: ignore[no-untyped-def]
+        batch = [r for r in self.log if r.offset >= self.pos][:3]
+        if batch:
+            self.pos = batch[-1].offset + 1
+        return {self.tp: batch}
+
+
+def test_the_filler_reads_exactly_the_missing_range_in_order() -> None:
+    filler = HoleFiller(FakeReader)
+    got = filler.read("alerts", 0, 3, 9)
+    assert [m.offset for m in got] == [3, 4, 5, 6, 7, 8]
+    assert got[0].value == b"v3" and got[0].tp == ("alerts", 0)
+
+
+def test_offsets_without_records_are_simply_absent() -> None:
+    assert [m.offset for m in HoleFiller(FakeReader).read("alerts", 0, 11, 16)] == [11, 12, 14, 15]
+
+
+def test_a_reread_message_is_acked_by_the_guard_itself() -> None:
+    guard, consumer = guarded()
+    [message] = HoleFiller(FakeReader).read("alerts", 0, 4, 5)
+    guard.done(ReRead(message))
+    assert [m.offset for m in consumer.acked] == [4]  # nobody else would: Faust never delivered it
