@@ -16,6 +16,7 @@ at-least-once; the stages are idempotent (dedup on the post key, `alert_id` at t
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -93,6 +94,10 @@ class HoleDetector:
         """A new assignment: Faust seeks every partition to its committed offset."""
         self._next.clear()
 
+    def rewind(self, tp: Any, offset: int) -> None:
+        """Expect ``offset`` next again (a fill failed: the next message reveals the hole again)."""
+        self._next[tp] = offset
+
     def observe(self, tp: Any, offset: int, committed: int | None) -> int | None:
         """Record ``offset`` of ``tp``; returns the first skipped offset when there is a hole before it."""
         expected = self._next.get(tp, committed)
@@ -128,10 +133,16 @@ class HoleFiller:
         self._open_reader = open_reader
         self._reader: Any = None
         self.timeout_s = timeout_s
+        # Agents on different topics may find holes at the same moment (a rebalance): one reader, one at a time.
+        self._lock = threading.Lock()
 
     def read(self, topic: str, partition: int, start: int, stop: int) -> list[Any]:
         """Blocking (run it in an executor). Returns Faust `ConsumerMessage`s, in offset order; fewer
         than asked when the log has gaps or the read times out."""
+        with self._lock:
+            return self._read(topic, partition, start, stop)
+
+    def _read(self, topic: str, partition: int, start: int, stop: int) -> list[Any]:
         from faust.types.tuples import ConsumerMessage
         from kafka import TopicPartition
 

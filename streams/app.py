@@ -194,8 +194,14 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             msg = ev.message
             first_missing = worker.holes.observe(msg.tp, msg.offset, committed.get(msg.tp))
             if first_missing is not None:
-                missed = await asyncio.get_running_loop().run_in_executor(
-                    None, filler.read, msg.topic, msg.partition, first_missing, msg.offset)
+                try:
+                    missed = await asyncio.get_running_loop().run_in_executor(
+                        None, filler.read, msg.topic, msg.partition, first_missing, msg.offset)
+                except Exception as exc:  # noqa: BLE001 - never crash an agent over a re-read
+                    log.error("%s/%s: re-reading offsets %d..%d failed (%s); the next message retries",
+                              msg.topic, msg.partition, first_missing, msg.offset - 1, type(exc).__name__)
+                    worker.holes.rewind(msg.tp, first_missing)
+                    missed = []
                 log.warning("%s/%s: offsets %d..%d were fetched but skipped before reaching the agent; read "
                             "again around Faust: %d messages", msg.topic, msg.partition, first_missing,
                             msg.offset - 1, len(missed))

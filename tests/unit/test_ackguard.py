@@ -151,3 +151,12 @@ def test_a_reread_message_is_acked_by_the_guard_itself() -> None:
     [message] = HoleFiller(FakeReader).read("alerts", 0, 4, 5)
     guard.done(ReRead(message))
     assert [m.offset for m in consumer.acked] == [4]  # nobody else would: Faust never delivered it
+
+
+def test_a_failed_fill_is_retried_by_the_next_message() -> None:
+    holes = HoleDetector()
+    for o in (0, 1, 2):
+        holes.observe(TP, o, None)
+    assert holes.observe(TP, 6, None) == 3
+    holes.rewind(TP, 3)  # the re-read raised
+    assert holes.observe(TP, 7, None) == 3
