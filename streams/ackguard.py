@@ -161,6 +161,9 @@ class HoleFiller:
                         record.topic, record.partition, record.offset,
                         record.timestamp / 1000.0 if record.timestamp is not None else None,
                         record.timestamp_type, record.headers, record.key, record.value, None))
+        if reader.position(tp) < stop:
+            # Part of the range only: the caller retries the whole range rather than skip the rest.
+            raise TimeoutError(f"re-read of {topic}/{partition} {start}..{stop - 1} incomplete after {self.timeout_s} s")
         return out
 
     def close(self) -> None:

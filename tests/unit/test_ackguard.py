@@ -160,3 +160,14 @@ def test_a_failed_fill_is_retried_by_the_next_message() -> None:
     assert holes.observe(TP, 6, None) == 3
     holes.rewind(TP, 3)  # the re-read raised
     assert holes.observe(TP, 7, None) == 3
+
+
+def test_a_reread_that_cannot_finish_in_time_raises_rather_than_return_part_of_the_range() -> None:
+    class Stuck(FakeReader):
+        def poll(self, timeout_ms=0):  # type: ignore[no-untyped-def]
+            return {self.tp: []}
+
+    import pytest
+
+    with pytest.raises(TimeoutError):
+        HoleFiller(Stuck, timeout_s=0.05).read("alerts", 0, 3, 9)
