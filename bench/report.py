@@ -116,20 +116,26 @@ def render_profile(profile: Path | None, top: int = 14) -> list[str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from top_frames import summarise
 
-    s = summarise(profile, top)
+    s = summarise(profile, 400)
+    # Frames every sample passes through (the CLI, the event loop, threads) say nothing: leave them out.
+    boring = ("click/", "asyncio/", "mode/", "runpy", "threading.py", "<frozen", "streams/cli.py", "streams/worker.py",
+              "concurrent/futures")
+    inclusive = [(p, f) for p, f in s["inclusive"] if f and not any(b in f for b in boring)][:top]
+    self_ = [(p, f) for p, f in s["self"] if f][:10]
     lines = [
         "### Profile of one worker under load",
         "",
         f"`bench/bench_e2e.py --n 30000 --workers 1 --profile FILE`: the worker under `py-spy record --format raw "
         f"--rate 200 --gil` (only the thread holding the GIL, i.e. what costs CPU), {s['samples']:,} samples; "
-        "`bench/top_frames.py FILE` prints the same lists. Start-up (imports of sklearn and scipy) is included.",
+        "`bench/top_frames.py FILE` prints the full lists; below, frames that every sample passes through (the "
+        "CLI, the asyncio loop, threads) are left out. Start-up (imports of sklearn and scipy) is included.",
         "",
         "| inclusive % | frame |",
         "| ---: | --- |",
     ]
-    lines += [f"| {p} | `{f}` |" for p, f in s["inclusive"]]
+    lines += [f"| {p} | `{f}` |" for p, f in inclusive]
     lines += ["", "| self % | frame |", "| ---: | --- |"]
-    lines += [f"| {p} | `{f}` |" for p, f in s["self"][:10]]
+    lines += [f"| {p} | `{f}` |" for p, f in self_]
     lines.append("")
     return lines
 
@@ -246,7 +252,15 @@ def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scor
     if notes:
         lines += [notes.rstrip(), ""]
     lines.append(END)
-    return "\n".join(lines) + "\n"
+    # Each table carries its own provenance line, so one copied out of this page still says where it came from.
+    stamp = (f"_Measured on {m['cpu']} ({m['cores']} cores), run started {started or m['date']}, commit {m['commit']}, "
+             f"`{command}`; versions at the top of this section._")
+    stamped: list[str] = []
+    for i, line in enumerate(lines):
+        stamped.append(line)
+        if line.startswith("|") and (i + 1 == len(lines) or not lines[i + 1].startswith("|")):
+            stamped += ["", stamp]
+    return "\n".join(stamped) + "\n"
 
 
 def main() -> None:
