@@ -11,6 +11,9 @@ The guard wraps the consumer's `ack`: for the topics our agents read, an ack pas
 message the agent marked finished. A refused message stays uncommitted; after a rebalance the consumer
 seeks back to the committed offset and fetches it again, after a stop the next owner does. That is
 at-least-once; the stages are idempotent (dedup on the post key, `alert_id` at the pager).
+
+Messages Faust skips and never fetches again are found by `HoleDetector` and read around Faust by
+`HoleFiller` (see their docstrings).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["AckGuard"]
+__all__ = ["AckGuard", "HoleDetector", "HoleFiller", "ReRead"]
 
 log = logging.getLogger("suhu.worker")
 

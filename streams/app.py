@@ -132,8 +132,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     metrics.worker_info(version=_package_version(), model_version=scorer.version)
     app = faust_app(settings)
 
-    # Table (changelog) writes queue in Faust's producer buffer; at its default of 100 the aggregate
-    # stream stalled on every flush under load ("producer buffer full" ~5 times a second).
+    # Faust's own table writes (now only `delivered`; the engine's tables go through ChangelogBuffers)
+    # queue in its producer buffer, whose default of 100 stalled streams on every flush under load.
     app.producer.buffer.max_messages = 10_000
 
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
@@ -238,7 +238,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                     result = await _process_in_slices(worker.processor, raws)
                 else:
                     result = await loop.run_in_executor(None, worker.processor.process, raws)
-            except Exception as exc:  # noqa: BLE001 - take_events acks the batch anyway: dead-letter it
+            except Exception as exc:  # noqa: BLE001 - a batch that cannot be scored is dead-lettered, never retried forever
                 log.exception("stage one failed on a batch of %d", len(events))
                 result = _all_failed(raws, exc)
             metrics.posts_received(len(events), None)
@@ -271,8 +271,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     alerts_name = alerts_topic.get_topic_name()
 
     async def publish_alert(alert: Alert) -> None:
-        """Straight to the client and acknowledged: Topic.send would queue the alert behind every
-        changelog write in Faust's producer buffer (one per post), delaying pages by seconds under load."""
+        """Straight to the client and acknowledged (not Topic.send, which queues behind Faust's producer
+        buffer): the aggregate agent sends a batch's changelog only after its alerts are on the topic."""
         await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
 
     async def send_changelogs() -> None:
