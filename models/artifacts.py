@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = ["ArtifactError", "sha256_file", "write_config", "read_config", "DEFAULT_FAST_DIR"]
 
-DEFAULT_FAST_DIR = Path(__file__).resolve().parent / "artifacts" / "fast-v2"
+DEFAULT_FAST_DIR = Path(__file__).resolve().parent / "artifacts" / "fast-v3"
 CONFIG_NAME = "config.json"
 
 

@@ -17,6 +17,8 @@ class PostScores:
     labels: tuple[str, ...]  # signals whose score is >= its calibrated decision threshold
     hate_target: str | None = None  # where `hate` fires: individual | group
     hate_category: str | None = None  # where `hate` fires: religion | race | gender | physical | other
+    # where `hate` fires on a post naming a political entity: its type (tokoh, paslon, partai, nomor, tagar)
+    hate_entity: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -24,6 +26,7 @@ class PostScores:
             "labels": list(self.labels),
             "hate_target": self.hate_target,
             "hate_category": self.hate_category,
+            "hate_entity": self.hate_entity,
         }
 
 

@@ -86,7 +86,7 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
 
 @click.command("train")
 @click.argument("csv_path", required=False, type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/artifacts/fast-v2",
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="models/artifacts/fast-v3",
               show_default=True, help="Artifact directory to write.")
 @click.option("--seed", type=int, default=None, help="Split seed (default: the shipped one).")
 @click.option("--transformer-base", type=click.Path(file_okay=False, exists=True),
@@ -144,14 +144,36 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
 @click.option("--transformer-dir", type=click.Path(file_okay=False, exists=True))
 @click.option("--transformer-mode", type=click.Choice(["off", "cascade", "all"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--functional", is_flag=True,
+              help="Run the HateCheck-style functional suite (models/validation/functional_cases.yaml) "
+                   "instead; CSV_PATH and --split are ignored.")
+@click.option("--cases", "cases_path", type=click.Path(dir_okay=False, exists=True),
+              help="With --functional: another suite file of the same format (e.g. functional_holdout.yaml).")
+@click.option("--bias", is_flag=True,
+              help="Bias metrics instead: false-positive rates on the frozen civil political set, naming an "
+                   "entity vs not, and subgroup/BPSN/BNSP AUCs per entity type (with CSV_PATH or the shared "
+                   "data's test split added when present).")
 @click.pass_context
 def evaluate_command(ctx: click.Context, csv_path: str | None, split: str, model_dir: str | None,
-                     transformer_dir: str | None, transformer_mode: str | None, as_json: bool) -> None:
+                     transformer_dir: str | None, transformer_mode: str | None, as_json: bool,
+                     functional: bool, cases_path: str | None, bias: bool) -> None:
     """Precision, recall, F1, ROC AUC per label: on CSV, or on the held-out split of the shared data."""
     from models.evaluate import (evaluate, format_table, read_labelled_csv, read_labelled_jsonl,
                                  resolve_data_path, split_indices)
 
     scorer = _scorer_from_settings(ctx, model_dir, transformer_dir, transformer_mode)
+    if bias:
+        _bias_report(scorer, csv_path, as_json)
+        return
+    if functional:
+        from models.functional import format_report, load_cases, run_suite
+
+        suite = run_suite(scorer, load_cases(cases_path))
+        if as_json:
+            click.echo(orjson.dumps(suite.to_dict(), option=orjson.OPT_INDENT_2).decode())
+        else:
+            click.echo(format_report(suite))
+        return
     path = resolve_data_path(csv_path)
     if not path.is_file():
         raise click.ClickException(f"{path} not found")
@@ -168,3 +190,37 @@ def evaluate_command(ctx: click.Context, csv_path: str | None, split: str, model
         click.echo(f"{path.name} ({'split ' + split if csv_path is None else 'all rows'}, {len(data.texts)} rows, "
                    f"{scorer.version})")
         click.echo(format_table(results))
+
+
+def _bias_report(scorer: Any, csv_path: str | None, as_json: bool) -> None:
+    """`suhu evaluate --bias`: the numbers of the model card's bias sections, recomputed."""
+    from models.corpora import concat_signals
+    from models.evaluate import read_labelled_csv, resolve_data_path, split_indices
+    from models.quality import _political_as_labelled, bias_report, political_report, read_political_set
+
+    rows = read_political_set()
+    sets = [_political_as_labelled(rows)]
+    path = resolve_data_path(csv_path)
+    note = "frozen political set"
+    if path.is_file():
+        data = read_labelled_csv(path)
+        sets.insert(0, data.subset(split_indices(data)["test"]) if csv_path is None else data)
+        note += f" + {path.name}" + (" (test split)" if csv_path is None else "")
+    else:
+        click.echo(f"{path} not found: subgroup AUCs on the frozen political set only", err=True)
+    out = {"political": political_report(scorer, rows), "subgroups": bias_report(scorer, concat_signals(*sets))}
+    if as_json:
+        click.echo(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode())
+        return
+    click.echo(f"civil political posts ({scorer.version}): false-positive rate")
+    click.echo("signal        all      naming an entity   naming none    gap")
+    for s in ("hate", "incivility", "provocation"):
+        f = out["political"][s]["civil_fpr"]
+        click.echo(f"{s:<13} {f['fpr']:<8.1%} {f['fpr_names']:<7.1%} (n={f['negatives_names']:<4}) "
+                   f"{f['fpr_no_names']:<6.1%} (n={f['negatives_no_names']:<3}) {f['gap']:+.1%}")
+    click.echo(f"\n`hate` by entity subgroup ({note}; Borkan et al. 2019)")
+    click.echo("subgroup      posts  hateful  subgroup AUC  BPSN AUC  BNSP AUC")
+    for name, m in out["subgroups"].items():
+        cell = lambda v: "-" if v is None else f"{v:.4f}"  # noqa: E731
+        click.echo(f"{name:<13} {m['n']:<6} {m['positives']:<8} {cell(m['subgroup_auc']):<13} "
+                   f"{cell(m['bpsn_auc']):<9} {cell(m['bnsp_auc'])}")

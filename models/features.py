@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.utils import murmurhash3_32
 
 __all__ = ["FeatureSpec", "Featurizer"]
 
@@ -28,6 +29,10 @@ class FeatureSpec:
     # True: character n-grams stay inside a word padded with spaces (sklearn's char_wb), so a
     # word's n-grams do not depend on its neighbours; False: n-grams run over the whole text.
     char_within_words: bool = False
+    # True: entity placeholders (`ent_tokoh`, ...) are left out of the features. Masking stops a *name*
+    # from carrying label weight; this stops the *type* of name from carrying it too (in the training
+    # tweets, "a politician is named" alone predicts hate).
+    drop_placeholders: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
@@ -40,6 +45,7 @@ class FeatureSpec:
             word_bits=int(d["word_bits"]),  # type: ignore[arg-type]
             char_bits=int(d["char_bits"]),  # type: ignore[arg-type]
             char_within_words=bool(d.get("char_within_words", False)),
+            drop_placeholders=bool(d.get("drop_placeholders", False)),
         )
 
     @property
@@ -97,6 +103,12 @@ def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: i
     return sp.csr_matrix((counts.astype(np.float64), keys & ((1 << bits) - 1), indptr), shape=(n_docs, 1 << bits))
 
 
+def _drop_placeholders(text: str) -> str:
+    if "ent_" not in text:
+        return text
+    return " ".join(tok for tok in text.split() if not tok.startswith("ent_"))
+
+
 class Featurizer:
     """Hashed counts -> kept columns -> sublinear tf * idf -> L2 per block (word, char)."""
 
@@ -125,8 +137,17 @@ class Featurizer:
         self.kept, self.idf, self._lookup = kept, np.asarray(idf, dtype=np.float64), lookup
         self._n_word_kept = int(np.searchsorted(kept, 1 << self.spec.word_bits))
 
+    def knows_word(self, token: str) -> bool:
+        """Whether a word had its own column in training (seen in >= min_df posts, up to hash collisions)."""
+        if self._lookup is None:
+            return False
+        col = abs(murmurhash3_32(token, seed=0)) % (1 << self.spec.word_bits)
+        return bool(self._lookup[col] >= 0)
+
     def counts(self, normalized: Sequence[str]) -> sp.csr_matrix:
         """Raw hashed counts over the full space (for fitting the kept set)."""
+        if self.spec.drop_placeholders:
+            normalized = [_drop_placeholders(t) for t in normalized]
         chars = char_ngram_counts(normalized, self.spec.char_bits, *self.spec.char_ngrams,
                                   within_words=self.spec.char_within_words)
         return sp.hstack([self._word.transform(normalized), chars], format="csr")

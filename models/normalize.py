@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from models.slang import SLANG
 
-__all__ = ["normalize", "normalize_many", "NORMALIZER_VERSION"]
+__all__ = ["normalize", "normalize_plain", "normalize_many", "NORMALIZER_VERSION", "QUOTE_TOKEN"]
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 
 # Literal byte escapes as found in scraped tweets: "\xf0\x9f\x98\x82" -> the emoji.
 _BYTE_ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2})+")
@@ -38,6 +38,10 @@ _LAUGH = re.compile(r"\b(?:a?(?:wk){2,}w?k?|(?:ha){2,}h?|(?:he){2,}h?|(?:hi){2,}
 _PUNCT = re.compile(r"[^a-z0-9_!?]+")
 _BANG = re.compile(r"([!?])")
 _SPACES = re.compile(r"\s+")
+# Double quotation marks become a token: quoting is evidence of counter-speech (models/sara.py).
+# A single quote counts only where it is not an apostrophe inside a word (Ma'ruf, Jum'at).
+_QUOTES = re.compile(r'["\u201c\u201d\u201e\u00ab\u00bb]|(?<![A-Za-z])[\'\u2018\u2019]|[\'\u2018\u2019](?![A-Za-z])')
+QUOTE_TOKEN = "q_kutip"
 
 _EMOJI_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("emo_marah", ("POUTING", "ANGRY", "RAGE", "SYMBOLS ON MOUTH", "ENRAGED", "STEAM FROM NOSE", "ANGER")),
@@ -85,6 +89,23 @@ def _squeeze_slang(token: str) -> str:
 
 
 def normalize(text: str) -> str:
+    """normalize_plain, then political entities masked (models/entities.py): what every model sees.
+
+    Training and scoring both call this, so no candidate's, party's or ballot number's name can
+    carry label weight: a mention is only its type (`ent_tokoh`, `ent_partai`, ...).
+    """
+    global _mask_entities
+    if _mask_entities is None:  # lazy: models.entities builds its gazetteer with normalize_plain
+        from models.entities import mask_entities
+
+        _mask_entities = mask_entities
+    return _mask_entities(normalize_plain(text))
+
+
+_mask_entities = None
+
+
+def normalize_plain(text: str) -> str:
     """Lower-case, placeholder-ised, slang-folded text with tokens separated by single spaces."""
     if not text:
         return ""
@@ -92,6 +113,7 @@ def normalize(text: str) -> str:
     t = _LITERAL_NEWLINE.sub(" ", t)
     t = html.unescape(t)
     t = _RETWEET.sub(" ", t)
+    t = _QUOTES.sub(" " + QUOTE_TOKEN + " ", t)
     t = _URL.sub(" url ", t)
     t = _MENTION.sub(" user ", t)
     t = _HASHTAG.sub(_hashtag, t)
@@ -104,7 +126,27 @@ def normalize(text: str) -> str:
     t = _BANG.sub(r" \1 ", t)
     t = _PUNCT.sub(" ", t)
     t = _REPEAT_PUNCT.sub(r"\1", t)
-    return " ".join(_squeeze_slang(tok) for tok in t.split())
+    return " ".join(_squeeze_slang(tok) for tok in _join_spaced_letters(t.split()))
+
+
+def _join_spaced_letters(tokens: list[str]) -> list[str]:
+    """"b e n c i" -> "benci": three or more single letters in a row are one word spelled out."""
+    if len(tokens) < 3 or sum(len(tok) == 1 for tok in tokens) < 3:
+        return tokens
+    out: list[str] = []
+    run: list[str] = []
+    for tok in tokens + [""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if len(run) >= 3:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
 
 
 _REPEAT_PUNCT = re.compile(r"([!?])(?:\s*\1)+")

@@ -1,5 +1,5 @@
-"""The scorer the worker and `suhu score` share: normalise once, fast tier, lexicon, optional
-transformer tier, tension composite. Scores are rounded to 6 decimals and every post is scored
+"""The scorer the worker and `suhu score` share: normalise once (entities masked), fast tier,
+group-hate evidence, lexicon, optional transformer tier, tension composite. Scores are rounded to 6 decimals and every post is scored
 independently of its batch-mates, so the live worker and the offline command agree exactly.
 """
 
@@ -13,14 +13,19 @@ import numpy as np
 from models.artifacts import DEFAULT_FAST_DIR
 from models.base import SIGNALS, PostScores
 from models.fast import FastModel
-from models.normalize import normalize
+from models.entities import entity_types_in
+from models.normalize import NORMALIZER_VERSION, normalize
+from models.sara import SARA_VERSION, GroupEvidence, group_evidence
 from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
 
-__all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES"]
+__all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES", "combine_hate", "COUNTER_SPEECH_FACTOR"]
 
 TRANSFORMER_MODES = ("off", "cascade", "all")
 _CATEGORIES = ("religion", "race", "physical", "gender", "other")
 _DECIMALS = 6
+# A post that denounces, negates or reports hate keeps this share of its hate score (models/sara.py).
+COUNTER_SPEECH_FACTOR = 0.3
+_ENTITY_ORDER = ("tokoh", "paslon", "partai", "nomor_urut", "tagar")
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -35,6 +40,13 @@ class SuhuScorer:
             raise ValueError("transformer_mode is cascade/all but no transformer was loaded")
         self.fast = fast
         self.config = dict(config)
+        trained_on = str(self.config.get("normalizer_version", "1"))
+        if trained_on != NORMALIZER_VERSION:
+            raise ValueError(f"model {self.config.get('version')} was trained with normaliser v{trained_on}, "
+                             f"this code normalises with v{NORMALIZER_VERSION}: retrain it (suhu train)")
+        rules = dict(self.config.get("group_rules") or {})
+        self.group_rules = bool(rules)
+        self.counter_speech_factor = float(rules.get("counter_speech_factor", COUNTER_SPEECH_FACTOR))
         self.transformer = transformer if transformer_mode != "off" else None
         self.transformer_mode = transformer_mode
         self.cascade_margin = float(cascade_margin)
@@ -42,6 +54,8 @@ class SuhuScorer:
         self.fast_thresholds: dict[str, float] = {k: float(v) for k, v in fast_thresholds.items()}
         thresholds = dict(self.fast_thresholds)
         version = f"{self.config['version']}+{LexiconSignals.version}"
+        if self.group_rules:
+            version += f"+sara-v{SARA_VERSION}"
         if self.transformer is not None:
             tt = self.transformer.thresholds  # type: ignore[attr-defined]
             if transformer_mode == "all":
@@ -79,23 +93,45 @@ class SuhuScorer:
                     thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
         out: list[PostScores] = []
         for i, text in enumerate(normalized):
+            model_hate = float(hate[i])
+            provocation = provocation_score(text)
+            evidence = group_evidence(text, self.fast.featurizer.knows_word) if self.group_rules else None
+            combined_hate = combine_hate(model_hate, evidence, self.counter_speech_factor)
+            if evidence is not None:
+                if evidence.threat:
+                    provocation = round(1.0 - (1.0 - provocation) * (1.0 - evidence.threat), _DECIMALS)
             scores = {
                 "incivility": round(float(inc[i]), _DECIMALS),
-                "hate": round(float(hate[i]), _DECIMALS),
-                "provocation": provocation_score(text),
+                "hate": round(combined_hate, _DECIMALS),
+                "provocation": provocation,
                 "fraud_claim": fraud_claim_score(text),
             }
             scores["tension"] = tension_score(scores)
             th = thresholds[i]
             labels = tuple(s for s in SIGNALS if scores[s] >= th[s])
-            target = category = None
+            target = category = entity = None
             if "hate" in labels:
-                row = probs[i]
-                target = "individual" if row[self._ci["target_individual"]] >= row[self._ci["target_group"]] else "group"
-                category = max(_CATEGORIES, key=lambda c: (row[self._ci["cat_" + c]], -_CATEGORIES.index(c)))
+                if evidence is not None and evidence.hate > model_hate:
+                    target, category = "group", evidence.category
+                else:
+                    row = probs[i]
+                    target = ("individual" if row[self._ci["target_individual"]] >= row[self._ci["target_group"]]
+                              else "group")
+                    category = max(_CATEGORIES, key=lambda c: (row[self._ci["cat_" + c]], -_CATEGORIES.index(c)))
+                named = entity_types_in(text)
+                entity = next((t for t in _ENTITY_ORDER if t in named), None)
             out.append(PostScores(scores={s: scores[s] for s in SIGNALS}, labels=labels,
-                                  hate_target=target, hate_category=category))
+                                  hate_target=target, hate_category=category, hate_entity=entity))
         return out
+
+
+def combine_hate(model_hate: float, evidence: GroupEvidence | None,
+                 counter_speech_factor: float = COUNTER_SPEECH_FACTOR) -> float:
+    """Noisy-OR of the heads and the group evidence: either is enough; counter-speech damps both."""
+    if evidence is None:
+        return model_hate
+    hate = 1.0 - (1.0 - model_hate) * (1.0 - evidence.hate)
+    return hate * counter_speech_factor if evidence.counter_speech else hate
 
 
 def load_scorer(model_dir: Path | None = None, transformer_dir: Path | None = None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 __all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score",
            "TENSION_WEIGHTS"]
 
-LEXICON_VERSION = "1"
+LEXICON_VERSION = "2"
 
 _TARGETS = (
     r"(?:kpu|bawaslu|mk|dkpp|istana|dpr|komisioner|hakim|petugas|kpps|ppk|pps|panitia|polisi|aparat|"
@@ -42,6 +42,14 @@ PROVOCATION_CUES: tuple[tuple[str, float], ...] = (
     (r"(?:awas|tunggu saja|tunggu pembalasan|siap siap) (?:kamu|kalian|pembalasan|balasan)", 0.6),
     (r"(?:tumpahkan|banjir) darah|bikin rusuh|rusuhkan|buat rusuh", 0.6),
     (r"chaos|rusuh|kerusuhan|ricuh", 0.3),
+    # lexicon v2 (issue 11): first-person intent to harm, named precedents of communal violence,
+    # the "don't blame us" threat, and the logistics of mobilisation
+    (r"(?:kami|kita|aku|saya) (?:\w+ ){0,2}(?:akan |bakal |mau |siap |harus )?(?:usir|bakar|serang|hancurkan|bunuh|"
+     r"habisi|grebek|gerebek|bongkar|sweeping|sisir|tandai|ratakan|bantai|hajar|serbu|lempari|kepung|geruduk)\b", 0.75),
+    (r"bikin (?:rusuh|kerusuhan|chaos|ricuh)|(?:poso|sampit|ambon|mei 98) (?:kedua|jilid|lagi)", 0.7),
+    (r"jangan (?:salahkan|salahin|menyalahkan) (?:kami|kita|warga)", 0.6),
+    (r"tumpah ke jalan|penuhi (?:jalan|jalanan|halaman|gedung|kantor)|tutup akses|long march|aksi besar|"
+     r"semua elemen (?:masyarakat )?(?:\w+ )?(?:berkumpul|turun|bergerak)|bertahan di depan|ganti rezim", 0.6),
 )
 _CALL = r"\b(?:ayo|mari|yuk|segera|sekarang juga|saatnya|wajib|serentak|bersatu|bergerak)\b|!"
 _PROVOCATION_CALL_WEIGHT = 0.35

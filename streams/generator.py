@@ -10,6 +10,13 @@ Volume model: each minute of event time draws Poisson(rate * 60) background post
 provinces in proportion to population with a fresh log-normal noise per province and minute. An
 incident adds INTENSITY x that province's mean background volume (at least 3 * INTENSITY posts a
 minute, so that small provinces can have visible incidents) of heated posts while it lasts.
+
+A debate night (also a quick-count evening) is a surge of *civil* posts that name candidates, pairs,
+parties, ballot numbers and campaign hashtags: in each chosen province the volume becomes about
+FACTOR x its mean background volume (the surge adds (FACTOR - 1) x it) while it lasts, written by
+many of the province's accounts. Nothing in it should page: it exists so that a scorer that reads
+candidate names as abuse shows up as false alerts in `suhu backtest`. The texts are templates
+written for this generator; they say nothing about how well any model does on real posts.
 """
 
 from __future__ import annotations
@@ -64,6 +71,34 @@ _SLOTS: dict[str, tuple[str, ...]] = {
     "kelompok": ("orang Cina", "kaum kafir", "orang Kristen", "orang Madura", "orang Batak", "orang Jawa",
                  "orang Papua", "keturunan Arab", "kaum Syiah", "jemaah Ahmadiyah", "orang Bugis", "pendatang"),
     "lembaga": ("KPU", "KPUD", "Bawaslu", "kantor PPK", "kantor kecamatan", "kantor bupati", "gedung MK"),
+    # debate nights and quick-count evenings (named candidates, pairs, parties, ballot numbers)
+    "capres": ("Anies", "Prabowo", "Ganjar", "Pak Anies", "Pak Prabowo", "Pak Ganjar", "Anies Baswedan",
+               "Prabowo Subianto", "Ganjar Pranowo"),
+    "cawapres": ("Gibran", "Cak Imin", "Muhaimin", "Gus Muhaimin", "Mahfud", "Mahfud MD", "Prof Mahfud",
+                 "Gibran Rakabuming"),
+    "pasangan": ("Anies-Muhaimin", "Prabowo-Gibran", "Ganjar-Mahfud", "AMIN", "paslon AMIN", "Prabowo Gibran",
+                 "Ganjar Mahfud"),
+    "paslon": ("paslon 01", "paslon 02", "paslon 03", "paslon nomor urut 1", "paslon nomor urut 2",
+               "paslon nomor urut 3", "pasangan 01", "pasangan 02", "pasangan 03"),
+    "nomor": ("1", "2", "3", "01", "02", "03", "satu", "dua", "tiga"),
+    "tokoh": ("Pak Jokowi", "Jokowi", "Ahok", "Ridwan Kamil", "Kang Emil", "Pramono Anung", "Bu Mega", "Bu Risma",
+              "Khofifah", "Pak SBY", "AHY", "Surya Paloh"),
+    "cagub": ("Ridwan Kamil", "Kang Emil", "Suswono", "Pramono", "Pramono Anung", "Rano Karno", "Bang Doel",
+              "Dharma Pongrekun", "Kun Wardana"),
+    "partai": ("PDIP", "Gerindra", "Golkar", "PKB", "NasDem", "PKS", "Demokrat", "PAN", "PSI", "Perindo", "PPP"),
+    "tagar_debat": ("#DebatCapres", "#DebatCawapres", "#DebatPilpres2024", "#DebatCapres2024", "#DebatPilkadaJKT",
+                    "#PrabowoGibran", "#AMIN", "#GanjarMahfud", "#AniesMuhaimin", "#QuickCount", "#Pemilu2024",
+                    "#NobarDebat", "#PrabowoGibran2024", "#GanjarMahfud2024"),
+    "topik": ("pendidikan", "kesehatan", "lapangan kerja", "ekonomi digital", "pangan", "energi terbarukan",
+              "harga beras", "BPJS", "subsidi pupuk", "IKN", "hilirisasi", "UMKM", "stunting", "makan siang gratis",
+              "pertahanan", "guru honorer", "transportasi umum", "pajak", "nasib nelayan", "air bersih"),
+    "topik_jkt": ("banjir", "kemacetan", "transportasi umum", "air bersih", "polusi udara", "rusun",
+                  "ruang terbuka hijau", "KJP", "lapangan kerja anak muda", "pengelolaan limbah"),
+    "survei": ("Litbang Kompas", "Indikator", "LSI Denny JA", "Poltracking", "SMRC", "Charta Politika",
+               "Populi Center", "CSIS"),
+    "persen": ("16,8%", "24,9%", "58,5%", "27,4%", "40,1%", "51,3%", "35,7%", "62,0%", "80%", "93,2%", "12,5%"),
+    "tv": ("TVRI", "Kompas TV", "Metro TV", "YouTube KPU", "iNews", "TV One", "CNN Indonesia"),
+    "segmen": ("pertama", "kedua", "ketiga", "keempat", "kelima", "keenam", "terakhir"),
 }
 
 _BACKGROUND: tuple[str, ...] = (
@@ -173,6 +208,94 @@ _INCIDENT: dict[str, tuple[str, ...]] = {
 # Tension: the mood of a region heating up, a mix of the other signals.
 _INCIDENT["tension"] = _INCIDENT["provocation"] + _INCIDENT["fraud_claim"] + _INCIDENT["incivility"]
 
+# Debate night / quick-count evening: civil posts that NAME candidates, pairs, parties and numbers.
+# Support, live commentary, policy talk, quick-count chatter, jokes without insults; no abuse, no
+# calls to action, no fraud claims.
+_DEBATE: tuple[str, ...] = (
+    "Mulai seru ni {tagar_debat}",
+    "Jawaban {capres} soal {topik} cukup jelas",
+    "{cawapres} tenang banget malam ini {tagar_debat}",
+    "{paslon} unggul di quick count sementara",
+    "Segmen {segmen} paling menarik, {capres} bahas soal {topik}",
+    "Nonton debat bareng {orang} sambil makan {makanan} {tagar_debat}",
+    "Moderatornya tegas, waktu bicara tiap paslon dijaga rapi {tagar_debat}",
+    "{capres} bawa data lengkap soal {topik}, besok mau kucek angkanya",
+    "Closing statement {capres} bikin merinding {tagar_debat}",
+    "Sesi tanya jawab antarpaslon soal {topik} berjalan santun {tagar_debat}",
+    "Salut, {cawapres} menjawab pakai data, bukan sekadar janji",
+    "Gestur {capres} santai banget, kelihatan sudah siap dari awal",
+    "Debat cawapres malam ini lebih cair dari yang kubayangkan {tagar_debat}",
+    "Catatan malam ini: program {topik} dari {paslon} paling konkret menurutku",
+    "Semoga setelah debat pemilih makin yakin dengan pilihannya masing-masing {tagar_debat}",
+    "Relawan {pasangan} nobar di kafe dekat rumah, ramai tapi tertib",
+    "Buat {paslon}, tolong dijelaskan lagi soal anggaran {topik} ya",
+    "Penasaran sama angka {topik} yang disebut {capres} tadi, nanti kubaca lagi",
+    "{tokoh} ikut nonton debat juga ternyata, sempat disorot kamera",
+    "Quick count {survei}: {paslon} sementara {persen}, data masuk baru {persen}",
+    "Data masuk quick count {survei} sudah {persen}, {paslon} sementara di depan",
+    "Hasil quick count {paslon} di berbagai lembaga survei ternyata mirip-mirip ya",
+    "Quick count {pasangan} bukan hasil resmi, tetap tunggu rekap KPU ya {tagar}",
+    "{pasangan} sudah menyapa pendukung di posko, pidatonya adem",
+    "Grup WA keluarga ramai bahas quick count {pasangan}, tapi semua masih akur",
+    "Selamat buat {paslon} yang unggul sementara, kita kawal sampai hasil resmi",
+    "Pendukung {pasangan} tetap semangat, perjalanan masih panjang {tagar_debat}",
+    "{cagub} memaparkan program soal {topik_jkt} dengan runtut #DebatPilkadaJKT",
+    "{cagub} jawab soal {topik_jkt} dengan tenang #DebatPilkadaJKT",
+    "Debat Pilkada Jakarta malam ini lebih seru dari sinetron #DebatPilkadaJKT 😄",
+    "Ahok duduk di barisan pendukung, suasana studio makin ramai",
+    "Pak Jokowi berpesan siapa pun yang menang, mari bersatu lagi",
+    "Kang Emil sempat melucu, penonton di studio ikut tertawa #DebatPilkadaJKT",
+    "Joget gemoy Pak Prabowo muncul lagi di akhir acara, penonton heboh 😄",
+    "Kata slepet dari Cak Imin jadi trending lagi malam ini",
+    "Pak Mahfud menjelaskan soal penegakan hukum dengan runtut",
+    "Ganjar banyak senyum, gaya debatnya santai {tagar_debat}",
+    "Anies rapi banget menyusun argumen soal {topik}",
+    "Prabowo tampil lebih kalem dibanding debat sebelumnya",
+    "Gibran pakai istilah teknis lagi, aku harus googling dulu hehe",
+    "Cak Imin bawa gimik lucu, tapi jawabannya tetap nyambung",
+    "Penonton di rumah jadi ikut belajar soal {topik} gara-gara debat {tagar_debat}",
+    "Jangan lupa nonton debat di {tv} jam 19.00 WIB {tagar_debat}",
+    "{partai} mendukung {pasangan}, relawannya kompak pakai kaus seragam",
+    "Nobar di pos ronda, {orang} paling semangat berkomentar {tagar_debat}",
+    "Kopi sudah siap, tinggal nunggu debat mulai {tagar_debat}",
+    "Aku masih menimbang pilihan, penjelasan {capres} malam ini cukup membantu",
+    "Malam ini {capres} bahas {topik}, besok kucek visi misi lengkapnya di situs KPU",
+    "Anies, Prabowo dan Ganjar saling bersalaman di akhir acara, adem lihatnya 🤝",
+    "Pertanyaan panelis soal {topik} tajam juga ya {tagar_debat}",
+    "Suka cara {cawapres} menutup sesi, singkat dan jelas",
+    "{partai} bilang suaranya naik di quick count, kita tunggu real count",
+    "Quick count {survei} menempatkan {partai} di tiga besar",
+    "Nomor urut {nomor} semangat {tagar_debat}",
+    "Kata {orang} coblos nomor {nomor}, tapi aku mau mikir dulu",
+    "Baru kali ini nonton debat sampai habis, ternyata seru juga {tagar_debat}",
+    "Linimasa penuh {tagar_debat}, semua orang jadi pengamat politik dadakan 😄",
+    "Rekap debat: {capres} kuat di {topik}, {cawapres} kuat di {topik}",
+    "Semoga janji {paslon} soal {topik} benar-benar dijalankan kalau terpilih",
+    "Aku pilih {pasangan} karena programnya soal {topik} masuk akal",
+    "Hormat untuk ketiga paslon, debatnya berkualitas malam ini {tagar_debat}",
+    "Pantun pembuka dari {cawapres} lucu juga, penonton tepuk tangan",
+    "Siapa yang paling bersinar di debat malam ini menurut kalian? Aku pilih {capres}",
+    "Menunggu pidato {capres} di posko pemenangan setelah quick count",
+    "Angka quick count {paslon} stabil di kisaran {persen}",
+    "Pemilih muda banyak membahas {topik} setelah debat {tagar_debat}",
+    "Soal {topik}, jawaban {pasangan} paling realistis menurutku",
+    "Adu gagasan begini yang kita butuhkan {tagar_debat}",
+    "Dukung {pasangan} dengan santun, hargai juga pilihan tetangga {tagar}",
+    "{tokoh} mengucapkan selamat kepada semua paslon atas debat yang tertib",
+    "Nobar debat Pilkada di balai warga, program {cagub} jadi bahan obrolan",
+    "Penjelasan {capres} soal {topik} gampang dipahami 👏",
+    "Habis debat langsung diskusi sama {orang} soal program {paslon}",
+    "Quick count sudah {persen} data masuk, {paslon} masih memimpin, tunggu hasil resmi KPU ya",
+    "Dari posko {pasangan}: relawan bernyanyi bersama, suasananya gembira",
+    "Ridwan Kamil dan Pramono saling sapa sebelum debat, hangat sekali #DebatPilkadaJKT",
+    "Rano Karno bawa gaya Si Doel, penonton senyum-senyum #DebatPilkadaJKT",
+    "Dharma Pongrekun menjawab singkat soal {topik_jkt} #DebatPilkadaJKT",
+    "Jokowi nyoblos di TPS dekat istana, lalu menyapa warga",
+    "Nunggu quick count sambil makan {makanan}, deg-degan juga {tagar_debat}",
+    "Visi {pasangan} soal {topik} mirip dengan yang kuharapkan",
+    "Debat malam ini bikin aku lebih paham beda program {paslon} dan {paslon}",
+)
+
 _CIVIL_TAILS = ("", "", "", "", " 🙏", " 😊", " 👍", " 🇮🇩", " semangat!", " ya")
 _HEATED_TAILS = ("", "", "", " 😡", " 🔥", "!!!", " 🤬", "!!", " #IniCurang", " #TolakHasil")
 
@@ -219,6 +342,48 @@ def parse_incident(spec: str) -> Incident:
     if start < 0 or duration <= 0 or not 0 < intensity <= 100 or not all(map(math.isfinite, (start, duration))):
         raise ValueError(f"incident {spec!r}: need START_MIN >= 0, DURATION_MIN > 0, 0 < INTENSITY <= 100")
     return Incident(region, signal, start, duration, intensity)
+
+
+DEBATE_NIGHT = "debate_night"  # the `pattern` of its posts in the `synthetic` truth field
+DEFAULT_DEBATE_FACTOR = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class DebateNight:
+    """A surge of civil, candidate-naming posts in some provinces: their volume becomes ~FACTOR x normal."""
+
+    regions: tuple[str, ...]  # ISO codes
+    start_min: float
+    duration_min: float
+    factor: float = DEFAULT_DEBATE_FACTOR
+
+    def active(self, minute: int) -> bool:
+        return self.start_min <= minute < self.start_min + self.duration_min
+
+
+def parse_debate_night(spec: str) -> DebateNight:
+    """REGION[,REGION...]:START_MIN:MINUTES[:FACTOR], e.g. ``ID-JK,Jabar,Jateng,Jatim:30:60:5``."""
+    parts = spec.strip().split(":")
+    if len(parts) not in (3, 4):
+        raise ValueError(f"debate night {spec!r}: expected REGION[,REGION...]:START_MIN:MINUTES[:FACTOR]")
+    regions: list[str] = []
+    for name in parts[0].split(","):
+        if not name.strip():
+            raise ValueError(f"debate night {spec!r}: empty region name")
+        code = normalize_region(name).code
+        if code not in PROVINCE_BY_CODE:
+            raise ValueError(f"debate night {spec!r}: {name.strip()!r} is not an Indonesian province")
+        if code not in regions:
+            regions.append(code)
+    try:
+        start, duration = float(parts[1]), float(parts[2])
+        factor = float(parts[3]) if len(parts) == 4 else DEFAULT_DEBATE_FACTOR
+    except ValueError:
+        raise ValueError(f"debate night {spec!r}: START_MIN, MINUTES and FACTOR must be numbers") from None
+    if (start < 0 or duration <= 0 or not 1 < factor <= 100
+            or not all(map(math.isfinite, (start, duration)))):
+        raise ValueError(f"debate night {spec!r}: need START_MIN >= 0, MINUTES > 0, 1 < FACTOR <= 100")
+    return DebateNight(tuple(regions), start, duration, factor)
 
 
 def parse_start(value: str | dt.datetime) -> dt.datetime:
@@ -316,11 +481,14 @@ def generate_posts(
     count: int | None = None,
     unknown_share: float = 0.03,
     truth: bool = False,
+    debate_nights: Sequence[DebateNight] = (),
 ) -> Iterator[dict[str, Any]]:
     """Posts in arrival order; `count` stops after N posts, else `minutes` of event time (default 60).
 
     With `truth`, each post carries ``synthetic: {"region": code, "signal": signal-or-null}`` so
-    tests and backtests can check what the pipeline should find.
+    tests and backtests can check what the pipeline should find; a debate-night post (civil, so its
+    signal is null) also carries ``"pattern": "debate_night"``. Without `debate_nights` the stream
+    is the same as before they existed (same seed, same posts).
     """
     if rate <= 0:
         raise ValueError("rate must be > 0 posts per second")
@@ -364,6 +532,12 @@ def generate_posts(
                 lam = inc.intensity * max(per_region_per_min[inc.region], 3.0) * span_ms / _MINUTE_MS
                 for _ in range(_poisson(rng, lam)):
                     events.append((base + int(rng.random() * span_ms), inc.region, inc.signal))
+        for night in debate_nights:
+            if night.active(minute):
+                for code in night.regions:
+                    lam = (night.factor - 1.0) * per_region_per_min[code] * span_ms / _MINUTE_MS
+                    for _ in range(_poisson(rng, lam)):
+                        events.append((base + int(rng.random() * span_ms), code, DEBATE_NIGHT))
         events.sort(key=lambda e: e[0])
 
         for event_ms, code, signal in events:
@@ -374,6 +548,14 @@ def generate_posts(
             if signal is None:
                 text = fill(rng.choice(_BACKGROUND)) + rng.choice(_CIVIL_TAILS)
                 author = f"{code[3:].lower()}{bisect_right(_ZIPF, rng.random() * _ZIPF[-1]):05d}"
+            elif signal == DEBATE_NIGHT:
+                text = fill(rng.choice(_DEBATE)) + rng.choice(_CIVIL_TAILS)
+                # The province's own accounts: some of its regulars, mostly people who only post on
+                # nights like this (drawn evenly from the pool), so a surge has many distinct authors.
+                if rng.random() < 0.3:
+                    author = f"{code[3:].lower()}{bisect_right(_ZIPF, rng.random() * _ZIPF[-1]):05d}"
+                else:
+                    author = f"{code[3:].lower()}{rng.randrange(_AUTHOR_POOL):05d}"
             else:
                 text = fill(rng.choice(_INCIDENT[signal])) + rng.choice(_HEATED_TAILS)
                 # Many distinct accounts: a wave, not one troll.
@@ -402,7 +584,11 @@ def generate_posts(
             if platform == "news_comment":
                 post["url"] = f"https://berita.example.id/pemilu/{rng.randrange(100_000)}"
             if truth:
-                post["synthetic"] = {"region": code if known else "unknown", "signal": signal}
+                if signal == DEBATE_NIGHT:
+                    post["synthetic"] = {"region": code if known else "unknown", "signal": None,
+                                         "pattern": DEBATE_NIGHT}
+                else:
+                    post["synthetic"] = {"region": code if known else "unknown", "signal": signal}
             yield post
         minute += 1
 
@@ -427,20 +613,26 @@ def write_jsonl(posts: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
 @click.option("--incident", "incidents", multiple=True, metavar="REGION:SIGNAL:START_MIN:DURATION_MIN[:INTENSITY]",
               help="A burst of one signal in one province (repeatable), e.g. ID-JB:incivility:30:20. "
                    "INTENSITY (default 1) = heated posts per minute as a multiple of the province's normal volume.")
+@click.option("--debate-night", "debate_nights", multiple=True, metavar="REGION[,REGION...]:START_MIN:MINUTES[:FACTOR]",
+              help="A debate night or quick-count evening (repeatable), e.g. ID-JK,ID-JB:30:60: civil posts naming "
+                   "candidates, pairs, parties and ballot numbers raise those provinces' volume to FACTOR "
+                   "(default 5) x normal. Nothing in it should alert.")
 @click.option("--unknown-share", type=float, default=0.03, show_default=True,
               help="Share of posts whose region is missing or garbled.")
 @click.option("--truth", is_flag=True, help="Add a `synthetic` field with the true region and signal.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               show_default=True, help="Output file (JSONL); - for stdout.")
 def generate_command(start: str, minutes: float | None, count: int | None, rate: float, seed: int,
-                     incidents: tuple[str, ...], unknown_share: float, truth: bool, out_path: str) -> None:
+                     incidents: tuple[str, ...], debate_nights: tuple[str, ...], unknown_share: float, truth: bool,
+                     out_path: str) -> None:
     """Write a synthetic Indonesian election stream as JSONL (deterministic for a seed)."""
     if minutes is not None and count is not None:
         raise click.UsageError("give either --minutes or --count, not both")
     try:
         parsed = [parse_incident(s) for s in incidents]
+        nights = [parse_debate_night(s) for s in debate_nights]
         posts = generate_posts(start=start, minutes=minutes, rate=rate, seed=seed, incidents=parsed,
-                               count=count, unknown_share=unknown_share, truth=truth)
+                               count=count, unknown_share=unknown_share, truth=truth, debate_nights=nights)
         t0 = time.perf_counter()
         if out_path == "-":
             n = write_jsonl(posts, sys.stdout.buffer)
@@ -455,4 +647,5 @@ def generate_command(start: str, minutes: float | None, count: int | None, rate:
                + ("" if out_path == "-" else f" -> {out_path}"), err=True)
 
 
-__all__ = ["DEFAULT_START", "Incident", "generate_command", "generate_posts", "parse_incident", "write_jsonl"]
+__all__ = ["DEBATE_NIGHT", "DEFAULT_START", "DebateNight", "Incident", "generate_command", "generate_posts",
+           "parse_debate_night", "parse_incident", "write_jsonl"]

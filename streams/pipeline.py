@@ -67,6 +67,7 @@ class PostProcessor:
         version = self.scorer.version
         for (i, post), ps in zip(valid, scores):
             result.scored.append(
-                (i, ScoredPost(post, ps.scores, ps.labels, ps.hate_target, ps.hate_category, version))
+                (i, ScoredPost(post, ps.scores, ps.labels, ps.hate_target, ps.hate_category, version,
+                               ps.hate_entity))
             )
         return result

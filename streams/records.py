@@ -63,6 +63,7 @@ class ScoredPost:
     hate_target: str | None
     hate_category: str | None
     model_version: str
+    hate_entity: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = self.post.to_dict()
@@ -71,6 +72,7 @@ class ScoredPost:
             labels=list(self.labels),
             hate_target=self.hate_target,
             hate_category=self.hate_category,
+            hate_entity=self.hate_entity,
             model_version=self.model_version,
         )
         return out
@@ -80,7 +82,7 @@ class ScoredPost:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ScoredPost":
-        scoring = {"scores", "labels", "hate_target", "hate_category", "model_version"}
+        scoring = {"scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version"}
         extra = {k: v for k, v in d.items() if k not in POST_CORE_FIELDS and k not in scoring}
         post = Post(
             id=d["id"],
@@ -101,6 +103,7 @@ class ScoredPost:
             hate_target=d.get("hate_target"),
             hate_category=d.get("hate_category"),
             model_version=d.get("model_version", ""),
+            hate_entity=d.get("hate_entity"),
         )
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import json
+import re
 import time
 
 import orjson
@@ -12,12 +13,16 @@ import pytest
 from click.testing import CliRunner
 
 from streams.generator import (
+    DEBATE_NIGHT,
     MAX_DISORDER_MS,
+    DebateNight,
     Incident,
     _BACKGROUND,
+    _DEBATE,
     _INCIDENT,
     generate_command,
     generate_posts,
+    parse_debate_night,
     parse_incident,
 )
 from streams.regions import PROVINCE_BY_CODE, normalize_region
@@ -204,3 +209,137 @@ def test_cli_rejects_a_bad_incident_and_minutes_with_count():
     assert runner.invoke(generate_command, ["--count", "5", "--incident", "Atlantis:hate:0:1"]).exit_code == 2
     assert runner.invoke(generate_command, ["--count", "5", "--minutes", "1"]).exit_code == 2
     assert runner.invoke(generate_command, ["--count", "5", "--start", "2024-02-14 06:00"]).exit_code == 2
+
+
+# --------------------------------------------------------------------------------------------
+# debate night / quick-count evening: a surge of civil posts that name candidates
+
+DEBATE_SPEC = "ID-JB,Jatim:20:30:4"
+T_START = dt.datetime.fromisoformat("2024-02-14T06:00:00+07:00")
+
+# Insults, slurs and camp labels a scorer treats as abuse; none may appear in a debate-night post.
+DEROGATORY = frozenset(
+    "cebong kampret kadrun togog kampang buzzerp anjing bangsat goblok tolol bego bodoh idiot dungu tahi tai "
+    "bacot bajingan brengsek jancuk kontol memek ngentot banci monyet babi kodok onta kafir aseng pki antek "
+    "penipu pembohong maling munafik laknat biadab sampah busuk benci muak jijik gila sinting setan iblis "
+    "lonte pelacur kampungan bejat keparat sialan dajjal licik culas pengkhianat perusak penjilat "
+    "bunuh bantai habisi usir bakar penggal gantung ganyang hajar serbu kepung curang".split()
+) | {"plonga plongo", "kurang ajar", "asam sulfat"}
+_DEROGATORY_RX = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(map(re.escape, DEROGATORY), key=len, reverse=True))
+                            + r")(?![a-z])")
+# Every debate-night post names someone or something of the race: a candidate, pair, party, number or hashtag.
+_NAMES_RX = re.compile(
+    r"#|(?<![a-z])(?:anies|prabowo|ganjar|gibran|imin|muhaimin|mahfud|jokowi|ahok|ridwan|kamil|emil|pramono|"
+    r"rano|karno|doel|dharma|suswono|wardana|mega|risma|khofifah|sby|ahy|paloh|amin|pdip|gerindra|"
+    r"golkar|pkb|nasdem|pks|demokrat|pan|psi|perindo|ppp|paslon|pasangan|nomor)")
+
+
+def _minute(post) -> float:
+    return (dt.datetime.fromisoformat(post["created_at"]) - T_START).total_seconds() / 60
+
+
+def _debate_stream(seed=21, spec=DEBATE_SPEC, minutes=60):
+    return list(generate_posts(minutes=minutes, rate=10, seed=seed, unknown_share=0, truth=True,
+                               debate_nights=[parse_debate_night(spec)]))
+
+
+@pytest.fixture(scope="module")
+def debate_stream():
+    return _debate_stream()
+
+
+def test_debate_night_spec_parses_several_provinces_and_defaults_to_five_times():
+    assert parse_debate_night("ID-JK,Jabar , Jawa Tengah,jatim:30:60") == DebateNight(
+        ("ID-JK", "ID-JB", "ID-JT", "ID-JI"), 30, 60, 5.0)
+    assert parse_debate_night("Sulsel:0:15:2.5") == DebateNight(("ID-SN",), 0, 15, 2.5)
+    assert parse_debate_night("ID-JK,DKI Jakarta:0:10").regions == ("ID-JK",)
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("Atlantis:0:10", "not an Indonesian province"),
+        ("ID-JK,,ID-JB:0:10", "empty region"),
+        ("ID-JK:soon:10", "must be numbers"),
+        ("ID-JK:10", "expected REGION"),
+        ("ID-JK:0:10:5:1", "expected REGION"),
+        ("ID-JK:0:0", "MINUTES > 0"),
+        ("ID-JK:0:10:1", "1 < FACTOR"),
+        ("ID-JK:-1:10", "START_MIN >= 0"),
+    ],
+)
+def test_bad_debate_night_specs_are_rejected_with_a_reason(spec, message):
+    with pytest.raises(ValueError, match=message):
+        parse_debate_night(spec)
+
+
+def test_debate_night_is_deterministic_and_seeded():
+    a, b, c = (_debate_stream(seed=seed, spec="ID-JB,Jatim:5:10:4", minutes=20) for seed in (5, 5, 6))
+    assert a == b
+    assert [p["text"] for p in a] != [p["text"] for p in c]
+    ids = [p["id"] for p in a]
+    assert len(set(ids)) == len(ids) and ids[0] == "5-000000001"
+
+
+def test_a_debate_night_outside_the_stream_changes_nothing():
+    plain = list(generate_posts(minutes=10, rate=10, seed=3))
+    assert list(generate_posts(minutes=10, rate=10, seed=3,
+                               debate_nights=[parse_debate_night("ID-JB:30:60")])) == plain
+
+
+def test_debate_night_multiplies_the_named_provinces_volume_by_about_factor_only_while_it_lasts(debate_stream):
+    posts = debate_stream
+    debate = [p for p in posts if p["synthetic"].get("pattern") == DEBATE_NIGHT]
+    assert debate and all(p["synthetic"]["signal"] is None for p in debate)
+    assert {p["synthetic"]["region"] for p in debate} == {"ID-JB", "ID-JI"}
+    minutes = [_minute(p) for p in debate]
+    assert min(minutes) >= 20 - MAX_DISORDER_MS / 60_000 and max(minutes) < 50
+
+    def per_minute(code, inside):
+        n = sum(1 for p in posts if p["synthetic"]["region"] == code and (21 <= _minute(p) < 49) == inside
+                and not 19 <= _minute(p) < 21 and not 49 <= _minute(p) < 51)  # skip the edges (disorder)
+        return n / (28 if inside else 60 - 32)
+
+    for code in ("ID-JB", "ID-JI"):
+        assert per_minute(code, True) / per_minute(code, False) == pytest.approx(4, rel=0.15), code
+    for code in ("ID-JT", "ID-JK", "ID-SU"):  # not named: their volume does not move
+        assert per_minute(code, True) / per_minute(code, False) == pytest.approx(1, rel=0.2), code
+
+
+def test_debate_night_posts_come_from_many_of_the_provinces_own_accounts(debate_stream):
+    posts = debate_stream
+    debate = [p for p in posts if p["synthetic"].get("pattern") == DEBATE_NIGHT]
+    jb = [p for p in debate if p["synthetic"]["region"] == "ID-JB"]
+    authors = {p["author_id"] for p in jb}
+    assert len(authors) > 0.5 * len(jb)
+    assert all(p["author_id"].split(":", 1)[1].startswith("jb") for p in jb)  # the province's pool, as background
+    background_authors = {p["author_id"] for p in posts
+                          if p["synthetic"]["region"] == "ID-JB" and "pattern" not in p["synthetic"]}
+    assert authors & background_authors  # regulars join in: the same accounts, not a separate crowd
+
+
+def test_debate_night_texts_are_civil_and_name_candidates_parties_or_numbers():
+    posts = _debate_stream(spec="ID-JK,ID-JB,ID-JT,ID-JI:0:30:6", minutes=30)
+    debate = [p["text"].lower() for p in posts if p["synthetic"].get("pattern") == DEBATE_NIGHT]
+    assert len(debate) > 10_000
+    for text in debate:
+        assert not _DEROGATORY_RX.search(text), text
+        assert not any(w in text for w in ALL_HEATED), text
+        assert _NAMES_RX.search(text), text
+    assert len(set(debate)) > 2_000  # varied, not a handful of strings repeated
+
+
+def test_debate_night_templates_are_plentiful_and_distinct():
+    assert len(_DEBATE) >= 60 and len(set(_DEBATE)) == len(_DEBATE)
+    assert not set(_DEBATE) & set(_BACKGROUND)
+
+
+def test_cli_debate_night(tmp_path):
+    out = tmp_path / "posts.jsonl"
+    args = ["--minutes", "3", "--rate", "5", "--seed", "4", "--debate-night", "ID-JK,ID-JB:1:2", "--out", str(out)]
+    result = CliRunner().invoke(generate_command, args)
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x) for x in out.read_bytes().splitlines()] == list(
+        generate_posts(minutes=3, rate=5, seed=4, debate_nights=[parse_debate_night("ID-JK,ID-JB:1:2")]))
+    bad = CliRunner().invoke(generate_command, ["--count", "5", "--debate-night", "Atlantis:0:10"])
+    assert bad.exit_code == 2 and "not an Indonesian province" in bad.output

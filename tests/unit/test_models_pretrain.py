@@ -15,7 +15,8 @@ pytest.importorskip("tokenizers")
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 from models.pretrain import ScratchRecipe, train_from_scratch  # noqa: E402
-from models.scorer import load_scorer  # noqa: E402
+from models.scorer import load_scorer
+from tests.unit.scoring_helpers import with_group_evidence  # noqa: E402
 from models.transformer import SUHU_META, TransformerTier  # noqa: E402
 
 TINY = ScratchRecipe(vocab_size=300, min_frequency=1, hidden=16, layers=1, heads=2, intermediate=32,
@@ -80,7 +81,7 @@ def test_scratch_checkpoint_plugs_into_the_scorer_in_all_mode(scratch: tuple[Pat
     scorer = load_scorer(transformer_dir=out, transformer_mode="all")
     want = TransformerTier.load(out).predict(TEXTS)
     got = scorer.score_batch(TEXTS)
-    assert [g.scores["hate"] for g in got] == [w["hate"] for w in want]
+    assert [g.scores["hate"] for g in got] == with_group_evidence(scorer, TEXTS, [w["hate"] for w in want])
     assert scorer.thresholds["incivility"] == TransformerTier.load(out).thresholds["incivility"]
 
 

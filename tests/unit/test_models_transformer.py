@@ -16,6 +16,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 from models.artifacts import ArtifactError  # noqa: E402
 from models.scorer import load_scorer  # noqa: E402
 from models.transformer import SUHU_META, TransformerTier, fine_tune  # noqa: E402
+from tests.unit.scoring_helpers import with_group_evidence  # noqa: E402
 
 WORDS = "user url kpu curang anjing goblok bodoh cina kafir pemilu damai selamat pagi ayo kita tidak saja ini itu".split()
 
@@ -85,7 +86,7 @@ def test_all_mode_takes_hate_and_incivility_from_the_transformer(tiny: Path) -> 
     scorer = load_scorer(transformer_dir=tiny, transformer_mode="all", transformer_max_length=32)
     got = scorer.score_batch(TEXTS)
     want = tier.predict(TEXTS)
-    assert [g.scores["hate"] for g in got] == [w["hate"] for w in want]
+    assert [g.scores["hate"] for g in got] == with_group_evidence(scorer, TEXTS, [w["hate"] for w in want])
     assert [g.scores["incivility"] for g in got] == [w["incivility"] for w in want]
     assert "tf-tiny-bert-all" in scorer.version
 
@@ -102,7 +103,8 @@ def test_cascade_sends_only_unsure_posts_to_the_transformer(tiny: Path) -> None:
     all_sent = load_scorer(transformer_dir=tiny, transformer_mode="cascade", cascade_margin=1.0,
                            transformer_max_length=32)
     tier = TransformerTier.load(tiny, max_length=32)
-    assert [s.scores["hate"] for s in all_sent.score_batch(texts)] == [p["hate"] for p in tier.predict(texts)]
+    assert [s.scores["hate"] for s in all_sent.score_batch(texts)] == with_group_evidence(
+        all_sent, texts, [p["hate"] for p in tier.predict(texts)])
 
 
 def test_fine_tune_writes_a_loadable_checkpoint_with_thresholds(tiny: Path, tmp_path: Path) -> None:

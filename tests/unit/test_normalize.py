@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.normalize import normalize
+from models.normalize import normalize, normalize_plain
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,14 @@ from models.normalize import normalize
         ("orang2 itu", "orang orang itu"),
         ("4nj1ng b0d0h", "anjing bodoh"),
         ("c1 covid19 01", "c1 covid19 01"),
-        ("#IniCurang #2019GantiPresiden", "ini curang 2019 ganti presiden"),
+        ("#IniCurang #2019GantiPresiden", "ini curang ent_tagar"),
+        ("#IniCurang #DebatCapres", "ini curang debat capres"),
+        ("Aku cinta Pak Ahok, terima kasih Pak", "aku cinta pak ent_tokoh terima kasih pak"),
+        ("coblos 02 ya, jangan lupa PDIP", "coblos ent_nomor ya jangan lupa ent_partai"),
+        ("dasar cebong", "dasar cebong"),
+        ('dia bilang "sampah" lalu pergi', "dia bilang q_kutip sampah q_kutip lalu pergi"),
+        ("Ma'ruf Amin", "ent_tokoh"),
+        ("b e n c i banget", "benci banget"),
         ("gw gak tau yg bgt", "aku tidak tahu yang banget"),
         ("wkwkwkwk hahaha", "haha haha"),
         ("&amp; lalu", "lalu"),
@@ -32,6 +39,11 @@ from models.normalize import normalize
 )
 def test_normalize_cases(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
+
+
+def test_plain_normalisation_keeps_the_names() -> None:
+    assert normalize_plain("#IniCurang #2019GantiPresiden") == "ini curang 2019 ganti presiden"
+    assert normalize_plain("Aku cinta Pak Ahok") == "aku cinta pak ahok"
 
 
 def test_normalize_is_idempotent_on_its_own_output() -> None:

@@ -1,0 +1,411 @@
+"""Target-aware evidence for group hate (SARA) and threats: a group mention plus a hostile predicate.
+
+Why rules next to the linear heads: the training tweets hold few posts like "Gue benci orang
+madura." and the n-gram heads learn topics (who is talked about) more than what is said about
+them. Hate against a group has a shape that generalises across groups: *a group* (suku, agama,
+ras, antargolongan, gender, orientation, disability, a political camp) *near a hostile predicate*
+(strong negative emotion, negative attribute, dehumanising comparison, slur, exclusion, threat).
+The shape is checked with the context rules that make it precise:
+
+- negation right before the predicate ("gue gak benci orang cina") cancels it, but a negated
+  positive ("tidak bisa dipercaya") is itself a predicate;
+- a post that denounces or reports hate ("kalau ada yang bilang ... itu rasis", "polisi menangkap
+  pelaku ujaran kebencian terhadap ...") is counter-speech: it is flagged as such, and the scorer
+  damps every hate signal on it;
+- a pronoun ("mereka", "kalian") refers back to a group named earlier in the post.
+
+Works on normalised text (models.normalize: lower case, slang folded, entity placeholders), costs
+a few dict look-ups per token, and is pure and deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from models.slang import SLANG
+
+__all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
+
+SARA_VERSION = "1"
+
+# --- groups -----------------------------------------------------------------------------------
+# A group noun before a name makes the name a group ("orang madura", "umat kristen").
+_GROUP_NOUNS = frozenset(
+    "orang org suku etnis etnik warga kaum umat bangsa ras keturunan penganut jemaat jamaah jemaah "
+    "golongan komunitas masyarakat anak pendukung simpatisan relawan kubu kader massa pemeluk aliran "
+    "penduduk rakyat cewek cowok urang kulit berkulit setiap".split())
+# Names that are groups only after a group noun (they are also places or ordinary words).
+_NAMED_AFTER_NOUN: dict[str, str] = {
+    **{w: "race" for w in (
+        "madura jawa batak sunda bugis minang minangkabau padang dayak papua ambon maluku betawi aceh "
+        "banjar bali sasak flores timor nias toraja makassar manado minahasa melayu palembang banten "
+        "ternate buton mandar gorontalo kaili bima lombok jakarta medan surabaya india arab asing "
+        "pribumi nonpribumi keling negro hitam timur kulit").split()},
+    **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
+    **{w: "physical" for w in "cacat autis buta tuli bisu".split()},
+}
+# Words that name a group on their own.
+_GROUP_WORDS: dict[str, str] = {
+    **{w: "race" for w in (
+        "tionghoa cina china chinese aseng cokin cindo tiongkok pribumi nonpribumi yahudi negro").split()},
+    **{w: "religion" for w in (
+        "ahmadiyah ahmadi syiah kristen kristiani katolik nasrani hindu buddha budha buddhis konghucu "
+        "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi").split()},
+    **{w: "gender" for w in (
+        "perempuan wanita cewek emak emak ibu ibu lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
+        "transgender transpuan waria banci bences").split()},
+    **{w: "physical" for w in (
+        "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa").split()},
+    **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki").split()},
+}
+# Camp labels: derogatory names for political camps, a group and an insult in one word.
+_CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang".split())
+# After a group noun: a political camp ("pendukung ent_tokoh", "kader ent_partai").
+_CAMP_OBJECTS = frozenset("ent_tokoh ent_paslon ent_partai ent_nomor".split())
+_CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
+_PRONOUNS = frozenset("mereka kalian kaum".split())
+# "di madura", "ke papua", "dari jawa": a place, not a group.
+_LOCATIVE = frozenset("di ke dari pulau kota provinsi kabupaten kab tanah daerah wilayah asal".split())
+
+GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
+
+# --- predicates -------------------------------------------------------------------------------
+# weight: how much a predicate alone says "hate" when it applies to a group.
+_EMOTION = {w: 0.8 for w in (
+    "benci membenci dibenci kubenci muak jijik menjijikan menjijikkan najis enek muntah mual sebel").split()}
+_ATTRIBUTES = {w: 0.7 for w in (
+    "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
+    "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
+    "bajingan beban parasit benalu perusak penjajah pengkhianat munafik sesat laknat terkutuk hina "
+    "rendahan busuk bau bejat keji kejam serakah rakus tamak culas teroris radikal racun "
+    "berbahaya ancaman bencana aib memalukan menjijikan kriminal penjahat "
+    "perampok pelacur lonte sundal gila sinting edan dasar").split()}
+_DEHUMANISING = {w: 0.85 for w in (
+    "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
+    "cacing lalat hama kuman bakteri kotoran tahi").split()}
+
+
+def _men(stem: str) -> str:
+    """The meN- prefix of Indonesian transitive verbs: bunuh -> membunuh, tembak -> menembak."""
+    first = stem[0]
+    if first in "bfv":
+        return "mem" + stem
+    if first == "p":
+        return "mem" + stem[1:]
+    if first == "t":
+        return "men" + stem[1:]
+    if first == "s":
+        return "meny" + stem[1:]
+    if first == "k":
+        return "meng" + stem[1:]
+    if first in "ghaiueo":
+        return "meng" + stem
+    if first in "cjdz":
+        return "men" + stem
+    return "me" + stem
+
+
+def _verb_forms(stems: str) -> set[str]:
+    """Imperative, passive, active, first-person and slang forms of each stem ("bunuh" -> dibunuh, ...)."""
+    out: set[str] = set()
+    for stem in stems.split():
+        for base in (stem, stem + "kan", stem + "i"):
+            out |= {base, "di" + base, _men(base), "ku" + base, base + "lah", base + "in"}
+    return out
+
+
+# Violence against people: hate *and* a threat when aimed at a group.
+_THREATS = {w: 0.9 for w in _verb_forms(
+    "bunuh bantai habis basmi musnah usir enyah ganyang bakar hajar gebuk tembak penggal gantung rajam bacok "
+    "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom bantai pancung "
+    "sweeping") | {"mampus", "modar", "sweeping"}}
+_POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
+                      "dipercaya diandalkan beradab".split())
+# Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
+_WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol".split()}
+# Words between a negator and a predicate that undo the negation: "tidak segan membantai".
+_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih".split())
+# Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
+_PHRASES: dict[tuple[str, ...], tuple[float, bool]] = {}
+for _p, _w, _threat in (
+    ("tidak pantas hidup", 0.9, True), ("tidak layak hidup", 0.9, True), ("tidak pantas ada", 0.85, False),
+    ("tidak pantas tinggal", 0.85, False), ("tidak boleh tinggal", 0.85, False), ("tidak layak tinggal", 0.85, False),
+    ("tidak pantas jadi pemimpin", 0.8, False), ("tidak boleh jadi pemimpin", 0.8, False),
+    ("tidak pantas memimpin", 0.8, False), ("tidak boleh memimpin", 0.8, False), ("haram dipilih", 0.8, False),
+    ("haram memilih", 0.75, False), ("haram jadi pemimpin", 0.8, False), ("jangan pilih", 0.5, False),
+    ("tidak layak", 0.75, False), ("tidak pantas", 0.75, False), ("tidak sudi", 0.75, False),
+    ("tidak bisa dipercaya", 0.75, False), ("tidak pernah bisa dipercaya", 0.8, False),
+    ("tidak pernah jujur", 0.75, False), ("tidak punya otak", 0.8, False), ("tidak tahu diri", 0.7, False),
+    ("tidak beradab", 0.8, False), ("tidak punya moral", 0.75, False), ("tidak tahu malu", 0.7, False),
+    ("tidak berguna", 0.75, False), ("tidak ada gunanya", 0.75, False), ("tidak ada yang baik", 0.8, False),
+    ("tidak pernah benar", 0.7, False), ("bukan manusia", 0.9, False), ("tidak manusiawi", 0.7, False),
+    ("lebih rendah", 0.75, False), ("rendah derajatnya", 0.8, False), ("sumber masalah", 0.75, False),
+    ("biang kerok", 0.75, False), ("biang masalah", 0.75, False), ("pengen muntah", 0.8, False),
+    ("pulang ke negara", 0.85, True), ("balik ke negara", 0.85, True), ("kembali ke negara", 0.85, True),
+    ("pulang ke negaranya", 0.85, True), ("balik ke negaranya", 0.85, True), ("angkat kaki", 0.8, True),
+    ("keluar dari indonesia", 0.85, True), ("keluar dari sini", 0.8, True), ("harus pergi", 0.75, True),
+    ("harus keluar", 0.75, True), ("tidak diterima di sini", 0.8, False), ("tidak diterima di", 0.75, False),
+    ("sampah masyarakat", 0.9, False), ("paling buruk", 0.75, False), ("paling jahat", 0.8, False),
+    ("paling bodoh", 0.75, False), ("pembawa sial", 0.75, False), ("paling menjijikkan", 0.85, False),
+    ("tidak ada harganya", 0.8, False), ("tidak guna", 0.75, False), ("tidak ada gunanya", 0.75, False),
+    ("tidak punya malu", 0.7, False), ("tidak punya rasa malu", 0.7, False), ("tidak ada bagusnya", 0.75, False),
+    ("tidak ada bagus bagusnya", 0.75, False), ("datangi rumah", 0.6, True), ("datengin rumah", 0.6, True),
+    ("harus dimusnahkan", 0.95, True), ("harus dibasmi", 0.95, True), ("harus diusir", 0.9, True),
+    ("harus dibunuh", 0.95, True), ("harus mati", 0.95, True), ("pantas mati", 0.95, True),
+    ("halal darahnya", 0.95, True), ("darahnya halal", 0.95, True),
+):
+    _PHRASES[tuple(_p.split())] = (_w, _threat)
+_PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
+_PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
+_THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
+_NEGATORS = frozenset("tidak bukan jangan tanpa belum stop berhenti".split())
+_LITERAL_ANIMAL = frozenset("punya memelihara pelihara peliharaan beli membeli jual menjual makan daging kebun "
+                            "seekor ekor kandang ternak".split())
+# How far a predicate may stand from the group it applies to: "benci sama orang madura" (before),
+# "orang madura itu memang yang paling buruk" (after). Wider windows catch unrelated words.
+_WINDOW_BEFORE = 4
+_WINDOW_AFTER = 5
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _fuzzy_index(words: set[str] | frozenset[str]) -> dict[str, str]:
+    """Symmetric-delete index (one edit on each side): covers a missing, extra, swapped or wrong letter."""
+    index: dict[str, str] = {}
+    for w in sorted(words):
+        if len(w) >= 5:
+            for d in _deletes(w) | {w}:
+                index.setdefault(d, w)
+    return index
+
+
+# Typos are looked for among the plain predicates, not the generated verb forms (too many neighbours).
+_FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | frozenset(_DEHUMANISING)
+                                 | {w for k in _PHRASES for w in k if len(w) >= 5})
+
+
+def _fuzzy(token: str, index: dict[str, str]) -> str | None:
+    """The known word one typo away from `token`, if any (alay and typos: "beci", "peniup", "hewna")."""
+    if len(token) < 4:
+        return None
+    hit = index.get(token)
+    if hit is not None:
+        return hit
+    for d in _deletes(token):
+        hit = index.get(d)
+        if hit is not None:
+            return hit
+    return None
+
+
+# --- counter-speech and reporting ----------------------------------------------------------------
+# A post *about* hate: a report of it (a verb of reporting plus a hate topic), a rejection of what
+# someone said, or a stock phrase of rejection. Each alone is common in hateful posts too ("polisi",
+# "provokator", "jangan"), so only these combinations count.
+_REPORT_VERBS = frozenset("ditangkap menangkap tersangka pelaku dilaporkan melaporkan diperiksa dijerat dipidana "
+                          "divonis diamankan mengecam kecam dikecam mengutuk kutuk menolak tolak".split())
+_HATE_TOPICS = frozenset("kebencian rasis rasisme rasial rasialis diskriminasi diskriminatif intoleran intoleransi "
+                         "penghinaan menghina sara persekusi".split())
+_SAYING = frozenset("bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
+                    "menyebutnya berkata ucapan perkataan komentar cuitan unggahan postingan narasi pernyataan "
+                    "ngomong bicara nulis menulis tulis ditulis tulisan".split())
+# Disapproval around a quotation: the quote is being rejected, not repeated.
+_DISAPPROVAL = frozenset("keterlaluan kelewatan parah miris prihatin kecewa malu menolak tolak introspeksi salah "
+                         "berpendidikan".split())
+_REJECTION = tuple(f" {p} " for p in (
+    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "tidak benar", "tidak boleh menyebut",
+    "tidak boleh bilang", "tidak boleh menghina", "tidak boleh membenci", "jangan menyebut", "jangan bilang",
+    "jangan sebut", "jangan menghina", "jangan membenci", "jangan benci", "stop menyebut", "stop bilang",
+    "stop menghina", "berhenti menyebut", "berhenti menghina", "menolak pernyataan", "menolak ucapan",
+    "menolak narasi", "itu rasis", "rasis banget", "sangat rasis", "bukan ajaran", "harus di report",
+    "harus dilaporkan", "laporkan saja"))
+# Phrases that reject hate on their own, without a verb of saying.
+_COUNTER_PHRASES = tuple(f" {p} " for p in (
+    "yang salah itu kamu", "yang salah itu aku", "tidak bisa dibenarkan", "tidak dibenarkan",
+    "sama saja menghina", "stop rasis", "jangan rasis", "jangan benci", "jangan membenci", "jangan menghina",
+    "tidak boleh membenci", "tidak boleh menghina", "tidak ada alasan untuk benci", "tidak ada alasan buat benci",
+    "tidak ada alasan membenci", "tidak ada yang salah dengan", "bukan musuh", "sama kayak kita",
+    "sama seperti kita", "kita semua saudara", "hentikan ujaran", "lawan rasisme", "tolak rasisme",
+    "ujaran kebencian terhadap", "ujaran kebencian kepada", "ujaran kebencian soal", "kebencian terhadap",
+    "kebencian ke", "kebencian kepada", "tidak ada tempat", "berhenti menyalahkan", "jangan menyalahkan",
+    "stop menyalahkan"))
+_QUOTE = "q_kutip"  # normalize.py turns quotation marks into this token
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEvidence:
+    hate: float  # evidence of hate against a group, in [0, 1]
+    threat: float  # evidence of a threat or call to violence against a group, in [0, 1]
+    category: str | None  # race | religion | gender | physical | other of the strongest pair
+    counter_speech: bool  # the post denounces, negates or reports hate
+
+
+_NONE = GroupEvidence(0.0, 0.0, None, False)
+
+
+def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
+    """(first position, last position, category, certainty) of each group mention."""
+    found: list[tuple[int, int, str, float]] = []
+    for i, tok in enumerate(tokens):
+        prev = tokens[i - 1] if i else ""
+        start, cat, cert = i, None, 1.0
+        if prev in _GROUP_NOUNS and (tok in _NAMED_AFTER_NOUN or tok in _GROUP_WORDS):
+            start, cat = i - 1, _NAMED_AFTER_NOUN.get(tok) or _GROUP_WORDS[tok]
+        elif prev in _CAMP_NOUNS and tok in _CAMP_OBJECTS:
+            start, cat = i - 1, "other"
+        elif tok in _GROUP_WORDS and prev not in _LOCATIVE:
+            cat, cert = _GROUP_WORDS[tok], 0.9
+        elif tok in _CAMP_LABELS:
+            cat, cert = "other", 0.9
+        elif tok in _PRONOUNS and found:
+            cat, cert = found[-1][2], 0.85
+        if cat is not None:
+            found.append((start, i, cat, cert))
+    return found
+
+
+def _predicates(tokens: list[str], near: set[int],
+                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool]], bool]:
+    """(position, weight, is_threat) of each hostile predicate, and whether a predicate was negated.
+
+    `near`: positions close to a group, where a word that `known` does not know may be a one-typo
+    spelling of a predicate ("beci" for "benci", "hewna" for "hewan").
+    """
+    found: list[tuple[int, float, bool]] = []
+    negated = False
+    skip_to = -1
+    for i, tok in enumerate(tokens):
+        if i < skip_to:
+            continue
+        if tok in _PHRASE_FIRST:
+            for length in (5, 4, 3, 2):
+                key = tuple(tokens[i:i + length])
+                if len(key) == length and key in _PHRASES:
+                    w, threat = _PHRASES[key]
+                    found.append((i, w, threat))
+                    skip_to = i + length
+                    break
+            if skip_to > i:
+                continue
+        w = _PREDICATES.get(tok)
+        if w is None and tok in _POSITIVE:
+            # a negated positive is hostile: "tidak ada orang X yang jujur", "tidak pernah berbuat baik"
+            before = " ".join(tokens[max(0, i - 6):i])
+            negated_positive = ("tidak" in before and "pernah" in before) or (
+                tokens[i - 1] == "yang" and "tidak ada" in before)
+            if negated_positive and "lebih" not in before:
+                found.append((i, 0.7, False))
+            continue
+        if w is None and known is not None and i in near and not known(tok):
+            word = _fuzzy(tok, _FUZZY_PREDICATES)
+            w = _PREDICATES.get(word) if word else None
+            tok = word or tok
+        if w is None:
+            continue
+        if tok in _DEHUMANISING and i and tokens[i - 1] in _LITERAL_ANIMAL:
+            continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
+        before = tokens[max(0, i - 3):i]
+        if any(b in _NEGATORS for b in before) and not any(b in _NEGATION_UNDONE for b in before):
+            negated = True  # "tidak benci", "bukan sampah", "jangan usir"
+            continue
+        found.append((i, w, tok in _THREAT_WORDS))
+    return found, negated
+
+
+
+
+def _counter_speech(tokens: list[str]) -> bool:
+    """The post denounces, rejects or reports hate (it may quote the hate it rejects)."""
+    joined = " " + " ".join(tokens) + " "
+    if any(p in joined for p in _COUNTER_PHRASES):
+        return True
+    toks = set(tokens)
+    if toks & _REPORT_VERBS and toks & _HATE_TOPICS:
+        return True
+    quoted = tokens.count(_QUOTE) >= 2
+    if (toks & _SAYING or quoted) and any(p in joined for p in _REJECTION):
+        return True
+    if toks & _SAYING and toks & {"menolak", "tolak"}:
+        return True
+    if not quoted:
+        return False
+    outside = _outside_quotes(tokens)
+    # quoting hate to reject it: disapproval outside the quotes, and no insult of one's own there
+    return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
+
+
+_GLUE_PARTS = frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
+
+
+def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
+    """Split a long unknown word into two known ones when one of them matters here ("pengenmuntah")."""
+    out: list[str] = []
+    for tok in tokens:
+        if len(tok) < 7 or known(tok):
+            out.append(tok)
+            continue
+        for cut in range(3, len(tok) - 2):
+            left, right = SLANG.get(tok[:cut], tok[:cut]), SLANG.get(tok[cut:], tok[cut:])
+            if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
+                    right in _GLUE_PARTS or known(right)):
+                out += left.split() + right.split()
+                break
+        else:
+            out.append(tok)
+    return out
+
+
+def _outside_quotes(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    inside = False
+    for t in tokens:
+        if t == _QUOTE:
+            inside = not inside
+        elif not inside:
+            out.append(t)
+    return out
+
+
+def _negated_denial(tokens: list[str], group_pos: int) -> bool:
+    """"tidak ada yang salah dengan X", "tidak semua X ..." : the statement defends the group."""
+    before = tokens[max(0, group_pos - 6):group_pos]
+    return "tidak" in before and ("semua" in before or "salah" in before or "masalah" in before)
+
+
+def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) -> GroupEvidence:
+    """Hate and threat evidence against a group in one normalised post.
+
+    `known(word)`: whether a word is an ordinary known word (the scorer passes the fast tier's
+    vocabulary test); only unknown words near a group are tried as typos of a predicate.
+    """
+    if not normalized:
+        return _NONE
+    tokens = normalized.split()
+    if known is not None:
+        tokens = _unglue(tokens, known)
+    groups = _groups(tokens)
+    counter = _counter_speech(tokens)
+    if not groups:
+        return GroupEvidence(0.0, 0.0, None, counter)
+    near = {j for start, end, _, _ in groups
+            for j in range(max(0, start - _WINDOW_BEFORE), min(len(tokens), end + _WINDOW_AFTER + 1))}
+    preds, negated = _predicates(tokens, near, known)
+    best_hate, best_threat, best_cat = 0.0, 0.0, None
+    for start, end, cat, cert in groups:
+        if _negated_denial(tokens, start):
+            continue
+        for ppos, w, threat in preds:
+            if start <= ppos <= end or not (start - _WINDOW_BEFORE <= ppos <= end + _WINDOW_AFTER):
+                continue
+            h = w * cert
+            if h > best_hate:
+                best_hate, best_cat = h, cat
+            if threat and h > best_threat:
+                best_threat = h
+    if counter or (negated and not best_hate):
+        # counter-speech, or a group with only negated predicates ("orang X bukan sampah"): defends the group
+        return GroupEvidence(0.0, 0.0, best_cat, True)
+    return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
