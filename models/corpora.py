@@ -30,7 +30,8 @@ __all__ = ["CIVIL_CORPUS", "PHENOMENA_SET", "read_civil_corpus", "read_phenomena
            "UNCIVIL_WORDS", "LABEL_COLUMNS", "concat", "concat_signals"]
 
 CIVIL_CORPUS = Path("../shared/data/political_text_id.csv")
-PHENOMENA_SET = Path(__file__).resolve().parent / "training" / "phenomena.jsonl"
+TRAINING_DIR = Path(__file__).resolve().parent / "training"
+PHENOMENA_SET = TRAINING_DIR / "phenomena.jsonl"
 LABEL_COLUMNS = tuple(HEADS.values())
 CIVIL_SPLIT_SEED = 29
 
@@ -78,11 +79,17 @@ def _zeros(texts: list[str]) -> LabelledData:
 
 
 def read_phenomena(path: Path | str | None = None) -> tuple[LabelledData, list[str]]:
-    """The hand-written training posts in the tweets' columns, and each row's kind."""
-    p = Path(path) if path is not None else PHENOMENA_SET
+    """The hand-written training posts (a file, or every *.jsonl in models/training/) and each row's kind."""
+    paths = [Path(path)] if path is not None else sorted(TRAINING_DIR.glob("*.jsonl"))
     texts: list[str] = []
     kinds: list[str] = []
     cols: dict[str, list[int]] = {c: [] for c in LABEL_COLUMNS}
+    for p in paths:
+        _read_phenomena_file(p, texts, kinds, cols)
+    return LabelledData(texts, {c: np.asarray(v, dtype=np.int64) for c, v in cols.items()}), kinds
+
+
+def _read_phenomena_file(p: Path, texts: list[str], kinds: list[str], cols: dict[str, list[int]]) -> None:
     with open(p, encoding="utf-8") as f:
         for lineno, line in enumerate(f, start=1):
             if not line.strip():
@@ -101,7 +108,6 @@ def read_phenomena(path: Path | str | None = None) -> tuple[LabelledData, list[s
                 row[_CATEGORY_COLUMN.get(r.get("category") or "other", "HS_Other")] = 1
             for c in LABEL_COLUMNS:
                 cols[c].append(row[c])
-    return LabelledData(texts, {c: np.asarray(v, dtype=np.int64) for c, v in cols.items()}), kinds
 
 
 # Groups that can stand in for each other in a counterfactual copy, by the way they are written.

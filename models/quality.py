@@ -27,6 +27,8 @@ __all__ = ["POLITICAL_SET", "quality_report", "political_report", "bias_report",
            "ENTITY_SUBGROUPS", "read_political_set"]
 
 POLITICAL_SET = Path(__file__).resolve().parent / "validation" / "political_civility.jsonl"
+# Templates written blind to the rules, by another hand, after the first suite had been used for tuning.
+FUNCTIONAL_HOLDOUT = Path(__file__).resolve().parent / "validation" / "functional_holdout.yaml"
 ENTITY_SUBGROUPS = ("tokoh", "paslon", "partai", "nomor_urut", "tagar")
 _SIGNALS = ("hate", "incivility", "provocation")
 
@@ -111,4 +113,6 @@ def quality_report(scorer: Scorer, test: LabelledData, calibration: LabelledData
     except ImportError:
         return out
     out["functional"] = run_suite(scorer, load_cases()).to_dict()
+    if FUNCTIONAL_HOLDOUT.is_file():
+        out["functional_holdout"] = run_suite(scorer, load_cases(FUNCTIONAL_HOLDOUT)).to_dict()
     return out

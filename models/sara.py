@@ -34,23 +34,25 @@ SARA_VERSION = "1"
 _GROUP_NOUNS = frozenset(
     "orang org suku etnis etnik warga kaum umat bangsa ras keturunan penganut jemaat jamaah jemaah "
     "golongan komunitas masyarakat anak pendukung simpatisan relawan kubu kader massa pemeluk aliran "
-    "penduduk rakyat cewek cowok urang kulit berkulit setiap".split())
+    "penduduk rakyat cewek cowok urang kulit berkulit setiap kelompok kalangan keluarga saudara teman "
+    "penghayat".split())
 # Names that are groups only after a group noun (they are also places or ordinary words).
 _NAMED_AFTER_NOUN: dict[str, str] = {
     **{w: "race" for w in (
         "madura jawa batak sunda bugis minang minangkabau padang dayak papua ambon maluku betawi aceh "
         "banjar bali sasak flores timor nias toraja makassar manado minahasa melayu palembang banten "
         "ternate buton mandar gorontalo kaili bima lombok jakarta medan surabaya india arab asing "
-        "pribumi nonpribumi keling negro hitam timur kulit").split()},
+        "pribumi nonpribumi keling negro hitam timur kulit flores ntt sumba cino").split()},
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
-    **{w: "physical" for w in "cacat autis buta tuli bisu".split()},
+    **{w: "physical" for w in "cacat autis buta tuli bisu netra".split()},
+    **{w: "religion" for w in "kepercayaan protestan kristiani".split()},
 }
 # Words that name a group on their own.
 _GROUP_WORDS: dict[str, str] = {
     **{w: "race" for w in (
-        "tionghoa cina china chinese aseng cokin cindo tiongkok pribumi nonpribumi yahudi negro").split()},
+        "tionghoa cina china chinese aseng cokin cindo cino tiongkok pribumi nonpribumi yahudi negro").split()},
     **{w: "religion" for w in (
-        "ahmadiyah ahmadi syiah kristen kristiani katolik nasrani hindu buddha budha buddhis konghucu "
+        "ahmadiyah ahmadi syiah kristen kristiani protestan katolik nasrani hindu buddha budha buddhis konghucu "
         "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi").split()},
     **{w: "gender" for w in (
         "perempuan wanita cewek emak emak ibu ibu lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
@@ -73,17 +75,19 @@ GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
 # --- predicates -------------------------------------------------------------------------------
 # weight: how much a predicate alone says "hate" when it applies to a group.
 _EMOTION = {w: 0.8 for w in (
-    "benci membenci dibenci kubenci muak jijik menjijikan menjijikkan najis enek muntah mual sebel").split()}
+    "benci membenci dibenci kubenci muak jijik menjijikan menjijikkan najis enek muntah mual sebel sebal kesal "
+    "jengkel geram dongkol risih ilfil ilfeel murka dendam alergi").split()}
 _ATTRIBUTES = {w: 0.7 for w in (
     "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
     "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
     "bajingan beban parasit benalu perusak penjajah pengkhianat munafik sesat laknat terkutuk hina "
     "rendahan busuk bau bejat keji kejam serakah rakus tamak culas teroris radikal racun "
     "berbahaya ancaman bencana aib memalukan menjijikan kriminal penjahat "
-    "perampok pelacur lonte sundal gila sinting edan dasar").split()}
+    "perampok pelacur lonte sundal gila sinting edan dasar norak onar pengacau perusuh penghianat pemabuk "
+    "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
-    "cacing lalat hama kuman bakteri kotoran tahi").split()}
+    "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal").split()}
 
 
 def _men(stem: str) -> str:
@@ -119,7 +123,8 @@ def _verb_forms(stems: str) -> set[str]:
 _THREATS = {w: 0.9 for w in _verb_forms(
     "bunuh bantai habis basmi musnah usir enyah ganyang bakar hajar gebuk tembak penggal gantung rajam bacok "
     "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom bantai pancung "
-    "sweeping") | {"mampus", "modar", "sweeping"}}
+    "sweeping grebek gerebek lempar tendang injak cincang mutilasi binasa sikat") | {
+    "mampus", "modar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
                       "dipercaya diandalkan beradab".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
@@ -149,7 +154,12 @@ for _p, _w, _threat in (
     ("sampah masyarakat", 0.9, False), ("paling buruk", 0.75, False), ("paling jahat", 0.8, False),
     ("paling bodoh", 0.75, False), ("pembawa sial", 0.75, False), ("paling menjijikkan", 0.85, False),
     ("tidak ada harganya", 0.8, False), ("tidak guna", 0.75, False), ("tidak ada gunanya", 0.75, False),
-    ("tidak punya malu", 0.7, False), ("tidak punya rasa malu", 0.7, False), ("tidak ada bagusnya", 0.75, False),
+    ("tidak punya malu", 0.7, False), ("tidak suka", 0.6, False), ("tidak mau dekat", 0.7, False),
+    ("malas lihat", 0.7, False), ("males lihat", 0.7, False), ("muak lihat", 0.8, False),
+    ("tidak tahu terima kasih", 0.7, False), ("kurang ajar", 0.7, False), ("tidak bermoral", 0.75, False),
+    ("kelas bawah", 0.6, False), ("bikin onar", 0.7, False), ("kasih pelajaran", 0.7, True), ("bikin kapok", 0.7, True),
+    ("jangan jual tanah", 0.7, False), ("jangan kasih kontrakan", 0.7, False), ("jangan mau dipimpin", 0.75, False),
+    ("jangan pilih pemimpin", 0.7, False), ("usir saja", 0.9, True), ("tidak punya rasa malu", 0.7, False), ("tidak ada bagusnya", 0.75, False),
     ("tidak ada bagus bagusnya", 0.75, False), ("datangi rumah", 0.6, True), ("datengin rumah", 0.6, True),
     ("harus dimusnahkan", 0.95, True), ("harus dibasmi", 0.95, True), ("harus diusir", 0.9, True),
     ("harus dibunuh", 0.95, True), ("harus mati", 0.95, True), ("pantas mati", 0.95, True),
@@ -214,7 +224,7 @@ _SAYING = frozenset("bilang dibilang menyebut sebut disebut nyebut mengatakan di
                     "ngomong bicara nulis menulis tulis ditulis tulisan".split())
 # Disapproval around a quotation: the quote is being rejected, not repeated.
 _DISAPPROVAL = frozenset("keterlaluan kelewatan parah miris prihatin kecewa malu menolak tolak introspeksi salah "
-                         "berpendidikan".split())
+                         "berpendidikan fitnah hoaks hoax ngawur ngaco memalukan keliru".split())
 _REJECTION = tuple(f" {p} " for p in (
     "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "tidak benar", "tidak boleh menyebut",
     "tidak boleh bilang", "tidak boleh menghina", "tidak boleh membenci", "jangan menyebut", "jangan bilang",
@@ -294,9 +304,11 @@ def _predicates(tokens: list[str], near: set[int],
         if w is None and tok in _POSITIVE:
             # a negated positive is hostile: "tidak ada orang X yang jujur", "tidak pernah berbuat baik"
             before = " ".join(tokens[max(0, i - 6):i])
+            near_before = tokens[max(0, i - 4):i]
             negated_positive = ("tidak" in before and "pernah" in before) or (
-                tokens[i - 1] == "yang" and "tidak ada" in before)
-            if negated_positive and "lebih" not in before:
+                tokens[i - 1] == "yang" and "tidak ada" in before) or (
+                any(t in ("tidak", "bukan", "mana") for t in near_before) and "salah" not in near_before)
+            if negated_positive and "lebih" not in before and "semua" not in before:
                 found.append((i, 0.7, False))
             continue
         if w is None and known is not None and i in near and not known(tok):
@@ -332,6 +344,8 @@ def _counter_speech(tokens: list[str]) -> bool:
         return True
     if not quoted:
         return False
+    if _hate_only_inside_quotes(tokens):
+        return True
     outside = _outside_quotes(tokens)
     # quoting hate to reject it: disapproval outside the quotes, and no insult of one's own there
     return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
@@ -356,6 +370,29 @@ def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
         else:
             out.append(tok)
     return out
+
+
+def _hate_only_inside_quotes(tokens: list[str]) -> bool:
+    """A group and its hostile predicate both inside quotation marks, and no insult outside them: a quote."""
+    inside: list[str] = []
+    spans: list[list[str]] = []
+    is_inside = False
+    for t in tokens:
+        if t == _QUOTE:
+            if is_inside:
+                spans.append(inside)
+                inside = []
+            is_inside = not is_inside
+        elif is_inside:
+            inside.append(t)
+    outside = _outside_quotes(tokens)
+    if not outside or any(t in _PREDICATES for t in outside):
+        return False
+    for span in spans:
+        groups = _groups(span)
+        if groups and _predicates(span, set(), None)[0]:
+            return True
+    return False
 
 
 def _outside_quotes(tokens: list[str]) -> list[str]:

@@ -72,9 +72,8 @@ def test_each_functionality_holds_its_card_floor(suite, row) -> None:
     assert now["pass_rate"] >= _floor(row["pass_rate"]), f"{row['id']} fell below the card's {row['pass_rate']:.1%}"
 
 
-# Known gaps named in the model card: hate without a hostile word, a slur alone as the referent,
-# and words glued together.
-KNOWN_GAPS = {"F04_implicit_derogation", "F07_slur", "F27_spell_missing_space"}
+# The known gap named in the model card: hate without a hostile word (implicit derogation).
+KNOWN_GAPS = {"F04_implicit_derogation"}
 
 
 def test_every_other_hateful_functionality_reaches_seventy_percent(suite) -> None:
@@ -86,3 +85,19 @@ def test_every_other_hateful_functionality_reaches_seventy_percent(suite) -> Non
 def test_threats_are_labelled_hate_or_provocation(suite) -> None:
     threats = [r for r in suite.functionalities if r["id"].startswith(("F05", "F06", "X01"))]
     assert threats and all(r["pass_rate"] >= 0.80 for r in threats)
+
+
+@pytest.fixture(scope="module")
+def holdout(scorer):
+    from models.quality import FUNCTIONAL_HOLDOUT
+
+    return run_suite(scorer, load_cases(FUNCTIONAL_HOLDOUT))
+
+
+def test_held_out_suite_holds_the_cards_numbers(holdout) -> None:
+    """The honest estimate (templates written blind to the rules) does not regress below the card."""
+    card = CARD["functional_holdout"]
+    assert holdout.n == card["n"] >= 4000
+    for key in ("accuracy", "hateful_recall", "non_hateful_pass_rate"):
+        assert getattr(holdout, key) >= card[key] - 0.03, key
+    assert holdout.counter_speech_hate_share <= card["counter_speech_hate_share"] + 0.03
