@@ -17,7 +17,7 @@ class PostScores:
     labels: tuple[str, ...]  # signals whose score is >= its calibrated decision threshold
     hate_target: str | None = None  # where `hate` fires: individual | group
     hate_category: str | None = None  # where `hate` fires: religion | race | gender | physical | other
-    # where `hate` fires on a post naming a political entity: its type (tokoh, paslon, partai, nomor, tagar)
+    # where `hate` fires on a post naming a political entity: its type (tokoh, partai, paslon, nomor_urut, tagar)
     hate_entity: str | None = None
 
     def to_dict(self) -> dict[str, object]:

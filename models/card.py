@@ -65,7 +65,7 @@ def _scratch(exp: Mapping[str, Any] | None) -> list[str]:
            f"within {cmp['cascade'].get('margin', 0.25)} of a threshold"
            + (", " + " and ".join(f"{v:.1%} of the {k} split" for k, v in cmp["cascade"]["share_sent"].items())
               if "share_sent" in cmp["cascade"] else "") + "):", "",
-           "| split | signal | fast-v2 | transformer (all) | cascade | cascade, F1 of the labels it emits |",
+           f"| split | signal | {cmp['off'].get('version', 'fast tier').split('+')[0]} | transformer (all) | cascade | cascade, F1 of the labels it emits |",
            "| --- | --- | --- | --- | --- | --- |"]
     for part in ("calibration", "test"):
         for signal in ("hate", "incivility"):
@@ -105,7 +105,8 @@ def _variants_v3(rows: Any) -> list[str]:
     return out + [""]
 
 
-def _political(pv: Mapping[str, Any] | None, civil: Mapping[str, Any] | None) -> list[str]:
+def _political(pv: Mapping[str, Any] | None, civil: Mapping[str, Any] | None,
+               base: Mapping[str, Any] | None = None) -> list[str]:
     if not pv:
         return []
     out = ["## Civil political posts: does naming a candidate read as hate?", "",
@@ -127,8 +128,12 @@ def _political(pv: Mapping[str, Any] | None, civil: Mapping[str, Any] | None) ->
         h, i = civil["hate"], civil["incivility"]
         out += [f"Real civil political sentences (the civil corpus' test part, {h['negatives']} sentences after the "
                 f"insult filter, never trained on): hate FPR {_pct(h['fpr'])} (naming an entity {_pct(h['fpr_names'])}, "
-                f"none {_pct(h['fpr_no_names'])}), incivility FPR {_pct(i['fpr'])}. fast-v2 labelled 45.8 % of the whole "
-                "corpus `hate` (57.0 % of sentences naming a politician).", ""]
+                f"none {_pct(h['fpr_no_names'])}), incivility FPR {_pct(i['fpr'])}."
+                + (f" fast-v2 labelled {_pct(base['civil_corpus_hate_fpr'])} of the whole corpus `hate` "
+                   f"({_pct(base['civil_corpus_hate_fpr_names'])} of sentences naming a politician, "
+                   f"{_pct(base['civil_corpus_hate_fpr_no_names'])} of the others), and "
+                   f"{_pct(base['political_hate_fpr_names'])} / {_pct(base['political_hate_fpr_no_names'])} of the "
+                   "frozen set's civil posts naming / not naming an entity." if base else ""), ""]
     return out
 
 
@@ -146,7 +151,8 @@ def _bias(bias: Mapping[str, Any] | None) -> list[str]:
     return out + [""]
 
 
-def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None = None) -> list[str]:
+def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None = None,
+                base: Mapping[str, Any] | None = None) -> list[str]:
     if not f:
         return []
     out = ["## Functional tests (HateCheck method)", "",
@@ -163,8 +169,13 @@ def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None =
             out.append(f"| {name} | {_pct(r['accuracy'])} | {_pct(r['hateful_recall'])} | "
                        f"{_pct(r['non_hateful_pass_rate'])} | {_pct(r['threat_provocation_share'])} | "
                        f"{_pct(r['counter_speech_hate_share'])} | {_pct(r['negated_hate_share'])} |")
-    out += ["", "fast-v2 on the same suites: 47.1 % / 44.4 % accuracy, hateful caught 35.5 % / 33.3 %, threats as "
-            "provocation 11.5 % / 5.7 %, counter-speech as hate 41.5 % / 44.5 %.", ""]
+    if base:
+        a, b = base["functional"], base["functional_holdout"]
+        out += ["", f"fast-v2 on the same suites (tuning / held-out): accuracy {_pct(a['accuracy'])} / "
+                f"{_pct(b['accuracy'])}, hateful caught {_pct(a['hateful_recall'])} / {_pct(b['hateful_recall'])}, "
+                f"threats as provocation {_pct(a['threat_provocation_share'])} / {_pct(b['threat_provocation_share'])}, "
+                f"counter-speech as hate {_pct(a['counter_speech_hate_share'])} / "
+                f"{_pct(b['counter_speech_hate_share'])}.", ""]
     out += [
            f"`suhu evaluate --functional`: {f['n']} cases from `models/validation/functional_cases.yaml` (templates x "
            "targets across suku, agama incl. Ahmadiyah and Syiah, ras, antargolongan, gender, orientation, disability "
@@ -186,7 +197,7 @@ def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None =
 
 
 def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = None) -> str:
-    """`scratch`: the from-scratch transformer record (models/artifacts/tf-scratch-v1.json), if any."""
+    """`scratch`: the from-scratch transformer record (models/artifacts/tf-scratch-v2.json), if any."""
     t = config["training"]
     th = config["thresholds"]
     lex = config.get("metrics_lexicon_validation")
@@ -226,8 +237,9 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "- Text normalisation (`models/normalize.py`, v" + str(config['normalizer_version']) + "): byte-escaped emoji "
         "decoded, user names and URLs replaced by `user`/`url`, quotation marks by `q_kutip`, hashtags split on "
         "camel case, lower case, reduplication `orang2` -> `orang orang`, leetspeak digits inside words, letters "
-        "repeated 3+ times squeezed, spelled-out words (`b e n c i`) joined, laughter folded, emoji mapped to ten "
-        "coarse classes, ~300 hand-written slang/alay spellings folded (`models/slang.py`).",
+        "repeated 3+ times squeezed, spelled-out words (`b e n c i`) joined, laughter folded, emoji mapped to eleven "
+        "coarse classes, ~300 hand-written slang/alay spellings folded (`models/slang.py`); a post cannot type the "
+        "reserved tokens itself.",
         "- **Entity masking**, the last step of the same normalisation at training and scoring time: every mention "
         "in the political-entity gazetteer (`models/gazetteer/political_entities.yaml`: candidates of 2014, 2019 "
         "and 2024 and of the big Pilkada, officials, the 2024 parties and Aceh's local parties, pairs, coalitions, "
@@ -238,16 +250,20 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "- **Group-hate evidence** (`models/sara.py`, v" + str(config.get('group_rules', {}).get('version', '-')) + "): "
         "a group (suku, agama, ras, antargolongan, gender, orientation, disability, a political camp) near a hostile "
         "predicate (strong emotion, negative attribute, dehumanising comparison, exclusion, negated positive, "
-        "violence), with negation, pronoun reference back to a named group, one-typo spellings of predicates "
-        "(only for words the tier's vocabulary does not know) and counter-speech (quoting or reporting hate to "
-        "reject it). `hate` = noisy-OR of the head's probability and this evidence; on counter-speech or a "
+        "violence), with negation (per predicate), pronoun reference back to a named group, one-typo spellings "
+        "of predicates and glued words split in two (only for words the tier's vocabulary does not know) and "
+        "counter-speech (quoting or reporting hate to reject it; never when the post has a hostile pair of its own "
+        "outside quotation marks). `hate` = noisy-OR of the head's probability and this evidence; on counter-speech or a "
         f"defended group, x {config.get('group_rules', {}).get('counter_speech_factor', '-')}. Violence against a "
         "group also raises `provocation`.",
         f"- Features: hashed word {tuple(config['features']['word_ngrams'])} and character "
         f"{tuple(config['features']['char_ngrams'])} n-grams ("
         f"{'inside each space-padded word' if config['features'].get('char_within_words') else 'over the whole padded text'}"
         f", FNV-style hash vectorised in numpy), columns seen in >= {config['min_df']} "
-        "training posts kept, sublinear tf x idf, L2 per block.",
+        "training posts kept, sublinear tf x idf, L2 per block"
+        + ("; entity placeholders and `!`/`?` are left out of the features, and the heads' `hate` needs two "
+           "words of content (a cheer like `Prabowo!!!` is not evidence)" if config['features'].get('drop_placeholders') else "")
+        + ".",
         f"- Heads: {config.get('head_model', 'logistic regression (liblinear, balanced class weights)')}, "
         f"C per head {config['c_per_head']}"
         f"{' (incivility/hate: ' + config['c_selection'] + ')' if config.get('c_selection') else ''}. "
@@ -262,8 +278,8 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "",
         _table(config["metrics_calibration"]),
         "",
-        *_political(config.get("political_validation"), config.get("civil_corpus_test")),
-        *_functional(config.get("functional"), config.get("functional_holdout")),
+        *_political(config.get("political_validation"), config.get("civil_corpus_test"), config.get("fast_v2_baseline")),
+        *_functional(config.get("functional"), config.get("functional_holdout"), config.get("fast_v2_baseline")),
         *_bias(config.get("bias")),
         *_variants_v3(config.get("variants_tried_v3")),
         *_variants(config.get("variants_tried")),
@@ -312,8 +328,7 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "- Group evidence needs a group word near a hostile predicate: implicit derogation without a hostile word "
         "(`mending kosong daripada disewa orang X`), slurs used alone as the referent (`satu kantor sama banci`), "
         "and hate spread over two "
-        "sentences far apart are left to the heads. Words glued together (`orangmadura`, `bencibanget`) are "
-        "mostly missed.",
+        "sentences far apart are left to the heads. Words glued three at a time (`gwbencisama`) are missed.",
         "- The gazetteer knows the names it lists: a new candidate or nickname is not masked until it is added "
         "(edit the YAML, retrain). Common first names (Agus, Edy) are masked wherever they occur.",
         "- provocation and fraud_claim are lexicon signals: they only know the phrasing they list; threats that "

@@ -214,10 +214,12 @@ def _bias_report(scorer: Any, csv_path: str | None, as_json: bool) -> None:
         return
     click.echo(f"civil political posts ({scorer.version}): false-positive rate")
     click.echo("signal        all      naming an entity   naming none    gap")
+    pct = lambda v, w=7: "-".ljust(w) if v is None else f"{v:<{w}.1%}"  # noqa: E731 (None: no such posts)
     for s in ("hate", "incivility", "provocation"):
         f = out["political"][s]["civil_fpr"]
-        click.echo(f"{s:<13} {f['fpr']:<8.1%} {f['fpr_names']:<7.1%} (n={f['negatives_names']:<4}) "
-                   f"{f['fpr_no_names']:<6.1%} (n={f['negatives_no_names']:<3}) {f['gap']:+.1%}")
+        gap = "-" if f["gap"] is None else f"{f['gap']:+.1%}"
+        click.echo(f"{s:<13} {pct(f['fpr'], 8)} {pct(f['fpr_names'])} (n={f['negatives_names']:<4}) "
+                   f"{pct(f['fpr_no_names'], 6)} (n={f['negatives_no_names']:<3}) {gap}")
     click.echo(f"\n`hate` by entity subgroup ({note}; Borkan et al. 2019)")
     click.echo("subgroup      posts  hateful  subgroup AUC  BPSN AUC  BNSP AUC")
     for name, m in out["subgroups"].items():

@@ -27,7 +27,7 @@ from models.fast import HEADS
 from models.normalize import normalize_plain
 
 __all__ = ["CIVIL_CORPUS", "PHENOMENA_SET", "read_civil_corpus", "read_phenomena", "counterfactual_copies",
-           "UNCIVIL_WORDS", "LABEL_COLUMNS", "concat", "concat_signals"]
+           "UNCIVIL_WORDS", "LABEL_COLUMNS", "concat", "concat_signals", "identity_mentions"]
 
 CIVIL_CORPUS = Path("../shared/data/political_text_id.csv")
 TRAINING_DIR = Path(__file__).resolve().parent / "training"
@@ -40,8 +40,8 @@ UNCIVIL_WORDS = frozenset(
     "anjing bangsat kontol memek ngentot goblok tolol bego bodoh idiot dungu tahi bacot kampret cebong kadrun "
     "togog bajingan brengsek jancuk banci monyet babi setan iblis gila sinting kafir aseng penipu "
     "pembohong maling munafik laknat biadab sampah busuk benci membenci jijik muak bunuh bantai habisi basmi "
-    "usir bakar penggal gantung ganyang hajar bacot lonte pelacur kampungan bejat keparat sialan kurang ajar "
-    "dajjal antek plonga plongo licik culas pengkhianat perusak ngawur".split())
+    "usir bakar penggal gantung ganyang hajar lonte pelacur kampungan bejat keparat sialan "
+    "dajjal antek plonga licik culas pengkhianat perusak ngawur".split())
 
 _CATEGORY_COLUMN = {"religion": "HS_Religion", "race": "HS_Race", "physical": "HS_Physical",
                     "gender": "HS_Gender", "other": "HS_Other"}
@@ -137,6 +137,27 @@ def counterfactual_copies(data: LabelledData, kinds: list[str], seed: int = 13) 
         idx.append(i)
     sub = data.subset(idx)
     return LabelledData(texts, sub.columns)
+
+
+# Neutral mentions of every group (Dixon et al. 2018, "Measuring and Mitigating Unintended Bias in Text
+# Classification": add non-toxic examples that name the identity terms the training data only shows in
+# toxic posts). Without them a bare "orang Cina" scores as hate.
+_IDENTITY_GROUPS = (
+    "orang Madura", "orang Jawa", "orang Batak", "orang Sunda", "orang Bugis", "orang Minang", "orang Dayak",
+    "orang Papua", "orang Ambon", "orang Betawi", "orang Aceh", "orang Flores", "orang Tionghoa", "orang Cina",
+    "warga keturunan Arab", "warga keturunan India", "umat Islam", "umat Kristen", "umat Katolik", "umat Hindu",
+    "umat Buddha", "umat Konghucu", "jemaat Ahmadiyah", "warga Syiah", "penghayat kepercayaan", "kaum perempuan",
+    "teman-teman LGBT", "penyandang disabilitas", "pendatang", "warga transmigran", "pendukung 01",
+    "pendukung 02", "pendukung 03", "orang kulit hitam", "warga pribumi", "kaum muslim")
+_IDENTITY_TEMPLATES = (
+    "{g}", "{g} di kampung saya", "teman kantor saya {g}", "{g} ikut antre di TPS pagi ini",
+    "banyak {g} tinggal di kompleks ini", "tetangga saya {g}, orangnya ramah", "acara kumpul {g} di balai warga",
+    "saya sendiri {g}")
+
+
+def identity_mentions() -> LabelledData:
+    """Neutral posts naming each group, all labels 0."""
+    return _zeros([t.format(g=g) for g in _IDENTITY_GROUPS for t in _IDENTITY_TEMPLATES])
 
 
 def concat(*parts: LabelledData) -> LabelledData:

@@ -51,7 +51,9 @@ class FastModel:
             return np.zeros((0, len(self.heads)))
         x = self.featurizer.transform(normalized)
         z = np.asarray(x @ self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        p = 1.0 / (1.0 + np.exp(-z))
+        p[np.diff(x.indptr) == 0] = 0.0  # no feature at all (empty, only `!`, only names): no evidence
+        return p
 
     # -- persistence -------------------------------------------------------------------------
     def save_weights(self, directory: Path) -> None:

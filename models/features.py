@@ -29,9 +29,9 @@ class FeatureSpec:
     # True: character n-grams stay inside a word padded with spaces (sklearn's char_wb), so a
     # word's n-grams do not depend on its neighbours; False: n-grams run over the whole text.
     char_within_words: bool = False
-    # True: entity placeholders (`ent_tokoh`, ...) are left out of the features. Masking stops a *name*
-    # from carrying label weight; this stops the *type* of name from carrying it too (in the training
-    # tweets, "a politician is named" alone predicts hate).
+    # True: entity placeholders (`ent_tokoh`, ...) and the `!`/`?` tokens are left out of the features.
+    # Masking stops a *name* from carrying label weight; this stops the *type* of name from carrying it
+    # too (in the training tweets, "a politician is named" alone predicts hate), and a cheer's `!` with it.
     drop_placeholders: bool = False
 
     def to_json(self) -> dict[str, object]:
@@ -104,9 +104,9 @@ def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: i
 
 
 def _drop_placeholders(text: str) -> str:
-    if "ent_" not in text:
+    if "ent_" not in text and "!" not in text and "?" not in text:
         return text
-    return " ".join(tok for tok in text.split() if not tok.startswith("ent_"))
+    return " ".join(tok for tok in text.split() if not tok.startswith("ent_") and tok not in ("!", "?"))
 
 
 class Featurizer:

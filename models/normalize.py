@@ -42,6 +42,7 @@ _SPACES = re.compile(r"\s+")
 # A single quote counts only where it is not an apostrophe inside a word (Ma'ruf, Jum'at).
 _QUOTES = re.compile(r'["\u201c\u201d\u201e\u00ab\u00bb]|(?<![A-Za-z])[\'\u2018\u2019]|[\'\u2018\u2019](?![A-Za-z])')
 QUOTE_TOKEN = "q_kutip"
+_RESERVED = re.compile(r"(?i)\bq_kutip\b|\bent_\w*")
 
 _EMOJI_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("emo_marah", ("POUTING", "ANGRY", "RAGE", "SYMBOLS ON MOUTH", "ENRAGED", "STEAM FROM NOSE", "ANGER")),
@@ -113,6 +114,7 @@ def normalize_plain(text: str) -> str:
     t = _LITERAL_NEWLINE.sub(" ", t)
     t = html.unescape(t)
     t = _RETWEET.sub(" ", t)
+    t = _RESERVED.sub(" ", t)  # a post cannot fake our own tokens (a quotation, an entity)
     t = _QUOTES.sub(" " + QUOTE_TOKEN + " ", t)
     t = _URL.sub(" url ", t)
     t = _MENTION.sub(" user ", t)

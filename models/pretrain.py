@@ -26,7 +26,7 @@ from models.normalize import normalize
 __all__ = ["ScratchRecipe", "train_from_scratch", "compare_with_fast", "train_wordpiece", "learn_wordpiece_vocab",
            "DEFAULT_RECIPE", "SCRATCH_VERSION"]
 
-SCRATCH_VERSION = "tf-scratch-v1"
+SCRATCH_VERSION = "tf-scratch-v2"
 _SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 _SIGNAL_COLUMNS = (("hate", "HS"), ("incivility", "Abusive"))
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from models.normalize import QUOTE_TOKEN as _QUOTE
 from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
@@ -41,8 +42,8 @@ _NAMED_AFTER_NOUN: dict[str, str] = {
     **{w: "race" for w in (
         "madura jawa batak sunda bugis minang minangkabau padang dayak papua ambon maluku betawi aceh "
         "banjar bali sasak flores timor nias toraja makassar manado minahasa melayu palembang banten "
-        "ternate buton mandar gorontalo kaili bima lombok jakarta medan surabaya india arab asing "
-        "pribumi nonpribumi keling negro hitam timur kulit flores ntt sumba cino").split()},
+        "ternate buton mandar gorontalo kaili bima lombok india arab asing "
+        "pribumi nonpribumi keling negro hitam timur kulit ntt sumba cino").split()},
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
     **{w: "physical" for w in "cacat autis buta tuli bisu netra".split()},
     **{w: "religion" for w in "kepercayaan protestan kristiani".split()},
@@ -55,7 +56,7 @@ _GROUP_WORDS: dict[str, str] = {
         "ahmadiyah ahmadi syiah kristen kristiani protestan katolik nasrani hindu buddha budha buddhis konghucu "
         "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi").split()},
     **{w: "gender" for w in (
-        "perempuan wanita cewek emak emak ibu ibu lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
+        "perempuan wanita cewek lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
         "transgender transpuan waria banci bences").split()},
     **{w: "physical" for w in (
         "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa").split()},
@@ -74,16 +75,18 @@ GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
 
 # --- predicates -------------------------------------------------------------------------------
 # weight: how much a predicate alone says "hate" when it applies to a group.
+# Feelings: a group is their target only when it follows them ("benci orang X", "jijik lihat X");
+# after the group it is the one who feels ("warga X kesal karena banjir").
 _EMOTION = {w: 0.8 for w in (
-    "benci membenci dibenci kubenci muak jijik menjijikan menjijikkan najis enek muntah mual sebel sebal kesal "
-    "jengkel geram dongkol risih ilfil ilfeel murka dendam alergi").split()}
+    "benci membenci kubenci muak jijik enek muntah mual sebel sebal kesal jengkel geram dongkol risih ilfil "
+    "ilfeel murka dendam alergi").split()}
 _ATTRIBUTES = {w: 0.7 for w in (
     "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
     "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
     "bajingan beban parasit benalu perusak penjajah pengkhianat munafik sesat laknat terkutuk hina "
     "rendahan busuk bau bejat keji kejam serakah rakus tamak culas teroris radikal racun "
-    "berbahaya ancaman bencana aib memalukan menjijikan kriminal penjahat "
-    "perampok pelacur lonte sundal gila sinting edan dasar norak onar pengacau perusuh penghianat pemabuk "
+    "berbahaya ancaman bencana aib memalukan kriminal penjahat "
+    "perampok pelacur lonte sundal gila sinting edan dasar menjijikkan najis dibenci norak onar pengacau perusuh penghianat pemabuk "
     "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
@@ -122,8 +125,8 @@ def _verb_forms(stems: str) -> set[str]:
 # Violence against people: hate *and* a threat when aimed at a group.
 _THREATS = {w: 0.9 for w in _verb_forms(
     "bunuh bantai habis basmi musnah usir enyah ganyang bakar hajar gebuk tembak penggal gantung rajam bacok "
-    "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom bantai pancung "
-    "sweeping grebek gerebek lempar tendang injak cincang mutilasi binasa sikat") | {
+    "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom pancung "
+    "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat") | {
     "mampus", "modar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
                       "dipercaya diandalkan beradab".split())
@@ -153,7 +156,7 @@ for _p, _w, _threat in (
     ("harus keluar", 0.75, True), ("tidak diterima di sini", 0.8, False), ("tidak diterima di", 0.75, False),
     ("sampah masyarakat", 0.9, False), ("paling buruk", 0.75, False), ("paling jahat", 0.8, False),
     ("paling bodoh", 0.75, False), ("pembawa sial", 0.75, False), ("paling menjijikkan", 0.85, False),
-    ("tidak ada harganya", 0.8, False), ("tidak guna", 0.75, False), ("tidak ada gunanya", 0.75, False),
+    ("tidak ada harganya", 0.8, False), ("tidak guna", 0.75, False),
     ("tidak punya malu", 0.7, False), ("tidak suka", 0.6, False), ("tidak mau dekat", 0.7, False),
     ("malas lihat", 0.7, False), ("males lihat", 0.7, False), ("muak lihat", 0.8, False),
     ("tidak tahu terima kasih", 0.7, False), ("kurang ajar", 0.7, False), ("tidak bermoral", 0.75, False),
@@ -197,18 +200,21 @@ _FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | 
                                  | {w for k in _PHRASES for w in k if len(w) >= 5})
 
 
+_MAX_WORD = 30  # longer "words" (spam, glued sentences) are never split or read as typos: bounded cost
+
+
 def _fuzzy(token: str, index: dict[str, str]) -> str | None:
-    """The known word one typo away from `token`, if any (alay and typos: "beci", "peniup", "hewna")."""
-    if len(token) < 4:
+    """The known word one typo away from `token`, if any (alay and typos: "beci", "peniup", "hewna").
+
+    Candidates are taken in sorted order, so the answer never depends on set iteration (hash seed).
+    """
+    if not 4 <= len(token) <= _MAX_WORD:
         return None
     hit = index.get(token)
     if hit is not None:
         return hit
-    for d in _deletes(token):
-        hit = index.get(d)
-        if hit is not None:
-            return hit
-    return None
+    hits = sorted({index[d] for d in _deletes(token) if d in index})
+    return max(hits, key=lambda w: _PREDICATES.get(w, 0.0)) if hits else None
 
 
 # --- counter-speech and reporting ----------------------------------------------------------------
@@ -237,12 +243,12 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "yang salah itu kamu", "yang salah itu aku", "tidak bisa dibenarkan", "tidak dibenarkan",
     "sama saja menghina", "stop rasis", "jangan rasis", "jangan benci", "jangan membenci", "jangan menghina",
     "tidak boleh membenci", "tidak boleh menghina", "tidak ada alasan untuk benci", "tidak ada alasan buat benci",
-    "tidak ada alasan membenci", "tidak ada yang salah dengan", "bukan musuh", "sama kayak kita",
-    "sama seperti kita", "kita semua saudara", "hentikan ujaran", "lawan rasisme", "tolak rasisme",
-    "ujaran kebencian terhadap", "ujaran kebencian kepada", "ujaran kebencian soal", "kebencian terhadap",
-    "kebencian ke", "kebencian kepada", "tidak ada tempat", "berhenti menyalahkan", "jangan menyalahkan",
+    "tidak ada alasan membenci", "tidak ada yang salah dengan", "sama seperti kita", "kita semua saudara",
+    "hentikan ujaran", "lawan rasisme", "tolak rasisme",
+    "ujaran kebencian terhadap", "ujaran kebencian kepada", "ujaran kebencian soal", "tidak ada tempat untuk kebencian",
+    "berhenti menyalahkan", "jangan menyalahkan",
     "stop menyalahkan"))
-_QUOTE = "q_kutip"  # normalize.py turns quotation marks into this token
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,14 +284,14 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
 
 
 def _predicates(tokens: list[str], near: set[int],
-                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool]], bool]:
-    """(position, weight, is_threat) of each hostile predicate, and whether a predicate was negated.
+                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool]], list[int]]:
+    """(position, weight, is_threat) of each hostile predicate, and the positions of negated ones.
 
     `near`: positions close to a group, where a word that `known` does not know may be a one-typo
     spelling of a predicate ("beci" for "benci", "hewna" for "hewan").
     """
     found: list[tuple[int, float, bool]] = []
-    negated = False
+    negated: list[int] = []
     skip_to = -1
     for i, tok in enumerate(tokens):
         if i < skip_to:
@@ -295,20 +301,17 @@ def _predicates(tokens: list[str], near: set[int],
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
-                    found.append((i, w, threat))
+                    if _is_negated(tokens, i):
+                        negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
+                    else:
+                        found.append((i, w, threat))
                     skip_to = i + length
                     break
             if skip_to > i:
                 continue
         w = _PREDICATES.get(tok)
         if w is None and tok in _POSITIVE:
-            # a negated positive is hostile: "tidak ada orang X yang jujur", "tidak pernah berbuat baik"
-            before = " ".join(tokens[max(0, i - 6):i])
-            near_before = tokens[max(0, i - 4):i]
-            negated_positive = ("tidak" in before and "pernah" in before) or (
-                tokens[i - 1] == "yang" and "tidak ada" in before) or (
-                any(t in ("tidak", "bukan", "mana") for t in near_before) and "salah" not in near_before)
-            if negated_positive and "lebih" not in before and "semua" not in before:
+            if _negated_positive(tokens, i):
                 found.append((i, 0.7, False))
             continue
         if w is None and known is not None and i in near and not known(tok):
@@ -319,33 +322,64 @@ def _predicates(tokens: list[str], near: set[int],
             continue
         if tok in _DEHUMANISING and i and tokens[i - 1] in _LITERAL_ANIMAL:
             continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
-        before = tokens[max(0, i - 3):i]
-        if any(b in _NEGATORS for b in before) and not any(b in _NEGATION_UNDONE for b in before):
-            negated = True  # "tidak benci", "bukan sampah", "jangan usir"
+        if _is_negated(tokens, i):
+            negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
         found.append((i, w, tok in _THREAT_WORDS))
     return found, negated
 
 
+_WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split())
 
 
-def _counter_speech(tokens: list[str]) -> bool:
-    """The post denounces, rejects or reports hate (it may quote the hate it rejects)."""
-    joined = " " + " ".join(tokens) + " "
-    if any(p in joined for p in _COUNTER_PHRASES):
+def _is_negated(tokens: list[str], i: int) -> bool:
+    """A negator among the 3 words before, or further back when it governs a verb of judging
+    ("saya tidak pernah menganggap orang X lebih rendah")."""
+    before = tokens[max(0, i - 3):i]
+    if any(b in _NEGATION_UNDONE for b in before):
+        return False
+    if any(b in _NEGATORS for b in before):
         return True
+    wide = tokens[max(0, i - 7):i]
+    return any(a in _NEGATORS and b in _WIDE_SCOPE for a, b in zip(wide, wide[1:]))
+
+
+def _negated_positive(tokens: list[str], i: int) -> bool:
+    """A negated good word is hostile: "tidak ada orang X yang jujur", "X tidak pernah berbuat baik"."""
+    before = tokens[max(0, i - 6):i]
+    near_before = tokens[max(0, i - 4):i]
+    if "lebih" in before or "semua" in before or "salah" in near_before:
+        return False
+    if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
+        return False  # "bukan cuma pintar tapi juga jujur"
+    if "tidak" in before and "pernah" in before:
+        return True
+    if tokens[i - 1] == "yang" and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
+        return True
+    return any(t in ("tidak", "bukan") for t in near_before)
+
+
+def _counter_speech(tokens: list[str], has_group: bool) -> bool:
+    """The post denounces, rejects or reports hate (it may quote the hate it rejects).
+
+    Stock phrases and rejections count only when the post names a group; without one, only a report
+    (a verb of reporting plus a hate topic) or a quotation does.
+    """
+    joined = " " + " ".join(tokens) + " "
     toks = set(tokens)
     if toks & _REPORT_VERBS and toks & _HATE_TOPICS:
         return True
     quoted = tokens.count(_QUOTE) >= 2
-    if (toks & _SAYING or quoted) and any(p in joined for p in _REJECTION):
+    if quoted and _hate_only_inside_quotes(tokens):
         return True
-    if toks & _SAYING and toks & {"menolak", "tolak"}:
+    if not has_group:
+        return False
+    if any(p in joined for p in _COUNTER_PHRASES):
+        return True
+    if (toks & _SAYING or quoted) and any(p in joined for p in _REJECTION):
         return True
     if not quoted:
         return False
-    if _hate_only_inside_quotes(tokens):
-        return True
     outside = _outside_quotes(tokens)
     # quoting hate to reject it: disapproval outside the quotes, and no insult of one's own there
     return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
@@ -358,7 +392,7 @@ def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
     """Split a long unknown word into two known ones when one of them matters here ("pengenmuntah")."""
     out: list[str] = []
     for tok in tokens:
-        if len(tok) < 7 or known(tok):
+        if not 7 <= len(tok) <= _MAX_WORD or known(tok):
             out.append(tok)
             continue
         for cut in range(3, len(tok) - 2):
@@ -417,6 +451,8 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
 
     `known(word)`: whether a word is an ordinary known word (the scorer passes the fast tier's
     vocabulary test); only unknown words near a group are tried as typos of a predicate.
+    A post counts as counter-speech only when it has no hostile group + predicate pair of its own
+    outside quotation marks: "Ahmadiyah sesat, tidak ada tempat bagi mereka" is hate, not a defence.
     """
     if not normalized:
         return _NONE
@@ -424,25 +460,34 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     if known is not None:
         tokens = _unglue(tokens, known)
     groups = _groups(tokens)
-    counter = _counter_speech(tokens)
     if not groups:
-        return GroupEvidence(0.0, 0.0, None, counter)
-    near = {j for start, end, _, _ in groups
-            for j in range(max(0, start - _WINDOW_BEFORE), min(len(tokens), end + _WINDOW_AFTER + 1))}
-    preds, negated = _predicates(tokens, near, known)
+        return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False))
+    own = _outside_quotes(tokens) if tokens.count(_QUOTE) >= 2 else tokens
+    own_groups = _groups(own) if own is not tokens else groups
+    near = {j for start, end, _, _ in own_groups
+            for j in range(max(0, start - _WINDOW_BEFORE), min(len(own), end + _WINDOW_AFTER + 1))}
+    preds, negated = _predicates(own, near, known)
     best_hate, best_threat, best_cat = 0.0, 0.0, None
-    for start, end, cat, cert in groups:
-        if _negated_denial(tokens, start):
+    defended = False
+    for start, end, cat, cert in own_groups:
+        if _negated_denial(own, start):
+            defended = True
             continue
+        lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
+        defended |= any(lo <= n <= hi for n in negated)
         for ppos, w, threat in preds:
-            if start <= ppos <= end or not (start - _WINDOW_BEFORE <= ppos <= end + _WINDOW_AFTER):
+            if start <= ppos <= end or not lo <= ppos <= hi:
                 continue
+            if ppos > end and own[ppos] in _EMOTION:
+                continue  # "warga X kesal": the group feels it, it is not the target
             h = w * cert
             if h > best_hate:
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
                 best_threat = h
-    if counter or (negated and not best_hate):
-        # counter-speech, or a group with only negated predicates ("orang X bukan sampah"): defends the group
-        return GroupEvidence(0.0, 0.0, best_cat, True)
-    return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
+    if best_hate:
+        return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
+    if defended or _counter_speech(tokens, True):
+        # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech
+        return GroupEvidence(0.0, 0.0, groups[0][2], True)
+    return GroupEvidence(0.0, 0.0, None, False)

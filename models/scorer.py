@@ -13,19 +13,29 @@ import numpy as np
 from models.artifacts import DEFAULT_FAST_DIR
 from models.base import SIGNALS, PostScores
 from models.fast import FastModel
-from models.entities import entity_types_in
+from models.entities import ENTITY_TYPES, entity_types_in
 from models.normalize import NORMALIZER_VERSION, normalize
 from models.sara import SARA_VERSION, GroupEvidence, group_evidence
 from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
 
-__all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES", "combine_hate", "COUNTER_SPEECH_FACTOR"]
+__all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES", "combine_hate", "COUNTER_SPEECH_FACTOR", "content_words",
+           "MIN_CONTENT_WORDS"]
 
 TRANSFORMER_MODES = ("off", "cascade", "all")
 _CATEGORIES = ("religion", "race", "physical", "gender", "other")
 _DECIMALS = 6
 # A post that denounces, negates or reports hate keeps this share of its hate score (models/sara.py).
 COUNTER_SPEECH_FACTOR = 0.3
-_ENTITY_ORDER = ("tokoh", "paslon", "partai", "nomor_urut", "tagar")
+# The heads' `hate` needs this many words of content: a cheer ("Prabowo!!!", "Hidup Ganjar!") or a bare
+# word says nothing about a group; group evidence (two words at least) still applies.
+MIN_CONTENT_WORDS = 2
+_NOT_CONTENT = frozenset({"!", "?", "user", "url", "haha", "q_kutip"})
+
+
+def content_words(normalized: str) -> int:
+    """Words that carry content: not punctuation, placeholders, emoji classes, `user`/`url` or laughter."""
+    return sum(1 for tok in normalized.split()
+               if tok not in _NOT_CONTENT and not tok.startswith(("ent_", "emo_")))
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -93,7 +103,7 @@ class SuhuScorer:
                     thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
         out: list[PostScores] = []
         for i, text in enumerate(normalized):
-            model_hate = float(hate[i])
+            model_hate = float(hate[i]) if content_words(text) >= MIN_CONTENT_WORDS else 0.0
             provocation = provocation_score(text)
             evidence = group_evidence(text, self.fast.featurizer.knows_word) if self.group_rules else None
             combined_hate = combine_hate(model_hate, evidence, self.counter_speech_factor)
@@ -119,7 +129,7 @@ class SuhuScorer:
                               else "group")
                     category = max(_CATEGORIES, key=lambda c: (row[self._ci["cat_" + c]], -_CATEGORIES.index(c)))
                 named = entity_types_in(text)
-                entity = next((t for t in _ENTITY_ORDER if t in named), None)
+                entity = next((t for t in ENTITY_TYPES if t in named), None)
             out.append(PostScores(scores={s: scores[s] for s in SIGNALS}, labels=labels,
                                   hate_target=target, hate_category=category, hate_entity=entity))
         return out

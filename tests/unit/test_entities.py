@@ -46,7 +46,7 @@ def test_size_and_every_type_present(gaz) -> None:
 def test_placeholders_survive_normalisation_unchanged() -> None:
     for ph in PLACEHOLDERS:
         assert re.fullmatch(r"[a-z_]+", ph)
-        assert normalize_plain(ph) == ph
+        assert normalize_plain(ph) == ""  # a post cannot type a placeholder itself
         assert mask_entities(ph) == ph
 
 
