@@ -63,6 +63,7 @@ class ScoredPost:
     hate_target: str | None
     hate_category: str | None
     model_version: str
+    source: int | None = None  # the `posts` partition it was read from: its watermark source
 
     def to_dict(self) -> dict[str, Any]:
         out = self.post.to_dict()
@@ -73,6 +74,8 @@ class ScoredPost:
             hate_category=self.hate_category,
             model_version=self.model_version,
         )
+        if self.source is not None:
+            out["source_partition"] = self.source
         return out
 
     def to_json(self) -> bytes:
@@ -80,7 +83,7 @@ class ScoredPost:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ScoredPost":
-        scoring = {"scores", "labels", "hate_target", "hate_category", "model_version"}
+        scoring = {"scores", "labels", "hate_target", "hate_category", "model_version", "source_partition"}
         extra = {k: v for k, v in d.items() if k not in POST_CORE_FIELDS and k not in scoring}
         post = Post(
             id=d["id"],
@@ -101,11 +104,20 @@ class ScoredPost:
             hate_target=d.get("hate_target"),
             hate_category=d.get("hate_category"),
             model_version=d.get("model_version", ""),
+            source=_source(d.get("source_partition")),
         )
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> "ScoredPost":
         return cls.from_dict(orjson.loads(raw))
+
+
+def _source(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"source_partition must be a partition number, got {value!r}")
+    return value
 
 
 ALERT_STATUSES = ("firing", "resolved")
