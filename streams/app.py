@@ -60,6 +60,7 @@ class Worker:
     newest_event_ms: int = 0
     sources: SourceTracker | None = None
     watermark_sent_at: float = 0.0
+    watermark_sent: dict[str, Any] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
 
@@ -253,11 +254,14 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             return list(sources.sources)
 
     async def send_watermarks() -> None:
-        """One watermark record per posts-scored partition: the marks of the sources this worker owns."""
+        """One watermark record per posts-scored partition: the marks of the sources this worker owns,
+        when they changed (the aggregation stage keeps the last ones in its state, so a quiet input
+        costs nothing)."""
         report = sources.report()
         worker.watermark_sent_at = time.time()
-        if not report:
+        if not report or report == worker.watermark_sent:
             return
+        worker.watermark_sent = report
         body = orjson.dumps(watermark_record(report, int(worker.watermark_sent_at * 1000)))
         send = app.producer.send
         for q in range(settings.topic_partitions):
@@ -275,8 +279,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         for p in changed:
             src = sources.sources[p]
             log.info("posts/%d is %s", p, "idle: the watermark no longer waits for it" if src.idle else "active again")
-        if changed or now - worker.watermark_sent_at >= settings.watermark_interval_s:
-            await send_watermarks()
+        await send_watermarks()
 
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
