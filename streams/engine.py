@@ -24,6 +24,7 @@ one source and the watermark is the largest event time seen, the Kafka Streams s
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
@@ -130,6 +131,9 @@ class RegionalEngine:
         self._machines: dict[str, list[dict[str, Any]]] = {}
         self._latest: dict[str, tuple[int, WindowResult, str]] = {}
         self._stale: dict[int, list[str]] = {}
+        # series -> (end of its latest judged window, its machines before that window): the one step
+        # of history a late post needs to re-judge that window (in memory: a restart forgets it).
+        self._prev: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self.rebuild()
 
     @classmethod
@@ -151,6 +155,7 @@ class RegionalEngine:
         self._parts.clear()
         self._machines.clear()
         self._cities.clear()
+        self._prev.clear()
         for key, value in list(self.state.items()):
             if key.startswith("p:"):
                 self._parts[int(key[2:])] = {"t": value.get("t"), "c": value.get("c"), "r": list(value.get("r", ())),
@@ -254,6 +259,7 @@ class RegionalEngine:
         self.contributions[key] = contrib
         self._add(key, contrib)
         self.stats["processed"] += 1
+        corrections = self._correct(region, city, ev) if kind == "late" else []
         dirty = False
         if region not in part["r"]:
             part["r"].append(region)
@@ -271,7 +277,55 @@ class RegionalEngine:
         alerts, moved = self._tick(partition, part)
         if dirty or moved:
             self._save(partition, part)
-        return alerts
+        return corrections + alerts if corrections else alerts
+
+    def _correct(self, region: str, city: str | None, ev: int) -> list[Alert]:
+        """Re-judge the latest closed window of the post's series with the late post in it.
+
+        The rule (docs/RELIABILITY.md): a transition the late posts create there is published, with
+        ``late: true``; one already published for that window stands (alerts are never retracted);
+        otherwise the machine state (pending streak, baseline) is corrected silently.
+        """
+        out: list[Alert] = []
+        pane = ev - ev % self._step
+        size, step_ms = self._size, self._step
+        units = [(region, None)]
+        if city is not None:
+            units.append((series_key(region, city), city))
+        th = self.config.thresholds
+        for unit, c_city in units:
+            prev, latest = self._prev.get(unit), self._latest.get(unit)
+            if prev is None or latest is None or prev[0] != latest[0]:
+                continue
+            end = prev[0]
+            if not end - size <= pane < end:
+                continue
+            panes = self._panes.get(unit, {})
+            res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
+            phase = latest[2]
+            self._latest[unit] = (end, res, phase)
+            machines = self._machine(unit)
+            for i, sig in enumerate(SIGNALS):
+                rule = th.rule(region, sig, phase, c_city is not None)
+                st = res.signals[sig]
+                obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
+                                  res.post_count, res.author_count, st.examples, c_city)
+                new, tr = step(prev[1][i], obs, rule)
+                cur = machines[i]
+                last = cur.get("last")
+                if last is not None and last.get("window_end") == format_ms(end):
+                    continue  # this window already published a transition: it stands
+                if tr is not None:
+                    alert = make_alert(tr, obs, self._series_name(region, c_city), self._tz(region), rule.metric)
+                    alert = dataclasses.replace(alert, late=True)
+                    new["last"] = alert.to_dict()
+                    out.append(alert)
+                    self.stats["late_alerts"] += 1
+                if new != cur:
+                    machines[i] = new
+                    self.state[f"m:{unit}:{sig}"] = new
+        self.stats["alerts"] += len(out)
+        return out
 
     def advance(self, partition: int, marks: Mapping[str, int], idle: Collection[str] = (),
                 owned: Collection[str] = ()) -> list[Alert]:
@@ -375,6 +429,7 @@ class RegionalEngine:
             # Most of ~380 cities are quiet most of the time: a window under min_posts cannot fire or
             # teach the baseline, so it is not computed; it only ends a pending streak, as step() would.
             self._latest.pop(unit, None)
+            self._prev.pop(unit, None)
             self.stats["city_windows_thin"] += 1
             for i, m in enumerate(machines):
                 if m.get("s") == "pending":
@@ -384,6 +439,7 @@ class RegionalEngine:
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
         self._latest[unit] = (end, res, phase)
+        self._prev[unit] = (end, [dict(m) for m in machines])
         self.stats["windows_closed"] += 1
         for i, sig in enumerate(SIGNALS):
             rule = th.rule(region, sig, phase, is_city)

@@ -153,9 +153,10 @@ class Alert:
     summary_en: str
     emitted_at: str  # stream time of the transition (deterministic: replay gives the same value)
     city: str | None = None  # gazetteer city/regency name for a city-level alert; None for the province
+    late: bool = False  # a correction: posts that arrived after the window closed made this transition
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "alert_id": self.alert_id,
             "dedup_key": self.dedup_key,
             "status": self.status,
@@ -177,6 +178,9 @@ class Alert:
             "emitted_at": self.emitted_at,
             "city": self.city,
         }
+        if self.late:
+            out["late"] = True
+        return out
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.to_dict())
@@ -186,6 +190,7 @@ class Alert:
         data = dict(d)
         data["example_post_ids"] = tuple(data.get("example_post_ids") or ())
         data.setdefault("city", None)  # records published before city-level alerts existed
+        data["late"] = bool(data.get("late", False))
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

@@ -233,3 +233,32 @@ def test_backtest_gives_the_same_alerts_for_any_file_order():
     rng.shuffle(shuffled_posts)
     assert canonical(run_backtest([p.to_json() for p in shuffled_posts], settings, config=config())) == \
         canonical(run_backtest([p.to_json() for p in posts], settings, config=config()))
+
+
+def test_late_posts_that_would_have_fired_the_latest_closed_window_fire_late_and_once():
+    th = thresholds_with(consecutive_windows=1)
+    eng = engine(dataclasses.replace(config(th), sources=2, allowed_lateness_ms=5 * MINUTE))
+    for p in traffic("ID-JB", T0, 10, 20, authors=200):
+        eng.process(p, 0, "0")
+    assert eng.advance(0, {"0": T0 + 11 * MINUTE, "1": T0 + 11 * MINUTE}) == []  # closes up to T0 + 10 min
+    late = traffic("ID-JB", T0 + 9 * MINUTE, 1, 150, authors=150, abusive_share=1.0, signals=("hate",), tag="late")
+    alerts = []
+    for p in late:
+        alerts += eng.process(p, 0, "1")
+    hate = [a for a in alerts if a.signal == "hate"]
+    assert [(a.status, a.late) for a in hate] == [("firing", True)]
+    assert hate[0].window_end == "2024-02-14T02:10:00Z" and hate[0].to_dict()["late"] is True
+    assert eng.stats["late"] == len(late)
+    assert eng.process(scored_post("ID-JB", T0 + 9 * MINUTE + 5, "one-more", author="z", abusive=("hate",)),
+                       0, "1") == []  # the window's transition stands; no second page
+
+
+def test_alerts_without_late_posts_carry_no_late_field():
+    alerts, _ = simulate_live(day(), sources=4, out_parts=4, order=shuffled)
+    assert alerts and all("late" not in a.to_dict() and not a.late for a in alerts)
+
+
+def thresholds_with(**knobs):
+    from tests.unit.streams_factory import thresholds
+
+    return thresholds({"defaults": knobs})
