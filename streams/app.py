@@ -2,6 +2,7 @@
 
     posts --(score_posts: validate + score in batches)--> posts-scored (key = region)
                       \\--> posts-dlq (original bytes + reason headers)
+                      \\--(every watermark_interval_s)--> watermark records to every posts-scored partition
     posts-scored --(aggregate: RegionalEngine, event by event)--> alerts (key = dedup_key)
     alerts --(deliver: Alertmanager / PagerDuty / webhook, retried until delivered)
 
@@ -15,6 +16,7 @@ finished with the `AckGuard`, the only acks that may commit an offset (streams/a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import ssl
 import time
@@ -30,11 +32,12 @@ from streams import topics as T
 from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
 from streams.changelog import DELETED, ChangelogBuffer
 from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
-from streams.engine import RegionalEngine
+from streams.engine import EngineConfig, RegionalEngine
 from streams.metrics import SuhuMetrics
 from streams.pipeline import PostProcessor
 from streams.records import Alert, ScoredPost
 from streams.settings import Settings
+from streams.watermarks import WATERMARK_KEY, SourceTracker, parse_watermark_record, watermark_record
 
 log = logging.getLogger("suhu.worker")
 
@@ -55,6 +58,9 @@ class Worker:
     holes: HoleDetector = field(default_factory=HoleDetector)
     needs_rebuild: bool = True
     newest_event_ms: int = 0
+    sources: SourceTracker | None = None
+    watermark_sent_at: float = 0.0
+    watermark_sent: dict[str, Any] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
 
 
@@ -156,8 +162,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     state_buffer = ChangelogBuffer(_memory_store(engine_state))
     changelogs = [(contributions_buffer, contributions.changelog_topic.get_topic_name()),
                   (state_buffer, engine_state.changelog_topic.get_topic_name())]
-    engine = RegionalEngine.from_settings(settings, scorer.thresholds, contributions=contributions_buffer,
-                                          state=state_buffer)
+    # The watermark waits for every partition of `posts` (streams/watermarks.py).
+    config = dataclasses.replace(EngineConfig.from_settings(settings, scorer.thresholds),
+                                 sources=settings.topic_partitions)
+    engine = RegionalEngine(config, contributions_buffer, state_buffer)
     acks = AckGuard(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic))
     acks.install(app.consumer)
     worker = Worker(
@@ -170,7 +178,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         registry=registry,
         destinations=destinations_from_settings(settings),
         acks=acks,
+        sources=SourceTracker(settings.source_idle_timeout_s),
     )
+    sources = worker.sources
+    posts_name = posts_topic.get_topic_name()
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
@@ -219,6 +230,57 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     contributions.on_recover(_recovered)
     engine_state.on_recover(_recovered)
 
+    def posts_lag() -> dict[int, int | None]:
+        """Unread messages per owned `posts` partition (None where the consumer has no highwater yet)."""
+        lag: dict[int, int | None] = {}
+        try:
+            consumer = app.consumer
+            committed = consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
+            for tp in consumer.assignment():
+                if tp.topic != posts_name:
+                    continue
+                highwater = consumer.highwater(tp)
+                src = sources.sources.get(tp.partition)
+                last = src.last_offset if src is not None and src.last_offset is not None else committed.get(tp)
+                lag[tp.partition] = None if highwater is None else highwater - (-1 if last is None else last) - 1
+        except Exception:  # noqa: BLE001 - without lag, idleness falls back to the timeout alone
+            log.debug("posts lag unavailable", exc_info=True)
+        return lag
+
+    def owned_posts_partitions() -> list[int]:
+        try:
+            return [tp.partition for tp in app.consumer.assignment() if tp.topic == posts_name]
+        except Exception:  # noqa: BLE001
+            return list(sources.sources)
+
+    async def send_watermarks() -> None:
+        """One watermark record per posts-scored partition: the marks of the sources this worker owns,
+        when they changed (the aggregation stage keeps the last ones in its state, so a quiet input
+        costs nothing)."""
+        report = sources.report()
+        worker.watermark_sent_at = time.time()
+        if not report or report == worker.watermark_sent:
+            return
+        worker.watermark_sent = report
+        body = orjson.dumps(watermark_record(report, int(worker.watermark_sent_at * 1000)))
+        send = app.producer.send
+        for q in range(settings.topic_partitions):
+            fut = await send(scored_name_all, WATERMARK_KEY, body, q, None, None)
+            fut.add_done_callback(_log_send_failure)
+
+    scored_name_all = scored_topic.get_topic_name()
+
+    @app.timer(interval=settings.watermark_interval_s)
+    async def watermarks_tick() -> None:
+        """Idle sources and quiet partitions still move the clock: marks go out on a timer too."""
+        now = time.time()
+        sources.assign(owned_posts_partitions(), now)
+        changed = sources.check_idle(now, posts_lag())
+        for p in changed:
+            src = sources.sources[p]
+            log.info("posts/%d is %s", p, "idle: the watermark no longer waits for it" if src.idle else "active again")
+        await send_watermarks()
+
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
         loop = asyncio.get_running_loop()
@@ -259,12 +321,24 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 metrics.scoring_batch(len(result.scored), result.scoring_seconds)
             now = time.time()
             send = app.producer.send  # straight to the client: Topic.send's per-message futures cost more
-            for _, sp in result.scored:  # than the send; the commit still waits for a producer flush first
+            event_ms: dict[int, int] = {}
+            for i, sp in result.scored:  # than the send; the commit still waits for a producer flush first
+                # Stamped with its input partition: the post carries its source's watermark progress.
+                sp = dataclasses.replace(sp, source=events[i].message.partition)
                 fut = await send(scored_name, sp.post.region.encode(), sp.to_json(), None, None, None)
                 fut.add_done_callback(_log_send_failure)
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
+                event_ms[i] = sp.post.event_ms
                 if sp.post.event_ms > worker.newest_event_ms:
                     worker.newest_event_ms = sp.post.event_ms
+            # Only now, with every output of the batch handed to the producer (in order per partition),
+            # may the sources' marks claim them.
+            for i, ev in enumerate(events):
+                msg = ev.message
+                if msg.topic == posts_name:
+                    sources.observe(msg.partition, msg.offset, event_ms.get(i), now)
+            if now - worker.watermark_sent_at >= settings.watermark_interval_s:
+                await send_watermarks()
             for ev in events:  # reached only when every output of the batch is handed to the producer
                 acks.done(ev)
 
@@ -296,15 +370,26 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 alerts.extend(engine.replay_pending())
             emitted: list[tuple[Alert, float]] = []
             for ev in events:
+                partition = ev.message.partition
+                if ev.key == WATERMARK_KEY:
+                    try:
+                        marks, idle, owned = parse_watermark_record(orjson.loads(ev.value))
+                    except Exception:  # noqa: BLE001 - never stall on one record
+                        log.error("unreadable watermark record on %s/%s", ev.message.topic, partition)
+                        continue
+                    contributions_buffer.partition = state_buffer.partition = partition
+                    for alert in engine.advance(partition, marks, idle, owned):
+                        emitted.append((alert, time.perf_counter()))
+                    continue
                 try:
                     sp = ScoredPost.from_json(ev.value)
                 except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
                     log.error("unreadable record on %s/%s", ev.message.topic, ev.message.partition)
                     metrics.posts_dead_lettered("not_json")
                     continue
-                partition = ev.message.partition
                 contributions_buffer.partition = state_buffer.partition = partition
-                for alert in engine.process(sp, partition):
+                source = None if sp.source is None else str(sp.source)
+                for alert in engine.process(sp, partition, source):
                     emitted.append((alert, time.perf_counter()))
             # Alerts first and acknowledged, then the state that produced them: a crash in between
             # recomputes the same alerts (same alert_id, deduplicated at delivery) instead of losing them.
@@ -356,6 +441,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         if worker.newest_event_ms:
             metrics.newest_event(worker.newest_event_ms / 1000.0, time.time())
         _export_consumer_lag(app, metrics)
+        _export_watermarks(app, metrics, engine, scored_name_all, sources)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
@@ -413,11 +499,33 @@ def _count_engine_stats(metrics: SuhuMetrics, exported: dict[str, int], stats: d
     """Export the engine's plain counters as Prometheus counters, off the per-post path."""
     dup = stats.get("duplicates", 0) - exported.get("duplicates", 0)
     late = stats.get("late", 0) - exported.get("late", 0)
+    dropped = stats.get("late_dropped", 0) - exported.get("late_dropped", 0)
     if dup > 0:
         metrics.posts_deduplicated(dup)
     if late > 0:
         metrics.posts_late(late)
-    exported.update(duplicates=stats.get("duplicates", 0), late=stats.get("late", 0))
+    if dropped > 0:
+        metrics.posts_late_dropped(dropped)
+    exported.update(duplicates=stats.get("duplicates", 0), late=stats.get("late", 0),
+                    late_dropped=stats.get("late_dropped", 0))
+
+
+def _export_watermarks(app: faust.App, metrics: SuhuMetrics, engine: RegionalEngine, scored_name: str,
+                       sources: SourceTracker) -> None:
+    """Event time behind the wall clock: per owned posts-scored partition (the aggregation clock) and
+    per owned posts partition (each source's mark); idle sources counted."""
+    try:
+        now = time.time()
+        assigned = {tp.partition for tp in app.consumer.assignment() if tp.topic == scored_name}
+        for q in range(metrics.partitions):
+            wm = engine.watermark(q) if q in assigned else None
+            metrics.watermark_lag(q, None if wm is None else now - wm / 1000.0)
+        for p in range(metrics.partitions):
+            src = sources.sources.get(p)
+            mark = None if src is None or src.mark is None else now - src.mark / 1000.0
+            metrics.source_lag(p, mark, None if src is None else src.idle)
+    except Exception:  # noqa: BLE001 - metrics must never take the worker down
+        log.debug("watermark gauges unavailable", exc_info=True)
 
 
 def _export_consumer_lag(app: faust.App, metrics: SuhuMetrics) -> None:

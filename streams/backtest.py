@@ -2,8 +2,17 @@
 
 Raw posts are validated and scored with the worker's own stage-one code; scored posts (lines
 with ``scores``) go straight to the engine. Each post is routed to the partition Kafka would
-give it (key = region), so every partition sees the stream time it would see live, and open
-windows are *not* flushed at the end unless asked: the live pipeline cannot know the input ended.
+give it (key = region), and open windows are *not* flushed at the end unless asked: the live
+pipeline cannot know the input ended.
+
+Arrival order: the backtest feeds the posts in event-time order (a stable sort on ``created_at``,
+file order among equal times) and moves every partition's watermark to the newest event time fed
+so far, minus nothing: it is the run of an input that is perfectly in order and never late. The
+live pipeline closes a window only once every input partition has passed its end plus the grace
+(streams/watermarks.py), so it sees each window complete and reaches the same alerts whatever the
+arrival order, paced, all at once or with a partition held back, as long as each input partition
+is out of order by less than the grace and no partition that still has posts to deliver is
+declared idle (docs/RELIABILITY.md, "Event time and watermarks").
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import orjson
 
 from streams.engine import EngineConfig, RegionalEngine, partition_for
 from streams.records import Alert, ScoredPost
+from streams.watermarks import LEGACY_SOURCE
 
 __all__ = ["run_backtest"]
 
@@ -44,12 +54,10 @@ def run_backtest(
     processor: Any = None
     batch = max(1, int(getattr(settings, "batch_size", 256)))
 
+    scored: list[ScoredPost] = []
+
     def feed(sp: ScoredPost) -> None:
-        region = sp.post.region
-        p = part_cache.get(region)
-        if p is None:
-            p = part_cache[region] = partition_for(region, parts)
-        alerts.extend(engine.process(sp, p))
+        scored.append(sp)
 
     def drain() -> None:
         nonlocal processor, scorer
@@ -97,6 +105,22 @@ def run_backtest(
             if len(pending_raw) >= batch:
                 drain()
     drain()
+    scored.sort(key=lambda sp: sp.post.event_ms)  # stable: file order among equal event times
+    w = engine.config.window
+    closed: int | None = None
+    for sp in scored:
+        region = sp.post.region
+        p = part_cache.get(region)
+        if p is None:
+            p = part_cache[region] = partition_for(region, parts)
+        alerts.extend(engine.process(sp, p))
+        t = sp.post.event_ms - w.grace_ms
+        c = t - t % w.step_ms
+        if closed is None or c > closed:
+            # The watermark reaches every partition, as the watermark records do live.
+            closed = c
+            for q in sorted(set(part_cache.values()) - {p}):
+                alerts.extend(engine.advance(q, {LEGACY_SOURCE: sp.post.event_ms}))
     if flush:
         alerts.extend(engine.flush())
     stats.update(engine.stats)

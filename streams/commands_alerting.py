@@ -41,7 +41,12 @@ def check_command(ctx: click.Context, file: str | None) -> None:
               help="Partitions of posts-scored to simulate (default: the topic_partitions setting).")
 @click.pass_context
 def backtest_command(ctx: click.Context, file, flush: bool, partitions: int | None) -> None:  # type: ignore[no-untyped-def]
-    """Replay FILE (JSONL of posts or scored posts; - for stdin) and print the alerts as JSONL."""
+    """Replay FILE (JSONL of posts or scored posts; - for stdin) and print the alerts as JSONL.
+
+    Posts are fed in event-time order (created_at, file order among equal times), the arrival order
+    of a perfectly ordered input; the live pipeline gives the same alerts for any arrival order
+    within the watermark rule (docs/RELIABILITY.md, "Event time and watermarks").
+    """
     from streams.backtest import run_backtest
     from streams.thresholds import ThresholdsError
 

@@ -208,5 +208,5 @@ PERSONAL_FIELDS = frozenset(
 # Fields the contract owns; everything else in the input is passed through untouched.
 _CORE_INPUT_FIELDS = frozenset(
     {"id", "text", "created_at", "platform", "region", "author_id", "event_ms", "city", "region_raw",
-     "scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version"}
+     "scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version", "source_partition"}
 )

@@ -171,6 +171,8 @@ def alertmanager_payload(
     }
     if alert.city:
         entry["annotations"]["city"] = alert.city
+    if alert.late:
+        entry["annotations"]["late"] = "true"
     if alert.status == "resolved":
         entry["endsAt"] = _rfc3339(now)
     elif resend_s is not None:
@@ -196,6 +198,8 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any]:
     if len(summary) > PAGERDUTY_SUMMARY_MAX:
         summary = summary[: PAGERDUTY_SUMMARY_MAX - 1] + "\u2026"
     details: dict[str, Any] = {"city": alert.city} if alert.city else {}
+    if alert.late:
+        details["late"] = True
     return {
         "routing_key": routing_key,
         "event_action": "trigger",

@@ -7,16 +7,24 @@ Synchronous and pure apart from two injected mappings, so the Faust worker (chan
   partition, city]``, a compact record of what the post adds to its panes (its province's and, when
   ``city`` is a gazetteer city, that city's: one record, two panes). Panes are an in-memory cache
   derived from it: ``rebuild()`` recomputes them after a restart or rebalance.
-* ``state``: ``"p:<partition>"`` -> ``{"t": stream time, "c": newest closed window end, "r": regions}``
+* ``state``: ``"p:<partition>"`` -> ``{"t": watermark, "c": newest closed window end, "r": regions,
+  "w": {source: mark}, "i": [idle sources], "lo": earliest event before the watermark was known}``
   and ``"m:<series>:<signal>"`` -> the alert state machine (with its baseline and last alert), where a
   series is a province (``ID-JB``) or one of its cities (``ID-JB/Bandung``, see `series_key`).
 
-Stream time is kept per partition of ``posts-scored`` (keyed by region), as in Kafka Streams, and
-windows close when stream time passes their end plus the grace period: never on the wall clock.
+The clock is kept per partition of ``posts-scored`` (keyed by region): the *watermark*, the
+minimum over the input (``posts``) partitions of the largest event time each has delivered
+(streams/watermarks.py). Windows close when the watermark passes their end plus the grace period:
+never on the wall clock, and never because one fast input partition ran ahead. The marks come with
+the posts themselves (a scored post names its source partition) and with the watermark records the
+scoring stage writes to every posts-scored partition (`advance`). Without configured sources
+(``EngineConfig.sources`` None: `suhu backtest`, records without a source) every record counts as
+one source and the watermark is the largest event time seen, the Kafka Streams stream time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
@@ -27,6 +35,7 @@ from streams.aggregation import PaneAgg, WindowResult, labels_to_bits, merge, qu
 from streams.alerting import Observation, make_alert, series_key, step
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.thresholds import Thresholds
+from streams.watermarks import LEGACY_SOURCE, combine, lateness
 from streams.windowing import WindowSpec, format_ms
 
 __all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
@@ -63,6 +72,8 @@ class EngineConfig:
     region_name: Callable[[str], str] | None = None  # None: streams.regions.region_name
     tz_for: Callable[[str], Any] | None = None  # None: streams.regions.tz_for
     city_names: Mapping[str, Collection[str]] | None = None  # None: streams.regions.CITY_NAMES
+    sources: int | None = None  # input partitions the watermark waits for; None: whatever reports
+    allowed_lateness_ms: int = 0  # how long closed panes stay to count late posts in open windows
 
     @classmethod
     def from_settings(cls, settings: Any, decision_thresholds: Mapping[str, float] | None = None) -> "EngineConfig":
@@ -74,6 +85,7 @@ class EngineConfig:
             thresholds=load_thresholds(settings.thresholds_file),
             calendar=load_calendar(settings.calendar),
             decision_thresholds=dict(decision_thresholds or {}),
+            allowed_lateness_ms=int(float(getattr(settings, "allowed_lateness_s", 0)) * 1000),
         )
 
 
@@ -91,6 +103,9 @@ class RegionalEngine:
         w = config.window
         self._size, self._step, self._grace = w.size_ms, w.step_ms, w.grace_ms
         self._cap = config.thresholds.author_cap
+        self._expected = None if config.sources is None else [str(i) for i in range(config.sources)]
+        self._allowed = max(0, int(config.allowed_lateness_ms))
+        self._late_windows: dict[str, dict[int, int]] = {}  # series -> window end -> late posts
         if (config.region_codes is None or config.region_name is None or config.tz_for is None
                 or config.city_names is None):
             from streams import regions as _regions  # the gazetteer: one place for region facts
@@ -116,6 +131,9 @@ class RegionalEngine:
         self._machines: dict[str, list[dict[str, Any]]] = {}
         self._latest: dict[str, tuple[int, WindowResult, str]] = {}
         self._stale: dict[int, list[str]] = {}
+        # series -> (end of its latest judged window, its machines before that window): the one step
+        # of history a late post needs to re-judge that window (in memory: a restart forgets it).
+        self._prev: dict[str, tuple[int, list[dict[str, Any]]]] = {}
         self.rebuild()
 
     @classmethod
@@ -137,9 +155,12 @@ class RegionalEngine:
         self._parts.clear()
         self._machines.clear()
         self._cities.clear()
+        self._prev.clear()
         for key, value in list(self.state.items()):
             if key.startswith("p:"):
-                self._parts[int(key[2:])] = {"t": value["t"], "c": value["c"], "r": list(value.get("r", ()))}
+                self._parts[int(key[2:])] = {"t": value.get("t"), "c": value.get("c"), "r": list(value.get("r", ())),
+                                             "w": dict(value.get("w") or {}), "i": list(value.get("i") or ()),
+                                             "lo": value.get("lo")}
             elif key.startswith("m:"):
                 unit, _, signal = key[2:].rpartition(":")
                 if signal in SIGNALS:
@@ -151,7 +172,7 @@ class RegionalEngine:
         for key, contrib in list(self.contributions.items()):
             part = self._parts.get(contrib[6])
             p = contrib[1] - contrib[1] % self._step
-            if part is not None and part["c"] is not None and p + self._size <= part["c"]:
+            if part is not None and part["c"] is not None and p + self._size + self._allowed <= part["c"]:
                 # All its windows are closed (an eviction lost in a crash). Deleted on that partition's
                 # next post: a changelog table write needs the partition's event to be current.
                 self._stale.setdefault(contrib[6], []).append(key)
@@ -190,8 +211,19 @@ class RegionalEngine:
             pane.add(c[2], c[3], c[4], c[5])
 
     # ------------------------------------------------------------------------------ hot path
-    def process(self, post: ScoredPost, partition: int) -> list[Alert]:
-        """Add one scored post; returns the alerts of every window its stream time closed."""
+    def _part(self, partition: int) -> dict[str, Any]:
+        part = self._parts.get(partition)
+        if part is None:
+            part = self._parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
+        return part
+
+    def _save(self, partition: int, part: dict[str, Any]) -> None:
+        self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"]),
+                                        "w": dict(part["w"]), "i": list(part["i"]), "lo": part["lo"]}
+
+    def process(self, post: ScoredPost, partition: int, source: str | None = None) -> list[Alert]:
+        """Add one scored post (read from input partition ``source``); returns the alerts of every
+        window the watermark closed."""
         p_ = post.post
         key = p_.dedup_key
         if key in self.contributions:
@@ -202,15 +234,15 @@ class RegionalEngine:
             self.stats["unknown_region"] += 1
             return []
         ev = p_.event_ms
-        step_ms = self._step
-        pane = ev - ev % step_ms
-        part = self._parts.get(partition)
-        if part is None:
-            part = self._parts[partition] = {"t": ev, "c": None, "r": []}
+        part = self._part(partition)
         c = part["c"]
-        if c is not None and pane + self._size <= c:
+        kind = lateness(ev, c, self._step, self._size, self._allowed)
+        if kind != "on_time":
             self.stats["late"] += 1
-            return []
+            self._tally_late(region, p_.city, ev, c)
+            if kind == "dropped":
+                self.stats["late_dropped"] += 1
+                return []
         try:
             scores = [quantise(post.scores[s]) for s in SIGNALS]
         except (KeyError, TypeError, ValueError):
@@ -227,24 +259,135 @@ class RegionalEngine:
         self.contributions[key] = contrib
         self._add(key, contrib)
         self.stats["processed"] += 1
+        corrections = self._correct(region, city, ev) if kind == "late" else []
         dirty = False
         if region not in part["r"]:
             part["r"].append(region)
             dirty = True
-        if ev > part["t"]:
-            part["t"] = ev
-        t = part["t"] - self._grace
-        new_c = t - t % step_ms
-        alerts: list[Alert] = []
-        if c is None:
-            part["c"] = new_c
+        src = LEGACY_SOURCE if source is None else source
+        w = part["w"]
+        if w.get(src) is None or ev > w[src]:
+            w[src] = ev
             dirty = True
-        elif new_c > c:
-            alerts = self._close(partition, part, c, new_c)
+        if src in part["i"]:
+            part["i"].remove(src)  # a post proves its source is active again
+        if part["c"] is None and (part["lo"] is None or ev < part["lo"]):
+            part["lo"] = ev
             dirty = True
-        if dirty:
-            self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"])}
+        alerts, moved = self._tick(partition, part)
+        if dirty or moved:
+            self._save(partition, part)
+        return corrections + alerts if corrections else alerts
+
+    def _correct(self, region: str, city: str | None, ev: int) -> list[Alert]:
+        """Re-judge the latest closed window of the post's series with the late post in it.
+
+        The rule (docs/RELIABILITY.md): a transition the late posts create there is published, with
+        ``late: true``; one already published for that window stands (alerts are never retracted);
+        otherwise the machine state (pending streak, baseline) is corrected silently.
+        """
+        out: list[Alert] = []
+        pane = ev - ev % self._step
+        size, step_ms = self._size, self._step
+        units = [(region, None)]
+        if city is not None:
+            units.append((series_key(region, city), city))
+        th = self.config.thresholds
+        for unit, c_city in units:
+            prev, latest = self._prev.get(unit), self._latest.get(unit)
+            if prev is None or latest is None or prev[0] != latest[0]:
+                continue
+            end = prev[0]
+            if not end - size <= pane < end:
+                continue
+            panes = self._panes.get(unit, {})
+            res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
+            phase = latest[2]
+            self._latest[unit] = (end, res, phase)
+            machines = self._machine(unit)
+            for i, sig in enumerate(SIGNALS):
+                rule = th.rule(region, sig, phase, c_city is not None)
+                st = res.signals[sig]
+                obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
+                                  res.post_count, res.author_count, st.examples, c_city)
+                new, tr = step(prev[1][i], obs, rule)
+                cur = machines[i]
+                last = cur.get("last")
+                if last is not None and last.get("window_end") == format_ms(end):
+                    continue  # this window already published a transition: it stands
+                if tr is not None:
+                    alert = make_alert(tr, obs, self._series_name(region, c_city), self._tz(region), rule.metric)
+                    alert = dataclasses.replace(alert, late=True)
+                    new["last"] = alert.to_dict()
+                    out.append(alert)
+                    self.stats["late_alerts"] += 1
+                if new != cur:
+                    machines[i] = new
+                    self.state[f"m:{unit}:{sig}"] = new
+        self.stats["alerts"] += len(out)
+        return out
+
+    def advance(self, partition: int, marks: Mapping[str, int], idle: Collection[str] = (),
+                owned: Collection[str] = ()) -> list[Alert]:
+        """A watermark record on ``partition``: sources' marks (kept monotonic) and, for the sources
+        in ``owned``, whether they are idle now. Returns the alerts of the windows it closed."""
+        part = self._part(partition)
+        w = part["w"]
+        changed = False
+        for src, m in marks.items():
+            if w.get(src) is None or m > w[src]:
+                w[src] = m
+                changed = True
+        for src in owned:
+            now_idle = src in idle
+            if now_idle != (src in part["i"]):
+                if now_idle:
+                    part["i"].append(src)
+                else:
+                    part["i"].remove(src)
+                changed = True
+        if not changed:
+            return []
+        alerts, _ = self._tick(partition, part)
+        self._save(partition, part)
         return alerts
+
+    def _tick(self, partition: int, part: dict[str, Any]) -> tuple[list[Alert], bool]:
+        """Move the partition's watermark from its sources' marks; close what it passed."""
+        wm = combine(part["w"], part["i"], self._expected)
+        if wm is None or (part["t"] is not None and wm <= part["t"]):
+            return [], False
+        part["t"] = wm
+        t = wm - self._grace
+        new_c = t - t % self._step
+        c = part["c"]
+        if c is None:
+            lo = part["lo"]
+            # Start below every post already waiting on this partition, so their windows are judged.
+            c = new_c if lo is None else min(new_c, lo - lo % self._step)
+            part["c"] = c
+            part["lo"] = None
+        if new_c > c:
+            return self._close(partition, part, c, new_c), True
+        return [], True
+
+    def _tally_late(self, region: str, city: str | None, ev: int, closed: int | None) -> None:
+        """Count a late post against every closed window that should have held it (see `snapshot`)."""
+        if closed is None:
+            return
+        pane = ev - ev % self._step
+        units = [region]
+        if city is not None and city in self._city_names.get(region, ()):
+            units.append(series_key(region, city))
+        for unit in units:
+            tally = self._late_windows.setdefault(unit, {})
+            for end in range(pane + self._step, min(pane + self._size, closed) + 1, self._step):
+                tally[end] = tally.get(end, 0) + 1
+
+    def watermark(self, partition: int) -> int | None:
+        """The partition's event-time clock (ms): windows up to it minus the grace are closed."""
+        part = self._parts.get(partition)
+        return None if part is None else part["t"]
 
     # ------------------------------------------------------------------------------ closure
     def _close(self, partition: int, part: dict[str, Any], old_c: int, new_c: int) -> list[Alert]:
@@ -254,7 +397,7 @@ class RegionalEngine:
             for city in sorted(self._cities.get(region, ())):
                 self._close_region(series_key(region, city), region, city, old_c, new_c, collected)
         part["c"] = new_c
-        self._evict(part["r"], new_c)
+        self._evict(part["r"], new_c - self._allowed)
         collected.sort(key=lambda x: (x[0], x[1], x[2]))
         self.stats["alerts"] += len(collected)
         return [a for _, _, _, a in collected]
@@ -286,6 +429,7 @@ class RegionalEngine:
             # Most of ~380 cities are quiet most of the time: a window under min_posts cannot fire or
             # teach the baseline, so it is not computed; it only ends a pending streak, as step() would.
             self._latest.pop(unit, None)
+            self._prev.pop(unit, None)
             self.stats["city_windows_thin"] += 1
             for i, m in enumerate(machines):
                 if m.get("s") == "pending":
@@ -295,6 +439,7 @@ class RegionalEngine:
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
         self._latest[unit] = (end, res, phase)
+        self._prev[unit] = (end, [dict(m) for m in machines])
         self.stats["windows_closed"] += 1
         for i, sig in enumerate(SIGNALS):
             rule = th.rule(region, sig, phase, is_city)
@@ -323,6 +468,11 @@ class RegionalEngine:
     def _evict(self, regions: Iterable[str], closed: int) -> None:
         """Drop panes (and their contributions) that no open window needs any more."""
         for region in regions:
+            for unit in (region, *(series_key(region, city) for city in self._cities.get(region, ()))):
+                tally = self._late_windows.get(unit)
+                if tally:
+                    for end in [e for e in tally if e < closed]:
+                        del tally[end]
             panes = self._panes.get(region)
             if not panes:
                 continue
@@ -359,8 +509,7 @@ class RegionalEngine:
         return tz
 
     def stream_time(self, partition: int) -> int | None:
-        part = self._parts.get(partition)
-        return None if part is None else part["t"]
+        return self.watermark(partition)
 
     def flush(self) -> list[Alert]:
         """Close every window that holds data and let open incidents resolve (end of a backtest).
@@ -379,8 +528,8 @@ class RegionalEngine:
             horizon = max(ends) + (clear + 1) * self._step
             if horizon > part["c"]:
                 alerts += self._close(partition, part, part["c"], horizon)
-                part["t"] = max(part["t"], horizon + self._grace)
-                self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"])}
+                part["t"] = max(part["t"] or horizon + self._grace, horizon + self._grace)
+                self._save(partition, part)
         return alerts
 
     def replay_pending(self) -> list[Alert]:
@@ -434,5 +583,6 @@ class RegionalEngine:
             "phase": phase,
             "post_count": res.post_count,
             "author_count": res.author_count,
+            "late": self._late_windows.get(unit, {}).get(end, 0),  # posts that arrived after it closed
             "signals": sigs,
         }

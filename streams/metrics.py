@@ -70,6 +70,10 @@ SCORING_BATCH_DURATION = "suhu_scoring_batch_duration_seconds"
 POST_SCORING_LATENCY = "suhu_post_scoring_latency_seconds"
 EVENT_TIME_LAG = "suhu_event_time_lag_seconds"
 NEWEST_EVENT = "suhu_newest_event_timestamp_seconds"
+WATERMARK_LAG = "suhu_watermark_lag_seconds"
+SOURCE_WATERMARK_LAG = "suhu_source_watermark_lag_seconds"
+SOURCE_IDLE = "suhu_source_idle"
+POSTS_LATE_DROPPED = "suhu_posts_late_dropped_total"
 REGION_SIGNAL_VALUE = "suhu_region_signal_value"
 REGION_SIGNAL_P90 = "suhu_region_signal_p90"
 REGION_SIGNAL_SHARE = "suhu_region_signal_share"
@@ -197,6 +201,7 @@ class SuhuMetrics:
             raise ValueError(f"the region table must include {UNKNOWN_REGION!r}")
         self._region_set = frozenset(self.region_codes)
         self.signals = tuple(signals)
+        self.partitions = partitions
         r = self.registry
 
         # --- throughput -------------------------------------------------------------------
@@ -204,7 +209,11 @@ class SuhuMetrics:
         self._scored = Counter(POSTS_SCORED[:-6], "Posts scored.", ["platform"], registry=r)
         self._dedup = Counter(POSTS_DEDUPLICATED[:-6], "Posts dropped as duplicates (same platform:id).", registry=r)
         self._late = Counter(
-            POSTS_LATE[:-6], "Posts older than the window grace: scored, counted, not aggregated.", registry=r
+            POSTS_LATE[:-6], "Posts that arrived after a window that should have held them had closed "
+            "(counted in the windows still open unless older than the allowed lateness).", registry=r
+        )
+        self._late_dropped = Counter(
+            POSTS_LATE_DROPPED[:-6], "Late posts beyond the allowed lateness: counted here, in no window.", registry=r
         )
         self._dlq = Counter(POSTS_DEAD_LETTERED[:-6], "Messages sent to the dead-letter topic.", ["reason"], registry=r)
         self._scorer_errors = Counter(SCORER_ERRORS[:-6], "Scoring batches that raised.", registry=r)
@@ -230,6 +239,15 @@ class SuhuMetrics:
         )
         self._lag = Gauge(EVENT_TIME_LAG, "Now minus the newest created_at processed.", registry=r)
         self._newest = Gauge(NEWEST_EVENT, "Newest created_at processed, Unix seconds.", registry=r)
+        self._wm_lag = Gauge(
+            WATERMARK_LAG, "Wall clock minus the aggregation watermark (windows close at watermark minus grace), "
+            "per posts-scored partition this worker owns.", ["partition"], registry=r)
+        self._src_lag = Gauge(
+            SOURCE_WATERMARK_LAG, "Wall clock minus the newest event time read from each posts partition this "
+            "worker owns.", ["partition"], registry=r)
+        self._src_idle = Gauge(
+            SOURCE_IDLE, "1 while an owned posts partition is idle (left out of the watermark).", ["partition"],
+            registry=r)
         self._close_to_alert = Histogram(
             WINDOW_CLOSE_TO_ALERT,
             "Window close (stream time reached its end) to alert published, wall clock.",
@@ -339,6 +357,9 @@ class SuhuMetrics:
     def posts_late(self, n: int = 1) -> None:
         self._late.inc(n)
 
+    def posts_late_dropped(self, n: int = 1) -> None:
+        self._late_dropped.inc(n)
+
     def posts_dead_lettered(self, reason: str, n: int = 1) -> None:
         """An unknown reason is a programming error in the validator: fail loudly in tests."""
         self._dlq_c[reason].inc(n)
@@ -368,6 +389,28 @@ class SuhuMetrics:
         """Record the newest created_at (Unix seconds) and the lag behind `now` in one call."""
         self._newest.set(event_ts)
         self._lag.set(max(0.0, now - event_ts))
+
+    def watermark_lag(self, partition: int, seconds: float | None) -> None:
+        """None: the partition is not owned (or has no watermark yet): the series is removed."""
+        label = str(int(partition))
+        if seconds is None:
+            try:
+                self._wm_lag.remove(label)
+            except KeyError:
+                pass
+        else:
+            self._wm_lag.labels(partition=label).set(max(0.0, seconds))
+
+    def source_lag(self, partition: int, seconds: float | None, idle: bool | None) -> None:
+        label = str(int(partition))
+        for gauge, value in ((self._src_lag, seconds), (self._src_idle, None if idle is None else float(idle))):
+            if value is None:
+                try:
+                    gauge.remove(label)
+                except KeyError:
+                    pass
+            else:
+                gauge.labels(partition=label).set(max(0.0, value))
 
     # ---- windows -------------------------------------------------------------------------------------
     def window_values(self, snapshot: Mapping[str, Any]) -> None:

@@ -64,6 +64,7 @@ class ScoredPost:
     hate_category: str | None
     model_version: str
     hate_entity: str | None = None
+    source: int | None = None  # the `posts` partition it was read from: its watermark source
 
     def to_dict(self) -> dict[str, Any]:
         out = self.post.to_dict()
@@ -75,6 +76,8 @@ class ScoredPost:
             hate_entity=self.hate_entity,
             model_version=self.model_version,
         )
+        if self.source is not None:
+            out["source_partition"] = self.source
         return out
 
     def to_json(self) -> bytes:
@@ -82,7 +85,8 @@ class ScoredPost:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ScoredPost":
-        scoring = {"scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version"}
+        scoring = {"scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version",
+                   "source_partition"}
         extra = {k: v for k, v in d.items() if k not in POST_CORE_FIELDS and k not in scoring}
         post = Post(
             id=d["id"],
@@ -104,11 +108,20 @@ class ScoredPost:
             hate_category=d.get("hate_category"),
             model_version=d.get("model_version", ""),
             hate_entity=d.get("hate_entity"),
+            source=_source(d.get("source_partition")),
         )
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> "ScoredPost":
         return cls.from_dict(orjson.loads(raw))
+
+
+def _source(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"source_partition must be a partition number, got {value!r}")
+    return value
 
 
 ALERT_STATUSES = ("firing", "resolved")
@@ -144,9 +157,10 @@ class Alert:
     summary_en: str
     emitted_at: str  # stream time of the transition (deterministic: replay gives the same value)
     city: str | None = None  # gazetteer city/regency name for a city-level alert; None for the province
+    late: bool = False  # a correction: posts that arrived after the window closed made this transition
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "alert_id": self.alert_id,
             "dedup_key": self.dedup_key,
             "status": self.status,
@@ -168,6 +182,9 @@ class Alert:
             "emitted_at": self.emitted_at,
             "city": self.city,
         }
+        if self.late:
+            out["late"] = True
+        return out
 
     def to_json(self) -> bytes:
         return orjson.dumps(self.to_dict())
@@ -177,6 +194,7 @@ class Alert:
         data = dict(d)
         data["example_post_ids"] = tuple(data.get("example_post_ids") or ())
         data.setdefault("city", None)  # records published before city-level alerts existed
+        data["late"] = bool(data.get("late", False))
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

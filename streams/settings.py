@@ -76,7 +76,10 @@ class Settings:
     # --- windows, thresholds, calendar ----------------------------------------------------
     window_size_s: int = 300
     window_step_s: int = 60
-    window_grace_s: int = 60
+    window_grace_s: int = 60  # also the out-of-orderness allowed inside one input partition
+    allowed_lateness_s: float = 300.0  # a late post this close to the watermark still counts in open windows
+    source_idle_timeout_s: float = 30.0  # an input partition silent this long (and with no lag) stops holding the watermark
+    watermark_interval_s: float = 1.0  # how often the scoring stage writes watermark records
     thresholds_file: Path | None = None  # None: deploy/thresholds.yaml defaults shipped in the package
     calendar: str = "pemilu-2024"  # a built-in calendar name or a YAML file path
     # --- delivery ---------------------------------------------------------------------------
@@ -170,6 +173,8 @@ _POSITIVE = {
     "torch_threads",
     "alertmanager_resend_s",
     "delivery_max_backoff_s",
+    "source_idle_timeout_s",
+    "watermark_interval_s",
 }
 
 
@@ -248,6 +253,8 @@ def validate(s: Settings) -> None:
         raise ConfigError("window_size_s must be a multiple of window_step_s")
     if s.window_grace_s < 0:
         raise ConfigError("window_grace_s must be >= 0")
+    if s.allowed_lateness_s < 0:
+        raise ConfigError("allowed_lateness_s must be >= 0")
     if s.is_production and not s.pseudonym_key:
         raise ConfigError(
             "production mode needs SUHU_PSEUDONYM_KEY (the key for pseudonymising author ids, UU PDP); "

@@ -27,6 +27,7 @@ import pytest
 
 from streams.kafka_runtime import ensure_topics, start_local_kafka
 from streams.settings import Settings, load_settings
+from streams.watermarks import WATERMARK_KEY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_TEST_MESSAGE_BYTES = 8 * 1024 * 1024  # room for the 4 MB messages the posts topic accepts
@@ -158,8 +159,11 @@ def consume(
     min_messages: int,
     timeout_s: float = 30.0,
     max_idle_s: float | None = None,
+    watermarks: bool = False,
 ) -> list[Any]:
     """Read a topic from the beginning (no consumer group) until ``min_messages`` arrived or time ran out.
+
+    Watermark records (on ``posts-scored``, key ``~watermark``) are left out unless ``watermarks``.
 
     Returns kafka-python ConsumerRecords (with ``.headers``), in partition order. With
     ``max_idle_s``, keep reading after ``min_messages`` until nothing new came for that long
@@ -188,7 +192,7 @@ def consume(
         while time.monotonic() < deadline:
             batch = consumer.poll(timeout_ms=200)
             for tp_records in batch.values():
-                records.extend(tp_records)
+                records.extend(r for r in tp_records if watermarks or r.key != WATERMARK_KEY)
             if batch:
                 last_new = time.monotonic()
             if len(records) >= min_messages:

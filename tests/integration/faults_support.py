@@ -116,6 +116,34 @@ def end_offset_total(settings: Settings, topic: str) -> int:
         consumer.close()
 
 
+class ScoredPosts:
+    """Scored posts on `posts-scored` so far, read incrementally: the topic's end offsets also count
+    the watermark records the scoring stage writes every second (streams/watermarks.py)."""
+
+    def __init__(self, settings: Settings) -> None:
+        from kafka import KafkaConsumer, TopicPartition
+
+        self.consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=None,
+                                      enable_auto_commit=False, **settings.kafka_python_security())
+        name = settings.topic(T.POSTS_SCORED)
+        tps = [TopicPartition(name, p) for p in range(settings.topic_partitions)]
+        self.consumer.assign(tps)
+        self.consumer.seek_to_beginning(*tps)
+        self.n = 0
+
+    def __call__(self) -> int:
+        from streams.watermarks import WATERMARK_KEY
+
+        while True:
+            batch = self.consumer.poll(timeout_ms=50)
+            if not batch:
+                return self.n
+            self.n += sum(1 for records in batch.values() for r in records if r.key != WATERMARK_KEY)
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
 class LagProbe:
     """Lag of the worker's consumer group (app id) on one topic: end offsets minus committed."""
 

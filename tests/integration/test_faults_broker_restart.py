@@ -20,9 +20,9 @@ from tests.integration.conftest import consume, free_ports, make_settings, produ
 from tests.integration.faults_support import (
     FAST_WINDOWS,
     WEBHOOK_SECRET,
+    ScoredPosts,
     WebhookRecorder,
     alerts_on_topic,
-    end_offset_total,
     expected_alerts,
     incident_stream,
     thresholds_file,
@@ -54,10 +54,11 @@ def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         assert len(expected) >= 5
         half = len(stream) // 2
 
+        scored_posts = ScoredPosts(settings)
         worker = worker_process(settings)
         wait_healthy(web_port, worker)
         produce(settings, T.POSTS, stream.values[:half], keys=stream.keys[:half], timeout_s=120)
-        wait_until(lambda: end_offset_total(settings, T.POSTS_SCORED) >= half * 0.5, 240,
+        wait_until(lambda: scored_posts() >= half * 0.5, 240,
                    "part of the first half scored", worker.log_text, interval_s=0.2)
 
         assert stop_local_kafka(broker_settings, data_dir=kafka_dir)
@@ -66,9 +67,9 @@ def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         assert worker.alive(), "the worker must ride out a broker outage:\n" + worker.log_text()[-3000:]
         broker = start_local_kafka(broker_settings, data_dir=kafka_dir, die_with_parent=True)
         back_at = time.monotonic()
-        scored_when_back = end_offset_total(settings, T.POSTS_SCORED)
+        scored_when_back = scored_posts()
         produce(settings, T.POSTS, stream.values[half:], keys=stream.keys[half:], timeout_s=120)
-        resumed_s = wait_until(lambda: end_offset_total(settings, T.POSTS_SCORED) > scored_when_back, 240,
+        resumed_s = wait_until(lambda: scored_posts() > scored_when_back, 240,
                                "the worker to score again after the broker returned", worker.log_text, 0.2)
         wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
                    worker.log_text)
@@ -88,6 +89,8 @@ def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         assert not dupes, f"delivered more than once: {dupes}"
     finally:
         recorder.down()
+        if "scored_posts" in locals():
+            scored_posts.close()
         worker_stop = locals().get("worker")
         if worker_stop is not None:
             worker_stop.stop()

@@ -18,9 +18,9 @@ from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,
     WEBHOOK_SECRET,
+    ScoredPosts,
     WebhookRecorder,
     alerts_on_topic,
-    end_offset_total,
     expected_alerts,
     incident_stream,
     thresholds_file,
@@ -46,6 +46,7 @@ def test_survivor_takes_over_and_alerts_equal_a_single_workers(
     assert len(expected) >= 10
 
     try:
+        scored_posts = ScoredPosts(base)
         a = worker_process(a_settings, name="worker-a")
         b = worker_process(b_settings, name="worker-b")
         wait_healthy(port_a, a)
@@ -54,9 +55,9 @@ def test_survivor_takes_over_and_alerts_equal_a_single_workers(
         a.wait_for_log(r"Setting newly assigned partitions", 120)
         b.wait_for_log(r"Setting newly assigned partitions", 120)
         produce(base, T.POSTS, stream.values, keys=stream.keys, timeout_s=120)
-        wait_until(lambda: end_offset_total(base, T.POSTS_SCORED) >= len(stream) * 0.4, 240,
+        wait_until(lambda: scored_posts() >= len(stream) * 0.4, 240,
                    "40% of the stream scored", b.log_text, interval_s=0.2)
-        scored_at_stop = end_offset_total(base, T.POSTS_SCORED)
+        scored_at_stop = scored_posts()
         stopped_at = time.monotonic()
         b.stop()  # graceful: leaves the group, the survivor gets a rebalance at once
         assert scored_at_stop < len(stream)
@@ -67,6 +68,8 @@ def test_survivor_takes_over_and_alerts_equal_a_single_workers(
         assert a.alive()
     finally:
         recorder.down()
+        if "scored_posts" in locals():
+            scored_posts.close()
 
     scored = consume(base, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
     assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}

@@ -20,9 +20,9 @@ from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,
     WEBHOOK_SECRET,
+    ScoredPosts,
     WebhookRecorder,
     alerts_on_topic,
-    end_offset_total,
     expected_alerts,
     incident_stream,
     sample,
@@ -57,6 +57,7 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
     assert len(expected) >= 10, "the input must page several times for this test to mean anything"
 
     try:
+        scored_posts = ScoredPosts(settings)
         first = worker_process(settings, name="before-kill")
         wait_healthy(web_port, first)
         # Paced in the background, so the kill lands mid-stream however fast the worker is.
@@ -64,9 +65,9 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
         producer.start()
 
         # Kill once part of the stream is scored and at least one alert reached the pager.
-        wait_until(lambda: end_offset_total(settings, T.POSTS_SCORED) >= len(stream) * 0.4 and recorder.ids(),
+        wait_until(lambda: scored_posts() >= len(stream) * 0.4 and recorder.ids(),
                    240, "40% of the stream scored and one alert delivered", first.log_text, interval_s=0.2)
-        scored_at_kill = end_offset_total(settings, T.POSTS_SCORED)
+        scored_at_kill = scored_posts()
         first.kill()
         ids_at_kill = recorder.ids()  # read after the kill: nothing new can come from the first worker
         delivered_at_kill = len(ids_at_kill)
@@ -76,7 +77,7 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
         restarted_at = time.monotonic()
         second = worker_process(settings, name="after-kill")
         healthy_s = wait_healthy(web_port, second)
-        resumed_s = wait_until(lambda: end_offset_total(settings, T.POSTS_SCORED) > scored_at_kill, 240,
+        resumed_s = wait_until(lambda: scored_posts() > scored_at_kill, 240,
                                "the restarted worker to score again", second.log_text, interval_s=0.1)
         resumed_s = time.monotonic() - restarted_at
         wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
@@ -85,6 +86,8 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
         time.sleep(5)  # anything extra (a re-delivery) would arrive now
     finally:
         recorder.down()
+        if "scored_posts" in locals():
+            scored_posts.close()
 
     # Every valid post scored (duplicates from re-processing are allowed on the topic, not in windows).
     scored = consume(settings, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)

@@ -207,3 +207,20 @@ def test_live_scrape_passes_promtool_check_metrics(metrics, registry):
     assert b'suhu_posts_received_total{platform="twitter"} 5.0' in body
     proc = subprocess.run(["promtool", "check", "metrics"], input=body, capture_output=True, timeout=30)
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+
+
+def test_watermark_gauges_are_per_owned_partition_and_removed_when_not_owned():
+    m = SuhuMetrics(CollectorRegistry(), partitions=2)
+    m.watermark_lag(0, 12.5)
+    m.source_lag(1, 3.0, True)
+    m.posts_late(2)
+    m.posts_late_dropped(1)
+    get = m.registry.get_sample_value
+    assert get("suhu_watermark_lag_seconds", {"partition": "0"}) == 12.5
+    assert get("suhu_source_watermark_lag_seconds", {"partition": "1"}) == 3.0
+    assert get("suhu_source_idle", {"partition": "1"}) == 1.0
+    assert get("suhu_posts_late_total") == 2 and get("suhu_posts_late_dropped_total") == 1
+    m.watermark_lag(0, None)
+    m.source_lag(1, None, None)
+    assert get("suhu_watermark_lag_seconds", {"partition": "0"}) is None
+    assert get("suhu_source_idle", {"partition": "1"}) is None
