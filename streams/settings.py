@@ -79,7 +79,7 @@ class Settings:
     window_grace_s: int = 60  # also the out-of-orderness allowed inside one input partition
     allowed_lateness_s: float = 300.0  # a late post this close to the watermark still counts in open windows
     source_idle_timeout_s: float = 30.0  # an input partition silent this long (and with no lag) stops holding the watermark
-    watermark_interval_s: float = 1.0  # how often the scoring stage writes watermark records
+    watermark_interval_s: float = 0.25  # how often the scoring stage writes watermark records
     thresholds_file: Path | None = None  # None: deploy/thresholds.yaml defaults shipped in the package
     calendar: str = "pemilu-2024"  # a built-in calendar name or a YAML file path
     # --- delivery ---------------------------------------------------------------------------
