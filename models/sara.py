@@ -21,6 +21,7 @@ a few dict look-ups per token, and is pure and deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from models.normalize import QUOTE_TOKEN as _QUOTE
@@ -365,8 +366,10 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
     Stock phrases and rejections count only when the post names a group; without one, only a report
     (a verb of reporting plus a hate topic) or a quotation does.
     """
-    joined = " " + " ".join(tokens) + " "
     toks = set(tokens)
+    if toks.isdisjoint(_COUNTER_TRIGGERS):
+        return False
+    joined = " " + " ".join(tokens) + " "
     if toks & _REPORT_VERBS and toks & _HATE_TOPICS:
         return True
     quoted = tokens.count(_QUOTE) >= 2
@@ -385,25 +388,37 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
     return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
 
 
+# Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
+_COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
+                     | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION})
+
 _GLUE_PARTS = frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
 
 
 def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
     """Split a long unknown word into two known ones when one of them matters here ("pengenmuntah")."""
+    if not any(7 <= len(tok) <= _MAX_WORD for tok in tokens):
+        return tokens
     out: list[str] = []
     for tok in tokens:
-        if not 7 <= len(tok) <= _MAX_WORD or known(tok):
-            out.append(tok)
-            continue
-        for cut in range(3, len(tok) - 2):
-            left, right = SLANG.get(tok[:cut], tok[:cut]), SLANG.get(tok[cut:], tok[cut:])
-            if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
-                    right in _GLUE_PARTS or known(right)):
-                out += left.split() + right.split()
-                break
+        if 7 <= len(tok) <= _MAX_WORD and tok not in _GLUE_PARTS:
+            out += _split_glued(tok, known)
         else:
             out.append(tok)
     return out
+
+
+@lru_cache(maxsize=65536)
+def _split_glued(tok: str, known: Callable[[str], bool]) -> tuple[str, ...]:
+    """One word's split (cached: words repeat across posts; the cache is bounded and thread-safe)."""
+    if known(tok):
+        return (tok,)
+    for cut in range(3, len(tok) - 2):
+        left, right = SLANG.get(tok[:cut], tok[:cut]), SLANG.get(tok[cut:], tok[cut:])
+        if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
+                right in _GLUE_PARTS or known(right)):
+            return (*left.split(), *right.split())
+    return (tok,)
 
 
 def _hate_only_inside_quotes(tokens: list[str]) -> bool:
