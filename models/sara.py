@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from models.entities import PLACEHOLDER
 from models.normalize import QUOTE_TOKEN as _QUOTE
 from models.slang import SLANG
 
@@ -66,7 +67,7 @@ _GROUP_WORDS: dict[str, str] = {
 # Camp labels: derogatory names for political camps, a group and an insult in one word.
 _CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang".split())
 # After a group noun: a political camp ("pendukung ent_tokoh", "kader ent_partai").
-_CAMP_OBJECTS = frozenset("ent_tokoh ent_paslon ent_partai ent_nomor".split())
+_CAMP_OBJECTS = frozenset(PLACEHOLDER[t] for t in ("tokoh", "paslon", "partai", "nomor_urut"))
 _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
 _PRONOUNS = frozenset("mereka kalian kaum".split())
 # "di madura", "ke papua", "dari jawa": a place, not a group.
