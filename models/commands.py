@@ -196,10 +196,10 @@ def _bias_report(scorer: Any, csv_path: str | None, as_json: bool) -> None:
     """`suhu evaluate --bias`: the numbers of the model card's bias sections, recomputed."""
     from models.corpora import concat_signals
     from models.evaluate import read_labelled_csv, resolve_data_path, split_indices
-    from models.quality import _political_as_labelled, bias_report, political_report, read_political_set
+    from models.quality import political_as_labelled, bias_report, political_report, read_political_set
 
     rows = read_political_set()
-    sets = [_political_as_labelled(rows)]
+    sets = [political_as_labelled(rows)]
     path = resolve_data_path(csv_path)
     note = "frozen political set"
     if path.is_file():

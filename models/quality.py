@@ -20,16 +20,16 @@ import numpy as np
 
 from models.base import Scorer
 from models.bias import false_positive_rates, mentions_of, subgroup_aucs
+from models.entities import ENTITY_TYPES as ENTITY_SUBGROUPS
 from models.evaluate import HOLDOUT_SET, VALIDATION_SET, LabelledData, evaluate, metrics, read_labelled_jsonl
 from models.normalize import normalize
 
 __all__ = ["POLITICAL_SET", "quality_report", "political_report", "bias_report", "civil_corpus_report",
-           "ENTITY_SUBGROUPS", "read_political_set"]
+           "ENTITY_SUBGROUPS", "read_political_set", "political_as_labelled"]
 
 POLITICAL_SET = Path(__file__).resolve().parent / "validation" / "political_civility.jsonl"
 # Templates written blind to the rules, by another hand, after the first suite had been used for tuning.
 FUNCTIONAL_HOLDOUT = Path(__file__).resolve().parent / "validation" / "functional_holdout.yaml"
-from models.entities import ENTITY_TYPES as ENTITY_SUBGROUPS  # noqa: E402
 _SIGNALS = ("hate", "incivility", "provocation")
 
 
@@ -88,7 +88,7 @@ def bias_report(scorer: Scorer, data: LabelledData) -> dict[str, Any]:
     return subgroup_aucs(y, scores["hate"], groups)
 
 
-def _political_as_labelled(rows: list[dict[str, Any]]) -> LabelledData:
+def political_as_labelled(rows: list[dict[str, Any]]) -> LabelledData:
     return LabelledData([r["text"] for r in rows], {s: np.array([int(r[s]) for r in rows]) for s in _SIGNALS})
 
 
@@ -105,7 +105,7 @@ def quality_report(scorer: Scorer, test: LabelledData, calibration: LabelledData
     if POLITICAL_SET.is_file():
         rows = read_political_set()
         out["political_validation"] = political_report(scorer, rows)
-        out["bias"] = bias_report(scorer, concat_signals(test, _political_as_labelled(rows)))
+        out["bias"] = bias_report(scorer, concat_signals(test, political_as_labelled(rows)))
     if civil_test is not None:
         out["civil_corpus_test"] = civil_corpus_report(scorer, civil_test)
     try:
