@@ -284,6 +284,8 @@ def worker_env(bootstrap: str, prefix: str, app_id: str, data_dir: Path, web_por
     env.update(SUHU_KAFKA_BOOTSTRAP=bootstrap, SUHU_TOPIC_PREFIX=prefix, SUHU_APP_ID=app_id,
                SUHU_DATA_DIR=str(data_dir), SUHU_WEB_PORT=str(web_port))
     env.update(extra or {})
+    if os.environ.get("BENCH_WORKER_PYTHONPATH"):  # time another checkout's worker (A/B of a change)
+        env["PYTHONPATH"] = os.environ["BENCH_WORKER_PYTHONPATH"]
     return env
 
 
@@ -468,18 +470,26 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path)
             t_cons.join(timeout=5)
             server.shutdown()
 
-    # The completing post of a window: the first post sent whose region lands on the same posts-scored
-    # partition with event time >= window end + grace (what advances that partition's stream time past it).
-    to_topic, to_hook = [], []
+    # Two clocks for "the window is complete". Input: the first post sent, on any partition, with event
+    # time >= window end + grace: from then on the input has passed the window, the earliest an alert
+    # can be known whatever the engine's rule (what the operations room waits through). Own partition:
+    # the first such post whose region lands on the alert's posts-scored partition (the rule before
+    # source watermarks; kept to compare with older runs).
+    to_topic, to_hook, input_topic, input_hook = [], [], [], []
     for alert_id, (t, a) in on_topic.items():
         end = parse_rfc3339(a["window_end"])
         part = partition_for(a["region"], parts)
         first = next((j for j, (pp, ev) in enumerate(meta) if pp == part and ev is not None and ev >= end + grace_ms),
                      None)
+        first_any = next((j for j, (_, ev) in enumerate(meta) if ev is not None and ev >= end + grace_ms), None)
+        hook_t = Recorder.received.get((a["dedup_key"], a["status"]))
+        if first_any is not None:
+            input_topic.append(t - sent_at[first_any])
+            if hook_t is not None:
+                input_hook.append(hook_t - sent_at[first_any])
         if first is None:
             continue
         to_topic.append(t - sent_at[first])
-        hook_t = Recorder.received.get((a["dedup_key"], a["status"]))
         if hook_t is not None:
             to_hook.append(hook_t - sent_at[first])
     return {
@@ -487,6 +497,8 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path)
         "alerts": len(on_topic), "webhook_notifications": len(to_hook),
         "topic_p50_s": pct(to_topic, 0.5), "topic_p99_s": pct(to_topic, 0.99), "topic_max_s": max(to_topic, default=None),
         "hook_p50_s": pct(to_hook, 0.5), "hook_p99_s": pct(to_hook, 0.99), "hook_max_s": max(to_hook, default=None),
+        "input_topic_p50_s": pct(input_topic, 0.5), "input_topic_p99_s": pct(input_topic, 0.99),
+        "input_hook_p50_s": pct(input_hook, 0.5), "input_hook_p99_s": pct(input_hook, 0.99),
         "load": loadavg(),
     }
 

@@ -2,7 +2,8 @@
 
     posts --(score_posts: validate + score in batches)--> posts-scored (key = region)
                       \\--> posts-dlq (original bytes + reason headers)
-                      \\--(every watermark_interval_s)--> watermark records to every posts-scored partition
+                      \\--(every watermark_interval_s, and at once when a window can close)--> watermark records
+                        to every posts-scored partition
     posts-scored --(aggregate: RegionalEngine, event by event)--> alerts (key = dedup_key)
     alerts --(deliver: Alertmanager / PagerDuty / webhook, retried until delivered)
 
@@ -37,7 +38,13 @@ from streams.metrics import SuhuMetrics
 from streams.pipeline import PostProcessor
 from streams.records import Alert, ScoredPost
 from streams.settings import Settings
-from streams.watermarks import WATERMARK_KEY, SourceTracker, parse_watermark_record, watermark_record
+from streams.watermarks import (
+    WATERMARK_KEY,
+    SourceTracker,
+    closing_step,
+    parse_watermark_record,
+    watermark_record,
+)
 
 log = logging.getLogger("suhu.worker")
 
@@ -61,6 +68,7 @@ class Worker:
     sources: SourceTracker | None = None
     watermark_sent_at: float = 0.0
     watermark_sent: dict[str, Any] = field(default_factory=dict)
+    watermark_step_sent: int | None = None  # closing_step of the low mark last published
     counters: dict[str, int] = field(default_factory=dict)
 
 
@@ -259,6 +267,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         costs nothing)."""
         report = sources.report()
         worker.watermark_sent_at = time.time()
+        worker.watermark_step_sent = closing_step(sources.low_mark(), step_ms, grace_ms)
         if not report or report == worker.watermark_sent:
             return
         worker.watermark_sent = report
@@ -269,6 +278,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             fut.add_done_callback(_log_send_failure)
 
     scored_name_all = scored_topic.get_topic_name()
+    step_ms, grace_ms = settings.window_step_s * 1000, settings.window_grace_s * 1000
 
     @app.timer(interval=settings.watermark_interval_s)
     async def watermarks_tick() -> None:
@@ -337,7 +347,9 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 msg = ev.message
                 if msg.topic == posts_name:
                     sources.observe(msg.partition, msg.offset, event_ms.get(i), now)
-            if now - worker.watermark_sent_at >= settings.watermark_interval_s:
+            # At once when the marks now close a window, else on the interval.
+            if (now - worker.watermark_sent_at >= settings.watermark_interval_s
+                    or closing_step(sources.low_mark(), step_ms, grace_ms) != worker.watermark_step_sent):
                 await send_watermarks()
             for ev in events:  # reached only when every output of the batch is handed to the producer
                 acks.done(ev)

@@ -37,6 +37,7 @@ from typing import Any, Collection, Iterable, Mapping
 __all__ = [
     "LEGACY_SOURCE",
     "SourceTracker",
+    "closing_step",
     "combine",
     "lateness",
     "watermark_record",
@@ -76,6 +77,19 @@ def combine(marks: Mapping[str, int], idle: Collection[str], expected: Collectio
     if any_active:
         return low
     return high
+
+
+def closing_step(mark: int | None, step_ms: int, grace_ms: int) -> int | None:
+    """How many window ends a clock at ``mark`` has closed (windows end on multiples of the step and
+    close ``grace_ms`` after their end); None before the first mark.
+
+    The scoring stage publishes its sources' marks at once when this number grows, rather than at
+    the next watermark tick, so a window closes as soon as the input has passed it (the tick still
+    carries idleness and marks that move within a step).
+    """
+    if mark is None:
+        return None
+    return (mark - grace_ms) // step_ms
 
 
 def lateness(event_ms: int, closed_end: int | None, step_ms: int, size_ms: int, allowed_ms: int) -> str:

@@ -9,8 +9,10 @@ not a grace sized to the backlog, is what keeps posts from being late.
 
 from __future__ import annotations
 
+import os
 import time
 import zlib
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -109,34 +111,57 @@ def test_a_three_hour_stream_produced_at_once_gives_the_backtest_alerts_and_no_l
     assert metric(port, "suhu_watermark_lag_seconds", partition="0") > 0  # the dashboard's watermark lag
 
 
-def test_one_input_partition_held_back_then_released_loses_nothing_and_gives_the_same_alerts(
+STALL_S = float(os.environ.get("SUHU_TEST_STALL_S", "300"))  # the issue's five minutes; shorter for a quick local run
+
+
+def tail_posts(lines: list[bytes], partitions: int, after_s: int = 180) -> list[bytes]:
+    """One civil post per input partition, ``after_s`` past the stream's end: every source then moves
+    past the last window, so live and backtest close the same windows without waiting for idleness."""
+    last = max(event_ms(line) for line in lines)
+    out = []
+    for p in range(partitions):
+        doc = dict(next(iter(generate_posts(minutes=1, rate=1.0, seed=100 + p))))
+        doc["id"] = f"tail-{p}"
+        doc["created_at"] = datetime.fromtimestamp((last + after_s * 1000) / 1000, tz=timezone.utc).isoformat()
+        out.append(orjson.dumps(doc))
+    return out
+
+
+def test_one_input_partition_stalled_for_five_minutes_then_released_loses_nothing_and_gives_the_same_alerts(
         kafka_settings_factory, worker_process, tmp_path, record_property):  # type: ignore[no-untyped-def]
-    # The hold-back is shorter than the idle timeout, so the watermark waits for the partition.
-    settings, port, worker = start(kafka_settings_factory, worker_process, tmp_path, source_idle_timeout_s=45)
+    # A partition that delivers nothing is indistinguishable from one whose collector stalled; the
+    # watermark waits for it for SUHU_SOURCE_IDLE_TIMEOUT_S, which is therefore set above the stall
+    # here (docs/OPERATIONS.md: size it to the longest stall the map should wait for).
+    settings, port, worker = start(kafka_settings_factory, worker_process, tmp_path,
+                                   source_idle_timeout_s=STALL_S + 60)
     lines = day(120, seed=17)
+    lines += tail_posts(lines, PARTITIONS)
     expected = expected_timeline(settings, lines)
-    parts = [i % PARTITIONS for i in range(len(lines))]
+    parts = [i % PARTITIONS for i in range(len(lines) - PARTITIONS)] + list(range(PARTITIONS))
     cut = event_ms(lines[len(lines) // 4])
-    # Partition 0 delivers its first half hour, then nothing until the others are all read.
+    # Partition 0 delivers its first half hour, then nothing for STALL_S while the others deliver all.
     now_ = [i for i, p in enumerate(parts) if p != 0 or event_ms(lines[i]) < cut]
     held = [i for i, p in enumerate(parts) if p == 0 and event_ms(lines[i]) >= cut]
     produce_to(settings, [lines[i] for i in now_], [parts[i] for i in now_])
     held_at = time.monotonic()
     wait_scored(port, worker, len(now_))
-    time.sleep(10)
+    time.sleep(max(0.0, STALL_S - (time.monotonic() - held_at) - 15))
     so_far = live_timeline(settings, [], timeout_s=5)
-    assert all(a in expected for a in so_far), "nothing may fire during the hold that backtest does not"
-    assert len(so_far) < len(expected), "the held partition must hold the clock back"
-    assert metric(port, "suhu_watermark_lag_seconds", partition="0") > 0
+    assert all(a in expected for a in so_far), "nothing may fire during the stall that backtest does not"
+    assert len(so_far) < len(expected), "the stalled partition must hold the clock back"
+    lag_during_stall = metric(port, "suhu_watermark_lag_seconds", partition="0")
+    assert lag_during_stall > 0
+    time.sleep(max(0.0, STALL_S - (time.monotonic() - held_at)))
     produce_to(settings, [lines[i] for i in held], [0] * len(held))
     held_s = time.monotonic() - held_at
     wait_scored(port, worker, len(lines))
     live = live_timeline(settings, expected)
     late = metric(port, "suhu_posts_late_total")
-    record_property("held_s", round(held_s, 1))
+    record_property("stalled_s", round(held_s, 1))
     record_property("late", late)
-    print(f"\nEVENT-TIME held partition: posts={len(lines)} held={len(held)} for {held_s:.0f}s "
-          f"alerts during hold={len(so_far)} live={len(live)} backtest={len(expected)} late={late}")
+    print(f"\nEVENT-TIME stalled partition: posts={len(lines)} held={len(held)} for {held_s:.0f}s "
+          f"alerts during stall={len(so_far)} live={len(live)} backtest={len(expected)} late={late}")
+    assert held_s >= STALL_S
     assert late == 0
     assert live == expected
     scored = consume(settings, T.POSTS_SCORED, min_messages=len(lines), timeout_s=60, max_idle_s=2)

@@ -13,6 +13,7 @@ from streams.backtest import run_backtest
 from streams.engine import partition_for
 from streams.settings import load_settings
 from streams.watermarks import (
+    closing_step,
     SourceTracker,
     combine,
     lateness,
@@ -39,6 +40,15 @@ def test_idle_sources_are_left_out_and_all_idle_gives_the_largest_mark():
     assert combine({"0": 100, "1": 50}, {"1"}, ["0", "1"]) == 100
     assert combine({"0": 100, "1": 50}, {"0", "1"}, ["0", "1"]) == 100
     assert combine({}, {"0", "1"}, ["0", "1"]) is None
+
+
+def test_the_closing_step_grows_exactly_when_the_clock_passes_a_window_end_plus_grace():
+    step, grace = 60_000, 60_000
+    assert closing_step(None, step, grace) is None
+    # windows end on multiples of the step; the one ending at 10 min closes at 11 min
+    assert closing_step(11 * MINUTE - 1, step, grace) == 9
+    assert closing_step(11 * MINUTE, step, grace) == 10
+    assert closing_step(11 * MINUTE + 59_999, step, grace) == 10
 
 
 def test_lateness_classes():
