@@ -16,16 +16,15 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import math
 import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
+from streams.formatting import format_number, format_rfc3339, redact_url, signal_words
 from streams.records import Alert
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,14 +44,6 @@ ALERTNAMES: dict[str, str] = {
     "tension": "SuhuTension",
 }
 FALLBACK_ALERTNAME = "SuhuRegionalTension"
-
-SIGNAL_NAMES_ID: dict[str, str] = {
-    "incivility": "ketidaksopanan",
-    "hate": "ujaran kebencian",
-    "provocation": "provokasi",
-    "fraud_claim": "klaim kecurangan",
-    "tension": "ketegangan",
-}
 
 PAGERDUTY_SUMMARY_MAX = 1024
 PAGERDUTY_DEDUP_KEY_MAX = 255
@@ -94,16 +85,6 @@ def _parse_time(value: str) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _fmt(x: float | None) -> str:
-    if x is None or not isinstance(x, (int, float)) or not math.isfinite(x):
-        return "-"
-    return f"{x:.3f}"
-
-
 def alert_labels(alert: Alert) -> dict[str, str]:
     """The identity of the alert in Alertmanager: routing, grouping, inhibition and silences use these."""
     labels = {
@@ -122,11 +103,11 @@ def alert_labels(alert: Alert) -> dict[str, str]:
 
 def describe_id(alert: Alert) -> str:
     """The Indonesian description the operations room reads on the page: numbers, no post text."""
-    sig = SIGNAL_NAMES_ID.get(alert.signal, alert.signal)
-    base = f", garis dasar {_fmt(alert.baseline)}" if alert.baseline is not None else ""
+    sig = signal_words(alert.signal).id
+    base = f", garis dasar {format_number(alert.baseline)}" if alert.baseline is not None else ""
     return (
-        f"{sig.capitalize()} di {alert.region_name} ({alert.region}) bernilai {_fmt(alert.value)}, "
-        f"ambang {alert.severity} {_fmt(alert.threshold)}{base}; jendela {alert.window_start} s.d. "
+        f"{sig} di {alert.region_name} ({alert.region}) bernilai {format_number(alert.value)}, "
+        f"ambang {alert.severity} {format_number(alert.threshold)}{base}; jendela {alert.window_start} s.d. "
         f"{alert.window_end}; {alert.post_count} unggahan dari {alert.author_count} akun; fase {alert.phase}."
     )
 
@@ -157,9 +138,9 @@ def alertmanager_payload(
             "summary": alert.summary_id,
             "summary_en": alert.summary_en,
             "description": describe_id(alert),
-            "value": _fmt(alert.value),
-            "threshold": _fmt(alert.threshold),
-            "baseline": _fmt(alert.baseline),
+            "value": format_number(alert.value),
+            "threshold": format_number(alert.threshold),
+            "baseline": format_number(alert.baseline),
             "window": f"{alert.window_start}/{alert.window_end}",
             "phase": alert.phase,
             "posts": str(alert.post_count),
@@ -167,16 +148,16 @@ def alertmanager_payload(
             "example_post_ids": ",".join(alert.example_post_ids[:10]),
             "alert_id": alert.alert_id,
         },
-        "startsAt": _rfc3339(start),
+        "startsAt": format_rfc3339(start, "milliseconds"),
     }
     if alert.city:
         entry["annotations"]["city"] = alert.city
     if alert.late:
         entry["annotations"]["late"] = "true"
     if alert.status == "resolved":
-        entry["endsAt"] = _rfc3339(now)
+        entry["endsAt"] = format_rfc3339(now, "milliseconds")
     elif resend_s is not None:
-        entry["endsAt"] = _rfc3339(now + timedelta(seconds=4 * resend_s))
+        entry["endsAt"] = format_rfc3339(now + timedelta(seconds=4 * resend_s), "milliseconds")
     if generator_url:
         entry["generatorURL"] = generator_url
     return [entry]
@@ -255,18 +236,6 @@ def verify_webhook(
         return False
     expected = sign_webhook(body, secret, ts).split("v1=", 1)[1]
     return any(hmac.compare_digest(expected, s) for s in sigs)
-
-
-def redact_url(url: str) -> str:
-    """Scheme, host and path only: query strings and userinfo often carry tokens."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
-    except ValueError:
-        return "<invalid url>"
 
 
 # ---- re-sending firing alerts to Alertmanager -------------------------------------------------------
