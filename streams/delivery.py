@@ -20,7 +20,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Protocol, Sequence
 
 import orjson
 
@@ -289,15 +289,26 @@ class ActiveAlerts:
 
 # ---- destinations ---------------------------------------------------------------------------------
 class Destination(Protocol):
-    name: str  # the `destination` metric label: alertmanager | pagerduty | webhook
+    name: str  # the `destination` metric label: one of DESTINATIONS
 
     async def send(self, alert: Alert) -> None: ...
 
     async def close(self) -> None: ...
 
 
+# Every pager suhu can send to, by its `name`: a pager class registers itself by defining `name`, and
+# `streams.metrics` creates the delivery metrics' label children from this list (DESTINATIONS below),
+# so a destination cannot exist without its metric labels.
+_DESTINATION_TYPES: dict[str, type] = {}
+
+
 class _HttpDestination:
-    name = "http"
+    name: ClassVar[str] = "http"
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "name" in cls.__dict__:
+            _DESTINATION_TYPES.setdefault(cls.name, cls)
 
     def __init__(self, url: str, *, timeout_s: float = 10.0, session: "aiohttp.ClientSession | None" = None) -> None:
         self.url = url
@@ -430,6 +441,10 @@ class WebhookDestination(_HttpDestination):
         await self._post(self.url, body, headers)
 
 
+# The metric label values of `destination` (streams/metrics.py builds its children from this).
+DESTINATIONS: tuple[str, ...] = tuple(_DESTINATION_TYPES)
+
+
 def destinations_from_settings(settings: "Settings") -> list[Destination]:
     """Every configured destination; an empty list means alerts stay on the topic only."""
     out: list[Destination] = []
@@ -447,6 +462,18 @@ def destinations_from_settings(settings: "Settings") -> list[Destination]:
 
 
 # ---- retry loop -------------------------------------------------------------------------------------
+def _count(metrics: "SuhuMetrics | None", destination: str, outcome: str, seconds: float | None = None) -> None:
+    """Count a delivery outcome. A metrics failure (an unknown label, a registry bug) is logged and
+    never propagates: it must not turn a page the pager accepted into a failure, or stop the
+    delivered mark after it (a page repeated in a loop)."""
+    if metrics is None:
+        return
+    try:
+        metrics.alert_delivery(destination, outcome, seconds=seconds)
+    except Exception as exc:  # noqa: BLE001 - counting is never worth a repeated page
+        log.error("delivery metric for %s/%s not counted: %s: %s", destination, outcome, type(exc).__name__, exc)
+
+
 def backoff_delay(attempt: int, rng: random.Random, *, base_s: float = 0.5, max_backoff_s: float = 60.0) -> float:
     """Full jitter: uniform in [0, min(cap, base * 2**attempt)] (spreads a thundering herd after an outage)."""
     return rng.uniform(0.0, min(max_backoff_s, base_s * (2 ** min(attempt, 62))))
@@ -475,8 +502,7 @@ async def deliver_with_retry(
         try:
             await destination.send(alert)
         except RetryableDeliveryError as exc:
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "retried")
+            _count(metrics, destination.name, "retried")
             delay = backoff_delay(attempt, rng, base_s=base_s, max_backoff_s=max_backoff_s)
             log.warning("%s of alert %s to %s failed (%s), retry %d in %.1fs", "re-send" if resend else "delivery",
                         alert.alert_id, destination.name, exc.reason, attempt + 1, delay)
@@ -484,19 +510,16 @@ async def deliver_with_retry(
             await sleep(delay)
             continue
         except PermanentDeliveryError as exc:
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "failed")
+            _count(metrics, destination.name, "failed")
             log.error("alert %s rejected by %s (%s): not retried", alert.alert_id, destination.name, exc.reason)
             return "failed"
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug in a payload builder must not stall the queue
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "failed")
+            _count(metrics, destination.name, "failed")
             log.error("alert %s could not be sent to %s: %s", alert.alert_id, destination.name, type(exc).__name__)
             return "failed"
-        if metrics is not None:
-            metrics.alert_delivery(destination.name, "delivered", seconds=clock() - started)
+        _count(metrics, destination.name, "delivered", seconds=clock() - started)
         return "delivered"
 
 
@@ -510,6 +533,7 @@ async def deliver_all(
 
 __all__ = [
     "ALERTNAMES",
+    "DESTINATIONS",
     "ActiveAlerts",
     "AlertmanagerDestination",
     "DeliveryError",
