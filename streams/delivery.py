@@ -16,11 +16,12 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import math
 import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Container, Iterable, Protocol, Sequence
 
 import orjson
 
@@ -243,15 +244,22 @@ def verify_webhook(
 class _Active:
     alert: Alert
     last_sent: float
+    partition: int | None = None  # the `alerts` partition whose owner re-sends it (None: not tracked)
 
 
 class ActiveAlerts:
-    """Firing alerts that must be re-posted to Alertmanager until they resolve (pure, clock injected)."""
+    """Firing alerts that must be re-posted to Alertmanager until they resolve (pure, clock injected).
+
+    With partitions (a worker): each alert belongs to the `alerts` partition its record is on, and only
+    that partition's owner keeps it. `assign` / `restore` / `revoke` follow the consumer group, so after
+    a restart or rebalance the new owner re-sends what was firing and the old one stops.
+    """
 
     def __init__(self, resend_s: float = 60.0, clock: Callable[[], float] = time.time) -> None:
         self.resend_s = resend_s
         self.clock = clock
         self._by_key: dict[str, _Active] = {}
+        self.owned: set[int] | None = None  # None: no partition tracking (every update is kept)
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -263,15 +271,53 @@ class ActiveAlerts:
         a = self._by_key.get(dedup_key)
         return a.alert if a else None
 
-    def update(self, alert: Alert, now: float | None = None) -> Alert | None:
-        """Record a delivered transition; returns the alert it supersedes under the same dedup_key, if any."""
+    def alerts(self, partition: int | None = None) -> list[Alert]:
+        """The firing alerts (of one partition), for tests and diagnostics."""
+        return [a.alert for a in self._by_key.values() if partition is None or a.partition == partition]
+
+    def update(self, alert: Alert, now: float | None = None, partition: int | None = None) -> Alert | None:
+        """Record a delivered transition; returns the alert it supersedes under the same dedup_key, if any.
+
+        `partition`: the `alerts` partition the transition was read from. A partition this worker no
+        longer owns (revoked while the page was in flight) drops the alert: its new owner re-sends it.
+        """
         now = self.clock() if now is None else now
         previous = self._by_key.get(alert.dedup_key)
-        if alert.status == "resolved":
+        if partition is None and previous is not None:
+            partition = previous.partition
+        not_ours = partition is not None and self.owned is not None and partition not in self.owned
+        if alert.status == "resolved" or not_ours:
             self._by_key.pop(alert.dedup_key, None)
         else:
-            self._by_key[alert.dedup_key] = _Active(alert, now)
+            self._by_key[alert.dedup_key] = _Active(alert, now, partition)
         return previous.alert if previous else None
+
+    def assign(self, partitions: Iterable[int]) -> None:
+        """These partitions are ours from now on (their firing alerts come with `restore`)."""
+        self.owned = (self.owned or set()) | set(partitions)
+
+    def revoke(self, partitions: Iterable[int]) -> list[Alert]:
+        """These partitions went to another worker: stop re-sending their alerts. Returns the dropped ones."""
+        gone = set(partitions)
+        self.owned = (self.owned or set()) - gone
+        dropped = [k for k, a in self._by_key.items() if a.partition in gone]
+        return [self._by_key.pop(k).alert for k in dropped]
+
+    def restore(self, partition: int, firing: Iterable[Alert]) -> int:
+        """Replace what is known of an owned partition with its firing alerts rebuilt from the durable
+        records (`firing_from_records`). They are due for a re-send at once: when they were last sent
+        (by a worker that crashed, perhaps) is unknown. A partition not owned (revoked meanwhile) is
+        ignored. Returns the number of alerts kept."""
+        if self.owned is not None and partition not in self.owned:
+            return 0
+        for key in [k for k, a in self._by_key.items() if a.partition == partition]:
+            del self._by_key[key]
+        n = 0
+        for alert in firing:
+            if alert.status == "firing":
+                self._by_key[alert.dedup_key] = _Active(alert, -math.inf, partition)
+                n += 1
+        return n
 
     def due_for_resend(self, now: float | None = None, resend_s: float | None = None) -> list[Alert]:
         """Firing alerts not sent for `resend_s`; they are marked sent now (the caller re-sends them)."""
@@ -285,6 +331,26 @@ class ActiveAlerts:
     def mark_sent(self, dedup_key: str, now: float | None = None) -> None:
         if dedup_key in self._by_key:
             self._by_key[dedup_key].last_sent = self.clock() if now is None else now
+
+
+def firing_from_records(records: Iterable[Alert], delivered: Container[str]) -> list[Alert]:
+    """The alerts still firing after the delivered transitions among `records` (pure).
+
+    `records`: one partition of the `alerts` topic in offset order (every transition of a dedup_key is
+    on one partition: it is the key). `delivered`: the alert_ids marked delivered. A transition not yet
+    delivered is left out: the deliver stage sends it when it reads it, and records it then. The last
+    delivered transition of each dedup_key decides: firing (its latest severity) or gone (resolved).
+    """
+    latest: dict[str, Alert] = {}
+    for alert in records:
+        if alert.alert_id not in delivered:
+            continue
+        if alert.status == "resolved":
+            latest.pop(alert.dedup_key, None)
+        else:
+            latest.pop(alert.dedup_key, None)  # re-insert: the order is that of the last transition
+            latest[alert.dedup_key] = alert
+    return list(latest.values())
 
 
 # ---- destinations ---------------------------------------------------------------------------------
@@ -363,7 +429,7 @@ class AlertmanagerDestination(_HttpDestination):
         self.urls = [u.strip().rstrip("/") for u in url.split(",") if u.strip()]
         self.resend_s = resend_s
         self.clock = clock
-        self.active = ActiveAlerts(resend_s)
+        self.active = ActiveAlerts(resend_s, clock)
 
     def _payload(self, alert: Alert) -> list[dict[str, Any]]:
         now = datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -386,6 +452,8 @@ class AlertmanagerDestination(_HttpDestination):
         now = self.clock()
         sent = 0
         for alert in self.active.due_for_resend(now):
+            if self.active.get(alert.dedup_key) is not alert:
+                continue  # resolved, escalated or revoked while the earlier ones were being re-sent
             try:
                 body = orjson.dumps(alertmanager_payload(alert, True, now=datetime.fromtimestamp(now, timezone.utc),
                                                          resend_s=self.resend_s))
@@ -547,6 +615,7 @@ __all__ = [
     "deliver_all",
     "deliver_with_retry",
     "destinations_from_settings",
+    "firing_from_records",
     "pagerduty_event",
     "sign_webhook",
     "verify_webhook",
