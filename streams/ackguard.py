@@ -145,7 +145,22 @@ class HoleFiller:
         with self._lock:
             return self._read(topic, partition, start, stop)
 
-    def _read(self, topic: str, partition: int, start: int, stop: int) -> list[Any]:
+    def read_all(self, topic: str, partition: int, timeout_s: float | None = None) -> list[Any]:
+        """Blocking: the whole partition as it stands now (its first offset to its end offset), for
+        state rebuilt from a topic (the deliver stage's firing alerts, streams/delivery_stage.py)."""
+        from kafka import TopicPartition
+
+        with self._lock:
+            if self._reader is None:
+                self._reader = self._open_reader()
+            tp = TopicPartition(topic, partition)
+            start = self._reader.beginning_offsets([tp])[tp]
+            stop = self._reader.end_offsets([tp])[tp]
+            if stop <= start:
+                return []
+            return self._read(topic, partition, start, stop, timeout_s)
+
+    def _read(self, topic: str, partition: int, start: int, stop: int, timeout_s: float | None = None) -> list[Any]:
         from faust.types.tuples import ConsumerMessage
         from kafka import TopicPartition
 
@@ -156,7 +171,8 @@ class HoleFiller:
         reader.assign([tp])
         reader.seek(tp, start)
         out: list[Any] = []
-        deadline = time.monotonic() + self.timeout_s
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and reader.position(tp) < stop:
             for record in reader.poll(timeout_ms=500).get(tp, []):
                 if start <= record.offset < stop:
@@ -166,7 +182,7 @@ class HoleFiller:
                         record.timestamp_type, record.headers, record.key, record.value, None))
         if reader.position(tp) < stop:
             # Part of the range only: the caller retries the whole range rather than skip the rest.
-            raise TimeoutError(f"re-read of {topic}/{partition} {start}..{stop - 1} incomplete after {self.timeout_s} s")
+            raise TimeoutError(f"re-read of {topic}/{partition} {start}..{stop - 1} incomplete after {timeout_s} s")
         return out
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
+from streams.formatting import format_level, signal_words
 from streams.records import Alert
 from streams.thresholds import Level, Rule
 from streams.windowing import format_ms
@@ -141,13 +142,6 @@ def step(state: dict[str, Any] | None, obs: Observation, rule: Rule) -> tuple[di
 
 
 # --------------------------------------------------------------------------------- alert text
-SIGNAL_WORDS = {
-    "incivility": ("Ujaran kasar", "Incivility"),
-    "hate": ("Ujaran kebencian", "Hate speech"),
-    "provocation": ("Provokasi", "Provocation"),
-    "fraud_claim": ("Klaim kecurangan", "Fraud claims"),
-    "tension": ("Ketegangan", "Tension"),
-}
 PHASE_WORDS = {
     "pre_campaign": ("pra-kampanye", "pre-campaign"),
     "campaign": ("kampanye", "campaign"),
@@ -172,17 +166,11 @@ def _span(start_ms: int, end_ms: int, tz: tzinfo, months: tuple[str, ...]) -> st
     return f"{a.day} {months[a.month - 1]} {a.year} {a:%H:%M}-{e:%H:%M} {label}"
 
 
-def _fmt(x: float | None, metric: str) -> str:
-    if x is None:
-        return "-"
-    return f"{x * 100:.0f}%" if metric.endswith("share") else f"{x:.2f}"
-
-
 def summaries(tr: Transition, obs: Observation, region_name: str, tz: tzinfo, metric: str) -> tuple[str, str]:
     """The same facts in Bahasa Indonesia (for the operations room) and in English."""
-    sig_id, sig_en = SIGNAL_WORDS.get(obs.signal, (obs.signal, obs.signal))
+    sig_id, sig_en = signal_words(obs.signal)
     ph_id, ph_en = PHASE_WORDS.get(obs.phase, (obs.phase, obs.phase))
-    val, thr, base = _fmt(obs.value, metric), _fmt(tr.threshold, metric), _fmt(tr.baseline, metric)
+    val, thr, base = (format_level(x, metric) for x in (obs.value, tr.threshold, tr.baseline))
     share = metric.endswith("share")
     what_id = f"{val} unggahan melewati ambang" if share else f"nilai {metric} {val}"
     what_en = f"{val} of posts over the threshold" if share else f"{metric} {val}"

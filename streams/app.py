@@ -32,7 +32,8 @@ from models.base import Scorer
 from streams import topics as T
 from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
 from streams.changelog import DELETED, ChangelogBuffer
-from streams.delivery import AlertmanagerDestination, Destination, deliver_all, destinations_from_settings
+from streams.delivery import Destination, destinations_from_settings
+from streams.delivery_stage import DeliveryStage
 from streams.engine import EngineConfig, RegionalEngine
 from streams.metrics import SuhuMetrics
 from streams.pipeline import PostProcessor
@@ -70,6 +71,7 @@ class Worker:
     watermark_sent: dict[str, Any] = field(default_factory=dict)
     watermark_step_sent: int | None = None  # closing_step of the low mark last published
     counters: dict[str, int] = field(default_factory=dict)
+    delivery: DeliveryStage | None = None
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -415,36 +417,56 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             for ev in events:
                 acks.done(ev)
 
-    async def deliver_one(event: Any) -> None:
+    # The deliver stage (streams/delivery_stage.py): sends each transition once, and rebuilds the
+    # firing alerts to keep re-sending to Alertmanager whenever it is assigned `alerts` partitions.
+    async def read_alerts_partition(partition: int) -> list[bytes]:
+        messages = await asyncio.get_running_loop().run_in_executor(
+            None, filler.read_all, alerts_name, partition, 120.0)
+        return [m.value for m in messages]
+
+    async def flush_producer() -> None:
+        await app.producer.flush()
+
+    stage = worker.delivery = DeliveryStage(
+        worker.destinations, delivered, metrics=metrics, max_backoff_s=settings.delivery_max_backoff_s,
+        flush=flush_producer, read_partition=read_alerts_partition)
+    delivery_tasks: set[asyncio.Task[Any]] = set()
+
+    @app.on_partitions_assigned.connect
+    async def _delivery_assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
+        stage.assigned(tp.partition for tp in assigned if tp.topic == alerts_name)
+
+    @app.on_partitions_revoked.connect
+    async def _delivery_revoked(app: faust.App, revoked: Any, **kwargs: Any) -> None:
+        stage.revoked(tp.partition for tp in revoked if tp.topic == alerts_name)
+
+    async def _tick_logged() -> None:
         try:
-            alert = Alert.from_json(event.value)
-        except Exception:  # noqa: BLE001
-            log.error("unreadable alert record at %s/%s", event.message.partition, event.message.offset)
-            return
-        if delivered.get(alert.alert_id):
-            return  # already delivered before a restart: the dedup key makes a re-send harmless anyway
-        if worker.destinations:
-            # Retries retryable failures until they succeed: an outage delays, never loses.
-            await deliver_all(alert, worker.destinations, metrics, max_backoff_s=settings.delivery_max_backoff_s)
-        delivered[alert.alert_id] = int(time.time())
-        if worker.destinations:
-            # Make the "delivered" mark durable now rather than at the next commit, so a crash
-            # right after a page re-sends it only inside this millisecond window (alerts are rare).
-            await app.producer.flush()
+            await stage.tick()
+        except Exception:  # noqa: BLE001 - the timer's next tick tries again
+            log.exception("rebuilding the delivery state failed")
+
+    async def _delivered_recovered() -> None:
+        # Not awaited here: recovery must not wait behind a delivery retrying through a pager outage.
+        stage.recovered()
+        task = asyncio.ensure_future(_tick_logged())
+        delivery_tasks.add(task)
+        task.add_done_callback(delivery_tasks.discard)
+
+    delivered.on_recover(_delivered_recovered)
 
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
         async for event in stream.events():
             for ev in await with_holes_filled([event]):
-                await deliver_one(ev)
+                await stage.handle(ev.value, ev.message.partition)
                 acks.done(ev)
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
-        """Alertmanager resolves alerts that are not re-sent; keep firing ones alive."""
-        for destination in worker.destinations:
-            if isinstance(destination, AlertmanagerDestination):
-                await destination.resend_due()
+        """Alertmanager resolves alerts that are not re-sent; keep firing ones alive (and finish a
+        rebuild of the delivery state a failed read left pending)."""
+        await stage.tick()
 
     @app.timer(interval=2.0)
     async def export_gauges() -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable
 
 import orjson
 
+from streams.formatting import format_rfc3339
 from streams.records import DEFAULT_PLATFORM, Post
 from streams.regions import normalize_region
 from streams.settings import Settings, pseudonym_key
@@ -106,10 +107,6 @@ def parse_rfc3339(value: str) -> int | None:
     return int(dt.timestamp() * 1000)
 
 
-def _ms_to_iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).isoformat()
-
-
 def validate_post(
     raw: bytes,
     *,
@@ -173,7 +170,7 @@ def validate_document(
     if event_ms is None:
         return Rejection("bad_timestamp", "created_at is not RFC 3339 with a UTC offset")
     if event_ms < limits.oldest_event_ms:
-        return Rejection("timestamp_out_of_range", f"created_at before {_ms_to_iso(limits.oldest_event_ms)}")
+        return Rejection("timestamp_out_of_range", f"created_at before {format_rfc3339(limits.oldest_event_ms)}")
     if event_ms > now_ms + limits.max_future_skew_ms:
         return Rejection("timestamp_out_of_range", "created_at is in the future")
 

@@ -21,11 +21,11 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol, Sequence
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ClassVar, Container, Iterable, Protocol, Sequence
 
 import orjson
 
+from streams.formatting import format_number, format_rfc3339, redact_url, signal_words
 from streams.records import Alert
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,14 +45,6 @@ ALERTNAMES: dict[str, str] = {
     "tension": "SuhuTension",
 }
 FALLBACK_ALERTNAME = "SuhuRegionalTension"
-
-SIGNAL_NAMES_ID: dict[str, str] = {
-    "incivility": "ketidaksopanan",
-    "hate": "ujaran kebencian",
-    "provocation": "provokasi",
-    "fraud_claim": "klaim kecurangan",
-    "tension": "ketegangan",
-}
 
 PAGERDUTY_SUMMARY_MAX = 1024
 PAGERDUTY_DEDUP_KEY_MAX = 255
@@ -94,16 +86,6 @@ def _parse_time(value: str) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def _rfc3339(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _fmt(x: float | None) -> str:
-    if x is None or not isinstance(x, (int, float)) or not math.isfinite(x):
-        return "-"
-    return f"{x:.3f}"
-
-
 def alert_labels(alert: Alert) -> dict[str, str]:
     """The identity of the alert in Alertmanager: routing, grouping, inhibition and silences use these."""
     labels = {
@@ -122,11 +104,11 @@ def alert_labels(alert: Alert) -> dict[str, str]:
 
 def describe_id(alert: Alert) -> str:
     """The Indonesian description the operations room reads on the page: numbers, no post text."""
-    sig = SIGNAL_NAMES_ID.get(alert.signal, alert.signal)
-    base = f", garis dasar {_fmt(alert.baseline)}" if alert.baseline is not None else ""
+    sig = signal_words(alert.signal).id
+    base = f", garis dasar {format_number(alert.baseline)}" if alert.baseline is not None else ""
     return (
-        f"{sig.capitalize()} di {alert.region_name} ({alert.region}) bernilai {_fmt(alert.value)}, "
-        f"ambang {alert.severity} {_fmt(alert.threshold)}{base}; jendela {alert.window_start} s.d. "
+        f"{sig} di {alert.region_name} ({alert.region}) bernilai {format_number(alert.value)}, "
+        f"ambang {alert.severity} {format_number(alert.threshold)}{base}; jendela {alert.window_start} s.d. "
         f"{alert.window_end}; {alert.post_count} unggahan dari {alert.author_count} akun; fase {alert.phase}."
     )
 
@@ -157,9 +139,9 @@ def alertmanager_payload(
             "summary": alert.summary_id,
             "summary_en": alert.summary_en,
             "description": describe_id(alert),
-            "value": _fmt(alert.value),
-            "threshold": _fmt(alert.threshold),
-            "baseline": _fmt(alert.baseline),
+            "value": format_number(alert.value),
+            "threshold": format_number(alert.threshold),
+            "baseline": format_number(alert.baseline),
             "window": f"{alert.window_start}/{alert.window_end}",
             "phase": alert.phase,
             "posts": str(alert.post_count),
@@ -167,16 +149,16 @@ def alertmanager_payload(
             "example_post_ids": ",".join(alert.example_post_ids[:10]),
             "alert_id": alert.alert_id,
         },
-        "startsAt": _rfc3339(start),
+        "startsAt": format_rfc3339(start, "milliseconds"),
     }
     if alert.city:
         entry["annotations"]["city"] = alert.city
     if alert.late:
         entry["annotations"]["late"] = "true"
     if alert.status == "resolved":
-        entry["endsAt"] = _rfc3339(now)
+        entry["endsAt"] = format_rfc3339(now, "milliseconds")
     elif resend_s is not None:
-        entry["endsAt"] = _rfc3339(now + timedelta(seconds=4 * resend_s))
+        entry["endsAt"] = format_rfc3339(now + timedelta(seconds=4 * resend_s), "milliseconds")
     if generator_url:
         entry["generatorURL"] = generator_url
     return [entry]
@@ -257,32 +239,27 @@ def verify_webhook(
     return any(hmac.compare_digest(expected, s) for s in sigs)
 
 
-def redact_url(url: str) -> str:
-    """Scheme, host and path only: query strings and userinfo often carry tokens."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
-    except ValueError:
-        return "<invalid url>"
-
-
 # ---- re-sending firing alerts to Alertmanager -------------------------------------------------------
 @dataclass
 class _Active:
     alert: Alert
     last_sent: float
+    partition: int | None = None  # the `alerts` partition whose owner re-sends it (None: not tracked)
 
 
 class ActiveAlerts:
-    """Firing alerts that must be re-posted to Alertmanager until they resolve (pure, clock injected)."""
+    """Firing alerts that must be re-posted to Alertmanager until they resolve (pure, clock injected).
+
+    With partitions (a worker): each alert belongs to the `alerts` partition its record is on, and only
+    that partition's owner keeps it. `assign` / `restore` / `revoke` follow the consumer group, so after
+    a restart or rebalance the new owner re-sends what was firing and the old one stops.
+    """
 
     def __init__(self, resend_s: float = 60.0, clock: Callable[[], float] = time.time) -> None:
         self.resend_s = resend_s
         self.clock = clock
         self._by_key: dict[str, _Active] = {}
+        self.owned: set[int] | None = None  # None: no partition tracking (every update is kept)
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -294,15 +271,53 @@ class ActiveAlerts:
         a = self._by_key.get(dedup_key)
         return a.alert if a else None
 
-    def update(self, alert: Alert, now: float | None = None) -> Alert | None:
-        """Record a delivered transition; returns the alert it supersedes under the same dedup_key, if any."""
+    def alerts(self, partition: int | None = None) -> list[Alert]:
+        """The firing alerts (of one partition), for tests and diagnostics."""
+        return [a.alert for a in self._by_key.values() if partition is None or a.partition == partition]
+
+    def update(self, alert: Alert, now: float | None = None, partition: int | None = None) -> Alert | None:
+        """Record a delivered transition; returns the alert it supersedes under the same dedup_key, if any.
+
+        `partition`: the `alerts` partition the transition was read from. A partition this worker no
+        longer owns (revoked while the page was in flight) drops the alert: its new owner re-sends it.
+        """
         now = self.clock() if now is None else now
         previous = self._by_key.get(alert.dedup_key)
-        if alert.status == "resolved":
+        if partition is None and previous is not None:
+            partition = previous.partition
+        not_ours = partition is not None and self.owned is not None and partition not in self.owned
+        if alert.status == "resolved" or not_ours:
             self._by_key.pop(alert.dedup_key, None)
         else:
-            self._by_key[alert.dedup_key] = _Active(alert, now)
+            self._by_key[alert.dedup_key] = _Active(alert, now, partition)
         return previous.alert if previous else None
+
+    def assign(self, partitions: Iterable[int]) -> None:
+        """These partitions are ours from now on (their firing alerts come with `restore`)."""
+        self.owned = (self.owned or set()) | set(partitions)
+
+    def revoke(self, partitions: Iterable[int]) -> list[Alert]:
+        """These partitions went to another worker: stop re-sending their alerts. Returns the dropped ones."""
+        gone = set(partitions)
+        self.owned = (self.owned or set()) - gone
+        dropped = [k for k, a in self._by_key.items() if a.partition in gone]
+        return [self._by_key.pop(k).alert for k in dropped]
+
+    def restore(self, partition: int, firing: Iterable[Alert]) -> int:
+        """Replace what is known of an owned partition with its firing alerts rebuilt from the durable
+        records (`firing_from_records`). They are due for a re-send at once: when they were last sent
+        (by a worker that crashed, perhaps) is unknown. A partition not owned (revoked meanwhile) is
+        ignored. Returns the number of alerts kept."""
+        if self.owned is not None and partition not in self.owned:
+            return 0
+        for key in [k for k, a in self._by_key.items() if a.partition == partition]:
+            del self._by_key[key]
+        n = 0
+        for alert in firing:
+            if alert.status == "firing":
+                self._by_key[alert.dedup_key] = _Active(alert, -math.inf, partition)
+                n += 1
+        return n
 
     def due_for_resend(self, now: float | None = None, resend_s: float | None = None) -> list[Alert]:
         """Firing alerts not sent for `resend_s`; they are marked sent now (the caller re-sends them)."""
@@ -318,17 +333,48 @@ class ActiveAlerts:
             self._by_key[dedup_key].last_sent = self.clock() if now is None else now
 
 
+def firing_from_records(records: Iterable[Alert], delivered: Container[str]) -> list[Alert]:
+    """The alerts still firing after the delivered transitions among `records` (pure).
+
+    `records`: one partition of the `alerts` topic in offset order (every transition of a dedup_key is
+    on one partition: it is the key). `delivered`: the alert_ids marked delivered. A transition not yet
+    delivered is left out: the deliver stage sends it when it reads it, and records it then. The last
+    delivered transition of each dedup_key decides: firing (its latest severity) or gone (resolved).
+    """
+    latest: dict[str, Alert] = {}
+    for alert in records:
+        if alert.alert_id not in delivered:
+            continue
+        if alert.status == "resolved":
+            latest.pop(alert.dedup_key, None)
+        else:
+            latest.pop(alert.dedup_key, None)  # re-insert: the order is that of the last transition
+            latest[alert.dedup_key] = alert
+    return list(latest.values())
+
+
 # ---- destinations ---------------------------------------------------------------------------------
 class Destination(Protocol):
-    name: str  # the `destination` metric label: alertmanager | pagerduty | webhook
+    name: str  # the `destination` metric label: one of DESTINATIONS
 
     async def send(self, alert: Alert) -> None: ...
 
     async def close(self) -> None: ...
 
 
+# Every pager suhu can send to, by its `name`: a pager class registers itself by defining `name`, and
+# `streams.metrics` creates the delivery metrics' label children from this list (DESTINATIONS below),
+# so a destination cannot exist without its metric labels.
+_DESTINATION_TYPES: dict[str, type] = {}
+
+
 class _HttpDestination:
-    name = "http"
+    name: ClassVar[str] = "http"
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if "name" in cls.__dict__:
+            _DESTINATION_TYPES.setdefault(cls.name, cls)
 
     def __init__(self, url: str, *, timeout_s: float = 10.0, session: "aiohttp.ClientSession | None" = None) -> None:
         self.url = url
@@ -383,7 +429,7 @@ class AlertmanagerDestination(_HttpDestination):
         self.urls = [u.strip().rstrip("/") for u in url.split(",") if u.strip()]
         self.resend_s = resend_s
         self.clock = clock
-        self.active = ActiveAlerts(resend_s)
+        self.active = ActiveAlerts(resend_s, clock)
 
     def _payload(self, alert: Alert) -> list[dict[str, Any]]:
         now = datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -406,6 +452,8 @@ class AlertmanagerDestination(_HttpDestination):
         now = self.clock()
         sent = 0
         for alert in self.active.due_for_resend(now):
+            if self.active.get(alert.dedup_key) is not alert:
+                continue  # resolved, escalated or revoked while the earlier ones were being re-sent
             try:
                 body = orjson.dumps(alertmanager_payload(alert, True, now=datetime.fromtimestamp(now, timezone.utc),
                                                          resend_s=self.resend_s))
@@ -461,6 +509,10 @@ class WebhookDestination(_HttpDestination):
         await self._post(self.url, body, headers)
 
 
+# The metric label values of `destination` (streams/metrics.py builds its children from this).
+DESTINATIONS: tuple[str, ...] = tuple(_DESTINATION_TYPES)
+
+
 def destinations_from_settings(settings: "Settings") -> list[Destination]:
     """Every configured destination; an empty list means alerts stay on the topic only."""
     out: list[Destination] = []
@@ -478,6 +530,18 @@ def destinations_from_settings(settings: "Settings") -> list[Destination]:
 
 
 # ---- retry loop -------------------------------------------------------------------------------------
+def _count(metrics: "SuhuMetrics | None", destination: str, outcome: str, seconds: float | None = None) -> None:
+    """Count a delivery outcome. A metrics failure (an unknown label, a registry bug) is logged and
+    never propagates: it must not turn a page the pager accepted into a failure, or stop the
+    delivered mark after it (a page repeated in a loop)."""
+    if metrics is None:
+        return
+    try:
+        metrics.alert_delivery(destination, outcome, seconds=seconds)
+    except Exception as exc:  # noqa: BLE001 - counting is never worth a repeated page
+        log.error("delivery metric for %s/%s not counted: %s: %s", destination, outcome, type(exc).__name__, exc)
+
+
 def backoff_delay(attempt: int, rng: random.Random, *, base_s: float = 0.5, max_backoff_s: float = 60.0) -> float:
     """Full jitter: uniform in [0, min(cap, base * 2**attempt)] (spreads a thundering herd after an outage)."""
     return rng.uniform(0.0, min(max_backoff_s, base_s * (2 ** min(attempt, 62))))
@@ -506,8 +570,7 @@ async def deliver_with_retry(
         try:
             await destination.send(alert)
         except RetryableDeliveryError as exc:
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "retried")
+            _count(metrics, destination.name, "retried")
             delay = backoff_delay(attempt, rng, base_s=base_s, max_backoff_s=max_backoff_s)
             log.warning("%s of alert %s to %s failed (%s), retry %d in %.1fs", "re-send" if resend else "delivery",
                         alert.alert_id, destination.name, exc.reason, attempt + 1, delay)
@@ -515,19 +578,16 @@ async def deliver_with_retry(
             await sleep(delay)
             continue
         except PermanentDeliveryError as exc:
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "failed")
+            _count(metrics, destination.name, "failed")
             log.error("alert %s rejected by %s (%s): not retried", alert.alert_id, destination.name, exc.reason)
             return "failed"
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug in a payload builder must not stall the queue
-            if metrics is not None:
-                metrics.alert_delivery(destination.name, "failed")
+            _count(metrics, destination.name, "failed")
             log.error("alert %s could not be sent to %s: %s", alert.alert_id, destination.name, type(exc).__name__)
             return "failed"
-        if metrics is not None:
-            metrics.alert_delivery(destination.name, "delivered", seconds=clock() - started)
+        _count(metrics, destination.name, "delivered", seconds=clock() - started)
         return "delivered"
 
 
@@ -541,6 +601,7 @@ async def deliver_all(
 
 __all__ = [
     "ALERTNAMES",
+    "DESTINATIONS",
     "ActiveAlerts",
     "AlertmanagerDestination",
     "DeliveryError",
@@ -554,6 +615,7 @@ __all__ = [
     "deliver_all",
     "deliver_with_retry",
     "destinations_from_settings",
+    "firing_from_records",
     "pagerduty_event",
     "sign_webhook",
     "verify_webhook",

@@ -17,6 +17,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from models.base import SIGNALS
 from streams.contract import REJECT_REASONS
+from streams.delivery import DESTINATIONS  # the pagers, defined once with their classes
 from streams.records import SEVERITIES, UNKNOWN_REGION
 
 # Why a message was dead-lettered: the contract names the reasons (one place); counting an
@@ -39,7 +40,6 @@ _PLATFORM_SET = frozenset(PLATFORMS)
 # Phases in which the operations room expects a steady stream of posts (SuhuNoPosts pages then).
 ACTIVE_PHASES: frozenset[str] = frozenset({"campaign", "masa_tenang", "voting", "counting"})
 
-DESTINATIONS: tuple[str, ...] = ("alertmanager", "pagerduty", "webhook")
 # delivered: accepted by the pager; retried: a retryable failure (429/5xx/network), will be re-sent;
 # failed: a permanent rejection (4xx), counted and logged, not retried.
 DELIVERY_OUTCOMES: tuple[str, ...] = ("delivered", "retried", "failed")

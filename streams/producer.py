@@ -22,6 +22,7 @@ import click
 import orjson
 
 from streams import topics
+from streams.formatting import format_rfc3339
 from streams.records import DEFAULT_PLATFORM
 from streams.settings import Settings
 
@@ -56,7 +57,7 @@ class ProduceResult:
 
 
 def _now_rfc3339() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return format_rfc3339(dt.datetime.now(dt.timezone.utc), "milliseconds")
 
 
 def csv_to_json_lines(

@@ -15,6 +15,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from streams.formatting import redact_url
+
 
 class ConfigError(ValueError):
     """A configuration value is missing, unknown or out of range."""
@@ -110,7 +112,7 @@ class Settings:
             if f.name in SECRET_FIELDS:
                 value = "***" if value else None
             elif f.name.endswith("_url") and value:
-                value = _redact_url(value)
+                value = redact_url(value)
             elif isinstance(value, Path):
                 value = str(value)
             out[f.name] = value
@@ -130,24 +132,6 @@ class Settings:
         if self.kafka_ssl_keyfile:
             opts["ssl_keyfile"] = self.kafka_ssl_keyfile
         return opts
-
-
-def _redact_url(url: str) -> str:
-    """Userinfo, query and fragment often carry tokens (webhook ?token=, https://user:pw@host): drop them."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = []
-    for one in str(url).split(","):  # alertmanager_url may list an HA pair
-        try:
-            u = urlsplit(one.strip())
-            host = u.hostname or ""
-            if u.port:
-                host = f"{host}:{u.port}"
-            hidden = "?***" if (u.query or u.fragment or u.username or u.password) else ""
-            parts.append(urlunsplit((u.scheme, host, u.path, "", "")) + hidden)
-        except ValueError:
-            parts.append("<invalid url>")
-    return ",".join(parts)
 
 
 ENV_PREFIX = "SUHU_"

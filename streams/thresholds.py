@@ -16,6 +16,7 @@ import yaml
 
 from models.base import SIGNALS
 from streams.aggregation import METRICS
+from streams.formatting import format_level
 
 __all__ = [
     "ThresholdsError",
@@ -340,10 +341,6 @@ _METRIC_WORDS = {
 }
 
 
-def _pct(x: float, metric: str) -> str:
-    return f"{x * 100:.0f}%" if metric.endswith("share") else f"{x:.2f}"
-
-
 def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
     b: BaselineRule = k["baseline"]
     ratio = f" and at least {b.ratio:g}x the baseline" if b.ratio else ""
@@ -356,8 +353,8 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
         + (f", except a reminder every {k['reminder_windows']} windows." if k["reminder_windows"] else "."),
         f"Baseline: the region's own level, an average of its closed windows with a half-life of "
         f"{b.half_life_minutes:g} minutes, known after {b.warmup_windows} windows. A warning needs the value "
-        f"to exceed the baseline by {_pct(b.min_rise, 'share')}{ratio} (it stays while "
-        f"{_pct(b.clear_rise, 'share')} above it); a critical alert fires on its absolute level alone.",
+        f"to exceed the baseline by {format_level(b.min_rise, 'share')}{ratio} (it stays while "
+        f"{format_level(b.clear_rise, 'share')} above it); a critical alert fires on its absolute level alone.",
     ]
     return lines
 
@@ -388,7 +385,7 @@ def explain(t: Thresholds) -> str:
         out.append(f"{sig}:")
         for phase, levels in table.items():
             label = "all other phases" if phase == "default" else f"during {phase}"
-            parts = [f"{sev} fires at {_pct(lv.fire, metric)} and clears below {_pct(lv.clear, metric)}"
+            parts = [f"{sev} fires at {format_level(lv.fire, metric)} and clears below {format_level(lv.clear, metric)}"
                      for sev, lv in levels.items()]
             out.append(f"  {label}: " + "; ".join(parts) + ".")
     if t.regions:

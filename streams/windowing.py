@@ -70,10 +70,7 @@ def last_closed_end(stream_time_ms: int, step_ms: int, grace_ms: int) -> int:
 
 
 def format_ms(ts_ms: int) -> str:
-    """RFC 3339 UTC with a ``Z``: how window bounds travel in alerts."""
-    from datetime import datetime, timezone
+    """RFC 3339 UTC with a ``Z``: how window bounds travel in alerts (`streams.formatting.format_rfc3339`)."""
+    from streams.formatting import format_rfc3339
 
-    dt = datetime.fromtimestamp(ts_ms / 1000, tz=timezone.utc)
-    if ts_ms % 1000:
-        return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return dt.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return format_rfc3339(ts_ms)

@@ -376,3 +376,35 @@ async def test_alertmanager_destination_posts_v2_alerts_and_remembers_firing_one
     escalation = got[2][1]
     assert [(e["labels"]["severity"], "endsAt" in e) for e in escalation] == [("critical", True), ("warning", True)]
     assert escalation[1]["endsAt"] < escalation[0]["endsAt"]  # the warning ends now, the critical later
+
+
+# ---- destinations and their metrics ------------------------------------------------------------------------
+def _pager_classes() -> list[type]:
+    import streams.delivery as delivery
+
+    found, todo = [], list(delivery._HttpDestination.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return [c for c in found if c.__module__ == "streams.delivery"]
+
+
+def test_every_pager_class_has_its_delivery_metric_labels(metrics):
+    from streams.metrics import DESTINATIONS
+
+    classes = _pager_classes()
+    assert {c.name for c in classes} == set(DESTINATIONS) == {"alertmanager", "pagerduty", "webhook"}
+    for name in DESTINATIONS:  # children exist up front, at 0
+        for outcome in ("delivered", "retried", "failed"):
+            assert deliveries(metrics, name, outcome) == 0
+
+
+async def test_a_destination_without_metric_labels_is_still_delivered(metrics):
+    class Pigeon:
+        name = "carrier-pigeon"
+
+        async def send(self, alert: Alert) -> None:
+            pass
+
+    assert await deliver_with_retry(make_alert(), Pigeon(), metrics) == "delivered"
