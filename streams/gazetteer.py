@@ -99,6 +99,12 @@ class Gazetteer:
             w: (tuple(sorted(ls, reverse=True)), frozenset(seconds.get(w, ()))) for w, ls in lengths.items()
         }
         self.first_words = frozenset(self.first)
+        # The same, keyed by ASCII bytes: the scanner tokenises with bytes.translate (streams/places.py).
+        self.names_b: dict[bytes, Name] = {k.encode("ascii"): v for k, v in names.items()}
+        self.first_b: dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]] = {
+            w.encode("ascii"): (ls, frozenset(x.encode("ascii") for x in sec)) for w, (ls, sec) in self.first.items()
+        }
+        self.first_words_b = frozenset(self.first_b)
 
     def count(self, level: int) -> int:
         return sum(1 for a in self.areas.values() if a.level == level)

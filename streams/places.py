@@ -39,7 +39,6 @@ gazetteer keys). Only the first 1,000 characters of a text and 200 of a profile 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -54,12 +53,10 @@ __all__ = ["REGION_SOURCES", "RegionInference", "infer_region", "explain_region"
 REGION_SOURCES: tuple[str, ...] = ("field", "profile", "text", "none")
 MAX_PROFILE_CHARS = 200
 MAX_TEXT_SCAN_CHARS = 1_000
-_WORD = re.compile(r"[a-z0-9]+")
-_WORD_CASED = re.compile(r"[A-Za-z0-9]+")
 
 PREFIXED, LOCATIVE, BARE = 3, 2, 1
 # Words that put the next name in a place.
-_LOCATIVE = frozenset(
+_LOCATIVE = frozenset(w.encode() for w in
     "di dari ke daerah wilayah kawasan warga penduduk masyarakat sekitar asal dapil kpu kpud bawaslu "
     "panwaslu panwascam ppk pps polres polresta polrestabes polda polsek kapolres kapolda kodim korem "
     "bupati walikota wali gubernur wagub dprd pilkada pilwalkot pilbup pilgub pemkot pemkab pemprov tps "
@@ -67,7 +64,7 @@ _LOCATIVE = frozenset(
     "pinggiran pelosok wilayahnya daerahnya sampai hingga".split()
 )
 # Words after which a known name is something else: a person, a people, a street or village, food.
-_BLOCK = frozenset(
+_BLOCK = frozenset(w.encode() for w in
     "pak bu bapak ibu mas mbak bang kak om tante mbah eyang haji h kh gus habib ustadz ustad ust sdr "
     "saudara saudari si sang nama namanya capres cawapres caleg cagub cawagub paslon "
     "orang suku etnis bahasa logat dialek adat "
@@ -100,15 +97,32 @@ class _Mention:
     why: str = ""
 
 
+def _tables() -> tuple[bytes, bytes]:
+    keep = bytearray(b" " * 256)
+    low = bytearray(b" " * 256)
+    for c in b"abcdefghijklmnopqrstuvwxyz0123456789":
+        keep[c] = low[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        keep[c] = c
+        low[c] = c + 32
+    return bytes(low), bytes(keep)
+
+
+# UTF-8 bytes -> lowercase ASCII words: every other byte (punctuation, emoji, any non-ASCII letter)
+# separates words. bytes.translate + split is ~5x faster than a regex over a str with emoji.
+_LOWER, _KEEP_CASE = _tables()
+
+
 def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None = None) -> list[_Mention]:
     """Every gazetteer name in ``text`` (longest match first), with the context it was found in."""
-    low = _WORD.findall(text.lower())
-    hits = g.first_words.intersection(low)  # in C: most posts name nothing, and stop here
+    raw = text.encode("utf-8", "replace")
+    low = raw.translate(_LOWER).split()
+    hits = g.first_words_b.intersection(low)  # in C: most posts name nothing, and stop here
     if not hits:
         return []
-    first, names = g.first, g.names
+    first, names = g.first_b, g.names_b
     out: list[_Mention] = []
-    cased: list[str] | None = None
+    cased: list[bytes] | None = None
     n = len(low)
     i = 0
     while i < n:
@@ -122,7 +136,7 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
         if i + 1 < n and low[i + 1] in seconds:
             for k in lengths:
                 if k == 1 or i + k <= n:
-                    nm = names.get(w if k == 1 else " ".join(low[i:i + k]))
+                    nm = names.get(w if k == 1 else b" ".join(low[i:i + k]))
                     if nm is not None:
                         break
         else:
@@ -130,12 +144,10 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
         if nm is None:
             i += 1
             continue
-        m = _judge(nm, low, i, profile, cased, text)
+        m = _judge(nm, low, i, profile, cased, raw)
         if m is None:  # needs the original case: tokenise it once, only now
-            cased = _WORD_CASED.findall(text)
-            if len(cased) != n:
-                cased = []  # a non-ASCII letter changed the words: no capitals are trusted
-            m = _judge(nm, low, i, profile, cased, text)
+            cased = raw.translate(_KEEP_CASE).split()
+            m = _judge(nm, low, i, profile, cased, raw)
             assert m is not None
         if m.strength or nm.non_place:
             out.append(m)
@@ -145,16 +157,16 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
     return out
 
 
-def _judge(nm: Name, low: list[str], i: int, profile: bool, cased: list[str] | None, text: str) -> _Mention | None:
+def _judge(nm: Name, low: list[bytes], i: int, profile: bool, cased: list[bytes] | None, raw: bytes) -> _Mention | None:
     """The mention's strength in its context; None when the original capitals are needed first."""
     if nm.non_place:
         return _Mention(nm, 0, "not a region")
     if nm.prefixed:
         return _Mention(nm, PREFIXED, "administrative prefix")
-    prev = low[i - 1] if i else ""
+    prev = low[i - 1] if i else b""
     if prev in _BLOCK:
-        return _Mention(nm, 0, f"after '{prev}': not a place here")
-    locative = prev in _LOCATIVE or (prev.isdigit() and i >= 2 and low[i - 2] == "tps")
+        return _Mention(nm, 0, f"after '{prev.decode()}': not a place here")
+    locative = prev in _LOCATIVE or (prev.isdigit() and i >= 2 and low[i - 2] == b"tps")
     strength = LOCATIVE if locative else BARE
     if profile:
         if nm.ordinary and nm.level == DISTRICT:
@@ -166,10 +178,10 @@ def _judge(nm: Name, low: list[str], i: int, profile: bool, cased: list[str] | N
         if not locative:
             return _Mention(nm, 0, "ordinary word: needs a prefix or a locative word")
         if cased is None:
-            if low[i].capitalize() not in text and low[i].upper() not in text:
+            if low[i].capitalize() not in raw and low[i].upper() not in raw:
                 return _Mention(nm, 0, "ordinary word in lowercase")
             return None
-        if not (cased and cased[i][:1].isupper()):
+        if not cased[i][:1].isupper():
             return _Mention(nm, 0, "ordinary word in lowercase")
         return _Mention(nm, LOCATIVE, "locative word, capitalised")
     if nm.needs_context:
@@ -178,16 +190,16 @@ def _judge(nm: Name, low: list[str], i: int, profile: bool, cased: list[str] | N
         if nm.level == PROVINCE and len(nm.key) <= 3:
             if cased is None:
                 return None
-            if cased and cased[i].isupper():
+            if cased[i].isupper():
                 return _Mention(nm, BARE, "province code in capitals")
         return _Mention(nm, 0, "needs a prefix or a locative word")
     if nm.level == DISTRICT and not locative:
         if cased is None:
             w = low[i]
-            if w.capitalize() not in text and w.upper() not in text:
+            if w.capitalize() not in raw and w.upper() not in raw:
                 return _Mention(nm, 0, "district name in lowercase or first")  # cheap: no capital anywhere
             return None
-        if i and cased and cased[i][:1].isupper():
+        if i and cased[i][:1].isupper():
             return _Mention(nm, BARE, "district name, capitalised")
         return _Mention(nm, 0, "district name in lowercase or first")
     return _Mention(nm, strength, "locative word" if locative else "bare name")
@@ -215,6 +227,9 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
     places = [m for m in mentions if not m.name.non_place]
     if not places:
         return _NON_PLACE if mentions else _NO_PLACE
+    provs0 = places[0].name.provinces
+    if len(provs0) == 1 and all(m.name.provinces == provs0 for m in places):  # the common case: one province
+        return _agreeing(next(iter(provs0)), [(m, False) for m in places], False, frozenset())
     named_provs: set[str] = set(hint)
     named_regs: set[str] = set()
     for m in places:
@@ -250,7 +265,10 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
         return _Decision(None, None, "conflict", tuple(sorted({m.name.key for m in places})), 0, 0, False, False,
                          False, amb)
     win = ranked[0][0]
-    mine = used[win]
+    return _agreeing(win, used[win], majority, amb)
+
+
+def _agreeing(win: str, mine: list[tuple[_Mention, bool]], majority: bool, amb: frozenset[str]) -> _Decision:
     cities = {m.name.cities.get(win) for m, _ in mine if m.name.level < PROVINCE} - {None}
     return _Decision(
         code=win,
