@@ -75,6 +75,9 @@ class Name:
     areas: tuple[Area, ...] = ()
     cities: Mapping[str, str] = field(default_factory=dict)  # province -> its one city name, where the areas agree
     alias_of: str | None = None  # for the explanation: "Kota Hujan" -> "Kota Bogor"
+    # Districts of the same name that a higher level hides ("Kediri" the district of Tabanan, Bali,
+    # under the city and regency of Jawa Timur): a reading only when their regency is also named.
+    shadowed: tuple[Area, ...] = ()
 
     @property
     def non_place(self) -> bool:
@@ -202,10 +205,19 @@ def _build() -> Gazetteer:
         for spelling in (p.name, *p.aliases):
             if len(tokens(spelling)) and not tokens(spelling)[0].isdigit():
                 b.add(spelling, by_iso[p.code])
+    # key -> the regencies that have a district of that name
+    district_regs: dict[str, set[str]] = {}
+    for k, slot in b.keys.items():
+        for a in slot["areas"].values():
+            if a.level == DISTRICT and a.regency:
+                district_regs.setdefault(k, set()).add(a.regency)
     for name, iso, extra in regions._CITIES:  # noqa: SLF001 - regions.py owns this module
         code = f"ID-{iso}"
         regs = regencies_by_city.get((code, name)) or []
         for spelling in (name, *extra):
+            own = {r.code for r in regs}
+            if spelling != name and own & district_regs.get(" ".join(tokens(spelling)), set()):
+                continue  # the town is a district of its own regency ("Martapura", "Wonosari"): read as districts
             if regs:
                 for r in regs:
                     b.add(spelling, r, alias_of=None if spelling == name else name)
@@ -226,11 +238,17 @@ def _build() -> Gazetteer:
                 raise ValueError(f"gazetteer alias {spelling!r}: {target!r} is not a regency code")
             b.add(spelling, area, alias_of=area.name)
 
+    for key in [k for k in b.keys if "tanjung" in k.split(" ")]:
+        for short in ("tg", "tj"):  # "Tg. Pinang", "Tj. Priok"
+            alt = " ".join(short if w == "tanjung" else w for w in key.split(" "))
+            if alt not in b.keys:
+                b.keys[alt] = b.keys[key]
     names: dict[str, Name] = {}
     for key, slot in b.keys.items():
         found = list(slot["areas"].values())
         top = max(a.level for a in found)
         kept = tuple(a for a in found if a.level == top)
+        shadowed = tuple(a for a in found if a.level == DISTRICT and top > DISTRICT)
         if len(kept) > 1:
             kept = tuple(sorted(kept, key=lambda a: a.code))
         provinces = frozenset(a.iso for a in kept)
@@ -251,6 +269,7 @@ def _build() -> Gazetteer:
             areas=kept,
             cities=MappingProxyType(cities),
             alias_of=slot["alias_of"],
+            shadowed=shadowed,
         )
     for spelling in doc["non_places"]:
         key = " ".join(tokens(spelling))

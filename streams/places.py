@@ -29,8 +29,13 @@ streams/gazetteer.py, matched longest first on lowercase words):
 * Ambiguity is explicit: a name several provinces share ("Sukajadi": Bandung and Pekanbaru;
   "Banjar") resolves only when another name supports one reading (its regency or province also
   named, or for text, the profile location), and stays unknown otherwise.
-* Names of different provinces: the province with at least twice the evidence of any other wins
-  (a prefix weighs 3, a locative 2, a bare name 1, a supported reading 1 more); otherwise unknown.
+* A district of the same name as a bigger place resolves to the district when its regency is named
+  too ("Kediri, Tabanan" is the district in Bali, not the city in Jawa Timur); a regency named without
+  the context it needs still counts as such support.
+* Names of different provinces leave the post unknown ("dari Jakarta ke Bandung"), except an old
+  province label next to a place of a province split from it ("Sorong, Papua Barat": Papua Barat Daya).
+* Bare "Papua" names the region (six provinces since 2022), not the province: it is a non-place;
+  the province needs "Provinsi Papua" or one of its places.
 
 Every result carries ``source``, a ``confidence`` in [0, 1] (a fixed value per rule, see
 `_confidence`), the ``rule`` and the gazetteer names it used (never the raw text: the names are
@@ -95,6 +100,7 @@ class _Mention:
     name: Name
     strength: int  # PREFIXED | LOCATIVE | BARE; 0: dropped (see ``why``)
     why: str = ""
+    blocked: bool = False  # after a word that makes it something else: not even support
 
 
 def _tables() -> tuple[bytes, bytes]:
@@ -149,8 +155,8 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
             cased = raw.translate(_KEEP_CASE).split()
             m = _judge(nm, low, i, profile, cased, raw)
             assert m is not None
-        if m.strength or nm.non_place:
-            out.append(m)
+        if m.strength or nm.non_place or (not m.blocked and nm.level >= REGENCY):
+            out.append(m)  # a regency named without context still supports a district of its own
         if trace is not None:
             trace.append(m)
         i += k
@@ -165,7 +171,7 @@ def _judge(nm: Name, low: list[bytes], i: int, profile: bool, cased: list[bytes]
         return _Mention(nm, PREFIXED, "administrative prefix")
     prev = low[i - 1] if i else b""
     if prev in _BLOCK:
-        return _Mention(nm, 0, f"after '{prev.decode()}': not a place here")
+        return _Mention(nm, 0, f"after '{prev.decode()}': not a place here", True)
     locative = prev in _LOCATIVE or (prev.isdigit() and i >= 2 and low[i - 2] == b"tps")
     strength = LOCATIVE if locative else BARE
     if profile:
@@ -193,14 +199,14 @@ def _judge(nm: Name, low: list[bytes], i: int, profile: bool, cased: list[bytes]
             if cased[i].isupper():
                 return _Mention(nm, BARE, "province code in capitals")
         return _Mention(nm, 0, "needs a prefix or a locative word")
-    if nm.level == DISTRICT and not locative:
+    if nm.level == DISTRICT:  # 7,000 names, many of them words too: a capital letter, never first
         if cased is None:
             w = low[i]
             if w.capitalize() not in raw and w.upper() not in raw:
-                return _Mention(nm, 0, "district name in lowercase or first")  # cheap: no capital anywhere
+                return _Mention(nm, 0, "district name in lowercase")  # cheap: no capital anywhere
             return None
         if i and cased[i][:1].isupper():
-            return _Mention(nm, BARE, "district name, capitalised")
+            return _Mention(nm, strength, "district name, capitalised" + (", after a locative word" if locative else ""))
         return _Mention(nm, 0, "district name in lowercase or first")
     return _Mention(nm, strength, "locative word" if locative else "bare name")
 
@@ -214,61 +220,73 @@ class _Decision:
     strength: int  # strongest agreeing mention
     agreeing: int
     supported: bool
-    majority: bool
     district_only: bool
     ambiguous: frozenset[str]  # provinces of names left ambiguous (a hint for the text)
 
 
-_NON_PLACE = _Decision(None, None, "non_place", (), 0, 0, False, False, False, frozenset())
-_NO_PLACE = _Decision(None, None, "no_place_named", (), 0, 0, False, False, False, frozenset())
+_NON_PLACE = _Decision(None, None, "non_place", (), 0, 0, False, False, frozenset())
+_NO_PLACE = _Decision(None, None, "no_place_named", (), 0, 0, False, False, frozenset())
+# Provinces split from another since 1999: an old label next to a place of the new one is stale.
+_PARENT = {"ID-PS": "ID-PA", "ID-PT": "ID-PA", "ID-PE": "ID-PA", "ID-PD": "ID-PB", "ID-PB": "ID-PA",
+           "ID-KU": "ID-KI", "ID-BT": "ID-JB", "ID-KR": "ID-RI", "ID-BB": "ID-SS", "ID-SR": "ID-SN",
+           "ID-GO": "ID-SA", "ID-MU": "ID-MA"}
 
 
 def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
-    places = [m for m in mentions if not m.name.non_place]
+    places = [m for m in mentions if m.strength]
     if not places:
-        return _NON_PLACE if mentions else _NO_PLACE
+        return _NON_PLACE if any(m.name.non_place for m in mentions) else _NO_PLACE
     provs0 = places[0].name.provinces
-    if len(provs0) == 1 and all(m.name.provinces == provs0 for m in places):  # the common case: one province
-        return _agreeing(next(iter(provs0)), [(m, False) for m in places], False, frozenset())
+    if len(provs0) == 1 and all(m.name.provinces == provs0 for m in mentions if not m.name.non_place):
+        return _agreeing(next(iter(provs0)), [(m, False) for m in places], frozenset())  # the common case
+    support = [m for m in mentions if not m.name.non_place]
     named_provs: set[str] = set(hint)
-    named_regs: set[str] = set()
-    for m in places:
+    for m in support:
         if len(m.name.provinces) == 1:
             named_provs |= m.name.provinces
-        if m.name.level >= REGENCY:
-            named_regs |= m.name.regencies
     votes: dict[str, int] = {}
     used: dict[str, list[tuple[_Mention, bool]]] = {}
     ambiguous: set[str] = set()
     for m in places:
-        provs = m.name.provinces
+        nm = m.name
+        others = set()
+        for o in support:
+            if o is not m and o.name.level >= REGENCY:
+                others |= o.name.regencies
+        # A district of this name inside a regency named alongside it ("Kediri, Tabanan").
+        sup = {a.iso for a in (*nm.areas, *nm.shadowed) if a.level == DISTRICT and a.regency in others}
+        provs = nm.provinces
         supported = False
-        if len(provs) > 1:
-            cand = {a.iso for a in m.name.areas if a.level == DISTRICT and a.regency in named_regs}
-            if len(cand) != 1:
-                cand = set(provs & named_provs)
+        if len(sup) == 1 and (len(provs) > 1 or sup != provs):
+            provs, supported = frozenset(sup), True
+        elif len(provs) > 1:
+            cand = provs & named_provs
             if len(cand) != 1:
                 ambiguous |= provs
                 continue
-            provs = frozenset(cand)
-            supported = True
+            provs, supported = frozenset(cand), True
         iso = next(iter(provs))
-        votes[iso] = votes.get(iso, 0) + m.strength + supported
+        votes[iso] = votes.get(iso, 0) + m.strength
         used.setdefault(iso, []).append((m, supported))
     amb = frozenset(ambiguous)
+    if len(votes) > 1:
+        # An old province label next to a place of a province split from it: "Sorong, Papua Barat".
+        for iso in list(votes):
+            child_named = any(_PARENT.get(c) == iso and any(m.name.level < PROVINCE for m, _ in used[c])
+                              for c in votes)
+            if child_named and all(m.name.level == PROVINCE for m, _ in used[iso]):
+                del votes[iso]
     if not votes:
-        return _Decision(None, None, "ambiguous", tuple(sorted({m.name.key for m in places})), 0, 0, False, False,
+        return _Decision(None, None, "ambiguous", tuple(sorted({m.name.key for m in places})), 0, 0, False,
                          False, amb)
-    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-    majority = len(ranked) > 1
-    if majority and ranked[0][1] < 2 * ranked[1][1]:
-        return _Decision(None, None, "conflict", tuple(sorted({m.name.key for m in places})), 0, 0, False, False,
+    if len(votes) > 1:
+        return _Decision(None, None, "conflict", tuple(sorted({m.name.key for m in places})), 0, 0, False,
                          False, amb)
-    win = ranked[0][0]
-    return _agreeing(win, used[win], majority, amb)
+    win = next(iter(votes))
+    return _agreeing(win, used[win], amb)
 
 
-def _agreeing(win: str, mine: list[tuple[_Mention, bool]], majority: bool, amb: frozenset[str]) -> _Decision:
+def _agreeing(win: str, mine: list[tuple[_Mention, bool]], amb: frozenset[str]) -> _Decision:
     cities = {m.name.cities.get(win) for m, _ in mine if m.name.level < PROVINCE} - {None}
     return _Decision(
         code=win,
@@ -278,7 +296,6 @@ def _agreeing(win: str, mine: list[tuple[_Mention, bool]], majority: bool, amb: 
         strength=max(m.strength for m, _ in mine),
         agreeing=len(mine),
         supported=any(s for _, s in mine),
-        majority=majority,
         district_only=all(m.name.level == DISTRICT for m, _ in mine),
         ambiguous=amb,
     )
@@ -297,8 +314,6 @@ def _confidence(source: str, d: _Decision) -> tuple[float, str]:
             conf, rule = conf + 0.05, rule + "_supported"
         if d.agreeing > 1:
             conf += 0.1
-    if d.majority:
-        conf, rule = conf * 0.8, rule + "_majority"
     return round(min(conf, 0.95), 2), rule
 
 
@@ -358,7 +373,8 @@ def explain_region(text: str = "", profile: str | None = None, region: Any = Non
         trace: list[_Mention] = []
         limit = MAX_PROFILE_CHARS if source == "profile" else MAX_TEXT_SCAN_CHARS
         _scan(value[:limit], source == "profile", g, trace)
-        d = _resolve([m for m in trace if m.strength or m.name.non_place], frozenset())
+        d = _resolve([m for m in trace if m.strength or m.name.non_place
+                      or (not m.blocked and m.name.level >= REGENCY)], frozenset())
         steps.append({
             "step": source,
             "names": [{
