@@ -108,6 +108,12 @@ class Gazetteer:
             w.encode("ascii"): (ls, frozenset(x.encode("ascii") for x in sec)) for w, (ls, sec) in self.first.items()
         }
         self.first_words_b = frozenset(self.first_b)
+        # For a post's text: without the words whose every name cannot count there on its own (a
+        # one-word non-place, or an ordinary word naming only districts, which needs "Kec." and so
+        # is matched through that name): "tetap", "damai", "rumah" start no scan work.
+        silent = {w for w, (ls, _) in self.first.items()
+                  if ls == (1,) and (names[w].non_place or (names[w].ordinary and names[w].level == DISTRICT))}
+        self.first_words_text_b = frozenset(w.encode("ascii") for w in self.first if w not in silent)
 
     def count(self, level: int) -> int:
         return sum(1 for a in self.areas.values() if a.level == level)

@@ -123,7 +123,7 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
     """Every gazetteer name in ``text`` (longest match first), with the context it was found in."""
     raw = text.encode("utf-8", "replace")
     low = raw.translate(_LOWER).split()
-    hits = g.first_words_b.intersection(low)  # in C: most posts name nothing, and stop here
+    hits = (g.first_words_b if profile else g.first_words_text_b).intersection(low)  # in C: most posts stop here
     if not hits:
         return []
     first, names = g.first_b, g.names_b
