@@ -78,7 +78,6 @@ _BLOCK = frozenset(w.encode() for w in
     "keripik kerupuk bandeng ayam bebek pecel rawon rujak es kain tenun kuda sapi jeruk salak "
     "pt cv bank hotel universitas univ institut politeknik".split()
 )
-_SOURCE_CONF = {"field": 1.0}
 
 
 class RegionInference(NamedTuple):
