@@ -28,6 +28,10 @@ __all__ = [
     "SignalStats",
     "WindowResult",
     "merge",
+    "SOURCE_FIELD",
+    "SOURCE_PROFILE",
+    "SOURCE_TEXT",
+    "SOURCE_NAMES",
 ]
 
 SCALE = 10_000  # basis points: a score of 0.1234 is stored as 1234
@@ -60,20 +64,30 @@ def _top(examples: list[tuple[int, str]], score: int, post_id: str) -> None:
         examples.sort(reverse=True)
 
 
+# Where a post's region came from, as counted in panes: the index of records.REGION_SOURCES
+# (a post without a known region never reaches a pane, so "none" is not counted).
+SOURCE_FIELD, SOURCE_PROFILE, SOURCE_TEXT = 0, 1, 2
+SOURCE_NAMES: tuple[str, ...] = ("field", "profile", "text")
+NSRC = 3
+
+
 class PaneAgg:
     """One region's posts in one pane (one window step)."""
 
-    __slots__ = ("count", "authors", "hist", "examples")
+    __slots__ = ("count", "authors", "hist", "examples", "sources")
 
     def __init__(self) -> None:
         self.count = 0
         self.authors: dict[str, list[int]] = {}
         self.hist = [0] * (NS * BINS)
         self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
+        self.sources = [0] * NSRC  # posts by where their region came from (field, profile, text)
 
-    def add(self, author: str, scores: Sequence[int], bits: int, post_id: str) -> None:
-        """Add one post: ``scores`` in basis points in SIGNALS order, ``bits`` = labels as a bitmask."""
+    def add(self, author: str, scores: Sequence[int], bits: int, post_id: str, source: int = SOURCE_FIELD) -> None:
+        """Add one post: ``scores`` in basis points in SIGNALS order, ``bits`` = labels as a bitmask,
+        ``source`` where its region came from (SOURCE_FIELD, SOURCE_PROFILE, SOURCE_TEXT)."""
         self.count += 1
+        self.sources[source] += 1
         rec = self.authors.get(author)
         if rec is None:
             rec = self.authors[author] = [0] * _REC
@@ -123,12 +137,26 @@ class WindowResult:
     post_count: int
     author_count: int
     signals: Mapping[str, SignalStats] = field(default_factory=dict)
+    sources: tuple[int, ...] = (0, 0, 0)  # posts by where their region came from: field, profile, text
+
+    @property
+    def source_shares(self) -> dict[str, float]:
+        """Share of the window's posts per region source ({"field": .., "profile": .., "text": ..})."""
+        n = sum(self.sources)
+        return {name: round(c / n, 6) if n else 0.0 for name, c in zip(SOURCE_NAMES, self.sources)}
+
+    @property
+    def declared_share(self) -> float:
+        """Share of posts whose region was declared (the region field or the author's profile)."""
+        n = sum(self.sources)
+        return round((self.sources[SOURCE_FIELD] + self.sources[SOURCE_PROFILE]) / n, 6) if n else 1.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "post_count": self.post_count,
             "author_count": self.author_count,
             "signals": {k: v.to_dict() for k, v in self.signals.items()},
+            "region_sources": self.source_shares,
         }
 
 
@@ -150,10 +178,11 @@ def _quantile(hist: Sequence[int], offset: int, n: int, q: float) -> float:
 class WindowAgg:
     """The merge of a window's panes; ``result()`` turns it into what thresholds compare."""
 
-    __slots__ = ("count", "keys", "rows", "hist", "examples")
+    __slots__ = ("count", "keys", "rows", "hist", "examples", "sources")
 
     def __init__(self) -> None:
         self.count = 0
+        self.sources = [0] * NSRC
         self.keys: list[str] = []  # author of each row; an author may have a row in several panes
         self.rows: list[list[int]] = []
         self.hist = [0] * (NS * BINS)
@@ -161,6 +190,7 @@ class WindowAgg:
 
     def add_pane(self, pane: PaneAgg) -> None:
         self.count += pane.count
+        self.sources = [x + y for x, y in zip(self.sources, pane.sources)]
         self.keys.extend(pane.authors)
         self.rows.extend(pane.authors.values())
         self.hist = [x + y for x, y in zip(self.hist, pane.hist)]
@@ -181,7 +211,8 @@ class WindowAgg:
         n = self.count
         if not n:
             empty = SignalStats(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0, ())
-            return WindowResult(post_count=0, author_count=0, signals={name: empty for name in SIGNALS})
+            return WindowResult(post_count=0, author_count=0, signals={name: empty for name in SIGNALS},
+                                sources=tuple(self.sources))
         index: dict[str, int] = {}
         slot = [index.setdefault(k, len(index)) for k in self.keys]
         # fromiter over the flattened rows: about 2.5x faster than np.array on a list of lists.
@@ -215,7 +246,7 @@ class WindowAgg:
                 over_count=int(over_tot[i]),
                 examples=tuple(pid for _, pid in self.examples[i]),
             )
-        return WindowResult(post_count=n, author_count=len(arr), signals=signals)
+        return WindowResult(post_count=n, author_count=len(arr), signals=signals, sources=tuple(self.sources))
 
 
 def merge(panes: Iterable[PaneAgg]) -> WindowAgg:

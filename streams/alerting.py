@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Any
+from typing import Any, Mapping
 
 from streams.formatting import format_level, signal_words
 from streams.records import Alert
@@ -35,6 +35,8 @@ class Observation:
     author_count: int
     examples: tuple[str, ...] = ()
     city: str | None = None  # a city window of ``region`` (its own machine, baseline and dedup key)
+    declared_share: float = 1.0  # share of posts whose region was declared (field or profile), not inferred from text
+    region_sources: Mapping[str, float] | None = None  # share of posts per region source, for the alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,8 @@ def step(state: dict[str, Any] | None, obs: Observation, rule: Rule) -> tuple[di
     v = obs.value
     b = s.get("b")
     bl = rule.baseline
-    enough = obs.post_count >= rule.min_posts and obs.author_count >= rule.min_authors
+    enough = (obs.post_count >= rule.min_posts and obs.author_count >= rule.min_authors
+              and obs.declared_share >= rule.min_declared_share)
     known = b is not None and s.get("bn", 0) >= bl.warmup_windows
     crit, warn = rule.critical, rule.warning
 
@@ -193,6 +196,11 @@ def summaries(tr: Transition, obs: Observation, region_name: str, tz: tzinfo, me
         f"{head_en}: {what_en} ({lim_en}, baseline {base}), {obs.post_count} posts from "
         f"{obs.author_count} accounts, {span_en}, phase: {ph_en}"
     )
+    rs = obs.region_sources or {}
+    if rs.get("profile", 0.0) + rs.get("text", 0.0) > 0:  # say how much of the evidence is inferred
+        f, pr, tx = (f"{rs.get(k, 0.0) * 100:.0f}%" for k in ("field", "profile", "text"))
+        summary_id += f"; asal wilayah: {f} kolom region, {pr} profil, {tx} teks"
+        summary_en += f"; region from: {f} region field, {pr} profile, {tx} text"
     return summary_id, summary_en
 
 
@@ -220,4 +228,5 @@ def make_alert(tr: Transition, obs: Observation, region_name: str, tz: tzinfo = 
         summary_en=summary_en,
         emitted_at=format_ms(obs.window_end_ms),
         city=obs.city,
+        region_sources=dict(obs.region_sources) if obs.region_sources is not None else None,
     )

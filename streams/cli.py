@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "thresholds": ("streams.commands_alerting:thresholds_group", "Validate and explain a thresholds file."),
     "backtest": ("streams.commands_alerting:backtest_command", "Replay posts offline and print the alert timeline."),
     "config": ("streams.commands_misc:config_command", "Print the effective settings (secrets masked)."),
+    "regions": ("streams.commands_regions:regions_group", "Explain how a post's region is inferred."),
 }
 
 

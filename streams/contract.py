@@ -17,7 +17,7 @@ import orjson
 
 from streams.formatting import format_rfc3339
 from streams.records import DEFAULT_PLATFORM, Post
-from streams.regions import normalize_region
+from streams.places import MAX_PROFILE_CHARS, infer_region
 from streams.settings import Settings, pseudonym_key
 
 # Every reason a message can be dead-lettered for: the one place they are named
@@ -37,7 +37,7 @@ REJECT_REASONS: tuple[str, ...] = (
 )
 
 REQUIRED_FIELDS = ("id", "text", "created_at")
-OPTIONAL_STRING_FIELDS = ("platform", "lang", "url")
+OPTIONAL_STRING_FIELDS = ("platform", "lang", "url")  # author_location too, checked on its own
 MAX_ID_CHARS = 256
 MAX_PLATFORM_CHARS = 64
 
@@ -157,6 +157,9 @@ def validate_document(
     region_raw = doc.get("region")
     if region_raw is not None and (isinstance(region_raw, bool) or not isinstance(region_raw, (str, int))):
         return Rejection("wrong_type", f"region is {type(region_raw).__name__}, expected string or integer")
+    location = doc.get("author_location")
+    if location is not None and not isinstance(location, str):
+        return Rejection("wrong_type", f"author_location is {type(location).__name__}, expected string")
     author_raw = doc.get("author_id")
     if author_raw is not None and (isinstance(author_raw, bool) or not isinstance(author_raw, (str, int))):
         return Rejection("wrong_type", f"author_id is {type(author_raw).__name__}, expected string or integer")
@@ -175,7 +178,9 @@ def validate_document(
         return Rejection("timestamp_out_of_range", "created_at is in the future")
 
     platform = (doc.get("platform") or DEFAULT_PLATFORM).strip().lower()[:MAX_PLATFORM_CHARS] or DEFAULT_PLATFORM
-    match = normalize_region(region_raw)
+    # The region field, else the author's profile location, else place names in the text
+    # (streams/places.py). An over-long profile location is not read (it is no place name).
+    match = infer_region(region_raw, location if location and len(location) <= MAX_PROFILE_CHARS else None, text)
     author = pseudonymize(platform, str(author_raw)) if author_raw not in (None, "") else None
     extra = {k: v for k, v in doc.items() if k not in _CORE_INPUT_FIELDS}
     for name in PERSONAL_FIELDS.intersection(extra):
@@ -193,6 +198,8 @@ def validate_document(
         region_raw=None if region_raw is None else str(region_raw)[:128],
         author=author,
         extra=extra,
+        region_source=match.source,
+        region_confidence=match.confidence,
     )
 
 
@@ -202,8 +209,10 @@ PERSONAL_FIELDS = frozenset(
      "handle", "email", "phone", "phone_number"}
 )
 
-# Fields the contract owns; everything else in the input is passed through untouched.
+# Fields the contract owns; everything else in the input is passed through untouched. The profile
+# location is read for the region and not passed on (personal data: only what it resolved to is kept).
 _CORE_INPUT_FIELDS = frozenset(
     {"id", "text", "created_at", "platform", "region", "author_id", "event_ms", "city", "region_raw",
+     "author_location", "region_source", "region_confidence",
      "scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version", "source_partition"}
 )

@@ -4,7 +4,7 @@ Synchronous and pure apart from two injected mappings, so the Faust worker (chan
 `suhu backtest` (dicts) and the tests all run exactly this code:
 
 * ``contributions``: post dedup key -> ``[region, event_ms, author, scores_bp, label_bits, post_id,
-  partition, city]``, a compact record of what the post adds to its panes (its province's and, when
+  partition, city, source]`` (source: where the region came from, 0 field, 1 profile, 2 text), a compact record of what the post adds to its panes (its province's and, when
   ``city`` is a gazetteer city, that city's: one record, two panes). Panes are an in-memory cache
   derived from it: ``rebuild()`` recomputes them after a restart or rebalance.
 * ``state``: ``"p:<partition>"`` -> ``{"t": watermark, "c": newest closed window end, "r": regions,
@@ -31,7 +31,7 @@ from datetime import timedelta, timezone, tzinfo
 from typing import Any, Callable, Collection, Iterable, Mapping, MutableMapping
 
 from models.base import SIGNALS
-from streams.aggregation import PaneAgg, WindowResult, labels_to_bits, merge, quantise
+from streams.aggregation import SOURCE_NAMES, PaneAgg, WindowResult, labels_to_bits, merge, quantise
 from streams.alerting import Observation, make_alert, series_key, step
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.thresholds import Thresholds
@@ -41,6 +41,7 @@ from streams.windowing import WindowSpec, format_ms
 __all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
 
 NS = len(SIGNALS)
+_SOURCE_INDEX = {name: i for i, name in enumerate(SOURCE_NAMES)}  # a post's region source -> pane slot
 
 
 def partition_for(region: str, partitions: int) -> int:
@@ -195,7 +196,8 @@ class RegionalEngine:
         if pane is None:
             pane = panes[p] = PaneAgg()
             self._pane_keys[(region, p)] = []
-        pane.add(c[2], c[3], c[4], c[5])
+        src = c[8] if len(c) > 8 else 0  # records written before region inference: the region field
+        pane.add(c[2], c[3], c[4], c[5], src)
         self._pane_keys[(region, p)].append(key)
         city = c[7] if len(c) > 7 else None  # records written before city windows have 7 fields
         if city is not None and city in self._city_names.get(region, ()):
@@ -208,7 +210,7 @@ class RegionalEngine:
             pane = panes.get(p)
             if pane is None:
                 pane = panes[p] = PaneAgg()
-            pane.add(c[2], c[3], c[4], c[5])
+            pane.add(c[2], c[3], c[4], c[5], src)
 
     # ------------------------------------------------------------------------------ hot path
     def _part(self, partition: int) -> dict[str, Any]:
@@ -255,7 +257,8 @@ class RegionalEngine:
         if city is not None and city not in self._city_names.get(region, ()):
             self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
             city = None
-        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city]
+        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city,
+                   _SOURCE_INDEX.get(p_.source, 0)]
         self.contributions[key] = contrib
         self._add(key, contrib)
         self.stats["processed"] += 1
@@ -309,7 +312,8 @@ class RegionalEngine:
                 rule = th.rule(region, sig, phase, c_city is not None)
                 st = res.signals[sig]
                 obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
-                                  res.post_count, res.author_count, st.examples, c_city)
+                                  res.post_count, res.author_count, st.examples, c_city,
+                                  res.declared_share, res.source_shares)
                 new, tr = step(prev[1][i], obs, rule)
                 cur = machines[i]
                 last = cur.get("last")
@@ -445,7 +449,8 @@ class RegionalEngine:
             rule = th.rule(region, sig, phase, is_city)
             st = res.signals[sig]
             obs = Observation(region, sig, end - size, end, phase, st.metric(rule.metric),
-                              res.post_count, res.author_count, st.examples, city)
+                              res.post_count, res.author_count, st.examples, city,
+                              res.declared_share, res.source_shares)
             old = machines[i]
             new, tr = step(old, obs, rule)
             if tr is not None:
@@ -584,5 +589,6 @@ class RegionalEngine:
             "post_count": res.post_count,
             "author_count": res.author_count,
             "late": self._late_windows.get(unit, {}).get(end, 0),  # posts that arrived after it closed
+            "region_sources": res.source_shares,  # share of posts by where their region came from
             "signals": sigs,
         }

@@ -84,6 +84,7 @@ REGION_BASELINE = "suhu_region_baseline"
 REGION_ALERT_STATE = "suhu_region_alert_state"
 REGION_TENSION = "suhu_region_tension"
 REGION_INFO = "suhu_region_info"
+REGION_SOURCE_SHARE = "suhu_region_source_share"
 ALERTS_EMITTED = "suhu_alerts_emitted_total"
 ALERT_DELIVERIES = "suhu_alert_deliveries_total"
 ALERT_DELIVERY_DURATION = "suhu_alert_delivery_seconds"
@@ -159,6 +160,9 @@ def _finite(x: float | None) -> bool:
 
 def _num(x: Any) -> float | None:
     return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+_REGION_SOURCE_LABELS = ("field", "profile", "text")  # streams.aggregation.SOURCE_NAMES
 
 
 def region_view_from_engine(d: Mapping[str, Any]) -> RegionView:
@@ -268,6 +272,11 @@ class SuhuMetrics:
         self._posts = Gauge(REGION_POSTS, "Posts in the current window.", ["region"], registry=r)
         self._authors = Gauge(REGION_AUTHORS, "Distinct authors in the current window.", ["region"], registry=r)
         self._tension = Gauge(REGION_TENSION, "Current window tension value (0-1), for the map.", ["region"], registry=r)
+        self._source_share = Gauge(
+            REGION_SOURCE_SHARE,
+            "Share of the current window's posts by where their region came from: field, profile, text.",
+            ["region", "source"], registry=r,
+        )
         self._info = Gauge(
             REGION_INFO,
             "Region metadata for joins: name, island group, centroid.",
@@ -286,6 +295,8 @@ class SuhuMetrics:
             self._posts.labels(region=info.code).set(0)
             self._authors.labels(region=info.code).set(0)
             self._tension.labels(region=info.code).set(0)
+            for src in _REGION_SOURCE_LABELS:
+                self._source_share.labels(region=info.code, source=src).set(0)
             for s in self.signals:
                 self._rs_children[(info.code, s)] = (
                     self._value.labels(region=info.code, signal=s),
@@ -433,6 +444,11 @@ class SuhuMetrics:
             code = self.region_label(region)
             self._posts.labels(region=code).set(view.posts)
             self._authors.labels(region=code).set(view.authors)
+            shares = raw.get("region_sources") if isinstance(raw, Mapping) else None
+            if isinstance(shares, Mapping):
+                for src in _REGION_SOURCE_LABELS:  # bounded labels: never a value from the input
+                    if _finite(_num(shares.get(src))):
+                        self._source_share.labels(region=code, source=src).set(float(shares[src]))
             for signal, sv in view.signals.items():
                 children = self._rs_children.get((code, signal))
                 if children is None:

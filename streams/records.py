@@ -12,6 +12,8 @@ import orjson
 
 UNKNOWN_REGION = "unknown"
 DEFAULT_PLATFORM = "unknown"
+# Where a post's region came from (streams/places.py): the bounded label set for metrics too.
+REGION_SOURCES: tuple[str, ...] = ("field", "profile", "text", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,21 @@ class Post:
     region_raw: str | None = None  # what the producer sent, for audit of the gazetteer
     author: str | None = None  # keyed-hash pseudonym of platform + author_id; never the raw id
     extra: Mapping[str, Any] = field(default_factory=dict)  # every other field, passed through
+    region_source: str | None = None  # field | profile | text | none (None: field if region is known)
+    region_confidence: float | None = None  # 0-1 (None: 1.0 for a known region, 0 otherwise)
+
+    @property
+    def source(self) -> str:
+        """Where the region came from; records from before inference existed read as the field."""
+        if self.region_source is not None:
+            return self.region_source
+        return "none" if self.region == UNKNOWN_REGION else "field"
+
+    @property
+    def confidence(self) -> float:
+        if self.region_confidence is not None:
+            return self.region_confidence
+        return 0.0 if self.region == UNKNOWN_REGION else 1.0
 
     @property
     def dedup_key(self) -> str:
@@ -46,12 +63,15 @@ class Post:
             city=self.city,
             region_raw=self.region_raw,
             author_id=self.author,
+            region_source=self.source,
+            region_confidence=self.confidence,
         )
         return out
 
 
 POST_CORE_FIELDS = frozenset(
-    {"id", "text", "created_at", "event_ms", "platform", "region", "city", "region_raw", "author_id"}
+    {"id", "text", "created_at", "event_ms", "platform", "region", "city", "region_raw", "author_id",
+     "region_source", "region_confidence"}
 )
 
 
@@ -99,6 +119,8 @@ class ScoredPost:
             region_raw=d.get("region_raw"),
             author=d.get("author_id"),
             extra=extra,
+            region_source=_region_source(d.get("region_source")),
+            region_confidence=_confidence(d.get("region_confidence")),
         )
         return cls(
             post=post,
@@ -114,6 +136,22 @@ class ScoredPost:
     @classmethod
     def from_json(cls, raw: bytes | str) -> "ScoredPost":
         return cls.from_dict(orjson.loads(raw))
+
+
+def _region_source(value: Any) -> str | None:
+    if value is None:
+        return None
+    if value not in REGION_SOURCES:
+        raise ValueError(f"region_source must be one of {REGION_SOURCES}, got {value!r}")
+    return str(value)
+
+
+def _confidence(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"region_confidence must be a number in [0, 1], got {value!r}")
+    return float(value)
 
 
 def _source(value: Any) -> int | None:
@@ -158,6 +196,9 @@ class Alert:
     emitted_at: str  # stream time of the transition (deterministic: replay gives the same value)
     city: str | None = None  # gazetteer city/regency name for a city-level alert; None for the province
     late: bool = False  # a correction: posts that arrived after the window closed made this transition
+    # Share of the window's posts by where their region came from (field, profile, text); None in
+    # records published before region inference existed.
+    region_sources: Mapping[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -184,6 +225,8 @@ class Alert:
         }
         if self.late:
             out["late"] = True
+        if self.region_sources is not None:
+            out["region_sources"] = dict(self.region_sources)
         return out
 
     def to_json(self) -> bytes:
@@ -195,6 +238,7 @@ class Alert:
         data["example_post_ids"] = tuple(data.get("example_post_ids") or ())
         data.setdefault("city", None)  # records published before city-level alerts existed
         data["late"] = bool(data.get("late", False))
+        data.setdefault("region_sources", None)
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

@@ -4,6 +4,10 @@ This is the one place that knows provinces. Everything is keyed by ISO 3166-2:ID
 names and even numbering differ between sources (the four 2022 Papua provinces are missing or
 misordered in many older tables). `normalize_region` runs once per post, so every spelling is
 precomputed into a dict and results are memoised; it never raises.
+
+Its sibling streams/gazetteer.py, which it owns, holds every regency and district of Kemendagri (and
+reuses the spellings below); streams/places.py infers a post's region from them when the region field
+names none.
 """
 
 from __future__ import annotations

@@ -33,12 +33,12 @@ __all__ = [
 SEVERITIES = ("warning", "critical")
 DEFAULT_THRESHOLDS = "defaults/thresholds.yaml"  # inside the streams package
 _KNOBS = ("metric", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
-          "reminder_windows", "baseline")
+          "reminder_windows", "baseline", "min_declared_share")
 _BASELINE_KEYS = ("half_life_minutes", "warmup_windows", "min_rise", "ratio", "clear_rise")
 # City windows reuse the province's levels, metric and baseline rule; only how much evidence a
 # window needs and how quickly it fires/clears can differ (a city has fewer posts than its province).
 _CITY_KNOBS = ("enabled", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
-               "reminder_windows")
+               "reminder_windows", "min_declared_share")
 
 
 class ThresholdsError(ValueError):
@@ -79,6 +79,9 @@ class Rule:
     baseline: BaselineRule
     warning: Level | None
     critical: Level | None
+    # A window is judged only when at least this share of its posts has a declared region (the
+    # region field or the author's profile location) rather than one read from the text.
+    min_declared_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,7 @@ class Thresholds:
             baseline=knobs["baseline"],
             warning=lv.get("warning"),
             critical=lv.get("critical"),
+            min_declared_share=knobs.get("min_declared_share", 0.0),
         )
         self._cache[key] = rule
         return rule
@@ -211,6 +215,8 @@ def _knobs(path: str, m: Mapping[str, Any], base: Mapping[str, Any], src: str) -
                   ("consecutive_clear", 1), ("reminder_windows", 0)):
         if k in m:
             out[k] = _number(f"{p}{k}", m[k], lo, 1_000_000, src, True)
+    if "min_declared_share" in m:
+        out["min_declared_share"] = _number(f"{p}min_declared_share", m["min_declared_share"], 0.0, 1.0, src)
     if "baseline" in m:
         out["baseline"] = _baseline(f"{p}baseline", m["baseline"], base.get("baseline", BaselineRule()), src)
     return out
@@ -276,7 +282,7 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
     _unknown("defaults", dm, _KNOBS, src)
     defaults: dict[str, Any] = {"metric": "capped_share", "min_posts": 30, "min_authors": 15,
                                 "consecutive_windows": 2, "consecutive_clear": 3, "reminder_windows": 0,
-                                "baseline": BaselineRule()}
+                                "baseline": BaselineRule(), "min_declared_share": 0.0}
     defaults.update(_knobs("defaults", dm, defaults, src))
     cities: dict[str, Any] = {"enabled": True}
     cities.update(_city_knobs("cities", m.get("cities"), src))
@@ -349,6 +355,9 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
         f"A window is judged only with at least {k['min_posts']} posts from at least {k['min_authors']} distinct accounts.",
         f"An alert fires after {k['consecutive_windows']} breaching window(s) in a row and resolves after "
         f"{k['consecutive_clear']} calm window(s) in a row (below the clear level).",
+        *([f"A window is judged only when at least {_pct(k['min_declared_share'], 'share')} of its posts have a "
+           "declared region (the region field or the author's profile), not one read from the text."]
+          if k.get("min_declared_share") else []),
         "While an alert stays firing it is not repeated"
         + (f", except a reminder every {k['reminder_windows']} windows." if k["reminder_windows"] else "."),
         f"Baseline: the region's own level, an average of its closed windows with a half-life of "

@@ -189,8 +189,18 @@ def test_no_label_can_carry_post_text_or_author(metrics):
     assert label_names <= {
         b"platform", b"region", b"reason", b"signal", b"severity", b"status", b"destination", b"outcome",
         b"le", b"phase", b"topic", b"partition", b"version", b"model_version", b"region_name",
-        b"island_group", b"lat", b"lon",
+        b"island_group", b"lat", b"lon", b"source",
     }
+    # "source" is where a window's posts got their region from: a fixed set, never a profile string.
+    assert set(re.findall(rb'[{,]source="([^"]*)"', body)) == {b"field", b"profile", b"text"}
+
+
+def test_region_source_shares_are_exported_per_region(metrics):
+    metrics.window_values({"ID-JB": {"post_count": 10, "author_count": 8, "signals": {},
+                                     "region_sources": {"field": 0.5, "profile": 0.3, "text": 0.2, "x": 1}}})
+    body, _ = metrics.render()
+    assert b'suhu_region_source_share{region="ID-JB",source="text"} 0.2' in body
+    assert b'source="x"' not in body
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool not installed (apt-get install prometheus)")

@@ -139,3 +139,18 @@ def test_thresholds_check_on_a_broken_file_exits_2_naming_the_bad_key(tmp_path, 
 def test_thresholds_check_on_a_missing_file_exits_2(tmp_path):
     result = CliRunner().invoke(cli, ["thresholds", "check", str(tmp_path / "nope.yaml")], obj={})
     assert result.exit_code == 2 and "cannot read" in result.output
+
+
+def test_min_declared_share_is_a_validated_knob_for_provinces_and_cities(shipped):
+    data = copy.deepcopy(shipped)
+    data["defaults"]["min_declared_share"] = 0.5
+    data["cities"] = {**(data.get("cities") or {}), "min_declared_share": 0.8}
+    t = parse_thresholds(data)
+    assert t.rule("ID-JB", "hate", "voting").min_declared_share == 0.5
+    assert t.rule("ID-JB", "hate", "voting", city=True).min_declared_share == 0.8
+    assert "declared region" in explain(t)
+    assert load_thresholds(None).rule("ID-JB", "hate", "voting").min_declared_share == 0.0  # off by default
+    for bad in (1.5, -0.1, "half", True):
+        data["defaults"]["min_declared_share"] = bad
+        with pytest.raises(ThresholdsError, match="defaults.min_declared_share"):
+            parse_thresholds(data)
