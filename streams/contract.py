@@ -163,6 +163,18 @@ def validate_document(
     author_raw = doc.get("author_id")
     if author_raw is not None and (isinstance(author_raw, bool) or not isinstance(author_raw, (str, int))):
         return Rejection("wrong_type", f"author_id is {type(author_raw).__name__}, expected string or integer")
+    # Optional evidence for the coordination detector (streams/coordination.py), passed through:
+    # author_created_at (RFC 3339 with offset) makes an account "new" when under 30 days old at the
+    # post; author_followers (integer >= 0) is reported as the cluster's median; is_repost (boolean)
+    # marks a native repost, counted apart and never a campaign by itself.
+    created = doc.get("author_created_at")
+    if created is not None and (not isinstance(created, str) or parse_rfc3339(created) is None):
+        return Rejection("wrong_type", "author_created_at must be RFC 3339 with an offset")
+    followers = doc.get("author_followers")
+    if followers is not None and (isinstance(followers, bool) or not isinstance(followers, int) or followers < 0):
+        return Rejection("wrong_type", "author_followers must be a non-negative integer")
+    if doc.get("is_repost") is not None and not isinstance(doc.get("is_repost"), bool):
+        return Rejection("wrong_type", "is_repost must be a boolean")
 
     if not text.strip():
         return Rejection("empty_text", "text is empty or whitespace")

@@ -199,6 +199,8 @@ class Alert:
     # Share of the window's posts by where their region came from (field, profile, text); None in
     # records published before region inference existed.
     region_sources: Mapping[str, float] | None = None
+    # A coordination alert's own fields (streams/coordination.py): cluster id, size, provinces, ...
+    coordination: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -227,6 +229,8 @@ class Alert:
             out["late"] = True
         if self.region_sources is not None:
             out["region_sources"] = dict(self.region_sources)
+        if self.coordination is not None:
+            out["coordination"] = dict(self.coordination)
         return out
 
     def to_json(self) -> bytes:
@@ -239,6 +243,7 @@ class Alert:
         data.setdefault("city", None)  # records published before city-level alerts existed
         data["late"] = bool(data.get("late", False))
         data.setdefault("region_sources", None)
+        data.setdefault("coordination", None)
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

@@ -1,0 +1,246 @@
+"""The coordination detector (streams/coordination.py): a pure core, no Kafka."""
+
+from __future__ import annotations
+
+import random
+
+import orjson
+import pytest
+
+from streams.coordination import (
+    NATIONAL_REGION,
+    SIGNAL,
+    CoordinationConfig,
+    CoordinationDetector,
+    CoordPost,
+    annotations,
+    fingerprint,
+)
+from streams.records import Alert
+
+T0 = 1_707_868_800_000
+MIN = 60_000
+BASE = ("Hasil hitung cepat lembaga survei bayaran sudah diatur sejak awal oleh penguasa, "
+        "rakyat dibohongi media, jangan diam saja bersuara sekarang")
+VOCAB = ("kemarin", "rapat", "desa", "jalan", "harga", "cabai", "sekolah", "hujan", "banjir", "motor",
+         "kantor", "pasar", "ikan", "bupati", "kopi")
+
+
+def edited(text: str, frac: float, rng: random.Random) -> str:
+    words = text.split()
+    for _ in range(int(len(words) * frac)):
+        words[rng.randrange(len(words))] = rng.choice(VOCAB)
+    return " ".join(words)
+
+
+def post(i: int, ms: int, text: str, author: str | None = None, *, tags: tuple[str, ...] = (), region: str = "ID-JB",
+         repost: bool = False, new: bool | None = None, hate: float = 0.05, cfg: CoordinationConfig | None = None,
+         ) -> CoordPost:
+    fp = fingerprint(text, tags, repost, cfg)
+    return CoordPost(f"x:{i}", str(i), ms, author if author is not None else f"a{i}", region, fp.sig, fp.hashtags,
+                     fp.repost, hate, 0.05, new, None)
+
+
+def campaign(n: int, start: int = T0 + 40 * MIN, minutes: float = 5, frac: float = 0.2, seed: int = 3,
+             tag: str = "#UsutCurang24", hate: float = 0.05, offset: int = 0) -> list[CoordPost]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        ms = start + int(i * minutes * MIN / n)
+        out.append(post(offset + i, ms, edited(BASE, frac, rng) + " " + tag, f"buzzer{offset + i}",
+                        region=rng.choice(["ID-JB", "ID-JI", "ID-SN", "ID-PA", "ID-KT"]), hate=hate))
+    return out
+
+
+def warm(det: CoordinationDetector, minutes: int = 31) -> None:
+    """Unrelated background so the detector has seen more than a window (no cold-start hold)."""
+    rng = random.Random(1)
+    for m in range(minutes):
+        words = [f"kata{rng.randrange(10**6)}" for _ in range(8)]
+        det.feed(post(10**6 + m, T0 + m * MIN, " ".join(words), f"bg{m}"))
+
+
+def run(det: CoordinationDetector, posts: list[CoordPost]) -> list[Alert]:
+    out: list[Alert] = []
+    for p in posts:
+        out.extend(det.feed(p))
+    return out
+
+
+def test_fingerprint_ignores_urls_mentions_hashtags_and_emoji_but_keeps_hashtags():
+    a = fingerprint("Hasil hitung cepat sudah diatur penguasa, rakyat dibohongi media 😡 https://x.co/1 @budi #UsutCurang")
+    b = fingerprint("Hasil hitung cepat sudah diatur penguasa, rakyat dibohongi media")
+    assert a.sig == b.sig and a.sig
+    assert a.hashtags == ("usutcurang",)
+
+
+def test_short_posts_are_not_fingerprinted():
+    assert fingerprint("Ayo nyoblos, jangan golput! #PemiluDamai").sig == ()
+    assert fingerprint("Selamat pagi semua, semoga sehat").sig == ()
+
+
+def test_rt_prefix_is_a_repost():
+    fp = fingerprint("RT @akun: " + BASE)
+    assert fp.repost and fp.sig == fingerprint(BASE).sig
+
+
+def test_a_campaign_of_distinct_authors_raises_one_coordination_alert():
+    det = CoordinationDetector()
+    warm(det)
+    alerts = run(det, campaign(30)) + det.flush()
+    firing = [a for a in alerts if a.status == "firing"]
+    assert len(firing) == 1
+    a = firing[0]
+    assert a.signal == SIGNAL and a.region == NATIONAL_REGION and a.severity == "warning"
+    d = a.coordination
+    assert d["distinct_authors"] >= 10 and d["size"] >= 10
+    assert "usutcurang24" in d["top_hashtags"]
+    assert set(d["provinces"]) <= {"ID-JB", "ID-JI", "ID-SN", "ID-PA", "ID-KT"}
+    assert a.dedup_key == f"suhu:coordination:{d['cluster_id']}"
+    assert len(a.example_post_ids) == 5
+    assert "kampanye terkoordinasi" in a.summary_id.lower() and "coordinated campaign" in a.summary_en.lower()
+    body = a.to_json().decode()
+    assert "dibohongi" not in body and "buzzer" not in body  # never the text, never an author
+    assert Alert.from_json(a.to_json()) == a
+    assert annotations(a)["cluster_id"] == d["cluster_id"]
+
+
+def test_alert_comes_at_the_kth_author_once_the_reorder_delay_passes():
+    cfg = CoordinationConfig(reorder_ms=0)
+    det = CoordinationDetector(cfg)
+    warm(det)
+    posts = campaign(30, minutes=10)
+    alerts = run(det, posts)
+    firing = [a for a in alerts if a.status == "firing"]
+    assert len(firing) == 1
+    assert firing[0].author_count == 10  # decided at the 10th distinct author
+
+
+def test_cluster_ids_are_deterministic_and_the_order_within_the_reorder_delay_does_not_matter():
+    posts = campaign(40)
+    shuffled = list(posts)
+    rng = random.Random(9)
+    for i in range(len(shuffled) - 1):  # local disorder of a few seconds
+        if rng.random() < 0.5:
+            shuffled[i], shuffled[i + 1] = shuffled[i + 1], shuffled[i]
+    a1, a2 = CoordinationDetector(), CoordinationDetector()
+    warm(a1)
+    warm(a2)
+    r1 = run(a1, posts) + a1.flush()
+    r2 = run(a2, shuffled) + a2.flush()
+    assert [a.to_dict() for a in r1] == [a.to_dict() for a in r2] and r1
+
+
+def test_one_author_posting_many_times_is_not_a_campaign():
+    det = CoordinationDetector()
+    warm(det)
+    posts = [CoordPost(p.key, p.post_id, p.event_ms, "same", p.region, p.sig, p.hashtags, False, 0.0, 0.0, None, None)
+             for p in campaign(50)]
+    assert not run(det, posts) + det.flush()
+
+
+def test_native_reposts_are_counted_apart_and_never_make_a_cluster():
+    det = CoordinationDetector()
+    warm(det)
+    posts = [post(i, T0 + 40 * MIN + i * 1000, "RT @akun: " + BASE + " #UsutCurang24", f"r{i}") for i in range(60)]
+    posts += [post(100 + i, T0 + 41 * MIN + i * 1000, BASE, f"x{i}", repost=True) for i in range(60)]
+    assert not run(det, posts) + det.flush()
+    assert det.stats["reposts"] == 120
+
+
+def test_greetings_from_many_accounts_are_not_a_campaign():
+    det = CoordinationDetector()
+    warm(det)
+    posts = [post(i, T0 + 40 * MIN + i * 500, "Ayo nyoblos, jangan golput! #PemiluDamai", f"g{i}") for i in range(300)]
+    assert not run(det, posts) + det.flush()
+    assert det.stats["short"] >= 300
+
+
+def test_a_loose_cluster_without_evidence_needs_more_authors():
+    cfg = CoordinationConfig()
+    det = CoordinationDetector(cfg)
+    warm(det)
+    rng = random.Random(5)
+    # a shared headline with each author's own words, no hashtag, account age unknown
+    posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), f"q{i}")
+             for i in range(25)]
+    assert not run(det, posts) + det.flush()
+
+
+def test_new_accounts_are_evidence_too():
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(5)
+    posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), f"n{i}",
+                  new=True) for i in range(12)]
+    alerts = run(det, posts) + det.flush()
+    assert [a.coordination["new_account_share"] for a in alerts if a.status == "firing"] == [1.0]
+
+
+def test_steady_copypasta_all_day_is_not_a_campaign():
+    det = CoordinationDetector()
+    text = "Ini lagu kebangsaan kita semua dinyanyikan bersama dengan penuh semangat juang pantang mundur"
+    posts = [post(i, T0 + i * 60_000, text, f"s{i}", tags=("lagu",)) for i in range(6 * 60)]  # one a minute, 6 h
+    assert not run(det, posts) + det.flush()
+
+
+def test_a_hateful_campaign_is_critical():
+    det = CoordinationDetector()
+    warm(det)
+    alerts = run(det, campaign(20, hate=0.9)) + det.flush()
+    assert [a.severity for a in alerts if a.status == "firing"] == ["critical"]
+
+
+def test_state_is_bounded_by_event_time_and_an_alerted_cluster_resolves():
+    det = CoordinationDetector()
+    warm(det)
+    alerts = run(det, campaign(30))
+    alerts += det.advance(T0 + 120 * MIN)
+    assert [a.status for a in alerts] == ["firing", "resolved"]
+    assert alerts[0].dedup_key == alerts[1].dedup_key
+    snap = det.snapshot()
+    assert snap["clusters"] == 0 and snap["index"] == 0 and snap["window_posts"] == 0
+
+
+def test_a_restart_mid_campaign_does_not_alert_again():
+    posts = campaign(60, minutes=10)
+    first = CoordinationDetector()
+    warm(first)
+    half = [p for p in posts if p.event_ms < T0 + 40 * MIN + 6 * MIN]
+    alerts = run(first, half)
+    assert [a.status for a in alerts] == ["firing"]
+    state = orjson.loads(orjson.dumps(dict(first.drain_changed())))  # what the state topic holds
+    # The restarted detector re-reads the last windows of input (it had none before), then goes on.
+    second = CoordinationDetector(CoordinationConfig(), state)
+    warm(second)
+    again = run(second, posts) + second.flush()
+    assert not [a for a in again if a.status == "firing"]
+
+
+def test_settings_knobs():
+    from streams.settings import load_settings
+
+    cfg = CoordinationConfig.from_settings(load_settings(env={}, coordination_min_authors=7, coordination_window_s=600))
+    assert cfg.min_authors == 7 and cfg.window_ms == 600_000
+
+
+@pytest.mark.parametrize("field,value", [("author_created_at", "2024-01-01"), ("author_created_at", 5),
+                                         ("author_followers", -1), ("author_followers", "10"),
+                                         ("is_repost", "yes")])
+def test_contract_rejects_malformed_coordination_evidence(field, value):
+    from streams.contract import ContractLimits, Rejection, validate_document
+
+    limits = ContractLimits(10**6, 20_000, 0, 10**12)
+    doc = {"id": "1", "text": "halo", "created_at": "2024-02-14T08:00:00+07:00", field: value}
+    out = validate_document(doc, limits=limits, pseudonymize=lambda p, a: "a_x", now_ms=T0)
+    assert isinstance(out, Rejection) and out.reason == "wrong_type"
+
+
+def test_contract_passes_coordination_evidence_through():
+    from streams.contract import ContractLimits, validate_document
+
+    limits = ContractLimits(10**6, 20_000, 0, 10**12)
+    doc = {"id": "1", "text": "halo", "created_at": "2024-02-14T08:00:00+07:00",
+           "author_created_at": "2024-02-10T08:00:00+07:00", "author_followers": 3, "is_repost": False}
+    out = validate_document(doc, limits=limits, pseudonymize=lambda p, a: "a_x", now_ms=T0)
+    assert out.extra["author_followers"] == 3 and out.extra["is_repost"] is False
