@@ -32,6 +32,8 @@ from models.base import Scorer
 from streams import topics as T
 from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
 from streams.changelog import DELETED, ChangelogBuffer
+from streams.coordination import CoordinationConfig
+from streams.coordination_stage import CoordinationStage, read_since, read_state, run_blocking
 from streams.delivery import Destination, destinations_from_settings
 from streams.delivery_stage import DeliveryStage
 from streams.engine import EngineConfig, RegionalEngine
@@ -72,6 +74,7 @@ class Worker:
     watermark_step_sent: int | None = None  # closing_step of the low mark last published
     counters: dict[str, int] = field(default_factory=dict)
     delivery: DeliveryStage | None = None
+    coordination: CoordinationStage | None = None
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -157,6 +160,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     scored_topic = app.topic(settings.topic(T.POSTS_SCORED), partitions=settings.topic_partitions, **raw)
     alerts_topic = app.topic(settings.topic(T.ALERTS), partitions=settings.topic_partitions, **raw)
     dlq_topic = app.topic(settings.topic(T.POSTS_DLQ), partitions=settings.topic_partitions, **raw)
+    coord_topic = app.topic(settings.topic(T.POSTS_COORDINATION), partitions=1, **raw)
+    coord_name, coord_state_name = coord_topic.get_topic_name(), settings.topic(T.COORDINATION_STATE)
 
     table_kw = dict(
         partitions=settings.topic_partitions,
@@ -192,11 +197,16 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     )
     sources = worker.sources
     posts_name = posts_topic.get_topic_name()
+    coordination = worker.coordination = CoordinationStage(
+        CoordinationConfig.from_settings(settings), phase_at=config.calendar.phase_at,
+    ) if settings.coordination_enabled else None
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
         worker.needs_rebuild = True
         worker.holes.reset()
+        if coordination is not None:
+            coordination.reset()  # rebuilt from its state topic and the last windows of input
 
     def _open_reader() -> Any:
         from kafka import KafkaConsumer
@@ -339,6 +349,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 sp = dataclasses.replace(sp, source=events[i].message.partition)
                 fut = await send(scored_name, sp.post.region.encode(), sp.to_json(), None, None, None)
                 fut.add_done_callback(_log_send_failure)
+                if coordination is not None:  # the fingerprint, stamped with the event time (for replay)
+                    fut = await send(coord_name, b"c", coordination.forward_record(sp), 0,
+                                     sp.post.event_ms / 1000.0, None)
+                    fut.add_done_callback(_log_send_failure)
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
                 event_ms[i] = sp.post.event_ms
                 if sp.post.event_ms > worker.newest_event_ms:
@@ -416,6 +430,34 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             await send_changelogs()
             for ev in events:
                 acks.done(ev)
+
+    if coordination is not None:
+        @app.agent(coord_topic, name="coordinate")
+        async def coordinate(stream: faust.StreamT) -> None:
+            """One detector over every region (streams/coordination_stage.py): alerts first and
+            acknowledged, then the alerted clusters' state."""
+            cfg = coordination.config
+            async for batch in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
+                alerts: list[Alert] = []
+                if coordination.detector is None:
+                    first = batch[0]
+                    since = int(first.message.timestamp * 1000) - 2 * cfg.window_ms - cfg.reorder_ms
+                    state = await run_blocking(read_state, _open_reader, coord_state_name)
+                    replay = await run_blocking(read_since, _open_reader, coord_name, since, first.message.offset)
+                    alerts.extend(coordination.recover(state, replay))
+                    log.info("coordination: %d alerted clusters, %d records re-read", len(state), len(replay))
+                for ev in batch:
+                    if isinstance(ev.value, (bytes, bytearray)):
+                        alerts.extend(coordination.feed(ev.value))
+                for alert in alerts:
+                    await publish_alert(alert)
+                    metrics.alert_emitted(alert.severity, alert.status)
+                det = coordination.detector
+                for cid, value in det.drain_changed() if det is not None else ():
+                    await app.producer.send_and_wait(coord_state_name, cid.encode(),
+                                                     None if value is None else orjson.dumps(value), 0, None, None)
+                for ev in batch:
+                    acks.done(ev)
 
     # The deliver stage (streams/delivery_stage.py): sends each transition once, and rebuilds the
     # firing alerts to keep re-sending to Alertmanager whenever it is assigned `alerts` partitions.

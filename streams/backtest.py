@@ -123,5 +123,17 @@ def run_backtest(
                 alerts.extend(engine.advance(q, {LEGACY_SOURCE: sp.post.event_ms}))
     if flush:
         alerts.extend(engine.flush())
+    if getattr(settings, "coordination_enabled", False):
+        # The worker's coordination detector over the same posts (streams/coordination.py): fed in
+        # event-time order, its reorder buffer flushed only when the windows are.
+        from streams.coordination import CoordinationConfig, CoordinationDetector
+
+        det = CoordinationDetector(CoordinationConfig.from_settings(settings),
+                                   phase_at=engine.config.calendar.phase_at)
+        for sp in scored:
+            alerts.extend(det.feed(sp))
+        if flush:
+            alerts.extend(det.flush())
+        stats.update({f"coordination_{k}": v for k, v in det.stats.items()})
     stats.update(engine.stats)
     return alerts

@@ -43,6 +43,7 @@ ALERTNAMES: dict[str, str] = {
     "provocation": "SuhuProvocation",
     "fraud_claim": "SuhuFraudClaim",
     "tension": "SuhuTension",
+    "coordination": "SuhuCoordination",
 }
 FALLBACK_ALERTNAME = "SuhuRegionalTension"
 
@@ -104,6 +105,8 @@ def alert_labels(alert: Alert) -> dict[str, str]:
 
 def describe_id(alert: Alert) -> str:
     """The Indonesian description the operations room reads on the page: numbers, no post text."""
+    if alert.coordination:
+        return alert.summary_id
     sig = signal_words(alert.signal).id
     base = f", garis dasar {format_number(alert.baseline)}" if alert.baseline is not None else ""
     return (
@@ -153,6 +156,10 @@ def alertmanager_payload(
     }
     if alert.city:
         entry["annotations"]["city"] = alert.city
+    if alert.coordination:  # a coordinated campaign: its own fields, as strings (never post text)
+        from streams.coordination import annotations as coordination_annotations
+
+        entry["annotations"].update(coordination_annotations(alert))
     if alert.late:
         entry["annotations"]["late"] = "true"
     if alert.status == "resolved":
@@ -180,6 +187,8 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any]:
     if len(summary) > PAGERDUTY_SUMMARY_MAX:
         summary = summary[: PAGERDUTY_SUMMARY_MAX - 1] + "\u2026"
     details: dict[str, Any] = {"city": alert.city} if alert.city else {}
+    if alert.coordination:
+        details["coordination"] = dict(alert.coordination)
     if alert.late:
         details["late"] = True
     return {

@@ -58,6 +58,12 @@ class Settings:
     posts_retention_hours: float = 72.0
     alerts_retention_days: float = 400.0  # the durable record of what was alerted
     dlq_retention_days: float = 14.0
+    # --- coordinated campaigns (streams/coordination.py) -------------------------------------
+    coordination_enabled: bool = True
+    coordination_window_s: int = 900  # sliding event-time window a campaign must fit its K authors in
+    coordination_min_authors: int = 10  # K distinct authors
+    coordination_min_tokens: int = 6  # content words a post needs to be fingerprinted
+    coordination_reorder_s: int = 60  # posts are clustered in event-time order this far behind the newest
     # --- worker -------------------------------------------------------------------------
     app_id: str = "suhu"
     web_host: str = "127.0.0.1"
@@ -159,6 +165,10 @@ _POSITIVE = {
     "delivery_max_backoff_s",
     "source_idle_timeout_s",
     "watermark_interval_s",
+    "coordination_window_s",
+    "coordination_min_authors",
+    "coordination_min_tokens",
+    "coordination_reorder_s",
 }
 
 

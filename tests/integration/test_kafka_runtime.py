@@ -188,7 +188,7 @@ def test_topics_create_and_list_commands(kafka_bootstrap: str, tmp_path: Path) -
     second = _suhu(["topics", "create"], env)
     assert all(line.endswith("\texists") for line in second.stdout.strip().splitlines())
     listed = dict(line.split("\t") for line in _suhu(["topics", "list"], env).stdout.strip().splitlines())
-    assert {listed[s.name] for s in topic_specs(settings)} == {"2"}
+    assert {listed[s.name] for s in topic_specs(settings)} == {"2", "1"}  # 1: the coordination topics
 
 
 def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp_path: Path) -> None:
