@@ -452,6 +452,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 for alert in alerts:
                     await publish_alert(alert)
                     metrics.alert_emitted(alert.severity, alert.status)
+                    metrics.coordination.alert(alert.severity, alert.status)
                 det = coordination.detector
                 for cid, value in det.drain_changed() if det is not None else ():
                     await app.producer.send_and_wait(coord_state_name, cid.encode(),
@@ -513,6 +514,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.timer(interval=2.0)
     async def export_gauges() -> None:
         metrics.window_values(engine.snapshot())
+        if coordination is not None:
+            metrics.coordination.export(coordination.detector)
         _count_engine_stats(metrics, worker.counters, engine.stats)
         if worker.newest_event_ms:
             metrics.newest_event(worker.newest_event_ms / 1000.0, time.time())

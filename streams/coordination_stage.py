@@ -150,3 +150,56 @@ def _emitted_ids(state: dict[str, Any], alert: Alert) -> set[str]:
 
 async def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+# --- metrics: bounded labels only (a kind of post, a severity, a status); never a cluster id, ----------
+# author, hashtag or text.
+COORDINATION_POST_KINDS = ("fingerprinted", "short", "reposts", "duplicates", "too_late")
+
+
+class CoordinationMetrics:
+    """The coordination detector's numbers, exported from its snapshot and counters."""
+
+    def __init__(self, registry: Any) -> None:
+        from prometheus_client import Counter, Gauge
+
+        r = registry
+        self._posts = Counter("suhu_coordination_posts", "Posts seen by the coordination detector, by kind "
+                              "(fingerprinted, short: too few content words, reposts, duplicates, too_late).",
+                              ["kind"], registry=r)
+        for k in COORDINATION_POST_KINDS:
+            self._posts.labels(kind=k)
+        self._alerts = Counter("suhu_coordination_alerts", "Coordination alert transitions.",
+                               ["severity", "status"], registry=r)
+        for sev in ("warning", "critical"):
+            for st in ("firing", "resolved"):
+                self._alerts.labels(severity=sev, status=st)
+        self._clusters = Gauge("suhu_coordination_clusters", "Clusters of near-identical posts in the window.",
+                               registry=r)
+        self._window = Gauge("suhu_coordination_window_posts", "Fingerprinted posts in the detector's window.",
+                             registry=r)
+        self._largest = Gauge("suhu_coordination_largest_cluster_authors",
+                              "Distinct authors of the largest cluster in the window.", registry=r)
+        self._firing = Gauge("suhu_coordination_firing", "Coordinated campaigns currently firing.", registry=r)
+        self._index = Gauge("suhu_coordination_index_entries", "LSH band keys held (the detector's state size).",
+                            registry=r)
+        self._exported: dict[str, int] = {}
+
+    def alert(self, severity: str, status: str) -> None:
+        self._alerts.labels(severity=severity, status=status).inc()
+
+    def export(self, detector: CoordinationDetector | None) -> None:
+        if detector is None:
+            return
+        snap = detector.snapshot()
+        self._clusters.set(snap["clusters"])
+        self._window.set(snap["window_posts"])
+        self._largest.set(snap["largest_authors"])
+        self._firing.set(snap["firing"])
+        self._index.set(snap["index"])
+        for k in COORDINATION_POST_KINDS:
+            now = detector.stats.get(k, 0)
+            delta = now - self._exported.get(k, 0)
+            if delta > 0:
+                self._posts.labels(kind=k).inc(delta)
+            self._exported[k] = now

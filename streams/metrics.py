@@ -209,6 +209,9 @@ class SuhuMetrics:
         r = self.registry
 
         # --- throughput -------------------------------------------------------------------
+        from streams.coordination_stage import CoordinationMetrics  # its own module: the detector's shell
+
+        self.coordination = CoordinationMetrics(r)
         self._received = Counter(POSTS_RECEIVED[:-6], "Posts read from the posts topic.", ["platform"], registry=r)
         self._scored = Counter(POSTS_SCORED[:-6], "Posts scored.", ["platform"], registry=r)
         self._dedup = Counter(POSTS_DEDUPLICATED[:-6], "Posts dropped as duplicates (same platform:id).", registry=r)

@@ -190,6 +190,7 @@ def test_no_label_can_carry_post_text_or_author(metrics):
         b"platform", b"region", b"reason", b"signal", b"severity", b"status", b"destination", b"outcome",
         b"le", b"phase", b"topic", b"partition", b"version", b"model_version", b"region_name",
         b"island_group", b"lat", b"lon", b"source",
+        b"kind",  # suhu_coordination_posts_total: one of COORDINATION_POST_KINDS
     }
     # "source" is where a window's posts got their region from: a fixed set, never a profile string.
     assert set(re.findall(rb'[{,]source="([^"]*)"', body)) == {b"field", b"profile", b"text"}
