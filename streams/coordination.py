@@ -105,6 +105,9 @@ class CoordinationConfig:
     min_similarity: float = 0.25  # estimated Jaccard a band match must reach to join
     min_leader_similarity: float = 0.125  # and to the cluster's leader (no chaining away from it)
     max_registered: int = 16  # members per cluster whose bands are indexed
+    phrase_authors: int = 5  # distinct authors that make a cluster's phrase remembered
+    phrase_memory: int = 400_000  # band keys remembered at most
+    phrase_memory_ms: int = _DAY_MS
     tight_similarity: float = 0.45  # mean estimated Jaccard to the leader that makes copies "tight"
     hashtag_share: float = 0.5  # share of members carrying one hashtag that makes it a campaign tag
     new_account_days: int = 30
@@ -242,7 +245,8 @@ def coord_post(sp: ScoredPost, cfg: CoordinationConfig | None = None) -> CoordPo
 
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
-                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck")
+                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
+                 "echo", "remembered")
 
     def __init__(self, cid: str, ms: int) -> None:
         self.cid = cid
@@ -263,6 +267,8 @@ class _Cluster:
         self.hate = 0.0  # summed scores of the members in the window
         self.prov = 0.0
         self.recheck = 0  # distinct authors at which the evidence is judged again
+        self.echo = False  # its first post resembled a phrase that recurred before (phrase memory)
+        self.remembered = False  # its bands are in the phrase memory
 
 
 # A member, as the cluster keeps it (a tuple: a post costs ~200 bytes in the window, no text, no sig).
@@ -285,6 +291,10 @@ class CoordinationDetector:
         self._region_name = region_name
         self._index: dict[int, tuple[_Cluster, int]] = {}  # band key -> (cluster, registered slot), last wins
         self._tags: Counter[str] = Counter()  # hashtags of every fingerprinted post in the window
+        # Phrase memory: bands of clusters that recurred (>= phrase_authors authors), for a day. A new
+        # cluster that starts like one of them is an echo of a known phrase (a template, a slogan, a
+        # copypasta coming back in a variant): without hard evidence it is never a campaign.
+        self._phrases: dict[int, int] = {}
         self._clusters: dict[str, _Cluster] = {}
         self._order: deque[tuple[int, _Cluster]] = deque()  # (event ms, cluster) per joined member
         self._origin: int | None = None  # the first event time processed (cold start or replay)
@@ -378,6 +388,8 @@ class CoordinationDetector:
             best = self._clusters.get(cid)
             if best is None:
                 best = self._clusters[cid] = _Cluster(cid, cp.event_ms)
+                phrases = self._phrases
+                best.echo = any(k in phrases for k in keys)
                 if cid in self.alerted:
                     best.alerted = True
                 st["clusters"] += 1
@@ -420,8 +432,24 @@ class CoordinationDetector:
             elif c.seen_authors is None:
                 c.authors_ever += 1
         self._order.append((cp.event_ms, c))
+        if not c.remembered and len(c.authors) >= cfg.phrase_authors:
+            self._remember(c, cp.event_ms)
         out.extend(self._judge(c, cp.event_ms))
         return out
+
+    def _remember(self, c: _Cluster, now: int) -> None:
+        """Put a recurring phrase's bands in the phrase memory (bounded: oldest out first)."""
+        c.remembered = True
+        phrases = self._phrases
+        for k in c.bands:
+            phrases.pop(k, None)
+            phrases[k] = now
+        cap = self.cfg.phrase_memory
+        if len(phrases) > cap:
+            horizon = now - self.cfg.phrase_memory_ms
+            drop = [k for k, t in phrases.items() if t < horizon] or list(phrases)[: len(phrases) - cap // 2]
+            for k in drop:
+                del phrases[k]
 
     def _rename(self, c: _Cluster, cid: str) -> None:
         del self._clusters[c.cid]
@@ -505,7 +533,12 @@ class CoordinationDetector:
         tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
         # Tight copies alone are no evidence: templates, copypasta and slogans are tight too.
         strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
-        need = cfg.min_authors if strong else int(round(cfg.min_authors * cfg.loose_factor))
+        if strong:
+            need = cfg.min_authors
+        elif c.echo:
+            need = 1 << 30
+        else:
+            need = int(round(cfg.min_authors * cfg.loose_factor))
         window_start = c.last_ms - cfg.window_ms
         age = window_start - c.first_ms
         if self._origin is not None and c.first_ms < self._origin + cfg.window_ms and age < cfg.window_ms:
@@ -516,7 +549,8 @@ class CoordinationDetector:
             before = max(0, c.authors_ever - authors)
             baseline = before / (age / cfg.window_ms)
             need = max(need, int(baseline * cfg.burst_ratio) + 1)
-        return {"authors": authors, "need": need, "tight": tight, "tag_share": tag_share, "new_share": new_share}
+        return {"authors": authors, "need": need, "tight": tight, "tag_share": tag_share, "new_share": new_share,
+                "echo": c.echo}
 
     def _severity(self, c: _Cluster) -> str:
         n = len(c.members) or 1
