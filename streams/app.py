@@ -199,6 +199,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     posts_name = posts_topic.get_topic_name()
     coordination = worker.coordination = CoordinationStage(
         CoordinationConfig.from_settings(settings), phase_at=config.calendar.phase_at,
+        sources=settings.topic_partitions,
     ) if settings.coordination_enabled else None
 
     @app.on_partitions_assigned.connect
@@ -287,6 +288,12 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         send = app.producer.send
         for q in range(settings.topic_partitions):
             fut = await send(scored_name_all, WATERMARK_KEY, body, q, None, None)
+            fut.add_done_callback(_log_send_failure)
+        low = sources.low_mark()
+        if coordination is not None and low is not None:
+            # The coordination detector's clock too (its topic has one partition), stamped with event
+            # time like the fingerprints, so a replay can seek by time.
+            fut = await send(coord_name, WATERMARK_KEY, body, 0, low / 1000.0, None)
             fut.add_done_callback(_log_send_failure)
 
     scored_name_all = scored_topic.get_topic_name()

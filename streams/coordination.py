@@ -246,7 +246,7 @@ def coord_post(sp: ScoredPost, cfg: CoordinationConfig | None = None) -> CoordPo
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
                  "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
-                 "echo", "remembered")
+                 "echo", "remembered", "joined")
 
     def __init__(self, cid: str, ms: int) -> None:
         self.cid = cid
@@ -269,6 +269,7 @@ class _Cluster:
         self.recheck = 0  # distinct authors at which the evidence is judged again
         self.echo = False  # its first post resembled a phrase that recurred before (phrase memory)
         self.remembered = False  # its bands are in the phrase memory
+        self.joined = 0  # members since the cluster began
 
 
 # A member, as the cluster keeps it (a tuple: a post costs ~200 bytes in the window, no text, no sig).
@@ -284,8 +285,13 @@ class CoordinationDetector:
 
     def __init__(self, config: CoordinationConfig | None = None, alerted: dict[str, Any] | None = None,
                  *, phase_at: Callable[[int, str], str] | None = None,
-                 region_name: Callable[[str], str] | None = None) -> None:
+                 region_name: Callable[[str], str] | None = None, external_clock: bool = False) -> None:
         self.cfg = config or CoordinationConfig()
+        # External clock (the worker): posts are released by `advance_watermark` (the low mark over
+        # the input partitions, minus the reorder delay), never by the newest event seen, which one
+        # fast partition can run ahead of. Own clock (backtest: input in event-time order): the newest
+        # event time fed, minus the reorder delay. Either way, posts are processed in event-time order.
+        self._external = external_clock
         self.alerted: dict[str, Any] = alerted if alerted is not None else {}
         self._phase_at = phase_at
         self._region_name = region_name
@@ -316,7 +322,11 @@ class CoordinationDetector:
         if cp.event_ms > self._clock:
             self._clock = cp.event_ms
         heapq.heappush(self._pending, (cp.event_ms, cp.key, cp))
-        return self._release(self._clock - self.cfg.reorder_ms)
+        return self._release(self._done if self._external else self._clock - self.cfg.reorder_ms)
+
+    def advance_watermark(self, watermark_ms: int) -> list[Alert]:
+        """The input's watermark moved (external clock): process what is now in order."""
+        return self._release(watermark_ms - self.cfg.reorder_ms)
 
     def flush(self) -> list[Alert]:
         """Process everything buffered (end of a backtest); does not resolve open clusters."""
@@ -326,7 +336,7 @@ class CoordinationDetector:
         """Move the clock without a post (an idle input): releases, evicts, resolves."""
         if event_ms > self._clock:
             self._clock = event_ms
-        return self._release(self._clock - self.cfg.reorder_ms)
+        return self._release(max(self._done, self._clock - self.cfg.reorder_ms))
 
     def _release(self, upto: int) -> list[Alert]:
         out: list[Alert] = []
@@ -411,6 +421,7 @@ class CoordinationDetector:
             c.bands.extend(keys)
         for t in cp.hashtags:
             self._tags[t] += 1
+        c.joined += 1
         c.members.append((cp.event_ms, cp.author, cp.key, cp.post_id, cp.region, cp.hate, cp.provocation,
                           cp.new_account, cp.followers, cp.hashtags, sim_leader))
         c.last_ms = max(c.last_ms, cp.event_ms)
@@ -503,6 +514,7 @@ class CoordinationDetector:
                 del self._index[k]
         self._clusters.pop(c.cid, None)
         out: list[Alert] = []
+        now = c.last_ms + self.cfg.window_ms  # when it ended, whenever the clock noticed (deterministic)
         state = self.alerted.get(c.cid)
         if state is not None and state.get("s") == "firing":
             state = dict(state, s="resolved", t=now)
@@ -581,13 +593,16 @@ class CoordinationDetector:
             return []
         keys = [m[_KEY] for m in c.members][:64]
         state = {"s": "firing", "sev": self._severity(c), "k": keys, "t": now, "f": now}
+        alert = self._alert(c, state, "firing", now)
+        state["d"] = alert.coordination  # what the resolution reports, with the final counts
+        state["e"] = list(alert.example_post_ids)
         self.alerted[c.cid] = state
         c.alerted = True
         for k in keys:
             self._member_of[k] = c.cid
         self.changed.add(c.cid)
         self.stats["alerts"] += 1
-        return [self._alert(c, state, "firing", now)]
+        return [alert]
 
     def _alert(self, c: _Cluster, state: Mapping[str, Any], status: str, now: int) -> Alert:
         cfg = self.cfg
@@ -599,14 +614,22 @@ class CoordinationDetector:
         known = [m[_NEW] for m in members if m[_NEW] is not None]
         new_share = round(sum(known) / len(known), 4) if known else None
         fol = sorted(m[_FOL] for m in members if m[_FOL] is not None)
-        authors = len(c.authors)
+        authors = len(c.authors) if status == "firing" else c.authors_ever
         first = min((m[_MS] for m in members), default=c.first_ms)
         last = max((m[_MS] for m in members), default=c.last_ms)
         severity = state.get("sev") or "warning"
         dedup = f"suhu:{SIGNAL}:{c.cid}"
         aid = hashlib.sha256(f"{dedup}|{status}|{severity}".encode()).hexdigest()[:32]
         tags = [t for t, _ in c.tags.most_common(5)]
-        details = {
+        if status == "resolved" and state.get("d"):
+            # The campaign as it ended: its totals since it began (its window is empty by now).
+            details = dict(state["d"], size=c.joined, distinct_authors=c.authors_ever, reposts=c.reposts,
+                           last_seen=format_rfc3339(c.last_ms))
+            members = []
+            first, last = c.first_ms, c.last_ms
+        else:
+            details = None
+        details = details or {
             "cluster_id": c.cid,
             "size": len(members),
             "distinct_authors": authors,
@@ -631,15 +654,16 @@ class CoordinationDetector:
             sid = (f"Kampanye terkoordinasi: {len(members)} unggahan hampir sama dari {authors} akun di {np_} provinsi"
                    f" dalam {mins} menit{new_id}{tag_txt}; rata-rata skor kebencian {hate:.2f}, provokasi {prov:.2f}.")
             sen = (f"Coordinated campaign: {len(members)} near-identical posts from {authors} accounts in {np_} "
-                   f"provinces within {mins} minutes{new_en}{tag_txt}; mean hate {hate:.2f}, provocation {prov:.2f}.")
+                   f"provinces within {mins} min{new_en}{tag_txt}; mean hate {hate:.2f}, provocation {prov:.2f}.")
         phase = self._phase_at(first, NATIONAL_REGION) if self._phase_at else "unknown"
         return Alert(
             alert_id=aid, dedup_key=dedup, status=status, severity=severity,
             region=NATIONAL_REGION, region_name=NATIONAL_NAME, signal=SIGNAL,
             value=float(authors), threshold=float(cfg.min_authors), baseline=None,
             window_start=format_rfc3339(first), window_end=format_rfc3339(last), phase=phase,
-            post_count=len(members), author_count=authors,
-            example_post_ids=tuple(m[_PID] for m in members[:cfg.examples]),
+            post_count=len(members) if status == "firing" else c.joined, author_count=authors,
+            example_post_ids=tuple(m[_PID] for m in members[:cfg.examples]) if members else tuple(
+                state.get("e", ())),
             summary_id=sid, summary_en=sen, emitted_at=format_rfc3339(now),
             coordination=details,
         )

@@ -29,6 +29,7 @@ import orjson
 
 from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post
 from streams.records import Alert, ScoredPost
+from streams.watermarks import WATERMARK_KIND, combine, parse_watermark_record
 
 log = logging.getLogger("suhu.coordination")
 
@@ -98,11 +99,13 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
 class CoordinationStage:
     """Holds the one detector of this worker (when it owns ``posts-coordination``)."""
 
-    def __init__(self, config: CoordinationConfig, *, phase_at: Any = None, metrics: Any = None) -> None:
+    def __init__(self, config: CoordinationConfig, *, phase_at: Any = None, sources: int | None = None) -> None:
         self.config = config
         self.phase_at = phase_at
-        self.metrics = metrics
+        self.expected = None if sources is None else [str(i) for i in range(sources)]
         self.detector: CoordinationDetector | None = None
+        self.marks: dict[str, int] = {}
+        self.idle: set[str] = set()
 
     def forward_record(self, sp: ScoredPost) -> bytes:
         """The compact record for ``posts-coordination`` (no text)."""
@@ -110,26 +113,36 @@ class CoordinationStage:
 
     def reset(self) -> None:
         self.detector = None
+        self.marks.clear()
+        self.idle.clear()
 
     def recover(self, state: dict[str, Any], replay: list[bytes]) -> list[Alert]:
         """A fresh detector with the alerted clusters, fed the re-read input; returns the alerts that
         input decides anew (already alerted clusters are not alerted again)."""
-        det = self.detector = CoordinationDetector(self.config, dict(state), phase_at=self.phase_at)
+        det = self.detector = CoordinationDetector(self.config, dict(state), phase_at=self.phase_at,
+                                                   external_clock=True)
         out: list[Alert] = []
         for raw in replay:
-            try:
-                out.extend(det.feed(CoordPost.from_dict(orjson.loads(raw))))
-            except Exception:  # noqa: BLE001 - one bad record must not stop recovery
-                det.stats["unreadable"] += 1
+            out.extend(self.feed(raw))
         det.changed.clear()  # what was read back is already in the state topic
         out = [a for a in out if a.alert_id not in _emitted_ids(state, a)]
         return out
 
     def feed(self, raw: bytes) -> list[Alert]:
+        """One record of ``posts-coordination``: a post's fingerprint, or a watermark record (the
+        scoring stage's marks per input partition, as on posts-scored)."""
         det = self.detector
         assert det is not None
         try:
-            cp = CoordPost.from_dict(orjson.loads(raw))
+            doc = orjson.loads(raw)
+            if doc.get("kind") == WATERMARK_KIND:
+                marks, idle, owned = parse_watermark_record(doc)
+                self.idle -= owned
+                self.idle |= idle
+                self.marks.update(marks)
+                wm = combine(self.marks, self.idle, self.expected)
+                return [] if wm is None else det.advance_watermark(wm)
+            cp = CoordPost.from_dict(doc)
         except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
             log.error("unreadable record on posts-coordination")
             det.stats["unreadable"] += 1
