@@ -452,7 +452,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                     state = await run_blocking(read_state, _open_reader, coord_state_name)
                     replay = await run_blocking(read_since, _open_reader, coord_name, since, first.message.offset)
                     alerts.extend(coordination.recover(state, replay))
-                    log.info("coordination: %d alerted clusters, %d records re-read", len(state), len(replay))
+                    log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
+                             len(state), len(replay), since, first.message.offset, coordination.detector.snapshot())
                 for ev in batch:
                     if isinstance(ev.value, (bytes, bytearray)):
                         alerts.extend(coordination.feed(ev.value))
@@ -460,6 +461,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                     await publish_alert(alert)
                     metrics.alert_emitted(alert.severity, alert.status)
                     metrics.coordination.alert(alert.severity, alert.status)
+                    log.info("coordination alert %s %s %s (%d accounts)", alert.dedup_key, alert.status,
+                             alert.severity, alert.author_count)
                 det = coordination.detector
                 for cid, value in det.drain_changed() if det is not None else ():
                     await app.producer.send_and_wait(coord_state_name, cid.encode(),
