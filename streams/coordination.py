@@ -253,14 +253,14 @@ class _Cluster:
         self.first_ms = ms
         self.last_ms = ms
         self.members: deque[tuple[Any, ...]] = deque()
-        self.authors: Counter[str] = Counter()  # in the window
+        self.authors: dict[str, int] = {}  # in the window (plain dicts: a cluster is made per post)
         self.sigs: list[bytes] = []  # registered members' signatures, uint32 (index 0: the leader)
         self.bands: list[int] = []  # band keys this cluster put in the index
-        self.tags: Counter[str] = Counter()  # hashtags of the members in the window
+        self.tags: dict[str, int] = {}  # hashtags of the members in the window
         self.sim_sum = 0.0  # estimated Jaccard to the leader, summed over members in the window
         self.reposts = 0
         self.authors_ever = 0  # distinct authors since the cluster began (bounded by seen_authors)
-        self.seen_authors: set[str] | None = set()
+        self.seen_authors: set[str] | None = None  # made at the second author
         self.alerted = False
         self.known = 0  # members in the window whose account age is known
         self.new = 0  # ... and new
@@ -270,6 +270,10 @@ class _Cluster:
         self.echo = False  # its first post resembled a phrase that recurred before (phrase memory)
         self.remembered = False  # its bands are in the phrase memory
         self.joined = 0  # members since the cluster began
+
+
+def _count(kv: tuple[str, int]) -> int:
+    return kv[1]
 
 
 # A member, as the cluster keeps it (a tuple: a post costs ~200 bytes in the window, no text, no sig).
@@ -432,16 +436,21 @@ class CoordinationDetector:
             c.known += 1
             c.new += bool(cp.new_account)
         for t in cp.hashtags:
-            c.tags[t] += 1
-        if cp.author is not None:
-            c.authors[cp.author] += 1
-            if c.seen_authors is not None and cp.author not in c.seen_authors:
+            c.tags[t] = c.tags.get(t, 0) + 1
+        a = cp.author
+        if a is not None:
+            c.authors[a] = c.authors.get(a, 0) + 1
+            seen = c.seen_authors
+            if c.authors_ever == 0:
+                c.authors_ever = 1
+                c.seen_authors = {a}
+            elif seen is None:  # a long-lived phrase: keep counting, stop remembering
                 c.authors_ever += 1
-                c.seen_authors.add(cp.author)
-                if len(c.seen_authors) > 4096:  # long-lived phrase: keep counting, stop remembering
+            elif a not in seen:
+                c.authors_ever += 1
+                seen.add(a)
+                if len(seen) > 4096:
                     c.seen_authors = None
-            elif c.seen_authors is None:
-                c.authors_ever += 1
         self._order.append((cp.event_ms, c))
         if not c.remembered and len(c.authors) >= cfg.phrase_authors:
             self._remember(c, cp.event_ms)
@@ -538,7 +547,7 @@ class CoordinationDetector:
         # A campaign tag: on most members, and most of its uses in the window are in this cluster
         # (#Pemilu2024 is on many clusters: it says nothing).
         tag_share = 0.0
-        for t, cnt in c.tags.most_common(3):
+        for t, cnt in heapq.nlargest(3, c.tags.items(), key=_count):
             if cnt >= cfg.hashtag_share * self._tags.get(t, cnt) and n:
                 tag_share = max(tag_share, cnt / n)
         new_share = c.new / c.known if c.known else None
@@ -620,7 +629,7 @@ class CoordinationDetector:
         severity = state.get("sev") or "warning"
         dedup = f"suhu:{SIGNAL}:{c.cid}"
         aid = hashlib.sha256(f"{dedup}|{status}|{severity}".encode()).hexdigest()[:32]
-        tags = [t for t, _ in c.tags.most_common(5)]
+        tags = [t for t, _ in sorted(c.tags.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
         if status == "resolved" and state.get("d"):
             # The campaign as it ended: its totals since it began (its window is empty by now).
             details = dict(state["d"], size=c.joined, distinct_authors=c.authors_ever, reposts=c.reposts,
