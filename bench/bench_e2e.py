@@ -284,6 +284,8 @@ def worker_env(bootstrap: str, prefix: str, app_id: str, data_dir: Path, web_por
     env.update(SUHU_KAFKA_BOOTSTRAP=bootstrap, SUHU_TOPIC_PREFIX=prefix, SUHU_APP_ID=app_id,
                SUHU_DATA_DIR=str(data_dir), SUHU_WEB_PORT=str(web_port))
     env.update(extra or {})
+    if os.environ.get("BENCH_WORKER_COORDINATION"):  # "false": time the worker without the coordination detector
+        env["SUHU_COORDINATION_ENABLED"] = os.environ["BENCH_WORKER_COORDINATION"]
     if os.environ.get("BENCH_WORKER_PYTHONPATH"):  # time another checkout's worker (A/B of a change)
         env["PYTHONPATH"] = os.environ["BENCH_WORKER_PYTHONPATH"]
     return env

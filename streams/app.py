@@ -351,14 +351,15 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             now = time.time()
             send = app.producer.send  # straight to the client: Topic.send's per-message futures cost more
             event_ms: dict[int, int] = {}
-            for i, sp in result.scored:  # than the send; the commit still waits for a producer flush first
+            # Fingerprints for the coordination detector, one vectorised MinHash for the batch.
+            coord_records = coordination.forward_records([sp for _, sp in result.scored]) if coordination else []
+            for j, (i, sp) in enumerate(result.scored):  # than the send; the commit still waits for a flush first
                 # Stamped with its input partition: the post carries its source's watermark progress.
                 sp = dataclasses.replace(sp, source=events[i].message.partition)
                 fut = await send(scored_name, sp.post.region.encode(), sp.to_json(), None, None, None)
                 fut.add_done_callback(_log_send_failure)
                 if coordination is not None:  # the fingerprint, stamped with the event time (for replay)
-                    fut = await send(coord_name, b"c", coordination.forward_record(sp), 0,
-                                     sp.post.event_ms / 1000.0, None)
+                    fut = await send(coord_name, b"c", coord_records[j], 0, sp.post.event_ms / 1000.0, None)
                     fut.add_done_callback(_log_send_failure)
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
                 event_ms[i] = sp.post.event_ms

@@ -56,7 +56,7 @@ import zlib
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import operator
 from array import array
@@ -153,10 +153,9 @@ def _family(cfg: CoordinationConfig) -> tuple[np.ndarray, np.ndarray]:
 _FAMILIES: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
 
-def fingerprint(text: str, hashtags: Iterable[str] = (), repost: bool | None = None,
-                cfg: CoordinationConfig | None = None) -> Fingerprint:
-    """The post's fingerprint; pure and deterministic. Never keeps the text."""
-    cfg = cfg or _DEFAULT
+def _read(text: str, hashtags: Iterable[str], repost: bool | None,
+          cfg: CoordinationConfig) -> tuple[set[str], tuple[str, ...], bool]:
+    """(content tokens, hashtags, repost) of a post's text."""
     low = text.lower()
     is_rt = low.lstrip().startswith("rt") and bool(_RT.match(low))
     tags = {h.lower().lstrip("#") for h in hashtags if isinstance(h, str) and h.strip("#")}
@@ -171,17 +170,46 @@ def fingerprint(text: str, hashtags: Iterable[str] = (), repost: bool | None = N
         tags.update(_HASHTAG.findall(body))
         body = _HASHTAG.sub(" ", body)
     toks = {t for t in _WORD.findall(body) if len(t) > 1 and t not in STOPWORDS and not t.isdigit()}
-    rp = bool(repost) or is_rt
-    if len(toks) < cfg.min_tokens:
-        return Fingerprint((), tuple(sorted(tags)), rp, len(toks))
+    return toks, tuple(sorted(tags)), bool(repost) or is_rt
+
+
+def _fam(cfg: CoordinationConfig) -> tuple[np.ndarray, np.ndarray]:
     key = (cfg.seed, cfg.bands * cfg.rows)
     fam = _FAMILIES.get(key)
     if fam is None:
         fam = _FAMILIES[key] = _family(cfg)
-    a, b = fam
-    hs = np.fromiter((zlib.crc32(t.encode()) for t in toks), dtype=np.uint64, count=len(toks))
-    sig = ((a * hs + b) >> np.uint64(40)).min(axis=1)  # 24-bit values: compact, collisions negligible
-    return Fingerprint(tuple(sig.tolist()), tuple(sorted(tags)), rp, len(toks))
+    return fam
+
+
+def fingerprint(text: str, hashtags: Iterable[str] = (), repost: bool | None = None,
+                cfg: CoordinationConfig | None = None) -> Fingerprint:
+    """The post's fingerprint; pure and deterministic. Never keeps the text."""
+    return fingerprints([(text, hashtags, repost)], cfg)[0]
+
+
+def fingerprints(items: Sequence[tuple[str, Iterable[str], bool | None]],
+                 cfg: CoordinationConfig | None = None) -> list[Fingerprint]:
+    """Fingerprints of a batch of (text, hashtags, repost): one vectorised MinHash for the whole
+    batch (the per-call cost of numpy is most of a single post's), same values as one by one."""
+    cfg = cfg or _DEFAULT
+    read = [_read(t, h, r, cfg) for t, h, r in items]
+    hashes: list[int] = []
+    offsets: list[int] = []
+    for toks, _, _ in read:
+        if len(toks) >= cfg.min_tokens:
+            offsets.append(len(hashes))
+            hashes.extend(zlib.crc32(t.encode()) for t in toks)
+    sigs: list[list[int]] = []
+    if offsets:
+        a, b = _fam(cfg)
+        hs = np.array(hashes, dtype=np.uint64)
+        sigs = np.minimum.reduceat((a * hs + b) >> np.uint64(40), offsets, axis=1).T.tolist()
+    out: list[Fingerprint] = []
+    it = iter(sigs)
+    for toks, tags, rp in read:
+        sig = tuple(next(it)) if len(toks) >= cfg.min_tokens else ()
+        out.append(Fingerprint(sig, tags, rp, len(toks)))
+    return out
 
 
 _DEFAULT = CoordinationConfig()
@@ -230,11 +258,24 @@ def _parse_ms(value: Any) -> int | None:
 
 def coord_post(sp: ScoredPost, cfg: CoordinationConfig | None = None) -> CoordPost:
     """The detector's view of a scored post (fingerprinted here; the text goes no further)."""
+    return coord_posts([sp], cfg)[0]
+
+
+def coord_posts(sps: Sequence[ScoredPost], cfg: CoordinationConfig | None = None) -> list[CoordPost]:
+    """`coord_post` for a batch (one vectorised MinHash)."""
     cfg = cfg or _DEFAULT
+    fps = fingerprints([(sp.post.text, _tags(sp.post.extra.get("hashtags")), sp.post.extra.get("is_repost") is True)
+                        for sp in sps], cfg)
+    return [_coord(sp, fp, cfg) for sp, fp in zip(sps, fps)]
+
+
+def _tags(value: Any) -> Iterable[str]:
+    return value if isinstance(value, list) else ()
+
+
+def _coord(sp: ScoredPost, fp: Fingerprint, cfg: CoordinationConfig) -> CoordPost:
     p = sp.post
     extra = p.extra
-    tags = extra.get("hashtags")
-    fp = fingerprint(p.text, tags if isinstance(tags, list) else (), extra.get("is_repost") is True, cfg)
     created = _parse_ms(extra.get("author_created_at"))
     new = None if created is None else (p.event_ms - created) <= cfg.new_account_days * _DAY_MS
     followers = extra.get("author_followers")

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 import orjson
 
-from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post
+from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post, coord_posts
 from streams.records import Alert, ScoredPost
 from streams.watermarks import WATERMARK_KIND, combine, parse_watermark_record
 
@@ -110,6 +110,10 @@ class CoordinationStage:
     def forward_record(self, sp: ScoredPost) -> bytes:
         """The compact record for ``posts-coordination`` (no text)."""
         return orjson.dumps(coord_post(sp, self.config).to_dict())
+
+    def forward_records(self, sps: list[ScoredPost]) -> list[bytes]:
+        """`forward_record` for a scored batch (one vectorised MinHash for all of it)."""
+        return [orjson.dumps(cp.to_dict()) for cp in coord_posts(sps, self.config)]
 
     def reset(self) -> None:
         self.detector = None
