@@ -126,7 +126,7 @@ class CoordinationConfig:
         kw: dict[str, Any] = {}
         for name, attr, scale in (("window_ms", "coordination_window_s", 1000),
                                   ("min_authors", "coordination_min_authors", 1),
-                                  ("min_tokens", "coordination_min_tokens", 1),
+                                  ("min_tokens", "coordination_min_words", 1),
                                   ("reorder_ms", "coordination_reorder_s", 1000)):
             value = getattr(settings, attr, None)
             if value is not None:

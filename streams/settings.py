@@ -62,7 +62,7 @@ class Settings:
     coordination_enabled: bool = True
     coordination_window_s: int = 900  # sliding event-time window a campaign must fit its K authors in
     coordination_min_authors: int = 10  # K distinct authors
-    coordination_min_tokens: int = 6  # content words a post needs to be fingerprinted
+    coordination_min_words: int = 6  # content words a post needs to be fingerprinted
     coordination_reorder_s: int = 60  # posts are clustered in event-time order this far behind the newest
     # --- worker -------------------------------------------------------------------------
     app_id: str = "suhu"
@@ -167,7 +167,7 @@ _POSITIVE = {
     "watermark_interval_s",
     "coordination_window_s",
     "coordination_min_authors",
-    "coordination_min_tokens",
+    "coordination_min_words",
     "coordination_reorder_s",
 }
 
