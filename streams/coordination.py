@@ -56,7 +56,8 @@ import zlib
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import operator
 from array import array
@@ -284,6 +285,40 @@ def _coord(sp: ScoredPost, fp: Fingerprint, cfg: CoordinationConfig) -> CoordPos
                      float(sp.scores.get("hate", 0.0)), float(sp.scores.get("provocation", 0.0)), new, followers)
 
 
+class _Members:
+    """A cluster's members in the window, oldest first: a list with a head (a deque costs ~600
+    bytes even for one member, and most clusters have one)."""
+
+    __slots__ = ("items", "head")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Any, ...]] = []
+        self.head = 0
+
+    def append(self, m: tuple[Any, ...]) -> None:
+        self.items.append(m)
+
+    def popleft(self) -> tuple[Any, ...]:
+        m = self.items[self.head]
+        self.head += 1
+        if self.head == len(self.items):
+            self.items.clear()
+            self.head = 0
+        elif self.head >= 32 and 2 * self.head >= len(self.items):
+            del self.items[:self.head]
+            self.head = 0
+        return m
+
+    def __len__(self) -> int:
+        return len(self.items) - self.head
+
+    def __bool__(self) -> bool:
+        return len(self.items) > self.head
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return islice(self.items, self.head, None)
+
+
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
                  "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
@@ -293,7 +328,7 @@ class _Cluster:
         self.cid = cid
         self.first_ms = ms
         self.last_ms = ms
-        self.members: deque[tuple[Any, ...]] = deque()
+        self.members = _Members()
         self.authors: dict[str, int] = {}  # in the window (plain dicts: a cluster is made per post)
         self.sigs: list[bytes] = []  # registered members' signatures, uint32 (index 0: the leader)
         self.bands: list[int] = []  # band keys this cluster put in the index
