@@ -244,3 +244,35 @@ def test_contract_passes_coordination_evidence_through():
            "author_created_at": "2024-02-10T08:00:00+07:00", "author_followers": 3, "is_repost": False}
     out = validate_document(doc, limits=limits, pseudonymize=lambda p, a: "a_x", now_ms=T0)
     assert out.extra["author_followers"] == 3 and out.extra["is_repost"] is False
+
+
+def test_pager_payloads_of_a_coordination_alert_carry_its_fields_and_no_text():
+    from streams.delivery import alert_labels, alertmanager_payload, pagerduty_event
+
+    det = CoordinationDetector()
+    warm(det)
+    (alert,) = [a for a in run(det, campaign(30)) if a.status == "firing"]
+    labels = alert_labels(alert)
+    assert labels["alertname"] == "SuhuCoordination" and labels["signal"] == "coordination"
+    assert labels["region"] == "ID" and labels["severity"] == "warning"
+    [entry] = alertmanager_payload(alert)
+    ann = entry["annotations"]
+    assert ann["cluster_id"] == alert.coordination["cluster_id"] and ann["distinct_authors"] == "10"
+    assert ann["top_hashtags"] == "#usutcurang24" and ann["description"] == alert.summary_id
+    event = pagerduty_event(alert, "rk")
+    assert event["payload"]["custom_details"]["coordination"]["cluster_id"] == alert.coordination["cluster_id"]
+    for body in (orjson.dumps(entry), orjson.dumps(event)):
+        assert b"dibohongi" not in body and b"buzzer" not in body
+
+
+def test_memory_is_bounded_by_the_window():
+    det = CoordinationDetector(CoordinationConfig(reorder_ms=0))
+    rng = random.Random(2)
+    sizes = []
+    for m in range(120):  # two hours of unrelated posts, 20 a minute
+        for j in range(20):
+            words = " ".join(f"w{rng.randrange(10**7)}" for _ in range(8))
+            det.feed(post(m * 100 + j, T0 + m * MIN + j * 1000, words, f"u{rng.randrange(10**6)}"))
+        if m % 30 == 29:
+            sizes.append(det.snapshot()["window_posts"])
+    assert max(sizes) <= 15 * 20 + 20 and sizes[-1] == sizes[1]
