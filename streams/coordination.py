@@ -26,10 +26,11 @@ copies chain through edited copies, and the index stays bounded per cluster.
 A cluster is *coordinated* when, inside the sliding event-time window (``window_ms``, default
 15 min), at least ``min_authors`` (K, default 10) distinct authors posted into it, and:
 
-* its evidence is strong (a shared hashtag on most members, members close to the leader
-  (tight copies), or a share of new accounts when the platform sends account age); a loose cluster
-  without any of these needs ``loose_factor`` x K authors (organic quotes of a news headline with
-  each author's own comment are loose);
+* its evidence is strong (a hashtag on most members that is mostly used by this cluster, or a
+  share of new accounts when the platform sends account age); without it, a tight cluster (members
+  close to the leader) needs ``loose_factor`` x K authors, and a loose one (organic quotes of a news
+  headline with each author's own comment) or an *echo* (its first post resembled a phrase that
+  recurred before: a template, a slogan, a copypasta variant) is never a campaign;
 * it is a burst against the phrase's own baseline: a cluster that has lived longer than a window
   (a copypasta, a slogan that circulates all day) must reach ``burst_ratio`` x its own authors per
   window before the current one.
@@ -454,11 +455,14 @@ class CoordinationDetector:
         tried: set[tuple[int, int]] = set()
         k_ = len(sig)
         eq = operator.eq
+        near_big = False  # a band shared with a recurring cluster it did not join (a variant of it)
         for k in keys:
             hit = index.get(k)
             if hit is None:
                 continue
             c, slot = hit
+            if c.remembered:
+                near_big = True
             t = (id(c), slot)
             if t in tried:
                 continue
@@ -479,7 +483,7 @@ class CoordinationDetector:
             if best is None:
                 best = self._clusters[cid] = _Cluster(cid, cp.event_ms)
                 phrases = self._phrases
-                best.echo = any(k in phrases for k in keys)
+                best.echo = near_big or any(k in phrases for k in keys)
                 if cid in self.alerted:
                     best.alerted = True
                 st["clusters"] += 1
@@ -632,7 +636,9 @@ class CoordinationDetector:
         strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
         if strong:
             need = cfg.min_authors
-        elif c.echo:
+        elif c.echo or not tight:
+            # Without hard evidence: an echo of a recurring phrase, or loose (a shared quote with
+            # each author's own words around it: how a viral headline is quoted) is never a campaign.
             need = 1 << 30
         else:
             need = int(round(cfg.min_authors * cfg.loose_factor))
