@@ -111,7 +111,7 @@ class CoordinationConfig:
     phrase_memory: int = 400_000  # band keys remembered at most
     phrase_memory_ms: int = _DAY_MS
     tight_similarity: float = 0.45  # mean estimated Jaccard to the leader that makes copies "tight"
-    hashtag_share: float = 0.5  # share of members carrying one hashtag that makes it a campaign tag
+    hashtag_share: float = 0.7  # share of members carrying one hashtag that makes it a campaign tag
     new_account_days: int = 30
     new_account_share: float = 0.3
     loose_factor: float = 3.0  # a cluster without evidence needs this x K authors
