@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 
 from models.base import Scorer
 from streams.contract import ContractLimits, Pseudonymizer, Rejection, validate_post
+from streams.gazetteer import gazetteer
 from streams.records import Post, ScoredPost
 from streams.settings import Settings
 
@@ -36,6 +37,8 @@ class PostProcessor:
 
     @classmethod
     def from_settings(cls, settings: Settings, scorer: Scorer) -> "PostProcessor":
+        # The place gazetteer loads on first use (0.5-2 s); pay it at start-up, not on the first post.
+        gazetteer()
         return cls(scorer, ContractLimits.from_settings(settings), Pseudonymizer.from_settings(settings))
 
     def validate(self, raws: Sequence[bytes]) -> tuple[list[tuple[int, Post]], list[tuple[int, Rejection]]]:

@@ -355,7 +355,7 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
         f"A window is judged only with at least {k['min_posts']} posts from at least {k['min_authors']} distinct accounts.",
         f"An alert fires after {k['consecutive_windows']} breaching window(s) in a row and resolves after "
         f"{k['consecutive_clear']} calm window(s) in a row (below the clear level).",
-        *([f"A window is judged only when at least {_pct(k['min_declared_share'], 'share')} of its posts have a "
+        *([f"A window is judged only when at least {format_level(k['min_declared_share'], 'share')} of its posts have a "
            "declared region (the region field or the author's profile), not one read from the text."]
           if k.get("min_declared_share") else []),
         "While an alert stays firing it is not repeated"
