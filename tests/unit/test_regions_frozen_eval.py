@@ -24,12 +24,16 @@ _spec.loader.exec_module(ev)
 @pytest.mark.parametrize("name,precision,coverage", [
     ("profile_locations.jsonl", 0.975, 0.91),
     ("text_mentions.jsonl", 0.945, 0.86),
+    # blind: written by another hand after the rules were done, evaluated once (1 Dec 2026):
+    # profiles 0.979 / 0.921 (632 rows), texts 0.976 / 0.907 (438 rows)
+    ("blind_v2/profile_locations.jsonl", 0.975, 0.91),
+    ("blind_v2/text_mentions.jsonl", 0.97, 0.90),
 ])
 def test_precision_and_coverage_hold_their_measured_floors(name, precision, coverage):
     path = DATA / name
     if not path.exists():
         pytest.skip(f"{path} is not in this checkout")
     r = ev.evaluate(path)
-    assert r["rows"] >= 500 if name.startswith("profile") else r["rows"] >= 400
+    assert r["rows"] >= 400
     assert r["precision"] >= precision, (r["precision"], r["errors"][:20])
     assert r["coverage"] >= coverage, (r["coverage"], r["errors"][:20])
