@@ -187,19 +187,26 @@ class Featurizer:
         """
         if self._lookup is None or self.idf is None:
             raise RuntimeError("featurizer has no kept columns: fit it or load an artifact")
-        if self.spec.drop_placeholders:
-            normalized = [_drop_placeholders(t) for t in normalized]
         n_docs = len(normalized)
         n_kept = len(self.idf)
         # Word n-grams hashed as HashingVectorizer hashes them (murmurhash3 of the UTF-8 n-gram, |h| mod
         # 2^bits), without its per-batch overhead; unigram and bigram columns come before any char column.
+        # Placeholders are dropped from the same token list (what `_drop_placeholders` does, split once).
+        drop = self.spec.drop_placeholders
         lo, hi = self.spec.word_ngrams
         grams: list[str] = []
         per_doc = np.zeros(n_docs, dtype=np.int64)
+        texts: list[str] = []
         for r, text in enumerate(normalized):
+            tokens = text.split()
+            if drop and ("ent_" in text or "!" in text or "?" in text):
+                tokens = [tok for tok in tokens if not tok.startswith("ent_") and tok not in ("!", "?")]
+                text = " ".join(tokens)
+            texts.append(text)
             before = len(grams)
-            _word_ngrams(text.split(), lo, hi, grams)
+            _word_ngrams(tokens, lo, hi, grams)
             per_doc[r] = len(grams) - before
+        normalized = texts
         h = np.fromiter((murmurhash3_32(g, seed=0) for g in grams), dtype=np.int64, count=len(grams))
         w_cols = self._lookup[np.abs(h) % (1 << self.spec.word_bits)]
         w_rows = np.repeat(np.arange(n_docs, dtype=np.int64), per_doc)
