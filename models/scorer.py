@@ -36,6 +36,19 @@ def content_words(normalized: str) -> int:
     """Words that carry content: not punctuation, placeholders, emoji classes, `user`/`url` or laughter."""
     return sum(1 for tok in normalized.split()
                if tok not in _NOT_CONTENT and not tok.startswith(("ent_", "emo_")))
+
+
+def _has_content_words(normalized: str, n: int) -> bool:
+    """content_words(normalized) >= n, stopping at the n-th word of content."""
+    found = 0
+    for tok in normalized.split():
+        if tok not in _NOT_CONTENT and not tok.startswith(("ent_", "emo_")):
+            found += 1
+            if found >= n:
+                return True
+    return found >= n
+
+
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -103,7 +116,7 @@ class SuhuScorer:
                     thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
         out: list[PostScores] = []
         for i, text in enumerate(normalized):
-            model_hate = float(hate[i]) if content_words(text) >= MIN_CONTENT_WORDS else 0.0
+            model_hate = float(hate[i]) if _has_content_words(text, MIN_CONTENT_WORDS) else 0.0
             provocation = provocation_score(text)
             evidence = group_evidence(text, self.fast.featurizer.knows_word) if self.group_rules else None
             combined_hate = combine_hate(model_hate, evidence, self.counter_speech_factor)
