@@ -24,6 +24,7 @@ spreading only while the post still carries its claim id and stance.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -39,7 +40,7 @@ STANCES = ("spreading", "debunking")
 MATCH_THRESHOLD = 0.5  # known_hoax at or over this: the post repeats the claim (the decision threshold)
 DEBUNK_FACTOR = 0.2  # a debunking post keeps this share of its similarity as known_hoax
 MAX_SCORED_CHARS = 4000  # a post is matched on its first 4,000 characters (bounded cost)
-CANDIDATES = 12  # candidates re-ranked per post
+CANDIDATES = 8  # candidates re-ranked per post
 
 _STOP = frozenset("""
 yang di ke dari dan atau ini itu untuk dengan pada dalam akan sudah telah adalah ada juga
@@ -136,13 +137,15 @@ class ClaimMatch:
 
 
 class _Entry:
-    __slots__ = ("claim", "words", "bigrams", "nbig")
+    __slots__ = ("claim", "words", "bigrams", "nbig", "mass", "mass_version")
 
     def __init__(self, claim: Claim, words: frozenset[str], bigrams: frozenset[str]) -> None:
         self.claim = claim
         self.words = words
         self.bigrams = bigrams
         self.nbig = max(1, len(bigrams))
+        self.mass = 0.0  # the IDF mass of its words, as of index version `mass_version`
+        self.mass_version = -1
 
 
 class ClaimIndex:
@@ -155,7 +158,8 @@ class ClaimIndex:
     MIN_SHARED_BIGRAMS = 2  # ... this many of its bigrams ...
     MIN_PARTIAL_COVERAGE = 0.35  # ... and this share of its words, or its score is scaled down
     PARTIAL_FACTOR = 0.8
-    DF_CAP_SHARE = 0.02  # words in more than this share of claims do not generate candidates
+    DF_CAP_SHARE = 0.005  # words in more than this share of claims (and over DF_CAP_MIN) propose no candidates
+    DF_CAP_MIN = 25
 
     def __init__(self, claims: Iterable[Claim] = ()) -> None:
         self._lock = threading.RLock()
@@ -163,6 +167,7 @@ class ClaimIndex:
         self._by_word: dict[str, set[str]] = {}
         self._by_bigram: dict[str, set[str]] = {}
         self._hosts: dict[str, int] = {}
+        self._idf_cache: dict[str, float] = {}
         self.version = 0
         for c in claims:
             self.upsert(c)
@@ -196,14 +201,18 @@ class ClaimIndex:
             host = _host(claim.url)
             if host:
                 self._hosts[host] = self._hosts.get(host, 0) + 1
-            self.version += 1
+            self._changed()
 
     def remove(self, claim_id: str) -> bool:
         with self._lock:
             found = self._remove(claim_id)
             if found:
-                self.version += 1
+                self._changed()
             return found
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._idf_cache.clear()
 
     def _remove(self, claim_id: str) -> bool:
         e = self._entries.pop(claim_id, None)
@@ -230,9 +239,19 @@ class ClaimIndex:
 
     # ------------------------------------------------------------------------------ matching
     def _idf(self, word: str) -> float:
-        n = len(self._entries)
-        df = len(self._by_word.get(word, ()))
-        return math.log((n + 1) / (df + 0.5)) + 1.0
+        v = self._idf_cache.get(word)
+        if v is None:
+            df = len(self._by_word.get(word, ()))
+            v = math.log((len(self._entries) + 1) / (df + 0.5)) + 1.0
+            if len(self._idf_cache) < 500_000:
+                self._idf_cache[word] = v
+        return v
+
+    def _mass(self, e: "_Entry") -> float:
+        if e.mass_version != self.version:
+            e.mass = sum(self._idf(w) for w in e.words)
+            e.mass_version = self.version
+        return e.mass
 
     def match(self, text: str, *, top: int = 1, explain: bool = False) -> list[ClaimMatch]:
         """The best ``top`` claims for one post, best first ([] when nothing shares evidence)."""
@@ -255,7 +274,7 @@ class ClaimIndex:
 
     def _match(self, raw: str, normalized: str, toks: list[str], top: int, explain: bool) -> list[ClaimMatch]:
         n = len(self._entries)
-        cap = max(50, int(n * self.DF_CAP_SHARE))
+        cap = max(self.DF_CAP_MIN, int(n * self.DF_CAP_SHARE))
         words = set(toks)
         bigrams = _bigrams(toks)
         idf = {w: self._idf(w) for w in words}
@@ -273,32 +292,34 @@ class ClaimIndex:
                     hits[cid] = hits.get(cid, 0.0) + 2.0
         if not hits:
             return []
-        best = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+        best = heapq.nsmallest(CANDIDATES, hits.items(), key=lambda kv: (-kv[1], kv[0]))
         post_mass = sum(idf.values())
-        scored: list[tuple[float, str, dict]] = []
+        scored: list[tuple[float, str, tuple[float, ...]]] = []
         for cid, _ in best:
             e = self._entries[cid]
-            shared = words & e.words
-            shared_mass = sum(idf[w] for w in shared)
-            claim_mass = sum(self._idf(w) for w in e.words)
+            shared_mass = 0.0
+            for w in words:
+                if w in e.words:
+                    shared_mass += idf[w]
+            claim_mass = self._mass(e)
             cov = shared_mass / claim_mass if claim_mass else 0.0
-            bcov = len(bigrams & e.bigrams) / e.nbig
-            dens = shared_mass / post_mass if post_mass else 0.0
             nb = len(bigrams & e.bigrams)
+            bcov = nb / e.nbig
+            dens = shared_mass / post_mass if post_mass else 0.0
             copy = self.W_COV * cov + (1 - self.W_COV) * bcov
             partial = (dens * min(1.0, shared_mass / self.MIN_SHARED_IDF) * min(1.0, nb / self.MIN_SHARED_BIGRAMS)
                        * min(1.0, cov / self.MIN_PARTIAL_COVERAGE))
             sim = min(1.0, max(copy, self.PARTIAL_FACTOR * partial))
-            why = {"word_containment": round(cov, 3), "bigram_containment": round(bcov, 3),
-                   "post_share": round(dens, 3), "shared_idf": round(shared_mass, 2),
-                   "copy_score": round(copy, 3), "partial_score": round(partial, 3)}
-            if explain:
-                why["shared_words"] = sorted(shared, key=lambda w: -idf[w])[:12]
-            scored.append((sim, cid, why))
+            scored.append((sim, cid, (cov, bcov, dens, shared_mass, copy, partial)))
         scored.sort(key=lambda x: (-x[0], x[1]))
         out = []
-        for sim, cid, why in scored[:top]:
+        for sim, cid, f in scored[:top]:
             e = self._entries[cid]
+            why: dict = {"word_containment": round(f[0], 3), "bigram_containment": round(f[1], 3),
+                         "post_share": round(f[2], 3), "shared_idf": round(f[3], 2),
+                         "copy_score": round(f[4], 3), "partial_score": round(f[5], 3)}
+            if explain:
+                why["shared_words"] = sorted(words & e.words, key=lambda w: (-idf[w], w))[:12]
             stance, cue = stance_of(normalized, raw, e.words, self._hosts)
             if cue:
                 why["stance_cue"] = cue
