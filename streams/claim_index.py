@@ -49,7 +49,7 @@ si sang nya lah kah dong deh sih kok ya yah nih tuh loh lho aja saja kan kita ka
 mereka dia ia anda gue gua lo lu jadi masih lagi baru sangat banget amat sekali semua setiap tiap
 apa siapa mana bagaimana kenapa mengapa begitu begini sama juga hanya cuma url user q_kutip
 """.split()) | {"!", "?"}
-_PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "ber", "ter", "di")
+_PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "ber", "ter", "di", "ng")  # ng: slang (ngatur)
 _SUFFIXES = ("nya", "lah", "kah", "kan", "an")
 
 # Debunking cues, over the normalised text (a fact-check link is checked on the raw text).
