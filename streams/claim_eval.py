@@ -21,7 +21,9 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 @dataclass
 class MatchingReport:
     posts: int = 0
-    top1_correct: int = 0
+    ranked_correct: int = 0  # the best candidate is the right claim, whatever its similarity
+    ranked_stance: int = 0  # ... and its stance is right
+    top1_correct: int = 0  # the best candidate is the right claim AND over the match threshold
     stance_correct: int = 0
     civil: int = 0
     civil_false: int = 0
@@ -33,6 +35,14 @@ class MatchingReport:
         return self.top1_correct / self.posts if self.posts else 0.0
 
     @property
+    def ranked_accuracy(self) -> float:
+        return self.ranked_correct / self.posts if self.posts else 0.0
+
+    @property
+    def ranked_stance_accuracy(self) -> float:
+        return self.ranked_stance / self.posts if self.posts else 0.0
+
+    @property
     def stance_accuracy(self) -> float:
         return self.stance_correct / self.posts if self.posts else 0.0
 
@@ -41,7 +51,9 @@ class MatchingReport:
         return self.civil_false / self.civil if self.civil else 0.0
 
     def summary(self) -> dict[str, Any]:
-        return {"posts": self.posts, "top1_accuracy": round(self.top1_accuracy, 4),
+        return {"posts": self.posts, "ranked_top1_accuracy": round(self.ranked_accuracy, 4),
+                "ranked_stance_accuracy": round(self.ranked_stance_accuracy, 4),
+                "top1_accuracy": round(self.top1_accuracy, 4),
                 "stance_accuracy": round(self.stance_accuracy, 4), "civil": self.civil,
                 "civil_false_matches": self.civil_false, "civil_false_rate": round(self.civil_false_rate, 4),
                 "by_stance": {k: {"n": v[0], "top1": round(v[1] / v[0], 4), "stance": round(v[2] / v[0], 4)}
@@ -66,6 +78,9 @@ def evaluate_matching(match: Any, posts: Sequence[Mapping[str, Any]],
         ok = m is not None and m.matched and m.claim_id == want
         st_ok = ok and m.stance == stance
         r.posts += 1
+        ranked = m is not None and m.claim_id == want
+        r.ranked_correct += ranked
+        r.ranked_stance += ranked and m.stance == stance
         r.top1_correct += ok
         r.stance_correct += st_ok
         row = r.by_stance.setdefault(stance, [0, 0, 0])
