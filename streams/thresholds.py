@@ -274,7 +274,8 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
     m = _mapping("", data, src) if data is not None else {}
     if not m:
         raise ThresholdsError("", "the thresholds file is empty", src)
-    _unknown("", m, ("version", "author_cap", "defaults", "cities", "signals", "regions"), src)
+    # hoax_spread: the claim-spread alert's knobs, validated by streams/hoaxes.py (spread_rule)
+    _unknown("", m, ("version", "author_cap", "defaults", "cities", "signals", "regions", "hoax_spread"), src)
     if m.get("version", 1) != 1:
         raise ThresholdsError("version", f"unsupported version {m.get('version')!r} (expected 1)", src)
     author_cap = _number("author_cap", m.get("author_cap", 3), 1, 1_000_000, src, True)
