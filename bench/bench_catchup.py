@@ -59,7 +59,8 @@ def produce(bootstrap: str, topic: str, values: Iterable[bytes], partitions: int
 
     async def go() -> float:
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=1024 * 1024,
-                                    max_request_size=8 * 1024 * 1024, acks="all")
+                                    max_request_size=8 * 1024 * 1024, acks="all",
+                                    request_timeout_ms=300_000)
         await producer.start()
         try:
             t0 = time.monotonic()
@@ -68,7 +69,7 @@ def produce(bootstrap: str, topic: str, values: Iterable[bytes], partitions: int
             for v in values:
                 n += 1
                 futs.append(await producer.send(topic, value=v, partition=zlib.crc32(v) % partitions))
-                if len(futs) >= 50_000:
+                if len(futs) >= 10_000:  # a bounded window: a loaded broker times out otherwise
                     await producer.flush()
                     for f in futs:
                         await f
