@@ -113,6 +113,9 @@ class Contribution(NamedTuple):
     source: int
 
 
+_new = tuple.__new__  # builds a Contribution from its fields without NamedTuple's Python-level __new__
+
+
 class ContributionCodec:
     """Encodes contributions in one signal order and decodes any stored version into it.
 
@@ -133,6 +136,8 @@ class ContributionCodec:
         self._source_out = [REGION_SOURCE_CODES.index(s) if s in REGION_SOURCE_CODES else 0 for s in self.sources]
         self._source_in = [self.sources.index(s) if s in self.sources else 0 for s in REGION_SOURCE_CODES]
         self._sources_as_stored = self._source_out == list(range(len(self.sources)))
+        self._n, self._nsrc = len(self.signals), min(len(self.sources), len(REGION_SOURCE_CODES))
+        self._legacy_own = self.signals == LEGACY_SIGNALS
         self._plans: dict[Any, tuple[tuple[int, ...], int] | None] = {}
 
     # -- writing -----------------------------------------------------------------------------------------
@@ -146,6 +151,23 @@ class ContributionCodec:
     # -- reading -----------------------------------------------------------------------------------------
     def decode(self, value: Any) -> Contribution:
         """Any stored version -> `Contribution` in this codec's order; `CodecError` if unreadable."""
+        # Fast path (a rebuild decodes every live contribution): a record of the current format in our
+        # own layout, or a nine-field legacy one when our order is the legacy one, is its fields as is.
+        try:
+            head = value[0]
+            if type(head) is int:
+                if (head == CONTRIBUTION_FORMAT and len(value) == 11 and value[1] == self.layout
+                        and self._sources_as_stored and len(value[5]) == self._n
+                        and type(value[10]) is int and 0 <= value[10] < self._nsrc):
+                    return _new(Contribution, value[2:])
+            elif (type(head) is str and len(value) == 9 and self._legacy_own and len(value[3]) == self._n
+                    and self._sources_as_stored and type(value[8]) is int and 0 <= value[8] < self._nsrc):
+                return _new(Contribution, value)
+        except (TypeError, IndexError, KeyError):
+            pass
+        return self._decode(value)
+
+    def _decode(self, value: Any) -> Contribution:
         try:
             head = value[0]
             if isinstance(head, str):  # format 0: [region, event_ms, author, scores, bits, post_id, partition, ...]
@@ -180,7 +202,7 @@ class ContributionCodec:
             slot = self._source_in[code]
         except (IndexError, TypeError):
             raise CodecError("contributions", f"unknown region source code {code!r}", value) from None
-        return Contribution(region, ev, author, scores, bits, post_id, partition, city, slot)
+        return _new(Contribution, (region, ev, author, scores, bits, post_id, partition, city, slot))
 
     def _plan(self, layout: Any, value: Any) -> tuple[tuple[int, ...], int] | None:
         """Where each of our signals sits in a stored layout (-1: not in it) and the layout's length;
