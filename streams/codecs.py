@@ -72,6 +72,7 @@ FORMAT_KEY = "fmt"  # the version field of a dict record ("v" is a machine's las
 # its list of names, about 60 bytes more); tests/unit/test_codecs.py asks for a new entry.
 SIGNAL_LAYOUTS: dict[int, tuple[str, ...]] = {
     1: ("incivility", "hate", "provocation", "fraud_claim", "tension"),
+    2: ("incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax"),  # issue 13
 }
 LEGACY_SIGNALS: tuple[str, ...] = SIGNAL_LAYOUTS[1]  # the order of records written before format 1
 
