@@ -25,6 +25,7 @@ import orjson
 
 from models.base import PostScores
 from streams.alerting import _MONTHS_EN, _MONTHS_ID, _span, alert_id
+from streams.codecs import decode_partition_state, encode_partition_state, partition_key
 from streams.claim_index import MATCH_THRESHOLD, ClaimIndex
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
@@ -192,9 +193,7 @@ class ClaimSpreadEngine:
         self._machines.clear()
         for key, value in list(self.state.items()):
             if key.startswith("p:"):
-                self._parts[int(key[2:])] = {"t": value.get("t"), "c": value.get("c"), "r": list(value.get("r", ())),
-                                             "w": dict(value.get("w") or {}), "i": list(value.get("i") or ()),
-                                             "lo": value.get("lo")}
+                self._parts[int(key[2:])] = decode_partition_state(value)
             elif key.startswith("m:"):
                 self._machines[key[2:]] = dict(value)
         for key, c in list(self.contributions.items()):
@@ -217,8 +216,7 @@ class ClaimSpreadEngine:
         return part
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
-        self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"]), "w": dict(part["w"]),
-                                        "i": list(part["i"]), "lo": part["lo"]}
+        self.state[partition_key(partition)] = encode_partition_state(part)
 
     # ------------------------------------------------------------------------------ hot path
     def process(self, hp: HoaxPost, partition: int, source: str | None = None) -> list[Alert]:
