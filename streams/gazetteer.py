@@ -114,12 +114,6 @@ class Gazetteer:
         silent = {w for w, (ls, _) in self.first.items()
                   if ls == (1,) and (names[w].non_place or (names[w].ordinary and names[w].level == DISTRICT))}
         self.first_words_text_b = frozenset(w.encode("ascii") for w in self.first if w not in silent)
-        # First words that are no name on their own and start few names -> those names' second words:
-        # such a word can start a match only where one of those is in the text too ("di" needs
-        # "yogyakarta"); the scanner drops it first when none is.
-        self.longer_only_b: dict[bytes, tuple[bytes, ...]] = {
-            w: tuple(sorted(sec)) for w, (ls, sec) in self.first_b.items() if 1 not in ls and len(sec) <= 8}
-        self.longer_only_words_b = frozenset(self.longer_only_b)
 
     def count(self, level: int) -> int:
         return sum(1 for a in self.areas.values() if a.level == level)

@@ -128,28 +128,10 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
     With ``trace``, every name matched is also appended to it with why it counts or not.
     """
     raw = text.encode("utf-8", "replace")
-    lowered = raw.translate(_LOWER)
-    low = lowered.split()
+    low = raw.translate(_LOWER).split()
     hits = (g.first_words_b if profile else g.first_words_text_b).intersection(low)  # in C: most posts stop here
     if not hits:
         return []
-    if not hits.isdisjoint(g.longer_only_words_b):
-        # "di" starts only "di yogyakarta": it is no candidate unless "yogyakarta" is in the text too
-        # (a substring test: a word of the text is one, the converse needs no exactness).
-        longer = g.longer_only_b
-        kept = set()
-        for w in hits:
-            seconds = longer.get(w)
-            if seconds is not None:
-                for x in seconds:
-                    if x in lowered:
-                        break
-                else:
-                    continue
-            kept.add(w)
-        if not kept:
-            return []
-        hits = kept
     first, names = g.first_b, g.names_b
     out: list[_Found] = []
     cased: list[bytes] | None = None
