@@ -251,8 +251,13 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
     if not places:
         return _NON_PLACE if any(m.name.non_place for m in mentions) else _NO_PLACE
     provs0 = places[0].name.provinces
-    if len(provs0) == 1 and all(m.name.provinces == provs0 for m in mentions if not m.name.non_place):
-        return _agreeing(next(iter(provs0)), [(m, False) for m in places], frozenset())  # the common case
+    if len(provs0) == 1:  # the common case: every name read means the same one province
+        for m in mentions:
+            nm = m.name
+            if nm.level and nm.provinces != provs0:
+                break
+        else:
+            return _agreeing(next(iter(provs0)), [(m, False) for m in places], frozenset())
     support = [m for m in mentions if not m.name.non_place]
     named_provs: set[str] = set(hint)
     for m in support:
@@ -301,18 +306,30 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
 
 
 def _agreeing(win: str, mine: list[tuple[_Mention, bool]], amb: frozenset[str]) -> _Decision:
-    cities = {m.name.cities.get(win) for m, _ in mine if m.name.level < PROVINCE} - {None}
-    return _Decision(
-        code=win,
-        city=next(iter(cities)) if len(cities) == 1 else None,
-        rule="",
-        names=tuple(dict.fromkeys(m.name.key for m, _ in mine)),
-        strength=max(m.strength for m, _ in mine),
-        agreeing=len(mine),
-        supported=any(s for _, s in mine),
-        district_only=all(m.name.level == DISTRICT for m, _ in mine),
-        ambiguous=amb,
-    )
+    cities: set[str] = set()
+    keys: dict[str, None] = {}  # in order, once each
+    strength = 0
+    supported = False
+    district_only = True
+    for m, s in mine:
+        nm = m.name
+        level = nm.level
+        if level < PROVINCE:
+            city = nm.cities.get(win)
+            if city is not None:
+                cities.add(city)
+        keys[nm.key] = None
+        if m.strength > strength:
+            strength = m.strength
+        if s:
+            supported = True
+        if level != DISTRICT:
+            district_only = False
+    return _Decision(win, next(iter(cities)) if len(cities) == 1 else None, "", tuple(keys), strength, len(mine),
+                     supported, district_only, amb)
+
+
+_TEXT_RULES = {PREFIXED: (0.8, "text_prefixed"), LOCATIVE: (0.7, "text_locative"), BARE: (0.6, "text_bare")}
 
 
 def _confidence(source: str, d: _Decision) -> tuple[float, str]:
@@ -320,8 +337,7 @@ def _confidence(source: str, d: _Decision) -> tuple[float, str]:
     if source == "profile":
         conf, rule = (0.8, "profile_supported") if d.supported else (0.9, "profile_names")
     else:
-        conf = {PREFIXED: 0.8, LOCATIVE: 0.7, BARE: 0.6}[d.strength]
-        rule = {PREFIXED: "text_prefixed", LOCATIVE: "text_locative", BARE: "text_bare"}[d.strength]
+        conf, rule = _TEXT_RULES[d.strength]
         if d.district_only and d.strength < PREFIXED:
             conf -= 0.1
         if d.supported:
@@ -354,7 +370,7 @@ def _text(text: str, hint: frozenset[str]) -> RegionInference | None:
     return _text_decision(tuple(found), hint)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)  # a few MB; the combinations posts name repeat heavily
 def _text_decision(found: tuple[_Found, ...], hint: frozenset[str]) -> RegionInference | None:
     d = _resolve(_mentions(found, gazetteer()), hint)
     if d.code is None:
