@@ -49,6 +49,7 @@ def _has_content_words(normalized: str, n: int) -> bool:
     return found >= n
 
 
+KNOWN_HOAX_THRESHOLD = 0.5  # = streams.claim_index.MATCH_THRESHOLD (the calibrated match level)
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -75,6 +76,8 @@ class SuhuScorer:
         self.cascade_margin = float(cascade_margin)
         fast_thresholds = dict(self.config["thresholds"])  # type: ignore[call-overload]
         self.fast_thresholds: dict[str, float] = {k: float(v) for k, v in fast_thresholds.items()}
+        # Claim matching sets known_hoax after scoring (streams/hoaxes.py); its decision level is fixed.
+        self.fast_thresholds.setdefault("known_hoax", KNOWN_HOAX_THRESHOLD)
         thresholds = dict(self.fast_thresholds)
         version = f"{self.config['version']}+{LexiconSignals.version}"
         if self.group_rules:
@@ -130,6 +133,7 @@ class SuhuScorer:
                 "fraud_claim": fraud_claim_score(text),
             }
             scores["tension"] = tension_score(scores)
+            scores["known_hoax"] = 0.0  # set by claim matching where a catalogue is loaded
             th = thresholds[i]
             labels = tuple(s for s in SIGNALS if scores[s] >= th[s])
             target = category = entity = None

@@ -72,6 +72,7 @@ class Worker:
     watermark_step_sent: int | None = None  # closing_step of the low mark last published
     counters: dict[str, int] = field(default_factory=dict)
     delivery: DeliveryStage | None = None
+    claims: Any = None  # streams.claims_stage.ClaimsStage: the live catalogue and the claim-spread agent
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -176,7 +177,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     config = dataclasses.replace(EngineConfig.from_settings(settings, scorer.thresholds),
                                  sources=settings.topic_partitions)
     engine = RegionalEngine(config, contributions_buffer, state_buffer)
-    acks = AckGuard(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic))
+    acks = AckGuard([*(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic)),
+                     settings.topic(T.HOAX_MATCHES)])  # read by the claim-spread agent (streams/claims_stage.py)
     acks.install(app.consumer)
     worker = Worker(
         settings=settings,
@@ -278,6 +280,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         for q in range(settings.topic_partitions):
             fut = await send(scored_name_all, WATERMARK_KEY, body, q, None, None)
             fut.add_done_callback(_log_send_failure)
+        await claims.send_watermarks(body)  # the claim-spread windows close on the same clock
 
     scored_name_all = scored_topic.get_topic_name()
     step_ms, grace_ms = settings.window_step_s * 1000, settings.window_grace_s * 1000
@@ -339,6 +342,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 sp = dataclasses.replace(sp, source=events[i].message.partition)
                 fut = await send(scored_name, sp.post.region.encode(), sp.to_json(), None, None, None)
                 fut.add_done_callback(_log_send_failure)
+                await claims.forward(sp)  # a post spreading a known hoax, to its claim's partition
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
                 event_ms[i] = sp.post.event_ms
                 if sp.post.event_ms > worker.newest_event_ms:
@@ -362,6 +366,16 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         """Straight to the client and acknowledged (not Topic.send, which queues behind Faust's producer
         buffer): the aggregate agent sends a batch's changelog only after its alerts are on the topic."""
         await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
+
+    # Known hoaxes (streams/claims_stage.py): the live catalogue the scoring stage matches against,
+    # and the claim-spread agent.
+    from streams.claims_stage import install_claims_stage
+
+    claims = worker.claims = install_claims_stage(
+        app, settings, registry=registry, calendar=config.calendar, acks=acks, publish_alert=publish_alert,
+        with_holes_filled=with_holes_filled,
+        on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
+    worker.processor.claims = claims.index
 
     async def send_changelogs() -> None:
         send = app.producer.send

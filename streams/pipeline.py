@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from models.base import Scorer
 from streams.contract import ContractLimits, Pseudonymizer, Rejection, validate_post
@@ -29,11 +29,13 @@ class PostProcessor:
         limits: ContractLimits,
         pseudonymize: Callable[[str, str], str],
         clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        claims: Any = None,
     ) -> None:
         self.scorer = scorer
         self.limits = limits
         self.pseudonymize = pseudonymize
         self.clock_ms = clock_ms
+        self.claims = claims  # a streams.claim_index.ClaimIndex (updated live) or None: known_hoax stays 0
 
     @classmethod
     def from_settings(cls, settings: Settings, scorer: Scorer) -> "PostProcessor":
@@ -66,11 +68,16 @@ class PostProcessor:
             result.rejected.extend((i, Rejection("scoring_failed", detail)) for i, _ in valid)
             result.rejected.sort()
             return result
+        matches: list[tuple[Any, str | None, str | None]] = [(ps, None, None) for ps in scores]
+        if self.claims is not None:
+            from streams.hoaxes import apply_claims
+
+            matches = apply_claims(self.claims, [post.text for _, post in valid], scores)
         result.scoring_seconds = time.perf_counter() - started
         version = self.scorer.version
-        for (i, post), ps in zip(valid, scores):
+        for (i, post), (ps, claim_id, stance) in zip(valid, matches):
             result.scored.append(
                 (i, ScoredPost(post, ps.scores, ps.labels, ps.hate_target, ps.hate_category, version,
-                               ps.hate_entity))
+                               ps.hate_entity, hoax_claim_id=claim_id, hoax_stance=stance))
             )
         return result

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from streams.settings import load_settings
-from streams.topics import ALERTS, DAY_MS, HOUR_MS, POSTS, POSTS_DLQ, POSTS_SCORED, topic_specs
+from streams.topics import (ALERTS, DAY_MS, HOAX_CLAIMS, HOAX_MATCHES, HOUR_MS, POSTS, POSTS_DLQ, POSTS_SCORED,
+                           topic_specs)
 
 
-def test_there_are_exactly_the_four_suhu_topics() -> None:
+def test_there_are_exactly_the_six_suhu_topics() -> None:
     names = [s.name for s in topic_specs(load_settings(env={}))]
-    assert names == ["posts", "posts-scored", "alerts", "posts-dlq"]
-    assert names == [POSTS, POSTS_SCORED, ALERTS, POSTS_DLQ]
+    assert names == ["posts", "posts-scored", "alerts", "posts-dlq", "hoax-claims", "hoax-matches"]
+    assert names == [POSTS, POSTS_SCORED, ALERTS, POSTS_DLQ, HOAX_CLAIMS, HOAX_MATCHES]
+
+
+def test_the_claims_catalogue_is_one_compacted_partition_kept_forever() -> None:
+    spec = next(s for s in topic_specs(load_settings(env={}, topic_partitions=6)) if s.name == HOAX_CLAIMS)
+    assert spec.partitions == 1 and spec.cleanup_policy == "compact" and spec.config()["retention.ms"] == "-1"
 
 
 def test_prefix_is_applied_to_every_topic() -> None:
     specs = topic_specs(load_settings(env={}, topic_prefix="staging."))
-    assert [s.name for s in specs] == ["staging.posts", "staging.posts-scored", "staging.alerts", "staging.posts-dlq"]
+    assert [s.name for s in specs] == ["staging.posts", "staging.posts-scored", "staging.alerts", "staging.posts-dlq",
+                                       "staging.hoax-claims", "staging.hoax-matches"]
 
 
 def test_retention_comes_from_settings() -> None:
@@ -26,6 +33,8 @@ def test_retention_comes_from_settings() -> None:
         "posts-scored": 90 * 60 * 1000,
         "alerts": 30 * DAY_MS,
         "posts-dlq": 2 * DAY_MS,
+        "hoax-claims": -1,
+        "hoax-matches": 90 * 60 * 1000,
     }
 
 
@@ -36,7 +45,8 @@ def test_default_retention_keeps_post_text_short_and_alerts_long() -> None:
 
 
 def test_partitions_come_from_settings() -> None:
-    assert {s.partitions for s in topic_specs(load_settings(env={}, topic_partitions=3))} == {3}
+    specs = topic_specs(load_settings(env={}, topic_partitions=3))
+    assert {s.partitions for s in specs if s.name != HOAX_CLAIMS} == {3}
 
 
 def test_posts_and_dead_letters_accept_oversized_messages_so_they_can_be_rejected_with_a_reason() -> None:
@@ -45,4 +55,4 @@ def test_posts_and_dead_letters_accept_oversized_messages_so_they_can_be_rejecte
     assert int(configs["posts"]["max.message.bytes"]) >= 2 * s.max_message_bytes
     assert configs["posts-dlq"]["max.message.bytes"] == configs["posts"]["max.message.bytes"]
     assert "max.message.bytes" not in configs["alerts"]
-    assert all(c["cleanup.policy"] == "delete" for c in configs.values())
+    assert all(c["cleanup.policy"] == "delete" for n, c in configs.items() if n != "hoax-claims")
