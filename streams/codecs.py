@@ -55,6 +55,7 @@ __all__ = [
     "machine_key",
     "parse_state_key",
     "encode_partition_state",
+    "partition_clock",
     "decode_partition_state",
     "encode_machine",
     "decode_machine",
@@ -307,6 +308,15 @@ def parse_state_key(key: str) -> tuple[str, Any, str | None]:
 
 
 _PART_FIELDS = ("t", "c", "r", "w", "i", "lo")
+
+
+def partition_clock(parts: dict[int, dict[str, Any]], partition: int) -> dict[str, Any]:
+    """The in-memory clock of ``partition`` in ``parts`` (created empty on first use): the one shape both
+    engines (regional windows, claim spread) keep and store with `encode_partition_state`."""
+    part = parts.get(partition)
+    if part is None:
+        part = parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
+    return part
 
 
 def encode_partition_state(part: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from streams.codecs import (
     encode_machine,
     encode_partition_state,
     machine_key,
+    partition_clock,
     parse_state_key,
     partition_key,
 )
@@ -242,10 +243,7 @@ class RegionalEngine:
 
     # ------------------------------------------------------------------------------ hot path
     def _part(self, partition: int) -> dict[str, Any]:
-        part = self._parts.get(partition)
-        if part is None:
-            part = self._parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
-        return part
+        return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
         self.state[partition_key(partition)] = encode_partition_state(part)

@@ -25,7 +25,7 @@ import orjson
 
 from models.base import PostScores
 from streams.alerting import _MONTHS_EN, _MONTHS_ID, _span, alert_id
-from streams.codecs import decode_partition_state, encode_partition_state, partition_key
+from streams.codecs import decode_partition_state, encode_partition_state, partition_clock, partition_key
 from streams.claim_index import MATCH_THRESHOLD, ClaimIndex
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
@@ -210,10 +210,7 @@ class ClaimSpreadEngine:
         self._keys[(claim, p)].append(key)
 
     def _part(self, partition: int) -> dict[str, Any]:
-        part = self._parts.get(partition)
-        if part is None:
-            part = self._parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
-        return part
+        return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
         self.state[partition_key(partition)] = encode_partition_state(part)
