@@ -52,7 +52,7 @@ from streams.codecs import (
 )
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.thresholds import Thresholds
-from streams.watermarks import LEGACY_SOURCE, combine, lateness
+from streams.watermarks import LEGACY_SOURCE, advance_clock, lateness
 from streams.windowing import WindowSpec, format_ms
 
 __all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
@@ -384,19 +384,10 @@ class RegionalEngine:
 
     def _tick(self, partition: int, part: dict[str, Any]) -> tuple[list[Alert], bool]:
         """Move the partition's watermark from its sources' marks; close what it passed."""
-        wm = combine(part["w"], part["i"], self._expected)
-        if wm is None or (part["t"] is not None and wm <= part["t"]):
+        moved = advance_clock(part, self._expected, self._grace, self._step)
+        if moved is None:
             return [], False
-        part["t"] = wm
-        t = wm - self._grace
-        new_c = t - t % self._step
-        c = part["c"]
-        if c is None:
-            lo = part["lo"]
-            # Start below every post already waiting on this partition, so their windows are judged.
-            c = new_c if lo is None else min(new_c, lo - lo % self._step)
-            part["c"] = c
-            part["lo"] = None
+        c, new_c = moved
         if new_c > c:
             return self._close(partition, part, c, new_c), True
         return [], True

@@ -29,7 +29,7 @@ from streams.codecs import decode_partition_state, encode_partition_state, parti
 from streams.claim_index import MATCH_THRESHOLD, ClaimIndex
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
-from streams.watermarks import LEGACY_SOURCE, combine
+from streams.watermarks import LEGACY_SOURCE, advance_clock
 from streams.windowing import WindowSpec, format_ms
 
 __all__ = ["apply_claims", "SpreadRule", "ClaimSpreadEngine", "HoaxPost", "SPREAD_SIGNAL", "NATIONAL",
@@ -263,17 +263,10 @@ class ClaimSpreadEngine:
         return alerts
 
     def _tick(self, partition: int, part: dict[str, Any]) -> list[Alert]:
-        wm = combine(part["w"], part["i"], self._expected)
-        if wm is None or (part["t"] is not None and wm <= part["t"]):
+        moved = advance_clock(part, self._expected, self._grace, self._step)
+        if moved is None:
             return []
-        part["t"] = wm
-        t = wm - self._grace
-        new_c = t - t % self._step
-        c = part["c"]
-        if c is None:
-            lo = part["lo"]
-            c = new_c if lo is None else min(new_c, lo - lo % self._step)
-            part["c"], part["lo"] = c, None
+        c, new_c = moved
         if new_c <= c:
             return []
         out: list[tuple[int, str, Alert]] = []
