@@ -159,20 +159,13 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     alerts_topic = app.topic(settings.topic(T.ALERTS), partitions=settings.topic_partitions, **raw)
     dlq_topic = app.topic(settings.topic(T.POSTS_DLQ), partitions=settings.topic_partitions, **raw)
 
-    table_kw = dict(
-        partitions=settings.topic_partitions,
-        schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
-    )
-    contributions = app.Table("contributions", default=None, **table_kw)
-    engine_state = app.Table("engine-state", default=None, **table_kw)
-    delivered = app.Table("delivered", default=None, **table_kw)
+    contributions = json_table(app, settings, "contributions")
+    engine_state = json_table(app, settings, "engine-state")
+    delivered = json_table(app, settings, "delivered")
 
     # The engine writes through buffers over the tables' in-memory stores; the aggregate agent sends
     # what changed once per batch (see streams/changelog.py).
-    contributions_buffer = ChangelogBuffer(_memory_store(contributions))
-    state_buffer = ChangelogBuffer(_memory_store(engine_state))
-    changelogs = [(contributions_buffer, contributions.changelog_topic.get_topic_name()),
-                  (state_buffer, engine_state.changelog_topic.get_topic_name())]
+    (contributions_buffer, state_buffer), changelogs = buffered(contributions, engine_state)
     # The watermark waits for every partition of `posts` (streams/watermarks.py).
     config = dataclasses.replace(EngineConfig.from_settings(settings, scorer.thresholds),
                                  sources=settings.topic_partitions)
@@ -501,6 +494,19 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         return web.json({"status": "ok", "model_version": scorer.version})
 
     return worker
+
+
+def json_table(app: faust.App, settings: Settings, name: str) -> Any:
+    """A changelog-backed table keyed by str with JSON values, one partition per input partition."""
+    return app.Table(name, default=None, partitions=settings.topic_partitions,
+                     schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"))
+
+
+def buffered(*tables: Any) -> tuple[list[ChangelogBuffer], list[tuple[ChangelogBuffer, str]]]:
+    """A ChangelogBuffer over each table's in-memory store, and (buffer, changelog topic) pairs for the
+    agent that sends what changed once per batch (streams/changelog.py)."""
+    buffers = [ChangelogBuffer(_memory_store(t)) for t in tables]
+    return buffers, [(b, t.changelog_topic.get_topic_name()) for b, t in zip(buffers, tables)]
 
 
 def _memory_store(table: Any) -> Any:

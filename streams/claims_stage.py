@@ -24,7 +24,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from streams import topics as T
 from streams.catalogue_topic import CatalogueReader
-from streams.changelog import DELETED, ChangelogBuffer
+from streams.changelog import DELETED
 from streams.claim_index import ClaimIndex
 from streams.hoaxes import ClaimSpreadEngine, HoaxPost, hoax_post, spread_rule
 from streams.records import Alert, ScoredPost
@@ -89,16 +89,11 @@ def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRe
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     matches_topic = app.topic(settings.topic(T.HOAX_MATCHES), partitions=settings.topic_partitions, **raw)
     name = matches_topic.get_topic_name()
-    table_kw = dict(partitions=settings.topic_partitions,
-                    schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"))
-    contributions = app.Table("claim-contributions", default=None, **table_kw)
-    state = app.Table("claim-state", default=None, **table_kw)
-    from streams.app import _log_send_failure, _memory_store  # the worker's own helpers
+    from streams.app import _log_send_failure, buffered, json_table  # the worker's own helpers
 
-    c_buf = ChangelogBuffer(_memory_store(contributions))
-    s_buf = ChangelogBuffer(_memory_store(state))
-    changelogs = [(c_buf, contributions.changelog_topic.get_topic_name()),
-                  (s_buf, state.changelog_topic.get_topic_name())]
+    contributions = json_table(app, settings, "claim-contributions")
+    state = json_table(app, settings, "claim-state")
+    (c_buf, s_buf), changelogs = buffered(contributions, state)
     index = ClaimIndex()
     reader = CatalogueReader(settings, index)
     engine = ClaimSpreadEngine(WindowSpec.from_settings(settings), spread_rule(settings.thresholds_file), index.get,
