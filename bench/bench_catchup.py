@@ -30,7 +30,7 @@ import time
 import uuid
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import orjson
 import psutil
@@ -38,7 +38,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.bench_e2e import SUHU, Offsets, _rss, free_ports, loadavg, machine, worker_env  # noqa: E402
+from bench.bench_e2e import SUHU, Offsets, _cpu, _rss, free_ports, loadavg, machine, worker_env  # noqa: E402
 from streams import topics as T  # noqa: E402
 from streams.backtest import run_backtest  # noqa: E402
 from streams.contract import parse_rfc3339  # noqa: E402
@@ -50,7 +50,7 @@ from streams.settings import load_settings  # noqa: E402
 INCIDENTS = ["ID-JB:hate:{a}:{d}:3", "ID-JT:provocation:{b}:{d}:3", "ID-JI:incivility:{c}:{d}:3"]
 
 
-def produce(bootstrap: str, topic: str, values: list[bytes], partitions: int) -> float:
+def produce(bootstrap: str, topic: str, values: Iterable[bytes], partitions: int) -> float:
     """All at once, each post to the partition of its bytes' CRC (as producers keyed by post id spread
     them); returns posts/s."""
     import asyncio
@@ -59,14 +59,17 @@ def produce(bootstrap: str, topic: str, values: list[bytes], partitions: int) ->
 
     async def go() -> float:
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, linger_ms=20, max_batch_size=1024 * 1024,
-                                    max_request_size=8 * 1024 * 1024, acks="all")
+                                    max_request_size=8 * 1024 * 1024, acks="all",
+                                    request_timeout_ms=300_000)
         await producer.start()
         try:
             t0 = time.monotonic()
             futs = []
+            n = 0
             for v in values:
+                n += 1
                 futs.append(await producer.send(topic, value=v, partition=zlib.crc32(v) % partitions))
-                if len(futs) >= 50_000:
+                if len(futs) >= 10_000:  # a bounded window: a loaded broker times out otherwise
                     await producer.flush()
                     for f in futs:
                         await f
@@ -74,7 +77,7 @@ def produce(bootstrap: str, topic: str, values: list[bytes], partitions: int) ->
             await producer.flush()
             for f in futs:
                 await f
-            return len(values) / (time.monotonic() - t0)
+            return n / (time.monotonic() - t0)
         finally:
             await producer.stop()
 
@@ -144,22 +147,27 @@ def main() -> None:
     minutes = a.lead_minutes + a.outage_minutes + a.tail_minutes
     d = max(2, int(minutes // 6))
     incidents = [s.format(a=int(minutes * 0.25), b=int(minutes * 0.5), c=int(minutes * 0.75), d=d) for s in INCIDENTS]
-    t_gen = time.monotonic()
-    lines = [orjson.dumps(p) for p in generate_posts(minutes=minutes, rate=a.rate, seed=31,
-                                                     incidents=[parse_incident(s) for s in incidents])]
-    gen_s = time.monotonic() - t_gen
-    start_ms = parse_rfc3339(orjson.loads(lines[0])["created_at"]) or 0
-    cut_ms = start_ms + int(a.lead_minutes * 60_000)
-    before = [(parse_rfc3339(orjson.loads(x)["created_at"]) or 0) < cut_ms for x in lines]
-    lead = [x for x, b in zip(lines, before) if b]
-    backlog = [x for x, b in zip(lines, before) if not b]
-    print(f"generated {len(lines)} posts ({minutes:.0f} min at {a.rate:.0f}/s, {gen_s:.0f} s): lead {len(lead)}, "
-          f"backlog {len(backlog)}", flush=True)
+
+    def stream() -> Iterator[tuple[bytes, bool]]:
+        """The posts (deterministic: generated again for each pass, never all held in memory), each
+        with whether it belongs to the lead read before the outage."""
+        cut_ms = None
+        for p in generate_posts(minutes=minutes, rate=a.rate, seed=31, incidents=[parse_incident(x) for x in incidents]):
+            ms = parse_rfc3339(p["created_at"]) or 0
+            if cut_ms is None:
+                cut_ms = ms + int(a.lead_minutes * 60_000)
+            yield orjson.dumps(p), ms < cut_ms
+
+    n_lead = n_all = 0
+    for _, is_lead in stream():
+        n_all += 1
+        n_lead += is_lead
+    print(f"{n_all} posts ({minutes:.0f} min at {a.rate:.0f}/s): lead {n_lead}, backlog {n_all - n_lead}", flush=True)
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"machine": machine(), "command": " ".join(sys.argv), "rate": a.rate,
                               "lead_minutes": a.lead_minutes, "outage_minutes": a.outage_minutes,
-                              "posts": len(lines), "backlog_posts": len(backlog), "incidents": incidents,
+                              "posts": n_all, "backlog_posts": n_all - n_lead, "incidents": incidents,
                               "load_start": loadavg()}
     with tempfile.TemporaryDirectory(prefix="suhu-catchup-") as tmpd:
         tmp = Path(tmpd)
@@ -179,8 +187,8 @@ def main() -> None:
             posts, scored = settings.topic(T.POSTS), settings.topic(T.POSTS_SCORED)
             parts = settings.topic_partitions
 
-            if lead:
-                produce(kafka.bootstrap, posts, lead, parts)
+            if n_lead:
+                produce(kafka.bootstrap, posts, (x for x, is_lead in stream() if is_lead), parts)
                 with log.open("ab") as out:
                     first = subprocess.Popen([SUHU, "worker", "--loglevel", "warning"], env=env, cwd=REPO,
                                              stdout=out, stderr=subprocess.STDOUT)
@@ -189,10 +197,11 @@ def main() -> None:
                 if a.stop_signal != "none":
                     first.send_signal(getattr(signal, a.stop_signal))
                     first.wait()
-            print(f"lead read live; worker killed; producing the backlog of {len(backlog)}", flush=True)
-            result["produce_rate"] = round(produce(kafka.bootstrap, posts, backlog, parts), 1)
+            print(f"lead read; worker stopped ({a.stop_signal}); producing the backlog", flush=True)
+            result["produce_rate"] = round(produce(kafka.bootstrap, posts, (x for x, is_lead in stream() if not is_lead),
+                                                   parts), 1)
 
-            if lead and a.stop_signal == "none":
+            if n_lead and a.stop_signal == "none":
                 second = first  # no outage: the same worker reads the backlog (a control run)
             else:
                 with log.open("ab") as out:
@@ -202,11 +211,15 @@ def main() -> None:
             try:
                 before = offsets.committed(app_id).get(posts, 0)
                 t_restart = time.monotonic()
+                cpu0 = _cpu([psutil.Process(second.pid)])
                 took = wait_committed(offsets, app_id, [posts, scored], second, a.timeout, web, sample)
                 caught_up = offsets.committed(app_id).get(posts, 0) - before
+                cpu_s = _cpu([psutil.Process(second.pid)]) - cpu0
                 text = scrape(web)
                 result["catchup"] = {
                     "seconds": round(took, 1), "posts": caught_up, "rate": round(caught_up / max(took, 1e-9), 1),
+                    # the worker's CPU over the catch-up: ~1.0 means it never waited (one event loop, one core)
+                    "cpu_s": round(cpu_s, 1), "cpu_per_wall_s": round(cpu_s / max(took, 1e-9), 2),
                     "peak_rss_mib": round(sample.get("peak_rss_mib", 0.0), 1),
                     "max_partition_spread_s": round(sample.get("max_spread_s", 0.0), 1),
                     "late": sum(samples(text, "suhu_posts_late_total")),
@@ -234,7 +247,7 @@ def main() -> None:
     result["alerts_live"] = len(live)
     if not a.no_compare:
         t_bt = time.monotonic()
-        expected = canonical(run_backtest(lines, settings))
+        expected = canonical(run_backtest((x for x, _ in stream()), settings))
         result["backtest_s"] = round(time.monotonic() - t_bt, 1)
         result["alerts_backtest"] = len(expected)
         result["alerts_equal"] = sorted(live, key=lambda x: x["alert_id"]) == sorted(expected, key=lambda x: x["alert_id"])

@@ -170,9 +170,30 @@ def render_targets(e2e: dict, lats: list[dict]) -> list[str]:
     return lines
 
 
+def render_catchup(c: dict | None) -> list[str]:
+    if not c or "catchup" not in c:
+        return []
+    k = c["catchup"]
+    lines = [
+        f"### Catch-up after a {c['outage_minutes']:g}-minute worker outage during a surge of {_f(c['rate'])} posts/s",
+        "",
+        f"`{c['command']}`: one worker read the first {c['lead_minutes']:g} minutes, was SIGKILLed, and a fresh one "
+        f"started on the backlog of {c['backlog_posts']:,} posts produced while it was down. Alerts compared with "
+        "`suhu backtest` over the whole stream (the uninterrupted run).",
+        "",
+        "| posts/s while catching up | seconds | worker CPU s per s | peak RSS MiB | largest partition spread s | late | alerts live / backtest | equal | load avg at end |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+        f"| {_f(k['rate'])} | {_f(k['seconds'], 1)} | {k.get('cpu_per_wall_s', 'n/a')} | {_f(k['peak_rss_mib'])} | "
+        f"{_f(k['max_partition_spread_s'], 1)} | {_f(k['late'])} | {c.get('alerts_live')} / {c.get('alerts_backtest')} | "
+        f"{'yes' if c.get('alerts_equal') else 'no'} | {' / '.join(str(x) for x in c.get('load_end', []))} |",
+        "",
+    ]
+    return lines
+
+
 def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scorer: str | None = None,
            transformer: str | None = None, civil: str | None = None, profile: Path | None = None,
-           started: str | None = None) -> str:
+           started: str | None = None, catchup: dict | None = None) -> str:
     m = e2e["machine"]
     v = m["versions"]
     lines = [BEGIN, "", "## Machine, versions, command", ""]
@@ -247,6 +268,7 @@ def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scor
             lines.append(f"| {r['regions']} | {r['window_s'] // 60} min | {r['posts']:,} | {r['us_per_post']} | "
                          f"{r['windows_closed']} | {r['live_contributions']:,} | {r['peak_traced_mib']} |")
         lines.append("")
+    lines += render_catchup(catchup)
     lines += render_profile(profile)
     lines += render_targets(e2e, lats)
     if notes:
@@ -278,6 +300,7 @@ def main() -> None:
     ap.add_argument("--started", default=None, help="when the run began (UTC)")
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--doc", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
+    ap.add_argument("--catchup", type=Path, default=REPO / "var" / "bench" / "catchup.json")
     a = ap.parse_args()
     e2e = json.loads(a.e2e.read_text())
     engine = json.loads(a.engine.read_text()) if a.engine.exists() else None
@@ -288,8 +311,9 @@ def main() -> None:
     def text(path: Path) -> str | None:
         return path.read_text() if path.exists() else None
 
+    catchup = json.loads(a.catchup.read_text()) if a.catchup.exists() else None
     section = render(e2e, engine, a.command, notes, text(a.scorer), text(a.transformer), text(a.civil),
-                     a.profile, a.started)
+                     a.profile, a.started, catchup)
     doc = a.doc.read_text()
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)

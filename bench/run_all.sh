@@ -9,6 +9,7 @@
 #   N=20000 bench/run_all.sh      quick run
 #   TF_DIR=var/tf-scratch ...     time a trained transformer checkpoint (default: var/tf-scratch when
 #                                 present, else an untrained one of the same shape, bench/shape_checkpoint.py)
+#   CATCHUP_RATE=2000 ...          the issue's surge for the catch-up run (default 500 posts/s; CATCHUP=0 skips it)
 #   WAIT_QUIET=1 bench/run_all.sh first wait (polls every 30 s, up to QUIET_MAX_S=1800) for a
 #                                 1-minute load average < 1.5; runs anyway after that
 set -euo pipefail
@@ -68,11 +69,16 @@ $PY bench/bench_e2e.py --n "$N" --timeout "${TIMEOUT:-600}" --out "$OUT/e2e.json
 echo "== alert latency at a lower steady rate"
 $PY bench/bench_e2e.py --n 1000 --workers "" --no-peer --no-ceiling --latency-rate 500 --latency-minutes 40 \
   --out "$OUT/latency500.json"
+echo "== catch-up after a 30-minute worker outage during a surge (CATCHUP=0 skips it)"
+if [[ "${CATCHUP:-1}" == 1 ]]; then
+  $PY bench/bench_catchup.py --rate "${CATCHUP_RATE:-500}" --lead-minutes 2 --outage-minutes "${CATCHUP_MINUTES:-30}" \
+    --tail-minutes 3 --out "$OUT/catchup.json" || echo "catch-up run failed: the report says so"
+fi
 echo "== profile of one worker under load (py-spy)"
 rm -f "$OUT/profile.raw"
 $PY bench/bench_e2e.py --n 30000 --workers 1 --no-latency --no-peer --no-ceiling --timeout 300 \
   --profile "$OUT/profile.raw" --out "$OUT/profile.json" || echo "profile run failed: the report says so"
 
-$PY bench/report.py --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
+$PY bench/report.py --catchup "$OUT/catchup.json" --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
   --scorer "$OUT/scorer.txt" --civil "$OUT/civil.txt" --transformer "$OUT/transformer.txt" \
   --profile "$OUT/profile.raw" --started "$STARTED" --command "N=$N bench/run_all.sh"

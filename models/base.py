@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
-# The five signals every post gets, each a float in [0, 1].
-SIGNALS: tuple[str, ...] = ("incivility", "hate", "provocation", "fraud_claim", "tension")
+# The signals every post gets, each a float in [0, 1]. `known_hoax`: the post spreads a claim from the
+# debunked-claims catalogue (streams/claim_index.py); 0 where no catalogue is loaded.
+SIGNALS: tuple[str, ...] = ("incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax")
 HATE_TARGETS: tuple[str, ...] = ("individual", "group")
 HATE_CATEGORIES: tuple[str, ...] = ("religion", "race", "gender", "physical", "other")
 

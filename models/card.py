@@ -105,6 +105,36 @@ def _variants_v3(rows: Any) -> list[str]:
     return out + [""]
 
 
+def _variants_v3_retune(rows: Any) -> list[str]:
+    if not rows:
+        return []
+    out = ["## Retuning fast-v3 for the in-domain targets (not shipped)", "",
+           "Goal: hate F1 >= 0.83 and incivility F1 >= 0.92 on the tweets' test split, with the civil "
+           "false-positive rates and the functional suite held. Seed-13 split; the shipped features, data weights "
+           "and C 3 unless stated. F1 on the tweets' calibration split (thresholds chosen on it plus the civil "
+           "calibration part); hate false-positive rates on the frozen set's civil posts naming an entity / none "
+           "and on the civil corpus' test part; incivility F1 on the frozen set; functional-suite accuracy. The "
+           "test split was not scored for any of these.", "",
+           "| variant | hate F1 | incivility F1 | civil FPR, names | civil FPR, none | civil FPR (corpus test) "
+           "| incivility F1, frozen set | functional accuracy |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, hate, inc, names, none, corpus, pol_inc, func in rows:
+        out.append(f"| {name} | {hate:.4f} | {inc:.4f} | {_pct(names)} | {_pct(none)} | {_pct(corpus)} | "
+                   f"{pol_inc:.4f} | {_pct(func)} |")
+    return out + [
+        "",
+        "Nothing reaches the targets. Without names, or their type as a feature, the tweets' hate boundary sits "
+        "at 0.78-0.80 on calibration, and what raises it (less hand-written data in the hate head, C 10, generic "
+        "placeholders in bigrams) costs civil false positives or functional accuracy; a 5-fold CV on the train "
+        "split puts the placeholder bigrams (+0.001) and C 10 (+0.001) within noise. Incivility gains 0.014 when "
+        "its head leaves out the hand-written posts (CV: 0.9013 -> 0.9122), but it then misses the political "
+        "insults and camp labels the tweets do not mark `Abusive` (incivility F1 on the frozen set 0.87 -> 0.52): "
+        "the two label conventions pull the head apart, and the shipped head keeps suhu's. Stacking the hate "
+        "head with p(incivility) x (names an entity) encodes the tweets' convention that an insult of a "
+        "politician is hate: +0.009 out-of-fold on the heads alone, +0.006 after the group rules, at the price of "
+        "more of the known 'insult of a candidate reads as hate' failure.", ""]
+
+
 def _political(pv: Mapping[str, Any] | None, civil: Mapping[str, Any] | None,
                base: Mapping[str, Any] | None = None) -> list[str]:
     if not pv:
@@ -281,6 +311,7 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         *_political(config.get("political_validation"), config.get("civil_corpus_test"), config.get("fast_v2_baseline")),
         *_functional(config.get("functional"), config.get("functional_holdout"), config.get("fast_v2_baseline")),
         *_bias(config.get("bias")),
+        *_variants_v3_retune(config.get("variants_tried_v3_retune")),
         *_variants_v3(config.get("variants_tried_v3")),
         *_variants(config.get("variants_tried")),
         *_scratch(scratch),

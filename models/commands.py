@@ -27,17 +27,29 @@ def _scorer_from_settings(ctx: click.Context, model_dir: str | None, transformer
         raise click.ClickException(f"cannot load models: {exc}") from None
 
 
-def score_lines(scorer: Any, lines: Iterator[bytes], out: IO[bytes], batch_size: int = 256) -> dict[str, int]:
-    """JSONL in, JSONL out, same order. A bad line becomes an output line with an `error`, never a crash."""
+def score_lines(scorer: Any, lines: Iterator[bytes], out: IO[bytes], batch_size: int = 256,
+                claims: Any = None) -> dict[str, int]:
+    """JSONL in, JSONL out, same order. A bad line becomes an output line with an `error`, never a crash.
+
+    ``claims`` (a streams.claim_index.ClaimIndex): each post is also matched against the debunked-claims
+    catalogue (known_hoax, hoax_claim_id, hoax_stance), as in the worker."""
     counts = {"scored": 0, "errors": 0}
     pending: list[tuple[dict[str, Any], str]] = []
 
     def flush() -> None:
         if not pending:
             return
-        results = scorer.score_batch([t for _, t in pending])
-        for (obj, _), ps in zip(pending, results):
+        texts = [t for _, t in pending]
+        results = scorer.score_batch(texts)
+        matched: list[tuple[Any, Any, Any]] = [(ps, None, None) for ps in results]
+        if claims is not None:
+            from streams.hoaxes import apply_claims
+
+            matched = apply_claims(claims, texts, results)
+        for (obj, _), (ps, claim_id, stance) in zip(pending, matched):
             obj.update(ps.to_dict())
+            if claim_id is not None:
+                obj["hoax_claim_id"], obj["hoax_stance"] = claim_id, stance
             obj["model_version"] = scorer.version
             out.write(orjson.dumps(obj) + b"\n")
         counts["scored"] += len(pending)
@@ -72,12 +84,20 @@ def score_lines(scorer: Any, lines: Iterator[bytes], out: IO[bytes], batch_size:
 @click.option("--transformer-dir", type=click.Path(file_okay=False, exists=True), help="Local HF checkpoint.")
 @click.option("--transformer-mode", type=click.Choice(["off", "cascade", "all"]), default=None)
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=256, show_default=True)
+@click.option("--claims", "claims_file", type=click.Path(dir_okay=False, exists=True),
+              help="Debunked-claims catalogue (CSV or JSONL) to match posts against (known_hoax).")
 @click.pass_context
 def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_dir: str | None,
-                  transformer_dir: str | None, transformer_mode: str | None, batch_size: int) -> None:
+                  transformer_dir: str | None, transformer_mode: str | None, batch_size: int,
+                  claims_file: str | None) -> None:
     """Score JSONL posts (FILE or - for stdin) offline; each line needs a `text` field."""
     scorer = _scorer_from_settings(ctx, model_dir, transformer_dir, transformer_mode)
-    counts = score_lines(scorer, iter(file), output, batch_size)
+    index = None
+    if claims_file:
+        from streams.commands_claims import index_from_file
+
+        index = index_from_file(claims_file)
+    counts = score_lines(scorer, iter(file), output, batch_size, claims=index)
     output.flush()
     click.echo(f"scored {counts['scored']} posts, {counts['errors']} bad lines ({scorer.version})", err=True)
     if counts["errors"] and not counts["scored"]:

@@ -58,16 +58,9 @@ _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _S33 = np.uint64(33)
 
 
-def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: int,
-                      within_words: bool = False) -> sp.csr_matrix:
-    """Hashed counts of character n-grams of " text ", vectorised over the whole batch.
-
-    Replaces sklearn's per-n-gram Python loop (the fast tier's bottleneck) with numpy over one
-    byte buffer; normalised text is ASCII, texts are separated by NUL and n-grams spanning a NUL are
-    dropped, so each row depends on its own text only. With `within_words`, words are padded and
-    separated by a 0x01 byte, and n-grams spanning it are dropped too (normalised text has no
-    control characters, see normalize.py).
-    """
+def _char_ngram_hits(normalized: Sequence[str], bits: int, n_min: int, n_max: int,
+                     within_words: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(document, hashed column) of every character n-gram occurrence, unsorted (see char_ngram_counts)."""
     n_docs = len(normalized)
     if within_words:
         parts = [(" " + t.replace(" ", " \x01 ") + " ").encode("ascii", "replace") for t in normalized]
@@ -98,6 +91,21 @@ def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: i
             cols_all.append((h[valid] & mask).astype(np.int64))
     rows = np.concatenate(rows_all) if rows_all else np.zeros(0, dtype=np.int64)
     cols = np.concatenate(cols_all) if cols_all else np.zeros(0, dtype=np.int64)
+    return rows, cols
+
+
+def char_ngram_counts(normalized: Sequence[str], bits: int, n_min: int, n_max: int,
+                      within_words: bool = False) -> sp.csr_matrix:
+    """Hashed counts of character n-grams of " text ", vectorised over the whole batch.
+
+    Replaces sklearn's per-n-gram Python loop (the fast tier's bottleneck) with numpy over one
+    byte buffer; normalised text is ASCII, texts are separated by NUL and n-grams spanning a NUL are
+    dropped, so each row depends on its own text only. With `within_words`, words are padded and
+    separated by a 0x01 byte, and n-grams spanning it are dropped too (normalised text has no
+    control characters, see normalize.py).
+    """
+    n_docs = len(normalized)
+    rows, cols = _char_ngram_hits(normalized, bits, n_min, n_max, within_words)
     keys, counts = np.unique((rows << bits) | cols, return_counts=True)
     indptr = np.searchsorted(keys >> bits, np.arange(n_docs + 1), side="left")
     return sp.csr_matrix((counts.astype(np.float64), keys & ((1 << bits) - 1), indptr), shape=(n_docs, 1 << bits))
@@ -107,6 +115,16 @@ def _drop_placeholders(text: str) -> str:
     if "ent_" not in text and "!" not in text and "?" not in text:
         return text
     return " ".join(tok for tok in text.split() if not tok.startswith("ent_") and tok not in ("!", "?"))
+
+
+def _word_ngrams(tokens: list[str], lo: int, hi: int, out: list[str]) -> None:
+    """sklearn's word n-grams of a token list (lo..hi words, joined by one space), appended to `out`."""
+    n_tok = len(tokens)
+    for n in range(lo, min(hi, n_tok) + 1):
+        if n == 1:
+            out.extend(tokens)
+        else:
+            out.extend(" ".join(tokens[i:i + n]) for i in range(n_tok - n + 1))
 
 
 class Featurizer:
@@ -162,9 +180,48 @@ class Featurizer:
         return self._finish(counts)
 
     def transform(self, normalized: Sequence[str]) -> sp.csr_matrix:
-        if self._lookup is None:
+        """The same matrix as `_finish(counts(normalized))`, counted in the kept columns only.
+
+        Occurrences outside the kept set are dropped before they are counted, and the counting sort
+        runs on 32-bit keys (row x kept column) where they fit: the scoring path's biggest sort.
+        """
+        if self._lookup is None or self.idf is None:
             raise RuntimeError("featurizer has no kept columns: fit it or load an artifact")
-        return self._finish(self.counts(normalized))
+        n_docs = len(normalized)
+        n_kept = len(self.idf)
+        # Word n-grams hashed as HashingVectorizer hashes them (murmurhash3 of the UTF-8 n-gram, |h| mod
+        # 2^bits), without its per-batch overhead; unigram and bigram columns come before any char column.
+        # Placeholders are dropped from the same token list (what `_drop_placeholders` does, split once).
+        drop = self.spec.drop_placeholders
+        lo, hi = self.spec.word_ngrams
+        grams: list[str] = []
+        per_doc = np.zeros(n_docs, dtype=np.int64)
+        texts: list[str] = []
+        for r, text in enumerate(normalized):
+            tokens = text.split()
+            if drop and ("ent_" in text or "!" in text or "?" in text):
+                tokens = [tok for tok in tokens if not tok.startswith("ent_") and tok not in ("!", "?")]
+                text = " ".join(tokens)
+            texts.append(text)
+            before = len(grams)
+            _word_ngrams(tokens, lo, hi, grams)
+            per_doc[r] = len(grams) - before
+        normalized = texts
+        h = np.fromiter((murmurhash3_32(g, seed=0) for g in grams), dtype=np.int64, count=len(grams))
+        w_cols = self._lookup[np.abs(h) % (1 << self.spec.word_bits)]
+        w_rows = np.repeat(np.arange(n_docs, dtype=np.int64), per_doc)
+        rows, cols = _char_ngram_hits(normalized, self.spec.char_bits, *self.spec.char_ngrams,
+                                      within_words=self.spec.char_within_words)
+        cols = self._lookup[cols + (1 << self.spec.word_bits)]
+        rows, cols = np.concatenate([w_rows, rows]), np.concatenate([w_cols, cols])
+        keep = cols >= 0
+        keys = rows[keep] * n_kept + cols[keep]
+        if n_docs * n_kept < (1 << 32):
+            keys = keys.astype(np.uint32)  # sorts in half the time
+        keys, counts = np.unique(keys, return_counts=True)
+        keys = keys.astype(np.int64)
+        rows, cols, vals = keys // n_kept, keys % n_kept, counts.astype(np.float64)
+        return self._scale(rows, cols, vals, n_docs)
 
     def _finish(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         assert self._lookup is not None and self.idf is not None
@@ -172,14 +229,18 @@ class Featurizer:
         cols = self._lookup[counts.indices]
         keep = cols >= 0
         row_of = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
-        rows, cols, vals = row_of[keep], cols[keep], counts.data[keep]
+        return self._scale(row_of[keep], cols[keep], counts.data[keep], counts.shape[0])
+
+    def _scale(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_docs: int) -> sp.csr_matrix:
+        """Counts (rows ascending, kept columns ascending within a row) -> sublinear tf x idf, L2 per block."""
+        assert self.idf is not None
         vals = (1.0 + np.log(vals)) * self.idf[cols]
         # L2 per block per row, so word and char features weigh the same whatever the post length.
         block = (cols >= self._n_word_kept).astype(np.int64)
         key = rows * 2 + block
-        sq = np.bincount(key, weights=vals * vals, minlength=counts.shape[0] * 2)
+        sq = np.bincount(key, weights=vals * vals, minlength=n_docs * 2)
         norms = np.sqrt(sq)
         vals = vals / norms[key]
-        indptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=counts.shape[0]), out=indptr[1:])
-        return sp.csr_matrix((vals, cols, indptr), shape=(counts.shape[0], len(self.idf)))
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+        return sp.csr_matrix((vals, cols, indptr), shape=(n_docs, len(self.idf)))

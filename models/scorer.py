@@ -36,6 +36,20 @@ def content_words(normalized: str) -> int:
     """Words that carry content: not punctuation, placeholders, emoji classes, `user`/`url` or laughter."""
     return sum(1 for tok in normalized.split()
                if tok not in _NOT_CONTENT and not tok.startswith(("ent_", "emo_")))
+
+
+def _has_content_words(normalized: str, n: int) -> bool:
+    """content_words(normalized) >= n, stopping at the n-th word of content."""
+    found = 0
+    for tok in normalized.split():
+        if tok not in _NOT_CONTENT and not tok.startswith(("ent_", "emo_")):
+            found += 1
+            if found >= n:
+                return True
+    return found >= n
+
+
+KNOWN_HOAX_THRESHOLD = 0.5  # = streams.claim_index.MATCH_THRESHOLD (the calibrated match level)
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -62,6 +76,8 @@ class SuhuScorer:
         self.cascade_margin = float(cascade_margin)
         fast_thresholds = dict(self.config["thresholds"])  # type: ignore[call-overload]
         self.fast_thresholds: dict[str, float] = {k: float(v) for k, v in fast_thresholds.items()}
+        # Claim matching sets known_hoax after scoring (streams/hoaxes.py); its decision level is fixed.
+        self.fast_thresholds.setdefault("known_hoax", KNOWN_HOAX_THRESHOLD)
         thresholds = dict(self.fast_thresholds)
         version = f"{self.config['version']}+{LexiconSignals.version}"
         if self.group_rules:
@@ -103,7 +119,7 @@ class SuhuScorer:
                     thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
         out: list[PostScores] = []
         for i, text in enumerate(normalized):
-            model_hate = float(hate[i]) if content_words(text) >= MIN_CONTENT_WORDS else 0.0
+            model_hate = float(hate[i]) if _has_content_words(text, MIN_CONTENT_WORDS) else 0.0
             provocation = provocation_score(text)
             evidence = group_evidence(text, self.fast.featurizer.knows_word) if self.group_rules else None
             combined_hate = combine_hate(model_hate, evidence, self.counter_speech_factor)
@@ -117,6 +133,7 @@ class SuhuScorer:
                 "fraud_claim": fraud_claim_score(text),
             }
             scores["tension"] = tension_score(scores)
+            scores["known_hoax"] = 0.0  # set by claim matching where a catalogue is loaded
             th = thresholds[i]
             labels = tuple(s for s in SIGNALS if scores[s] >= th[s])
             target = category = entity = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 __all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score",
            "TENSION_WEIGHTS"]
 
-LEXICON_VERSION = "2"
+LEXICON_VERSION = "3"
 
 _TARGETS = (
     r"(?:kpu|bawaslu|mk|dkpp|istana|dpr|komisioner|hakim|petugas|kpps|ppk|pps|panitia|polisi|aparat|"
@@ -73,6 +73,25 @@ FRAUD_CUES: tuple[tuple[str, float], ...] = (
     (r"(?:coblos|mencoblos|dicoblos) sendiri|(?:ditukar|diganti) (?:angka|hasil)(?:nya)?", 0.7),
     (r"hak angket|audit forensik|diaudit ulang", 0.4),
     (r"kotak suara kardus|(?:kpps|petugas) (?:\w+ )?(?:mencoblos|coblos sendiri)", 0.5),
+    # lexicon v3 (issue 13): election-fraud narratives as they circulated in 2024 (pre-marked ballots,
+    # inflated or moved counts, Sirekap changing numbers, rigged recapitulation, foreign servers)
+    (r"surat suara (?:\w+ ){0,4}(?:sudah |telah )?(?:tercoblos|dicoblos)|(?:sisa )?surat suara sisa (?:\w+ ){0,2}dicoblos|"
+     r"(?:mencoblos|coblos|nyoblos) sisa surat suara", 0.8),
+    (r"(?:suara|angka|perolehan)(?: \w+){0,4} (?:digelembungkan|ditambah|dikurangi|dipindah|dipindahkan|dialihkan|"
+     r"disulap|diubah|diganti|berubah sendiri)|(?:mengubah|ubah|ganti|mengganti) (?:angka|perolehan|data|hasil)", 0.7),
+    (r"sirekap (?:\w+ ){0,4}(?:sengaja|diubah|mengubah|ubah|direkayasa|disetting|diatur|dipakai)|"
+     r"(?:operator|algoritma|sistem|input|angka|data) (?:di )?sirekap|(?:input|algoritma) (?:\w+ ){0,3}(?:dimanipulasi|diatur)",
+     0.6),
+    (r"rekap(?:itulasi)?(?: \w+){0,4} (?:dimainkan|direkayasa|diatur|dicurangi|dimanipulasi|diakali)|"
+     r"(?:c1|c hasil|formulir|form) (?:\w+ ){0,2}(?:ditukar|diganti|dipalsukan|diubah|palsu)", 0.8),
+    (r"server (?:\w+ ){0,3}(?:di |ada di |berada di )?(?:luar negeri|singapura|china|cina|asing|prancis|perancis)|"
+     r"(?:dikendalikan|diatur|dikuasai|diubah) (?:\w+ ){0,2}(?:asing|luar negeri)", 0.7),
+    (r"melebihi dpt|lebih (?:banyak )?dari (?:jumlah )?dpt|100 persen untuk (?:satu|salah satu)|"
+     r"(?:orang|pemilih|warga) (?:yang )?(?:sudah )?(?:mati|meninggal) (?:ikut )?(?:memilih|nyoblos|mencoblos)", 0.7),
+    (r"(?:quick count|hasil survei|lembaga survei) (?:\w+ ){0,3}(?:dipesan|dibayar|diatur|settingan|pesanan)|"
+     r"saksi (?:\w+ ){0,2}(?:diusir|dihalangi|dilarang masuk)|kotak suara (?:\w+ ){0,3}dibuka (?:malam|tanpa saksi)", 0.7),
+    (r"(?:aparat|kepala desa|kades|lurah|camat|asn) (?:\w+ ){0,3}(?:mengarahkan|menggiring|memaksa|mengintimidasi) "
+     r"(?:warga )?(?:untuk )?(?:memilih|mencoblos|nyoblos)", 0.7),
 )
 
 # Words right before a cue that turn a call or claim into its opposite.
@@ -102,18 +121,29 @@ TENSION_WEIGHTS: dict[str, float] = {"incivility": 0.25, "hate": 0.5, "provocati
 @dataclass(frozen=True)
 class _Lexicon:
     pattern: re.Pattern[str]
+    kinds: tuple[re.Pattern[str], ...]  # each cue alone, to tell which one the combined pattern matched
     weights: tuple[float, ...]
 
     @classmethod
     def build(cls, cues: tuple[tuple[str, float], ...]) -> "_Lexicon":
-        alternatives = "|".join(f"(?P<c{i}>{rx})" for i, (rx, _) in enumerate(cues))
-        return cls(re.compile(rf"(?<![a-z0-9_])(?:{alternatives})(?![a-z0-9_])"), tuple(w for _, w in cues))
+        # One plain alternation: without a named group around each cue, the regex engine can reject a
+        # cue by its first letter, which halves the scan; the cue matched is found afterwards, per match.
+        alternatives = "|".join(rx for rx, _ in cues)
+        return cls(re.compile(rf"(?<![a-z0-9_])(?:{alternatives})(?![a-z0-9_])"),
+                   tuple(re.compile(rf"(?:{rx})(?![a-z0-9_])") for rx, _ in cues), tuple(w for _, w in cues))
+
+    def _kind(self, text: str, start: int) -> int:
+        """The first cue that matches at `start`: the alternative the combined pattern took there."""
+        for kind, single in enumerate(self.kinds):
+            if single.match(text, start) is not None:
+                return kind
+        return -1
 
     def cues(self, text: str) -> list[tuple[int, float]]:
         """(start offset, weight) of every non-overlapping cue, one per cue kind at most."""
         found: dict[int, tuple[int, float]] = {}
         for m in self.pattern.finditer(text):
-            kind = int(m.lastgroup[1:]) if m.lastgroup else -1
+            kind = self._kind(text, m.start())
             if kind < 0:
                 continue
             weight = self.weights[kind]

@@ -100,6 +100,69 @@ VARIANTS_TRIED_V3: tuple[tuple[str, float, float | None, float | None, float], .
     ("same + review fixes (negation per predicate, cheers no evidence, !/? out of the features, identity "
      "mentions) (shipped)", 0.7777, 0.0175, 0.0282, 0.8711),
 )
+# Retuning fast-v3 towards the in-domain targets (hate F1 >= 0.83, incivility F1 >= 0.92 on the tweets' test
+# split) without giving up the civil false-positive rates or the functional suite. Same seed-13 split; the
+# shipped features, data weights and C 3 unless stated; the featurizer is always fit on every training row.
+# Columns: hate F1 and incivility F1 on the tweets' calibration split (thresholds chosen on it plus the civil
+# calibration part, as in training); hate false-positive rate on the frozen set's civil posts naming an entity
+# and naming none; the same on the civil corpus' test part; incivility F1 on the frozen set; functional-suite
+# accuracy. The test split was not scored for any of these (measured with /tmp experiment scripts that build
+# the artifact's pieces from this module and models/corpora.py). A 5-fold CV on the train split (heads only,
+# out-of-fold F1 on its 7,331 tweets) checked the promising rows: placeholders in bigrams move hate from 0.7870
+# to 0.7879 (C 3) and 0.7884 to 0.7887 (C 10), C 10 alone 0.7870 -> 0.7884: all within noise; incivility without
+# the hand-written posts 0.9013 -> 0.9122, real on the tweets but it loses the political insults the frozen set
+# checks (incivility F1 there 0.87 -> 0.52). The stack (an insult in a post that names an entity reads as hate,
+# the tweets' convention for insults of a politician) gained most on the heads alone (out-of-fold 0.7870 ->
+# 0.7962, calibration 0.7881 -> 0.7962) but 0.006 after the group rules, with a new artifact format and more of
+# the known 'insult of a candidate reads as hate' failure. Nothing here was shipped.
+VARIANTS_TRIED_V3_RETUNE: tuple[tuple[str, float, float, float, float, float, float, float], ...] = (
+    ("fast-v3 as shipped (reproduced)", 0.7777, 0.9103, 0.0175, 0.0070, 0.0314, 0.8696, 0.8711),
+    ("tweets only, no civil corpus, no hand-written posts", 0.7994, 0.9244, 0.0789, 0.0420, 0.0751, 0.5798, 0.8194),
+    ("same, placeholders kept as unigram features", 0.7681, 0.9178, 0.0877, 0.0000, 0.0737, 0.5089, 0.7981),
+    ("tweets + civil corpus, no hand-written posts", 0.7959, 0.9242, 0.0395, 0.0350, 0.0328, 0.5221, 0.8216),
+    ("hand-written posts weight 1", 0.7755, 0.9129, 0.0175, 0.0070, 0.0306, 0.8443, 0.8739),
+    ("placeholders kept inside word bigrams (`ent_tokoh goblok`), not as unigrams",
+     0.7836, 0.9117, 0.0175, 0.0070, 0.0306, 0.8658, 0.8721),
+    ("same, one generic placeholder (`ent_x`) in the bigrams", 0.7826, 0.9111, 0.0088, 0.0140, 0.0292, 0.8725, 0.8727),
+    ("same, only bigrams of a placeholder and a content word", 0.7839, 0.9126, 0.0219, 0.0140, 0.0314, 0.8658, 0.8721),
+    ("word (1, 3)-grams", 0.7705, 0.9163, 0.0088, 0.0070, 0.0277, 0.8392, 0.8759),
+    ("word (1, 3)-grams, placeholders in the n-grams", 0.7789, 0.9143, 0.0088, 0.0070, 0.0284, 0.8432, 0.8771),
+    ("char (2, 6)-grams", 0.7787, 0.9128, 0.0219, 0.0070, 0.0328, 0.8696, 0.8721),
+    ("hate C 10", 0.7856, 0.9103, 0.0132, 0.0070, 0.0336, 0.8696, 0.8703),
+    ("hate C 10, placeholders in bigrams", 0.7899, 0.9117, 0.0263, 0.0210, 0.0343, 0.8658, 0.8705),
+    ("hate C 10, one generic placeholder in bigrams", 0.7955, 0.9111, 0.0395, 0.0210, 0.0416, 0.8725, 0.8661),
+    ("hate C 10, placeholder + content-word bigrams", 0.7894, 0.9126, 0.0263, 0.0210, 0.0350, 0.8658, 0.8691),
+    ("hate C 10, placeholders in bigrams, civil 0.5", 0.7892, 0.9117, 0.0307, 0.0210, 0.0321, 0.8658, 0.8695),
+    ("hate = mean of C 10 and C 3 heads, placeholders in bigrams",
+     0.7891, 0.9117, 0.0263, 0.0210, 0.0401, 0.8658, 0.8723),
+    ("hate head: hand-written weight 1", 0.7755, 0.9103, 0.0175, 0.0070, 0.0306, 0.8696, 0.8739),
+    ("hate head: hand-written weight 0.5", 0.7779, 0.9103, 0.0219, 0.0140, 0.0306, 0.8696, 0.8733),
+    ("hate head: hand-written 0.5, civil 0.5", 0.7795, 0.9103, 0.0263, 0.0140, 0.0277, 0.8696, 0.8735),
+    ("hate head: tweets + civil only", 0.7959, 0.9103, 0.0395, 0.0350, 0.0328, 0.8696, 0.8216),
+    ("hate head: tweets + civil + identity mentions", 0.7880, 0.9103, 0.0219, 0.0140, 0.0255, 0.8696, 0.8156),
+    ("hate head = mean of the all-data and tweets + civil heads",
+     0.7841, 0.9103, 0.0175, 0.0000, 0.0263, 0.8696, 0.8552),
+    ("same, placeholders in bigrams", 0.7891, 0.9117, 0.0132, 0.0000, 0.0241, 0.8658, 0.8548),
+    ("incivility head: no hand-written posts", 0.7777, 0.9242, 0.0175, 0.0070, 0.0314, 0.5221, 0.8711),
+    ("incivility head: hand-written weight 0.25", 0.7777, 0.9188, 0.0175, 0.0070, 0.0314, 0.8127, 0.8711),
+    ("incivility head: hand-written weight 0.5", 0.7777, 0.9167, 0.0175, 0.0070, 0.0314, 0.8333, 0.8711),
+    ("incivility head: hand-written weight 1", 0.7777, 0.9129, 0.0175, 0.0070, 0.0314, 0.8443, 0.8711),
+    ("incivility head = mean of the all-data and no-hand-written heads",
+     0.7777, 0.9211, 0.0175, 0.0070, 0.0314, 0.7209, 0.8711),
+    ("incivility head: without the sara_hate posts", 0.7777, 0.9178, 0.0175, 0.0070, 0.0314, 0.6746, 0.8711),
+    ("incivility head: without the threat posts", 0.7777, 0.9139, 0.0175, 0.0070, 0.0314, 0.8385, 0.8711),
+    ("incivility head: without the counter-speech posts", 0.7777, 0.9133, 0.0175, 0.0070, 0.0314, 0.8639, 0.8711),
+    ("incivility head: without the abuse_individual posts", 0.7777, 0.9101, 0.0175, 0.0070, 0.0314, 0.8043, 0.8711),
+    ("incivility head: C 1", 0.7777, 0.9102, 0.0175, 0.0070, 0.0314, 0.8310, 0.8711),
+    ("incivility head: C 10", 0.7777, 0.9112, 0.0175, 0.0070, 0.0314, 0.8503, 0.8711),
+    ("incivility head: C 30", 0.7777, 0.9085, 0.0175, 0.0070, 0.0314, 0.8304, 0.8711),
+    ("incivility head: tweets weight 2 (hand-written 1, civil 0.125), C 10",
+     0.7777, 0.9146, 0.0175, 0.0070, 0.0314, 0.8658, 0.8711),
+    ("incivility head: C 10, placeholders in bigrams (both heads)",
+     0.7836, 0.9122, 0.0175, 0.0070, 0.0306, 0.8808, 0.8721),
+    ("hate head stacked with p(incivility) x (names an entity), fit on the train split's out-of-fold logits",
+     0.7839, 0.9103, 0.0175, 0.0070, 0.0350, 0.8696, 0.8715),
+)
 # The from-scratch transformer run of issue 3 (models/pretrain.py): its metadata, weights left out.
 SCRATCH_RECORD = Path(__file__).resolve().parent / "artifacts" / "tf-scratch-v2.json"
 FEATURES = FeatureSpec(word_ngrams=(1, 2), char_ngrams=(2, 5), char_within_words=True, drop_placeholders=True)
@@ -232,6 +295,7 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
         "head_model": f"NB-weighted logistic regression (NB alpha {NB_ALPHA}, liblinear, balanced class weights)",
         "variants_tried": [list(v) for v in VARIANTS_TRIED],
         "variants_tried_v3": [list(v) for v in VARIANTS_TRIED_V3],
+        "variants_tried_v3_retune": [list(v) for v in VARIANTS_TRIED_V3_RETUNE],
         "fast_v2_baseline": FAST_V2_BASELINE,
         "c_selection": f"{CV_FOLDS}-fold CV on the train split over C in {list(C_GRID)}" if not fixed_c
         else f"fixed {fixed_c}",
@@ -302,6 +366,7 @@ def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[typ
     config = read_config(out_dir, FAST_KIND)
     config.pop("checksums")
     config["variants_tried_v3"] = [list(v) for v in VARIANTS_TRIED_V3]  # the experiment record, not the weights
+    config["variants_tried_v3_retune"] = [list(v) for v in VARIANTS_TRIED_V3_RETUNE]
     # config.json is written with sorted keys: put the card's dicts back in the order training made them.
     config["c_per_head"] = {h: config["c_per_head"][h] for h in config["heads"]}
     order = [*LEXICON_THRESHOLDS, "incivility", "hate"]

@@ -75,6 +75,7 @@ class Worker:
     counters: dict[str, int] = field(default_factory=dict)
     delivery: DeliveryStage | None = None
     coordination: CoordinationStage | None = None
+    claims: Any = None  # streams.claims_stage.ClaimsStage: the live catalogue and the claim-spread agent
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -163,25 +164,19 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     coord_topic = app.topic(settings.topic(T.POSTS_COORDINATION), partitions=1, **raw)
     coord_name, coord_state_name = coord_topic.get_topic_name(), settings.topic(T.COORDINATION_STATE)
 
-    table_kw = dict(
-        partitions=settings.topic_partitions,
-        schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"),
-    )
-    contributions = app.Table("contributions", default=None, **table_kw)
-    engine_state = app.Table("engine-state", default=None, **table_kw)
-    delivered = app.Table("delivered", default=None, **table_kw)
+    contributions = json_table(app, settings, "contributions")
+    engine_state = json_table(app, settings, "engine-state")
+    delivered = json_table(app, settings, "delivered")
 
     # The engine writes through buffers over the tables' in-memory stores; the aggregate agent sends
     # what changed once per batch (see streams/changelog.py).
-    contributions_buffer = ChangelogBuffer(_memory_store(contributions))
-    state_buffer = ChangelogBuffer(_memory_store(engine_state))
-    changelogs = [(contributions_buffer, contributions.changelog_topic.get_topic_name()),
-                  (state_buffer, engine_state.changelog_topic.get_topic_name())]
+    (contributions_buffer, state_buffer), changelogs = buffered(contributions, engine_state)
     # The watermark waits for every partition of `posts` (streams/watermarks.py).
     config = dataclasses.replace(EngineConfig.from_settings(settings, scorer.thresholds),
                                  sources=settings.topic_partitions)
     engine = RegionalEngine(config, contributions_buffer, state_buffer)
-    acks = AckGuard(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic))
+    acks = AckGuard([*(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic)),
+                     settings.topic(T.HOAX_MATCHES)])  # read by the claim-spread agent (streams/claims_stage.py)
     acks.install(app.consumer)
     worker = Worker(
         settings=settings,
@@ -295,6 +290,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
             # time like the fingerprints, so a replay can seek by time.
             fut = await send(coord_name, WATERMARK_KEY, body, 0, low / 1000.0, None)
             fut.add_done_callback(_log_send_failure)
+        await claims.send_watermarks(body)  # the claim-spread windows close on the same clock
 
     scored_name_all = scored_topic.get_topic_name()
     step_ms, grace_ms = settings.window_step_s * 1000, settings.window_grace_s * 1000
@@ -361,6 +357,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                 if coordination is not None:  # the fingerprint, stamped with the event time (for replay)
                     fut = await send(coord_name, b"c", coord_records[j], 0, sp.post.event_ms / 1000.0, None)
                     fut.add_done_callback(_log_send_failure)
+                await claims.forward(sp)  # a post spreading a known hoax, to its claim's partition
                 metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
                 event_ms[i] = sp.post.event_ms
                 if sp.post.event_ms > worker.newest_event_ms:
@@ -384,6 +381,16 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         """Straight to the client and acknowledged (not Topic.send, which queues behind Faust's producer
         buffer): the aggregate agent sends a batch's changelog only after its alerts are on the topic."""
         await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
+
+    # Known hoaxes (streams/claims_stage.py): the live catalogue the scoring stage matches against,
+    # and the claim-spread agent.
+    from streams.claims_stage import install_claims_stage
+
+    claims = worker.claims = install_claims_stage(
+        app, settings, registry=registry, calendar=config.calendar, acks=acks, publish_alert=publish_alert,
+        with_holes_filled=with_holes_filled,
+        on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
+    worker.processor.claims = claims.index
 
     async def send_changelogs() -> None:
         send = app.producer.send
@@ -543,6 +550,19 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         return web.json({"status": "ok", "model_version": scorer.version})
 
     return worker
+
+
+def json_table(app: faust.App, settings: Settings, name: str) -> Any:
+    """A changelog-backed table keyed by str with JSON values, one partition per input partition."""
+    return app.Table(name, default=None, partitions=settings.topic_partitions,
+                     schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"))
+
+
+def buffered(*tables: Any) -> tuple[list[ChangelogBuffer], list[tuple[ChangelogBuffer, str]]]:
+    """A ChangelogBuffer over each table's in-memory store, and (buffer, changelog topic) pairs for the
+    agent that sends what changed once per batch (streams/changelog.py)."""
+    buffers = [ChangelogBuffer(_memory_store(t)) for t in tables]
+    return buffers, [(b, t.changelog_topic.get_topic_name()) for b, t in zip(buffers, tables)]
 
 
 def _memory_store(table: Any) -> Any:

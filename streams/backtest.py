@@ -38,11 +38,14 @@ def run_backtest(
     flush: bool = False,
     stats: Counter[str] | None = None,
     config: EngineConfig | None = None,
+    claims: Any = None,
 ) -> list[Alert]:
     """Replay ``lines`` (JSONL of raw or scored posts) and return the alert timeline.
 
     ``stats`` (if given) receives input counts (``lines``, ``scored_input``, ``raw_input``,
     ``rejected:<reason>``, ...) and the engine's counters, so nothing is dropped silently.
+    ``claims`` (a ClaimIndex): raw posts are matched against the catalogue as live, and the claim-spread
+    alerts (streams/hoaxes.py) join the timeline.
     """
     stats = stats if stats is not None else Counter()
     parts = partitions or settings.topic_partitions
@@ -73,6 +76,7 @@ def run_backtest(
                                      transformer_mode=settings.transformer_mode,
                                      torch_threads=settings.torch_threads)
             processor = PostProcessor.from_settings(settings, scorer)
+            processor.claims = claims
         result = processor.process(pending_raw)
         for _, rejection in result.rejected:
             stats[f"rejected:{rejection.reason}"] += 1
@@ -107,6 +111,13 @@ def run_backtest(
     drain()
     scored.sort(key=lambda sp: sp.post.event_ms)  # stable: file order among equal event times
     w = engine.config.window
+    spread = None
+    if claims is not None:
+        from streams.hoaxes import ClaimSpreadEngine, spread_rule
+
+        spread = ClaimSpreadEngine(w, spread_rule(getattr(settings, "thresholds_file", None)), claims.get, {}, {},
+                                   calendar=engine.config.calendar)
+    spread_parts: set[int] = set()
     closed: int | None = None
     for sp in scored:
         region = sp.post.region
@@ -114,6 +125,8 @@ def run_backtest(
         if p is None:
             p = part_cache[region] = partition_for(region, parts)
         alerts.extend(engine.process(sp, p))
+        if spread is not None:
+            alerts.extend(_spread(spread, sp, parts, spread_parts))
         t = sp.post.event_ms - w.grace_ms
         c = t - t % w.step_ms
         if closed is None or c > closed:
@@ -121,6 +134,9 @@ def run_backtest(
             closed = c
             for q in sorted(set(part_cache.values()) - {p}):
                 alerts.extend(engine.advance(q, {LEGACY_SOURCE: sp.post.event_ms}))
+            if spread is not None:
+                for q in sorted(spread_parts):
+                    alerts.extend(spread.advance(q, {LEGACY_SOURCE: sp.post.event_ms}))
     if flush:
         alerts.extend(engine.flush())
     if getattr(settings, "coordination_enabled", False):
@@ -136,4 +152,18 @@ def run_backtest(
             alerts.extend(det.flush())
         stats.update({f"coordination_{k}": v for k, v in det.stats.items()})
     stats.update(engine.stats)
+    if spread is not None:
+        stats.update({f"hoax_spread:{k}": v for k, v in spread.stats.items()})
     return alerts
+
+
+def _spread(spread: Any, sp: ScoredPost, parts: int, seen: set[int]) -> list[Alert]:
+    """Feed a post spreading a known hoax to the claim-spread engine, on its claim's partition."""
+    from streams.hoaxes import hoax_post
+
+    hp = hoax_post(sp)
+    if hp is None:
+        return []
+    q = partition_for(hp.claim_id, parts)
+    seen.add(q)
+    return spread.process(hp, q)

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backtest": ("streams.commands_alerting:backtest_command", "Replay posts offline and print the alert timeline."),
     "config": ("streams.commands_misc:config_command", "Print the effective settings (secrets masked)."),
     "regions": ("streams.commands_regions:regions_group", "Explain how a post's region is inferred."),
+    "claims": ("streams.commands_claims:claims_group", "Debunked-claims catalogue: load, list, match."),
 }
 
 

@@ -39,8 +39,11 @@ def check_command(ctx: click.Context, file: str | None) -> None:
 @click.option("--flush", is_flag=True, help="At end of input, close open windows (the live pipeline never does).")
 @click.option("--partitions", type=int, default=None,
               help="Partitions of posts-scored to simulate (default: the topic_partitions setting).")
+@click.option("--claims", "claims_file", type=click.Path(dir_okay=False, exists=True),
+              help="Debunked-claims catalogue (CSV or JSONL): match posts and add the claim-spread alerts.")
 @click.pass_context
-def backtest_command(ctx: click.Context, file, flush: bool, partitions: int | None) -> None:  # type: ignore[no-untyped-def]
+def backtest_command(ctx: click.Context, file, flush: bool, partitions: int | None,  # type: ignore[no-untyped-def]
+                     claims_file: str | None) -> None:
     """Replay FILE (JSONL of posts or scored posts; - for stdin) and print the alerts as JSONL.
 
     Posts are fed in event-time order (created_at, file order among equal times), the arrival order
@@ -53,7 +56,12 @@ def backtest_command(ctx: click.Context, file, flush: bool, partitions: int | No
     settings = get_settings(ctx)
     stats: Counter[str] = Counter()
     try:
-        alerts = run_backtest(file, settings, partitions=partitions, flush=flush, stats=stats)
+        index = None
+        if claims_file:
+            from streams.commands_claims import index_from_file
+
+            index = index_from_file(claims_file)
+        alerts = run_backtest(file, settings, partitions=partitions, flush=flush, stats=stats, claims=index)
     except ThresholdsError as exc:
         raise click.ClickException(f"invalid thresholds: {exc}") from None
     out = sys.stdout.buffer

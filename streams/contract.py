@@ -226,5 +226,6 @@ PERSONAL_FIELDS = frozenset(
 _CORE_INPUT_FIELDS = frozenset(
     {"id", "text", "created_at", "platform", "region", "author_id", "event_ms", "city", "region_raw",
      "author_location", "region_source", "region_confidence",
-     "scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version", "source_partition"}
+     "scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version", "source_partition",
+     "hoax_claim_id", "hoax_stance"}
 )

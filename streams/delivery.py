@@ -439,6 +439,9 @@ class AlertmanagerDestination(_HttpDestination):
         self.resend_s = resend_s
         self.clock = clock
         self.active = ActiveAlerts(resend_s, clock)
+        # One post at a time: a re-send of a firing alert still on the wire when its resolution is sent
+        # could reach Alertmanager after it and make the incident fire again until its endsAt.
+        self._ordered = asyncio.Lock()
 
     def _payload(self, alert: Alert) -> list[dict[str, Any]]:
         now = datetime.fromtimestamp(self.clock(), timezone.utc)
@@ -451,23 +454,25 @@ class AlertmanagerDestination(_HttpDestination):
         return entries
 
     async def send(self, alert: Alert) -> None:
-        body = orjson.dumps(self._payload(alert))
-        for base in self.urls:
-            await self._post(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
-        self.active.update(alert, self.clock())
+        async with self._ordered:
+            body = orjson.dumps(self._payload(alert))
+            for base in self.urls:
+                await self._post(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
+            self.active.update(alert, self.clock())
 
     async def resend_due(self) -> int:
         """Re-post firing alerts whose last send is older than resend_s; a failure waits for the next tick."""
         now = self.clock()
         sent = 0
         for alert in self.active.due_for_resend(now):
-            if self.active.get(alert.dedup_key) is not alert:
-                continue  # resolved, escalated or revoked while the earlier ones were being re-sent
             try:
-                body = orjson.dumps(alertmanager_payload(alert, True, now=datetime.fromtimestamp(now, timezone.utc),
-                                                         resend_s=self.resend_s))
-                for base in self.urls:
-                    await self._post(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
+                async with self._ordered:
+                    if self.active.get(alert.dedup_key) is not alert:
+                        continue  # resolved, escalated or revoked while the earlier ones were being re-sent
+                    body = orjson.dumps(alertmanager_payload(alert, True, now=datetime.fromtimestamp(now, timezone.utc),
+                                                             resend_s=self.resend_s))
+                    for base in self.urls:
+                        await self._post(base + "/api/v2/alerts", body, {"Content-Type": "application/json"})
             except DeliveryError as exc:
                 # Leave it due: the next tick tries again well before endsAt (4 intervals) passes.
                 self.active.mark_sent(alert.dedup_key, now - self.resend_s)

@@ -9,7 +9,8 @@ The decisions are pure and live in `streams/delivery.py` (`ActiveAlerts`, `firin
 Delivery state, and who re-sends (docs/RELIABILITY.md, "Delivery state after a restart or rebalance"):
 
 * An alert transition is sent once: `delivered[alert_id]` is written after the pagers accepted it
-  (or rejected it for good), and a record whose alert_id is marked is not sent again.
+  (or rejected it for good), and a record whose alert_id is marked is not sent again (the mark's
+  format: streams/codecs.py, `encode_delivered`).
 * Alertmanager forgets a firing alert that is not re-posted (`endsAt`, four re-send intervals), so
   firing alerts are re-sent periodically, from `ActiveAlerts`, which lives in memory. On assignment
   it is rebuilt, per newly owned partition, from the durable records: the partition's `alerts`
@@ -24,6 +25,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, MutableMapping, Sequence
 
+from streams.codecs import CodecError, decode_delivered, encode_delivered
 from streams.delivery import ActiveAlerts, AlertmanagerDestination, Destination, deliver_all, firing_from_records
 from streams.records import Alert
 
@@ -35,14 +37,23 @@ log = logging.getLogger(__name__)
 __all__ = ["DeliveryStage"]
 
 
+def _is_marked(delivered: MutableMapping[str, Any], alert_id: str) -> bool:
+    """Whether `delivered` holds a mark for ``alert_id`` (a Faust table answers `get`, never raises).
+    A mark this build cannot read (a newer format) still means delivered: a repeat page is worse."""
+    try:
+        return decode_delivered(delivered.get(alert_id)) is not None
+    except CodecError:
+        return True
+
+
 class _Marked:
-    """`alert_id in marks` over the `delivered` table (a Faust table answers `get`, never raises)."""
+    """`alert_id in marks` over the `delivered` table."""
 
     def __init__(self, delivered: MutableMapping[str, Any]) -> None:
         self._delivered = delivered
 
     def __contains__(self, alert_id: object) -> bool:
-        return bool(self._delivered.get(alert_id))  # type: ignore[call-overload]
+        return isinstance(alert_id, str) and _is_marked(self._delivered, alert_id)
 
 
 class DeliveryStage:
@@ -86,7 +97,7 @@ class DeliveryStage:
         except Exception:  # noqa: BLE001 - never stall the stage on one record
             log.error("unreadable alert record on alerts/%s", partition)
             return "unreadable"
-        if self.delivered.get(alert.alert_id):
+        if _is_marked(self.delivered, alert.alert_id):
             # Delivered before a restart or by this worker: not sent again. If it is still firing,
             # the rebuild on assignment put it in the re-send set.
             return "duplicate"
@@ -97,7 +108,7 @@ class DeliveryStage:
         async with self._lock:  # a rebuild reads the marks either before both of these or after both
             if self.active is not None:
                 self.active.update(alert, self.clock(), partition=partition)
-            self.delivered[alert.alert_id] = int(self.clock())
+            self.delivered[alert.alert_id] = encode_delivered(self.clock())
         if self.destinations and self.flush is not None:
             # Make the mark durable now rather than at the next commit, so a crash right after a
             # page re-sends it only inside this millisecond window (alerts are rare).

@@ -3,14 +3,17 @@
 Synchronous and pure apart from two injected mappings, so the Faust worker (changelog tables),
 `suhu backtest` (dicts) and the tests all run exactly this code:
 
-* ``contributions``: post dedup key -> ``[region, event_ms, author, scores_bp, label_bits, post_id,
-  partition, city, source]`` (source: where the region came from, 0 field, 1 profile, 2 text), a compact record of what the post adds to its panes (its province's and, when
-  ``city`` is a gazetteer city, that city's: one record, two panes). Panes are an in-memory cache
+* ``contributions``: post dedup key -> a compact record of what the post adds to its panes (region,
+  event time, author, scores and labels, post id, partition, city, region source): its province's and,
+  when ``city`` is a gazetteer city, that city's (one record, two panes). Panes are an in-memory cache
   derived from it: ``rebuild()`` recomputes them after a restart or rebalance.
-* ``state``: ``"p:<partition>"`` -> ``{"t": watermark, "c": newest closed window end, "r": regions,
-  "w": {source: mark}, "i": [idle sources], "lo": earliest event before the watermark was known}``
-  and ``"m:<series>:<signal>"`` -> the alert state machine (with its baseline and last alert), where a
+* ``state``: ``"p:<partition>"`` -> the partition's clock (watermark, newest closed window end, regions,
+  mark per source, idle sources, earliest event before the watermark was known) and
+  ``"m:<series>:<signal>"`` -> the alert state machine (with its baseline and last alert), where a
   series is a province (``ID-JB``) or one of its cities (``ID-JB/Bandung``, see `series_key`).
+
+Every stored value is written and read by streams/codecs.py (named, versioned; scores and labels
+against an explicit signal layout, so a change to `SIGNALS` never reinterprets stored state).
 
 The clock is kept per partition of ``posts-scored`` (keyed by region): the *watermark*, the
 minimum over the input (``posts``) partitions of the largest event time each has delivered
@@ -25,6 +28,7 @@ one source and the watermark is the largest event time seen, the Kafka Streams s
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone, tzinfo
@@ -33,12 +37,27 @@ from typing import Any, Callable, Collection, Iterable, Mapping, MutableMapping
 from models.base import SIGNALS
 from streams.aggregation import SOURCE_NAMES, PaneAgg, WindowResult, labels_to_bits, merge, quantise
 from streams.alerting import Observation, make_alert, series_key, step
+from streams.codecs import (
+    CodecError,
+    Contribution,
+    ContributionCodec,
+    decode_machine,
+    decode_partition_state,
+    encode_machine,
+    encode_partition_state,
+    machine_key,
+    partition_clock,
+    parse_state_key,
+    partition_key,
+)
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.thresholds import Thresholds
-from streams.watermarks import LEGACY_SOURCE, combine, lateness
+from streams.watermarks import LEGACY_SOURCE, advance_clock, lateness
 from streams.windowing import WindowSpec, format_ms
 
 __all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
+
+log = logging.getLogger(__name__)
 
 NS = len(SIGNALS)
 _SOURCE_INDEX = {name: i for i, name in enumerate(SOURCE_NAMES)}  # a post's region source -> pane slot
@@ -106,6 +125,7 @@ class RegionalEngine:
         self._cap = config.thresholds.author_cap
         self._expected = None if config.sources is None else [str(i) for i in range(config.sources)]
         self._allowed = max(0, int(config.allowed_lateness_ms))
+        self._codec = ContributionCodec(SIGNALS)  # stored contributions <-> this build's signal order
         self._late_windows: dict[str, dict[int, int]] = {}  # series -> window end -> late posts
         if (config.region_codes is None or config.region_name is None or config.tz_for is None
                 or config.city_names is None):
@@ -157,28 +177,39 @@ class RegionalEngine:
         self._machines.clear()
         self._cities.clear()
         self._prev.clear()
+        unreadable = 0
         for key, value in list(self.state.items()):
-            if key.startswith("p:"):
-                self._parts[int(key[2:])] = {"t": value.get("t"), "c": value.get("c"), "r": list(value.get("r", ())),
-                                             "w": dict(value.get("w") or {}), "i": list(value.get("i") or ()),
-                                             "lo": value.get("lo")}
-            elif key.startswith("m:"):
-                unit, _, signal = key[2:].rpartition(":")
-                if signal in SIGNALS:
-                    self._machine(unit)[SIGNALS.index(signal)] = dict(value)
-                    region, _, city = unit.partition("/")
+            kind, name, signal = parse_state_key(key)
+            try:
+                if kind == "p":
+                    self._parts[name] = decode_partition_state(value)
+                elif kind == "m" and signal in SIGNALS:  # a signal this build does not judge: left alone
+                    self._machine(name)[SIGNALS.index(signal)] = decode_machine(value)
+                    region, _, city = name.partition("/")
                     if city:
                         self._cities.setdefault(region, set()).add(city)
+            except CodecError:
+                unreadable += 1
         self._stale.clear()
-        for key, contrib in list(self.contributions.items()):
-            part = self._parts.get(contrib[6])
-            p = contrib[1] - contrib[1] % self._step
+        decode = self._codec.decode
+        for key, value in list(self.contributions.items()):
+            try:
+                contrib = decode(value)
+            except CodecError:
+                unreadable += 1
+                continue
+            part = self._parts.get(contrib.partition)
+            p = contrib.event_ms - contrib.event_ms % self._step
             if part is not None and part["c"] is not None and p + self._size + self._allowed <= part["c"]:
                 # All its windows are closed (an eviction lost in a crash). Deleted on that partition's
                 # next post: a changelog table write needs the partition's event to be current.
-                self._stale.setdefault(contrib[6], []).append(key)
+                self._stale.setdefault(contrib.partition, []).append(key)
                 continue
             self._add(key, contrib)
+        if unreadable:
+            # Newer than this build (a downgrade) or damaged: skipped, counted, never a crash loop.
+            self.stats["unreadable_records"] += unreadable
+            log.error("%d stored engine records could not be read and were skipped (newer format?)", unreadable)
 
     def _machine(self, unit: str) -> list[dict[str, Any]]:
         ms = self._machines.get(unit)
@@ -186,9 +217,9 @@ class RegionalEngine:
             ms = self._machines[unit] = [{} for _ in SIGNALS]
         return ms
 
-    def _add(self, key: str, c: list[Any]) -> None:
-        region = c[0]
-        p = c[1] - c[1] % self._step
+    def _add(self, key: str, c: Contribution | tuple[Any, ...]) -> None:
+        region, ev, author, scores, bits, post_id, _, city, src = c
+        p = ev - ev % self._step
         panes = self._panes.get(region)
         if panes is None:
             panes = self._panes[region] = {}
@@ -196,10 +227,8 @@ class RegionalEngine:
         if pane is None:
             pane = panes[p] = PaneAgg()
             self._pane_keys[(region, p)] = []
-        src = c[8] if len(c) > 8 else 0  # records written before region inference: the region field
-        pane.add(c[2], c[3], c[4], c[5], src)
+        pane.add(author, scores, bits, post_id, src)
         self._pane_keys[(region, p)].append(key)
-        city = c[7] if len(c) > 7 else None  # records written before city windows have 7 fields
         if city is not None and city in self._city_names.get(region, ()):
             # The same record feeds the city's pane; its key is tracked (and evicted) with the province's.
             unit = series_key(region, city)
@@ -210,18 +239,14 @@ class RegionalEngine:
             pane = panes.get(p)
             if pane is None:
                 pane = panes[p] = PaneAgg()
-            pane.add(c[2], c[3], c[4], c[5], src)
+            pane.add(author, scores, bits, post_id, src)
 
     # ------------------------------------------------------------------------------ hot path
     def _part(self, partition: int) -> dict[str, Any]:
-        part = self._parts.get(partition)
-        if part is None:
-            part = self._parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
-        return part
+        return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
-        self.state[f"p:{partition}"] = {"t": part["t"], "c": part["c"], "r": list(part["r"]),
-                                        "w": dict(part["w"]), "i": list(part["i"]), "lo": part["lo"]}
+        self.state[partition_key(partition)] = encode_partition_state(part)
 
     def process(self, post: ScoredPost, partition: int, source: str | None = None) -> list[Alert]:
         """Add one scored post (read from input partition ``source``); returns the alerts of every
@@ -257,9 +282,10 @@ class RegionalEngine:
         if city is not None and city not in self._city_names.get(region, ()):
             self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
             city = None
-        contrib = [region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city,
-                   _SOURCE_INDEX.get(p_.source, 0)]
-        self.contributions[key] = contrib
+        # A plain tuple in `Contribution`'s field order (cheaper to build than the named tuple).
+        contrib = (region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city,
+                   _SOURCE_INDEX.get(p_.source, 0))
+        self.contributions[key] = self._codec.encode(contrib)
         self._add(key, contrib)
         self.stats["processed"] += 1
         corrections = self._correct(region, city, ev) if kind == "late" else []
@@ -327,7 +353,7 @@ class RegionalEngine:
                     self.stats["late_alerts"] += 1
                 if new != cur:
                     machines[i] = new
-                    self.state[f"m:{unit}:{sig}"] = new
+                    self.state[machine_key(unit, sig)] = encode_machine(new)
         self.stats["alerts"] += len(out)
         return out
 
@@ -358,19 +384,10 @@ class RegionalEngine:
 
     def _tick(self, partition: int, part: dict[str, Any]) -> tuple[list[Alert], bool]:
         """Move the partition's watermark from its sources' marks; close what it passed."""
-        wm = combine(part["w"], part["i"], self._expected)
-        if wm is None or (part["t"] is not None and wm <= part["t"]):
+        moved = advance_clock(part, self._expected, self._grace, self._step)
+        if moved is None:
             return [], False
-        part["t"] = wm
-        t = wm - self._grace
-        new_c = t - t % self._step
-        c = part["c"]
-        if c is None:
-            lo = part["lo"]
-            # Start below every post already waiting on this partition, so their windows are judged.
-            c = new_c if lo is None else min(new_c, lo - lo % self._step)
-            part["c"] = c
-            part["lo"] = None
+        c, new_c = moved
         if new_c > c:
             return self._close(partition, part, c, new_c), True
         return [], True
@@ -438,7 +455,7 @@ class RegionalEngine:
             for i, m in enumerate(machines):
                 if m.get("s") == "pending":
                     machines[i] = {**m, "s": "ok", "sev": None, "n": 0}
-                    self.state[f"m:{unit}:{SIGNALS[i]}"] = machines[i]
+                    self.state[machine_key(unit, SIGNALS[i])] = encode_machine(machines[i])
             return
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
@@ -459,7 +476,7 @@ class RegionalEngine:
                 out.append((end, unit, i, alert))
             if new != old:
                 machines[i] = new
-                self.state[f"m:{unit}:{sig}"] = new
+                self.state[machine_key(unit, sig)] = encode_machine(new)
 
     def _thin(self, region: str, end: int, panes: dict[int, PaneAgg], machines: list[dict[str, Any]]) -> bool:
         """Too few posts to judge, and no firing alert waiting for its calm windows."""

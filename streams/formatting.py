@@ -35,6 +35,7 @@ SIGNAL_WORDS: dict[str, SignalWords] = {
     "provocation": SignalWords("Provokasi", "Provocation"),
     "fraud_claim": SignalWords("Klaim kecurangan", "Fraud claims"),
     "tension": SignalWords("Ketegangan", "Tension"),
+    "known_hoax": SignalWords("Penyebaran hoaks yang sudah dibantah", "Spreading of debunked hoaxes"),
     "coordination": SignalWords("Kampanye terkoordinasi", "Coordinated campaign"),
 }
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from models.base import Scorer
 from streams.contract import ContractLimits, Pseudonymizer, Rejection, validate_post
+from streams.gazetteer import gazetteer
 from streams.records import Post, ScoredPost
 from streams.settings import Settings
 
@@ -28,14 +29,18 @@ class PostProcessor:
         limits: ContractLimits,
         pseudonymize: Callable[[str, str], str],
         clock_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        claims: Any = None,
     ) -> None:
         self.scorer = scorer
         self.limits = limits
         self.pseudonymize = pseudonymize
         self.clock_ms = clock_ms
+        self.claims = claims  # a streams.claim_index.ClaimIndex (updated live) or None: known_hoax stays 0
 
     @classmethod
     def from_settings(cls, settings: Settings, scorer: Scorer) -> "PostProcessor":
+        # The place gazetteer loads on first use (0.5-2 s); pay it at start-up, not on the first post.
+        gazetteer()
         return cls(scorer, ContractLimits.from_settings(settings), Pseudonymizer.from_settings(settings))
 
     def validate(self, raws: Sequence[bytes]) -> tuple[list[tuple[int, Post]], list[tuple[int, Rejection]]]:
@@ -63,11 +68,16 @@ class PostProcessor:
             result.rejected.extend((i, Rejection("scoring_failed", detail)) for i, _ in valid)
             result.rejected.sort()
             return result
+        matches: list[tuple[Any, str | None, str | None]] = [(ps, None, None) for ps in scores]
+        if self.claims is not None:
+            from streams.hoaxes import apply_claims
+
+            matches = apply_claims(self.claims, [post.text for _, post in valid], scores)
         result.scoring_seconds = time.perf_counter() - started
         version = self.scorer.version
-        for (i, post), ps in zip(valid, scores):
+        for (i, post), (ps, claim_id, stance) in zip(valid, matches):
             result.scored.append(
                 (i, ScoredPost(post, ps.scores, ps.labels, ps.hate_target, ps.hate_category, version,
-                               ps.hate_entity))
+                               ps.hate_entity, hoax_claim_id=claim_id, hoax_stance=stance))
             )
         return result

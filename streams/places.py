@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from typing import Any, NamedTuple
 
 from streams.gazetteer import DISTRICT, PROVINCE, REGENCY, Gazetteer, Name, gazetteer
@@ -118,23 +119,28 @@ def _tables() -> tuple[bytes, bytes]:
 _LOWER, _KEEP_CASE = _tables()
 
 
-def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None = None) -> list[_Mention]:
-    """Every gazetteer name in ``text`` (longest match first), with the context it was found in."""
+_Found = tuple[str, int]  # a name that counts for the resolution: (its gazetteer key, its strength)
+
+
+def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None = None) -> list[_Found]:
+    """Every gazetteer name in ``text`` (longest match first) that the resolution reads, with its strength.
+
+    With ``trace``, every name matched is also appended to it with why it counts or not.
+    """
     raw = text.encode("utf-8", "replace")
     low = raw.translate(_LOWER).split()
     hits = (g.first_words_b if profile else g.first_words_text_b).intersection(low)  # in C: most posts stop here
     if not hits:
         return []
     first, names = g.first_b, g.names_b
-    out: list[_Mention] = []
+    out: list[_Found] = []
     cased: list[bytes] | None = None
     n = len(low)
-    i = 0
-    while i < n:
-        w = low[i]
-        if w not in hits:
-            i += 1
+    end = 0  # the word after the last name matched: a name is never read inside another one
+    for i in compress(range(n), map(hits.__contains__, low)):  # the words that can start a name, found in C
+        if i < end:
             continue
+        w = low[i]
         lengths, seconds = first[w]
         nm = None
         k = 1
@@ -147,67 +153,76 @@ def _scan(text: str, profile: bool, g: Gazetteer, trace: list[_Mention] | None =
         else:
             nm = names.get(w)
         if nm is None:
-            i += 1
             continue
-        m = _judge(nm, low, i, profile, cased, raw)
-        if m is None:  # needs the original case: tokenise it once, only now
+        j = _judge(nm, low, i, profile, cased, raw)
+        if j is None:  # needs the original case: tokenise it once, only now
             cased = raw.translate(_KEEP_CASE).split()
-            m = _judge(nm, low, i, profile, cased, raw)
-            assert m is not None
-        if m.strength or nm.non_place or (not m.blocked and nm.level >= REGENCY):
-            out.append(m)  # a regency named without context still supports a district of its own
+            j = _judge(nm, low, i, profile, cased, raw)
+            assert j is not None
+        strength, why, blocked = j
+        level = nm.level
+        if strength or not level or (not blocked and level >= REGENCY):
+            out.append((nm.key, strength))  # a regency named without context still supports a district of its own
         if trace is not None:
-            trace.append(m)
-        i += k
+            trace.append(_Mention(nm, strength, why, blocked))
+        end = i + k
     return out
 
 
-def _judge(nm: Name, low: list[bytes], i: int, profile: bool, cased: list[bytes] | None, raw: bytes) -> _Mention | None:
-    """The mention's strength in its context; None when the original capitals are needed first."""
-    if nm.non_place:
-        return _Mention(nm, 0, "not a region")
+def _judge(nm: Name, low: list[bytes], i: int, profile: bool, cased: list[bytes] | None,
+           raw: bytes) -> tuple[int, str, bool] | None:
+    """The mention's (strength, why, blocked) in its context; None when the original capitals are needed first."""
+    level = nm.level
+    if not level:
+        return 0, "not a region", False
     if nm.prefixed:
-        return _Mention(nm, PREFIXED, "administrative prefix")
+        return PREFIXED, "administrative prefix", False
     prev = low[i - 1] if i else b""
     if prev in _BLOCK:
-        return _Mention(nm, 0, f"after '{prev.decode()}': not a place here", True)
+        return 0, f"after '{prev.decode()}': not a place here", True
     locative = prev in _LOCATIVE or (prev.isdigit() and i >= 2 and low[i - 2] == b"tps")
-    strength = LOCATIVE if locative else BARE
     if profile:
-        if nm.ordinary and nm.level == DISTRICT:
-            return _Mention(nm, 0, "ordinary word naming only a district: needs 'Kec.'")
-        return _Mention(nm, strength, "profile location")
+        if nm.ordinary and level == DISTRICT:
+            return 0, "ordinary word naming only a district: needs 'Kec.'", False
+        return (LOCATIVE if locative else BARE), "profile location", False
     if nm.ordinary:
-        if nm.level == DISTRICT:
-            return _Mention(nm, 0, "ordinary word naming only a district: needs 'Kec.'")
+        if level == DISTRICT:
+            return 0, "ordinary word naming only a district: needs 'Kec.'", False
         if not locative:
-            return _Mention(nm, 0, "ordinary word: needs a prefix or a locative word")
+            return 0, "ordinary word: needs a prefix or a locative word", False
         if cased is None:
             if low[i].capitalize() not in raw and low[i].upper() not in raw:
-                return _Mention(nm, 0, "ordinary word in lowercase")
+                return 0, "ordinary word in lowercase", False
             return None
         if not cased[i][:1].isupper():
-            return _Mention(nm, 0, "ordinary word in lowercase")
-        return _Mention(nm, LOCATIVE, "locative word, capitalised")
+            return 0, "ordinary word in lowercase", False
+        return LOCATIVE, "locative word, capitalised", False
     if nm.needs_context:
         if locative:
-            return _Mention(nm, LOCATIVE, "locative word")
-        if nm.level == PROVINCE and len(nm.key) <= 3:
+            return LOCATIVE, "locative word", False
+        if level == PROVINCE and len(nm.key) <= 3:
             if cased is None:
                 return None
             if cased[i].isupper():
-                return _Mention(nm, BARE, "province code in capitals")
-        return _Mention(nm, 0, "needs a prefix or a locative word")
-    if nm.level == DISTRICT:  # 7,000 names, many of them words too: a capital letter, never first
+                return BARE, "province code in capitals", False
+        return 0, "needs a prefix or a locative word", False
+    if level == DISTRICT:  # 7,000 names, many of them words too: a capital letter, never first
         if cased is None:
             w = low[i]
             if w.capitalize() not in raw and w.upper() not in raw:
-                return _Mention(nm, 0, "district name in lowercase")  # cheap: no capital anywhere
+                return 0, "district name in lowercase", False  # cheap: no capital anywhere
             return None
         if i and cased[i][:1].isupper():
-            return _Mention(nm, strength, "district name, capitalised" + (", after a locative word" if locative else ""))
-        return _Mention(nm, 0, "district name in lowercase or first")
-    return _Mention(nm, strength, "locative word" if locative else "bare name")
+            if locative:
+                return LOCATIVE, "district name, capitalised, after a locative word", False
+            return BARE, "district name, capitalised", False
+        return 0, "district name in lowercase or first", False
+    return (LOCATIVE, "locative word", False) if locative else (BARE, "bare name", False)
+
+
+def _mentions(found: list[_Found] | tuple[_Found, ...], g: Gazetteer) -> list[_Mention]:
+    names = g.names
+    return [_Mention(names[key], strength) for key, strength in found]
 
 
 @dataclass(slots=True)
@@ -236,8 +251,13 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
     if not places:
         return _NON_PLACE if any(m.name.non_place for m in mentions) else _NO_PLACE
     provs0 = places[0].name.provinces
-    if len(provs0) == 1 and all(m.name.provinces == provs0 for m in mentions if not m.name.non_place):
-        return _agreeing(next(iter(provs0)), [(m, False) for m in places], frozenset())  # the common case
+    if len(provs0) == 1:  # the common case: every name read means the same one province
+        for m in mentions:
+            nm = m.name
+            if nm.level and nm.provinces != provs0:
+                break
+        else:
+            return _agreeing(next(iter(provs0)), [(m, False) for m in places], frozenset())
     support = [m for m in mentions if not m.name.non_place]
     named_provs: set[str] = set(hint)
     for m in support:
@@ -286,18 +306,30 @@ def _resolve(mentions: list[_Mention], hint: frozenset[str]) -> _Decision:
 
 
 def _agreeing(win: str, mine: list[tuple[_Mention, bool]], amb: frozenset[str]) -> _Decision:
-    cities = {m.name.cities.get(win) for m, _ in mine if m.name.level < PROVINCE} - {None}
-    return _Decision(
-        code=win,
-        city=next(iter(cities)) if len(cities) == 1 else None,
-        rule="",
-        names=tuple(dict.fromkeys(m.name.key for m, _ in mine)),
-        strength=max(m.strength for m, _ in mine),
-        agreeing=len(mine),
-        supported=any(s for _, s in mine),
-        district_only=all(m.name.level == DISTRICT for m, _ in mine),
-        ambiguous=amb,
-    )
+    cities: set[str] = set()
+    keys: dict[str, None] = {}  # in order, once each
+    strength = 0
+    supported = False
+    district_only = True
+    for m, s in mine:
+        nm = m.name
+        level = nm.level
+        if level < PROVINCE:
+            city = nm.cities.get(win)
+            if city is not None:
+                cities.add(city)
+        keys[nm.key] = None
+        if m.strength > strength:
+            strength = m.strength
+        if s:
+            supported = True
+        if level != DISTRICT:
+            district_only = False
+    return _Decision(win, next(iter(cities)) if len(cities) == 1 else None, "", tuple(keys), strength, len(mine),
+                     supported, district_only, amb)
+
+
+_TEXT_RULES = {PREFIXED: (0.8, "text_prefixed"), LOCATIVE: (0.7, "text_locative"), BARE: (0.6, "text_bare")}
 
 
 def _confidence(source: str, d: _Decision) -> tuple[float, str]:
@@ -305,8 +337,7 @@ def _confidence(source: str, d: _Decision) -> tuple[float, str]:
     if source == "profile":
         conf, rule = (0.8, "profile_supported") if d.supported else (0.9, "profile_names")
     else:
-        conf = {PREFIXED: 0.8, LOCATIVE: 0.7, BARE: 0.6}[d.strength]
-        rule = {PREFIXED: "text_prefixed", LOCATIVE: "text_locative", BARE: "text_bare"}[d.strength]
+        conf, rule = _TEXT_RULES[d.strength]
         if d.district_only and d.strength < PREFIXED:
             conf -= 0.1
         if d.supported:
@@ -319,7 +350,7 @@ def _confidence(source: str, d: _Decision) -> tuple[float, str]:
 @lru_cache(maxsize=65_536)
 def _profile(location: str) -> tuple[RegionInference | None, frozenset[str]]:
     g = gazetteer()
-    d = _resolve(_scan(location, True, g), frozenset())
+    d = _resolve(_mentions(_scan(location, True, g), g), frozenset())
     if d.code is not None:
         conf, rule = _confidence("profile", d)
         return RegionInference(d.code, d.city, "profile", conf, rule, d.names), d.ambiguous
@@ -331,7 +362,17 @@ def _profile(location: str) -> tuple[RegionInference | None, frozenset[str]]:
 
 
 def _text(text: str, hint: frozenset[str]) -> RegionInference | None:
-    d = _resolve(_scan(text[:MAX_TEXT_SCAN_CHARS], False, gazetteer()), hint)
+    found = _scan(text[:MAX_TEXT_SCAN_CHARS], False, gazetteer())
+    if not found:
+        return None
+    # The decision depends only on the names found, their strengths and the hint: posts name the
+    # same places over and over, so it is made once per distinct combination.
+    return _text_decision(tuple(found), hint)
+
+
+@lru_cache(maxsize=16_384)  # a few MB; the combinations posts name repeat heavily
+def _text_decision(found: tuple[_Found, ...], hint: frozenset[str]) -> RegionInference | None:
+    d = _resolve(_mentions(found, gazetteer()), hint)
     if d.code is None:
         return None
     conf, rule = _confidence("text", d)

@@ -85,6 +85,8 @@ class ScoredPost:
     model_version: str
     hate_entity: str | None = None
     source: int | None = None  # the `posts` partition it was read from: its watermark source
+    hoax_claim_id: str | None = None  # the catalogue claim the post repeats (streams/claim_index.py)
+    hoax_stance: str | None = None  # spreading | debunking, where hoax_claim_id is set
 
     def to_dict(self) -> dict[str, Any]:
         out = self.post.to_dict()
@@ -98,6 +100,9 @@ class ScoredPost:
         )
         if self.source is not None:
             out["source_partition"] = self.source
+        if self.hoax_claim_id is not None:
+            out["hoax_claim_id"] = self.hoax_claim_id
+            out["hoax_stance"] = self.hoax_stance
         return out
 
     def to_json(self) -> bytes:
@@ -106,7 +111,7 @@ class ScoredPost:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ScoredPost":
         scoring = {"scores", "labels", "hate_target", "hate_category", "hate_entity", "model_version",
-                   "source_partition"}
+                   "source_partition", "hoax_claim_id", "hoax_stance"}
         extra = {k: v for k, v in d.items() if k not in POST_CORE_FIELDS and k not in scoring}
         post = Post(
             id=d["id"],
@@ -131,11 +136,21 @@ class ScoredPost:
             model_version=d.get("model_version", ""),
             hate_entity=d.get("hate_entity"),
             source=_source(d.get("source_partition")),
+            hoax_claim_id=_opt_str(d.get("hoax_claim_id")),
+            hoax_stance=_opt_str(d.get("hoax_stance")),
         )
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> "ScoredPost":
         return cls.from_dict(orjson.loads(raw))
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {type(value).__name__}")
+    return value
 
 
 def _region_source(value: Any) -> str | None:
@@ -201,6 +216,9 @@ class Alert:
     region_sources: Mapping[str, float] | None = None
     # A coordination alert's own fields (streams/coordination.py): cluster id, size, provinces, ...
     coordination: Mapping[str, Any] | None = None
+    # A claim-spread alert (signal "hoax_spread", region "ID"): the claim (id, title, verdict, url,
+    # source) and the provinces it spread in; None for regional alerts.
+    claim: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -231,6 +249,8 @@ class Alert:
             out["region_sources"] = dict(self.region_sources)
         if self.coordination is not None:
             out["coordination"] = dict(self.coordination)
+        if self.claim is not None:
+            out["claim"] = dict(self.claim)
         return out
 
     def to_json(self) -> bytes:
@@ -244,6 +264,7 @@ class Alert:
         data["late"] = bool(data.get("late", False))
         data.setdefault("region_sources", None)
         data.setdefault("coordination", None)
+        data.setdefault("claim", None)
         return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
     @classmethod

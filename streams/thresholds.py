@@ -6,6 +6,7 @@ fails `suhu thresholds check` (and worker start-up) instead of silently never pa
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,6 +18,8 @@ import yaml
 from models.base import SIGNALS
 from streams.aggregation import METRICS
 from streams.formatting import format_level
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ThresholdsError",
@@ -268,13 +271,23 @@ def _signal_table(path: str, raw: Any, phases: tuple[str, ...], src: str) -> dic
     return out
 
 
+# Signals that thresholds files written before them may lack (version 1 files): their levels then come
+# from the shipped defaults (streams/defaults/thresholds.yaml), so an upgrade never refuses a file.
+SIGNALS_ADDED_LATER: frozenset[str] = frozenset({"known_hoax"})
+
+
+def _shipped_levels(signal: str) -> dict[str, dict[str, Level]]:
+    return load_thresholds(None).signals[signal]
+
+
 def parse_thresholds(data: Any, source: str = "") -> Thresholds:
     """Validate a parsed YAML document; raises ThresholdsError naming the bad key."""
     src = source
     m = _mapping("", data, src) if data is not None else {}
     if not m:
         raise ThresholdsError("", "the thresholds file is empty", src)
-    _unknown("", m, ("version", "author_cap", "defaults", "cities", "signals", "regions"), src)
+    # hoax_spread: the claim-spread alert's knobs, validated by streams/hoaxes.py (spread_rule)
+    _unknown("", m, ("version", "author_cap", "defaults", "cities", "signals", "regions", "hoax_spread"), src)
     if m.get("version", 1) != 1:
         raise ThresholdsError("version", f"unsupported version {m.get('version')!r} (expected 1)", src)
     author_cap = _number("author_cap", m.get("author_cap", 3), 1, 1_000_000, src, True)
@@ -291,6 +304,11 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
         raise ThresholdsError("signals", "is required (levels per signal and phase)", src)
     signals = _signal_table("signals", m["signals"], phases, src)
     for sig in SIGNALS:
+        if sig not in signals and sig in SIGNALS_ADDED_LATER and not src.startswith("(package default)"):
+            # A file written before the signal existed keeps working: the shipped levels, said once.
+            signals[sig] = _shipped_levels(sig)
+            log.warning("%s: no levels for %s (added after this file was written); using the shipped ones",
+                        src or "thresholds", sig)
         if sig not in signals:
             raise ThresholdsError(f"signals.{sig}", "is missing: every signal needs levels", src)
         if "default" not in signals[sig]:
@@ -355,7 +373,7 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
         f"A window is judged only with at least {k['min_posts']} posts from at least {k['min_authors']} distinct accounts.",
         f"An alert fires after {k['consecutive_windows']} breaching window(s) in a row and resolves after "
         f"{k['consecutive_clear']} calm window(s) in a row (below the clear level).",
-        *([f"A window is judged only when at least {_pct(k['min_declared_share'], 'share')} of its posts have a "
+        *([f"A window is judged only when at least {format_level(k['min_declared_share'], 'share')} of its posts have a "
            "declared region (the region field or the author's profile), not one read from the text."]
           if k.get("min_declared_share") else []),
         "While an alert stays firing it is not repeated"

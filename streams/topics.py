@@ -10,6 +10,8 @@ POSTS = "posts"  # input: one JSON post per message, any key (producers use plat
 POSTS_SCORED = "posts-scored"  # validated, pseudonymised, scored posts; key = region code
 ALERTS = "alerts"  # the durable record of every alert transition; key = dedup_key
 POSTS_DLQ = "posts-dlq"  # original bytes + reason headers for every rejected message
+HOAX_CLAIMS = "hoax-claims"  # the debunked-claims catalogue, compacted; key = claim id, a tombstone deletes
+HOAX_MATCHES = "hoax-matches"  # posts spreading a catalogue claim (ids, never text); key = claim id
 # Coordinated campaigns (streams/coordination_stage.py): ONE partition, so one detector sees every region.
 POSTS_COORDINATION = "posts-coordination"  # fingerprints of scored posts (no text); key "c"
 COORDINATION_STATE = "coordination-state"  # compacted: alerted cluster id -> its alert state
@@ -48,6 +50,9 @@ def topic_specs(settings: Settings) -> list[TopicSpec]:
         TopicSpec(settings.topic(POSTS_SCORED), p, int(settings.scored_retention_hours * HOUR_MS)),
         TopicSpec(settings.topic(ALERTS), p, int(settings.alerts_retention_days * DAY_MS)),
         TopicSpec(settings.topic(POSTS_DLQ), p, int(settings.dlq_retention_days * DAY_MS), max_message_bytes=big),
+        # One partition: every worker reads the whole catalogue (a few MB at 20,000 claims), in order.
+        TopicSpec(settings.topic(HOAX_CLAIMS), 1, -1, cleanup_policy="compact"),
+        TopicSpec(settings.topic(HOAX_MATCHES), p, int(settings.scored_retention_hours * HOUR_MS)),
         TopicSpec(settings.topic(POSTS_COORDINATION), 1, 6 * HOUR_MS),
         TopicSpec(settings.topic(COORDINATION_STATE), 1, int(settings.alerts_retention_days * DAY_MS),
                   cleanup_policy="compact"),

@@ -37,6 +37,7 @@ from typing import Any, Collection, Iterable, Mapping
 __all__ = [
     "LEGACY_SOURCE",
     "SourceTracker",
+    "advance_clock",
     "closing_step",
     "combine",
     "lateness",
@@ -90,6 +91,27 @@ def closing_step(mark: int | None, step_ms: int, grace_ms: int) -> int | None:
     if mark is None:
         return None
     return (mark - grace_ms) // step_ms
+
+
+def advance_clock(part: dict[str, Any], expected: Collection[str] | None, grace_ms: int,
+                  step_ms: int) -> tuple[int, int] | None:
+    """Move a partition clock (``{"t", "c", "w", "i", "lo", ...}``, streams/codecs.py) to the watermark of
+    its sources' marks. None when it did not move; else ``(closed, closing)``: the windows ending after
+    ``closed`` up to ``closing`` close now (none when equal). On the clock's first move it starts below
+    every post already waiting (``lo``), so their windows are judged. The caller sets ``c`` to
+    ``closing`` once it has closed them. Shared by the regional and the claim-spread engines."""
+    wm = combine(part["w"], part["i"], expected)
+    if wm is None or (part["t"] is not None and wm <= part["t"]):
+        return None
+    part["t"] = wm
+    t = wm - grace_ms
+    closing = t - t % step_ms
+    closed = part["c"]
+    if closed is None:
+        lo = part["lo"]
+        closed = closing if lo is None else min(closing, lo - lo % step_ms)
+        part["c"], part["lo"] = closed, None
+    return closed, closing
 
 
 def lateness(event_ms: int, closed_end: int | None, step_ms: int, size_ms: int, allowed_ms: int) -> str:

@@ -98,7 +98,7 @@ def test_kafka_up_without_java_is_a_one_line_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_ensure_topics_creates_the_four_topics_with_their_retention_once(kafka_bootstrap: str,
+def test_ensure_topics_creates_every_topic_with_its_partitions_and_retention_once(kafka_bootstrap: str,
                                                                          tmp_path: Path) -> None:
     from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
@@ -116,10 +116,10 @@ def test_ensure_topics_creates_the_four_topics_with_their_retention_once(kafka_b
         admin.close()
     topic_configs = configs["topic"]
     for name, spec in specs.items():
-        assert len(described[name]["partitions"]) == 4
+        assert len(described[name]["partitions"]) == spec.partitions  # 4, and 1 for the claims catalogue
         cfg = topic_configs[name]
         assert cfg["retention.ms"]["value"] == str(spec.retention_ms)
-        assert cfg["cleanup.policy"]["value"] == "delete"
+        assert cfg["cleanup.policy"]["value"] == spec.cleanup_policy
     assert topic_configs[settings.topic(POSTS)]["retention.ms"]["value"] == str(6 * 3_600_000)
     assert topic_configs[settings.topic(POSTS_DLQ)]["retention.ms"]["value"] == str(3 * 86_400_000)
     assert topic_configs[settings.topic(POSTS)]["max.message.bytes"]["value"] == "4000000"
@@ -188,7 +188,10 @@ def test_topics_create_and_list_commands(kafka_bootstrap: str, tmp_path: Path) -
     second = _suhu(["topics", "create"], env)
     assert all(line.endswith("\texists") for line in second.stdout.strip().splitlines())
     listed = dict(line.split("\t") for line in _suhu(["topics", "list"], env).stdout.strip().splitlines())
-    assert {listed[s.name] for s in topic_specs(settings)} == {"2", "1"}  # 1: the coordination topics
+    assert {s.name: listed[s.name] for s in topic_specs(settings)} == {s.name: str(s.partitions)
+                                                                      for s in topic_specs(settings)}
+    # One partition: the claims catalogue and the coordination topics.
+    assert {s.partitions for s in topic_specs(settings)} == {1, 2}
 
 
 def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp_path: Path) -> None:
@@ -211,7 +214,9 @@ def test_changed_retention_is_reported_as_drift_and_fixed_only_on_request(kafka_
     report = _suhu(["topics", "create"], settings_env(after))
     assert report.returncode == 0
     assert f"topic {scored}: retention.ms={72 * 3_600_000}, settings want {24 * 3_600_000}" in report.stderr
-    assert [(d.topic, d.key) for d in topic_config_drift(after)] == [(scored, "retention.ms")]
+    # posts-scored and the hoax matches derived from it share the setting
+    assert sorted((d.topic, d.key) for d in topic_config_drift(after)) == sorted(
+        [(scored, "retention.ms"), (after.topic("hoax-matches"), "retention.ms")])
 
     fixed = _suhu(["topics", "create", "--fix"], settings_env(after))
     assert fixed.returncode == 0 and "fixed" in fixed.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from datetime import datetime, timezone
@@ -408,3 +409,38 @@ async def test_a_destination_without_metric_labels_is_still_delivered(metrics):
             pass
 
     assert await deliver_with_retry(make_alert(), Pigeon(), metrics) == "delivered"
+
+
+async def test_a_resolution_never_overtakes_a_re_send_already_on_the_wire():
+    """A re-send of the firing alert that reaches Alertmanager after its resolution would make the
+    incident fire again until its endsAt: posts to Alertmanager go out one at a time, in order."""
+    clock = [1000.0]
+    dest = AlertmanagerDestination("http://am.invalid", resend_s=30, timeout_s=5, clock=lambda: clock[0])
+    posted: list[str] = []  # endsAt of each post, in the order Alertmanager received them
+    resend_on_the_wire = asyncio.Event()
+    release = asyncio.Event()
+
+    calls = [0]
+
+    async def slow_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+        calls[0] += 1
+        if calls[0] == 2:  # the re-send: held on the wire
+            resend_on_the_wire.set()
+            await release.wait()
+        posted.append(json.loads(body)[0]["endsAt"])
+        return 200
+
+    dest._post = slow_post  # type: ignore[method-assign]
+    await dest.send(make_alert(severity="critical"))
+    clock[0] = 1031
+    resend = asyncio.create_task(dest.resend_due())
+    await resend_on_the_wire.wait()
+    resolve = asyncio.create_task(dest.send(make_alert("resolved")))
+    await asyncio.sleep(0.05)
+    assert len(posted) == 1, "the resolution must wait for the re-send on the wire"
+    release.set()
+    assert await resend == 1
+    await resolve
+    initial, resent, resolution = posted
+    assert resolution < resent  # the last word Alertmanager heard ends the alert now, not in 4 intervals
+    assert dest.active.get(make_alert().dedup_key) is None

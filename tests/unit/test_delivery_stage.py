@@ -99,7 +99,7 @@ def make_stage(log: Log, delivered: dict[str, int] | None = None, clock: Clock |
 
 
 def delivered_marks(*alerts: Alert) -> dict[str, int]:
-    return {a.alert_id: 1 for a in alerts}
+    return {a.alert_id: 1 for a in alerts}  # marks as written before streams/codecs.py (a bare time)
 
 
 # ---- the pure fold -------------------------------------------------------------------------------------------
@@ -276,7 +276,7 @@ async def test_a_new_alert_is_sent_once_marked_and_kept_for_periodic_resends():
     jk = alert("ID-JK")
     assert await stage.handle(jk.to_json(), 3) == "delivered"
     assert await stage.handle(jk.to_json(), 3) == "duplicate"  # e.g. republished after a restart
-    assert len(am.posts) == 1 and delivered == {jk.alert_id: 1000} and flushed == [True]
+    assert len(am.posts) == 1 and delivered == {jk.alert_id: {"fmt": 1, "at": 1000}} and flushed == [True]
 
     await stage.tick()
     assert len(am.posts) == 1  # not due yet

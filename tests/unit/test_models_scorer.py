@@ -32,8 +32,8 @@ def scorer():  # type: ignore[no-untyped-def]
 
 
 def test_default_scorer_loads_the_committed_artifact(scorer) -> None:  # type: ignore[no-untyped-def]
-    assert scorer.version == "fast-v3+lexicon-v2+sara-v1"
-    assert set(scorer.thresholds) == {"incivility", "hate", "provocation", "fraud_claim", "tension"}
+    assert scorer.version == "fast-v3+lexicon-v3+sara-v1"
+    assert set(scorer.thresholds) == {"incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax"}
 
 
 def test_a_post_scores_bit_identically_alone_and_in_any_batch(scorer) -> None:  # type: ignore[no-untyped-def]

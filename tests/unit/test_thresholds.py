@@ -154,3 +154,19 @@ def test_min_declared_share_is_a_validated_knob_for_provinces_and_cities(shipped
         data["defaults"]["min_declared_share"] = bad
         with pytest.raises(ThresholdsError, match="defaults.min_declared_share"):
             parse_thresholds(data)
+
+
+def test_a_file_written_before_known_hoax_existed_still_loads_with_the_shipped_levels_for_it(shipped, caplog):
+    doc = copy.deepcopy(shipped)
+    del doc["signals"]["known_hoax"]
+    with caplog.at_level("WARNING"):
+        t = parse_thresholds(doc, "ops-room.yaml")
+    assert t.signals["known_hoax"] == load_thresholds(None).signals["known_hoax"]
+    assert "known_hoax" in caplog.text
+
+
+def test_a_signal_that_was_always_there_is_still_required(shipped):
+    doc = copy.deepcopy(shipped)
+    del doc["signals"]["hate"]
+    with pytest.raises(ThresholdsError, match="signals.hate"):
+        parse_thresholds(doc, "ops-room.yaml")
