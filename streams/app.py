@@ -32,6 +32,7 @@ from models.base import Scorer
 from streams import topics as T
 from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
 from streams.changelog import DELETED, ChangelogBuffer
+from streams.codecs import encode_coordination
 from streams.coordination import CoordinationConfig
 from streams.coordination_stage import CoordinationStage, read_since, read_state, run_blocking
 from streams.delivery import Destination, destinations_from_settings
@@ -473,8 +474,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
                              alert.severity, alert.author_count)
                 det = coordination.detector
                 for cid, value in det.drain_changed() if det is not None else ():
-                    await app.producer.send_and_wait(coord_state_name, cid.encode(),
-                                                     None if value is None else orjson.dumps(value), 0, None, None)
+                    body = None if value is None else orjson.dumps(encode_coordination(value))  # streams/codecs.py
+                    await app.producer.send_and_wait(coord_state_name, cid.encode(), body, 0, None, None)
                 for ev in batch:
                     acks.done(ev)
 

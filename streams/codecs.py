@@ -20,6 +20,9 @@ The tables and their records (keys are strings; values are JSON):
 * ``engine-state``, ``"m:<series>:<signal>"`` -> one alert state machine (streams/alerting.py), keyed by
   the signal's *name*: ``{"fmt": 1, "s", "sev", "n", "c", "r", "k", "b", "bn", "bt", "v", "last"}``.
 * ``delivered``, alert_id -> ``{"fmt": 1, "at": unix seconds}`` (the deliver stage's mark).
+* ``coordination-state`` (a compacted topic, not a Faust table), alerted cluster id -> ``{"fmt": 1, "s",
+  "sev", "k", "t", "f", "d", "e"}`` (one alerted campaign, streams/coordination.py; see
+  `encode_coordination`).
 
 Records written before this module (no version, read as format 0): contributions as a list of 7, 8
 or 9 fields ``[region, event_ms, author, scores_bp, label_bits, post_id, partition(, city(, source))]``
@@ -61,11 +64,15 @@ __all__ = [
     "decode_machine",
     "encode_delivered",
     "decode_delivered",
+    "COORDINATION_FORMAT",
+    "encode_coordination",
+    "decode_coordination",
 ]
 
 CONTRIBUTION_FORMAT = 1
 STATE_FORMAT = 1  # p: and m: records
 DELIVERED_FORMAT = 1
+COORDINATION_FORMAT = 1  # coordination-state records
 FORMAT_KEY = "fmt"  # the version field of a dict record ("v" is a machine's last value)
 
 # Signal layouts a contribution can name by id. APPEND-ONLY: never edit or reuse an entry, since stored
@@ -367,6 +374,26 @@ def decode_delivered(value: Any) -> int | None:
     if not isinstance(at, (int, float)) or isinstance(at, bool):
         raise CodecError("delivered", f"no time in {value!r}", value)
     return int(at)
+
+
+# ------------------------------------------------------------------------------------- coordination-state
+def encode_coordination(state: Mapping[str, Any]) -> dict[str, Any]:
+    """An alerted campaign as the coordination detector keeps it: ``s`` status, ``sev`` severity, ``k``
+    member keys (adoption after a restart), ``t`` last transition (event ms), ``f`` first alert, ``d``
+    the firing alert's coordination fields, ``e`` example post ids."""
+    out = dict(state)
+    out[FORMAT_KEY] = COORDINATION_FORMAT
+    return out
+
+
+def decode_coordination(value: Any) -> dict[str, Any]:
+    """Any stored version (format 0: the same without ``fmt``) -> the dict the detector keeps."""
+    _check_dict("coordination-state", value, COORDINATION_FORMAT)
+    if not isinstance(value.get("s"), str):
+        raise CodecError("coordination-state", f"no status in {value!r}", value)
+    out = dict(value)
+    out.pop(FORMAT_KEY, None)
+    return out
 
 
 def _check_dict(table: str, value: Any, newest: int) -> None:

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import orjson
 
+from streams.codecs import CodecError, decode_coordination
 from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post, coord_posts
 from streams.records import Alert, ScoredPost
 from streams.watermarks import WATERMARK_KIND, combine, parse_watermark_record
@@ -60,8 +61,11 @@ def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60
                 key = rec.key.decode() if isinstance(rec.key, bytes) else str(rec.key)
                 if rec.value is None:
                     out.pop(key, None)
-                else:
-                    out[key] = orjson.loads(rec.value)
+                    continue
+                try:
+                    out[key] = decode_coordination(orjson.loads(rec.value))
+                except (CodecError, orjson.JSONDecodeError) as exc:  # refused, not guessed (RELIABILITY)
+                    log.error("coordination-state: unreadable record for %s skipped: %s", key, exc)
         return out
     finally:
         reader.close()

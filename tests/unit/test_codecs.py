@@ -246,6 +246,18 @@ def test_delivered_marks_old_and_new():
         decode_delivered({"fmt": 1})
 
 
+def test_coordination_state_records_carry_their_format_and_old_ones_decode():
+    state = {"s": "firing", "sev": "warning", "k": ["x:1", "x:2"], "t": 5, "f": 5, "d": {"size": 12}, "e": ["1"]}
+    stored = codecs.encode_coordination(state)
+    assert stored["fmt"] == codecs.COORDINATION_FORMAT == 1 and "fmt" not in state
+    assert codecs.decode_coordination(json_trip(stored)) == state
+    assert codecs.decode_coordination(dict(state)) == state  # written before the codecs: no fmt
+    with pytest.raises(CodecError, match="unknown format 2"):
+        codecs.decode_coordination({"fmt": 2, "s": "firing"})
+    with pytest.raises(CodecError, match="no status"):
+        codecs.decode_coordination({"fmt": 1})
+
+
 def test_the_deliver_stage_skips_alerts_marked_in_any_format_and_counts_an_unreadable_mark_as_delivered():
     from streams.delivery_stage import DeliveryStage
     from streams.records import Alert
