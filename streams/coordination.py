@@ -23,24 +23,24 @@ joins it; otherwise it starts a cluster of its own (its id derives from the lead
 ``platform:id``: deterministic). The first ``max_registered`` members register their bands, so
 copies chain through edited copies, and the index stays bounded per cluster.
 
-A cluster is *coordinated* when, inside the sliding event-time window (``window_ms``, default
-15 min), at least ``min_authors`` (K, default 10) distinct authors posted into it, and:
-
-* its evidence is strong (a hashtag on most members that is mostly used by this cluster, or a
-  share of new accounts when the platform sends account age); without it, a tight cluster (members
-  close to the leader) needs ``loose_factor`` x K authors, and a loose one (organic quotes of a news
-  headline with each author's own comment) or an *echo* (its first post resembled a phrase that
-  recurred before: a template, a slogan, a copypasta variant) is never a campaign;
-* it is a burst against the phrase's own baseline: a cluster that has lived longer than a window
-  (a copypasta, a slogan that circulates all day) must reach ``burst_ratio`` x its own authors per
-  window before the current one.
+A cluster is *coordinated* when its evidence holds (a hashtag on most members that is mostly used
+by this cluster, or a share of new accounts when the platform sends account age) and at least
+``min_authors`` (K, default 10) distinct authors posted into it over its last ``span_windows``
+sliding event-time windows (``window_ms``, default 15 min; 2 windows, so a campaign slower than the
+window, 20 accounts over 25 minutes, still counts). Without evidence a cluster is never a campaign,
+however many accounts post it: near-identical text from many accounts is what templates, quote
+formats, slogans and copypasta look like too, at a campaign's speed (a quick-count evening's
+templated chatter, tests/unit/test_debate_night.py). It must also be a burst against the phrase's
+own baseline: a cluster that has lived longer than a window (a copypasta, a slogan that circulates
+all day) must reach ``burst_ratio`` x its own authors per window before the current one, in the
+window.
 
 Native reposts (``is_repost`` true or an ``RT @`` prefix) are counted on the cluster they match
 (`reposts`) and never start a cluster nor count as an author.
 
 State is bounded by event time: members older than the window are evicted as the clock (the
-largest event time processed) moves on; a cluster with no member left is dropped (and, if it was
-alerted, resolved). Posts are processed in (event time, platform:id) order through a reorder
+largest event time processed) moves on (a live cluster keeps their authors one more window, for
+the two-window count); a cluster with no member left is dropped (and, if it was alerted, resolved). Posts are processed in (event time, platform:id) order through a reorder
 buffer of ``reorder_ms``, so an input that is out of order by less than that gives the same
 clusters, ids and alerts in any arrival order. Recovery: `alerted` (cluster id -> its alert state
 and member keys) is the durable part; everything else is recomputed from the last window of input
@@ -114,7 +114,7 @@ class CoordinationConfig:
     hashtag_share: float = 0.7  # share of members carrying one hashtag that makes it a campaign tag
     new_account_days: int = 30
     new_account_share: float = 0.3
-    loose_factor: float = 3.0  # a cluster without evidence needs this x K authors
+    span_windows: int = 2  # an evidence-backed cluster counts its distinct authors over this many windows
     burst_ratio: float = 3.0  # vs the cluster's own authors per window before the current one
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
@@ -323,7 +323,7 @@ class _Members:
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
                  "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
-                 "echo", "remembered", "joined")
+                 "echo", "remembered", "joined", "past")
 
     def __init__(self, cid: str, ms: int) -> None:
         self.cid = cid
@@ -347,6 +347,9 @@ class _Cluster:
         self.echo = False  # its first post resembled a phrase that recurred before (phrase memory)
         self.remembered = False  # its bands are in the phrase memory
         self.joined = 0  # members since the cluster began
+        # Authors of members evicted from the window less than a window ago, oldest first (made at the
+        # first such eviction): a campaign slower than the window keeps counting them (`span_authors`).
+        self.past: deque[tuple[int, str]] | None = None
 
 
 def _count(kv: tuple[str, int]) -> int:
@@ -559,6 +562,7 @@ class CoordinationDetector:
 
     def _evict(self, now: int) -> list[Alert]:
         horizon = now - self.cfg.window_ms
+        span_ms = (self.cfg.span_windows - 1) * self.cfg.window_ms
         out: list[Alert] = []
         order = self._order
         while order and order[0][0] <= horizon:
@@ -590,6 +594,13 @@ class CoordinationDetector:
                     del c.authors[a]
             if not c.members:
                 out.extend(self._drop(c, now))
+            elif a is not None and span_ms:
+                past = c.past
+                if past is None:
+                    past = c.past = deque()
+                past.append((m[_MS], a))
+                while past and past[0][0] <= horizon - span_ms:  # bounded: one window of evicted members
+                    past.popleft()
         seen, so = self._seen, self._seen_order
         while so and so[0][0] <= horizon - self.cfg.reorder_ms:
             _, k = so.popleft()
@@ -620,6 +631,19 @@ class CoordinationDetector:
         return out
 
     # ------------------------------------------------------------------ decision
+    def span_authors(self, c: _Cluster) -> int:
+        """Distinct authors over the cluster's last ``span_windows`` windows: those in the window, and
+        those of members evicted less than (span_windows - 1) windows ago (a campaign slower than the
+        window: 20 accounts over 25 minutes never has 10 in one 15-minute window)."""
+        past = c.past
+        if not past:
+            return len(c.authors)
+        horizon = c.last_ms - self.cfg.span_windows * self.cfg.window_ms
+        while past and past[0][0] <= horizon:
+            past.popleft()
+        authors = c.authors
+        return len(authors) + len({a for _, a in past if a not in authors})
+
     def evidence(self, c: _Cluster) -> dict[str, Any]:
         cfg = self.cfg
         n = len(c.members)
@@ -632,16 +656,12 @@ class CoordinationDetector:
                 tag_share = max(tag_share, cnt / n)
         new_share = c.new / c.known if c.known else None
         tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
-        # Tight copies alone are no evidence: templates, copypasta and slogans are tight too.
+        # Near-identical text from many accounts is no evidence by itself: templates (share buttons,
+        # quote formats, a quick-count evening's chatter), copypasta and slogans are near-identical
+        # too, and as fast as a campaign (tests/unit/test_debate_night.py: ~27 templates at ~12
+        # accounts a minute each). Without a campaign hashtag or new accounts, never a campaign.
         strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
-        if strong:
-            need = cfg.min_authors
-        elif c.echo or not tight:
-            # Without hard evidence: an echo of a recurring phrase, or loose (a shared quote with
-            # each author's own words around it: how a viral headline is quoted) is never a campaign.
-            need = 1 << 30
-        else:
-            need = int(round(cfg.min_authors * cfg.loose_factor))
+        need = cfg.min_authors if strong else 1 << 30
         window_start = c.last_ms - cfg.window_ms
         age = window_start - c.first_ms
         if self._origin is not None and c.first_ms < self._origin + cfg.window_ms and age < cfg.window_ms:
@@ -649,9 +669,15 @@ class CoordinationDetector:
             # see (cold start, or the replay after a restart). Judged only once its own baseline exists.
             need = 1 << 30
         elif age >= cfg.window_ms:
+            # A burst against the phrase's own baseline, judged on the window: its authors in the
+            # window against its authors per window before it.
             before = max(0, c.authors_ever - authors)
             baseline = before / (age / cfg.window_ms)
-            need = max(need, int(baseline * cfg.burst_ratio) + 1)
+            if authors <= int(baseline * cfg.burst_ratio):
+                need = 1 << 30
+        if strong and need < 1 << 30:
+            # K distinct authors over the last `span_windows` windows: a campaign slower than the window
+            authors = self.span_authors(c)
         return {"authors": authors, "need": need, "tight": tight, "tag_share": tag_share, "new_share": new_share,
                 "echo": c.echo}
 
@@ -662,7 +688,8 @@ class CoordinationDetector:
         return "critical" if hate >= self.cfg.hate_threshold or prov >= self.cfg.provocation_threshold else "warning"
 
     def _judge(self, c: _Cluster, now: int) -> list[Alert]:
-        if len(c.authors) < self.cfg.min_authors:
+        k = self.cfg.min_authors
+        if len(c.authors) < k and (not c.past or len(c.authors) + len(c.past) < k or self.span_authors(c) < k):
             return []
         state = self.alerted.get(c.cid)
         if state is not None and state.get("s") == "firing":
@@ -675,7 +702,7 @@ class CoordinationDetector:
         if state is not None:  # resolved long ago and back: the same campaign, a new incident
             if c.alerted:
                 return []
-        n_auth = len(c.authors)
+        n_auth = len(c.authors) + (len(c.past) if c.past else 0)
         if n_auth < c.recheck and len(c.members) % 32:
             return []  # nothing that could change the verdict much: not judged on every post
         ev = self.evidence(c)

@@ -156,7 +156,29 @@ def test_greetings_from_many_accounts_are_not_a_campaign():
     assert det.stats["short"] >= 300
 
 
-def test_a_loose_cluster_without_evidence_needs_more_authors():
+def test_near_identical_posts_without_evidence_are_never_a_campaign():
+    # A template from 80 accounts in 10 minutes, no hashtag, account age unknown: a quick-count
+    # evening's chatter looks exactly like this (tests/unit/test_debate_night.py).
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(4)
+    posts = [post(i, T0 + 40 * MIN + i * 7_500, edited(BASE, 0.1, rng), f"t{i}") for i in range(80)]
+    assert not run(det, posts) + det.flush()
+
+
+def test_a_campaign_slower_than_the_window_is_found_over_two_windows():
+    # 16 accounts over 28 minutes: never 10 in one 15-minute window, 10 within two.
+    det = CoordinationDetector()
+    warm(det)
+    alerts = run(det, campaign(16, minutes=28, frac=0.1)) + det.flush()
+    assert len({a.dedup_key for a in alerts if a.status == "firing"}) == 1
+    one_window = CoordinationDetector(CoordinationConfig(span_windows=1))
+    warm(one_window)
+    assert not [a for a in run(one_window, campaign(16, minutes=28, frac=0.1)) + one_window.flush()
+                if a.status == "firing"]
+
+
+def test_a_loose_cluster_without_evidence_is_not_a_campaign():
     cfg = CoordinationConfig()
     det = CoordinationDetector(cfg)
     warm(det)
