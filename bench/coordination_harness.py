@@ -302,15 +302,34 @@ class _Tracing(CoordinationDetector):
     def __init__(self, *a, **kw) -> None:
         super().__init__(*a, **kw)
         self.campaign_clusters: dict[str, Counter] = defaultdict(Counter)
+        self.__init_explain()
+
+    def __init_explain(self) -> None:
+        # campaign -> cluster id -> the evidence when that cluster held the most of the campaign's authors
+        self.explain: dict[str, dict[str, dict]] = defaultdict(dict)
 
     def _judge(self, c, now):  # type: ignore[no-untyped-def]
         key = c.members.items[-1][2]
         if key.startswith("x:c"):
-            self.campaign_clusters[key[3:].split("-", 1)[0]][c.cid] += 1
+            camp = key[3:].split("-", 1)[0]
+            self.campaign_clusters[camp][c.cid] += 1
+            if EXPLAIN and not c.alerted:
+                mine = sum(1 for a in c.authors if a.startswith(f"b{camp}-"))
+                best = self.explain[camp].get(c.cid)
+                if mine >= 5 and (best is None or mine >= best["camp_authors"]):
+                    ev = self.evidence(c)
+                    self.explain[camp][c.cid] = {
+                        "camp_authors": mine, "authors": len(c.authors), "members": len(c.members),
+                        "age_min": round((c.last_ms - c.first_ms) / 60000, 1), "authors_ever": c.authors_ever,
+                        "known": c.known, "new": c.new, "top_tags": sorted(c.tags.items(), key=lambda kv: -kv[1])[:2],
+                        "tag_uses_window": {t: self._tags.get(t, 0) for t, _ in sorted(c.tags.items(), key=lambda kv: -kv[1])[:2]},
+                        "oldest_kind": c.members.items[c.members.head][2][2:3] if c.members else "?",
+                        **{k: (round(v, 2) if isinstance(v, float) else v) for k, v in ev.items()}}
         return super()._judge(c, now)
 
 
 SKIP = None  # tests set pytest.skip here
+EXPLAIN = False  # --explain: print, for each missed campaign, its clusters' evidence at their largest
 DEBUG: dict[str, str] | None = None  # --debug: texts by id, to look at false alerts (never written out)
 
 
@@ -395,6 +414,9 @@ def score(alerts, at_alert: dict, det: CoordinationDetector, truth: dict, cfg: C
             top = spread.most_common(1)[0][1] if spread else 0
             # (campaign, accounts, edit share, minutes, provinces, clusters its copies went to, copies in the largest)
             missed.append((c, t["size"], round(t["edit"], 2), round(t["dur_min"], 1), t["provinces"], len(spread), top))
+            if EXPLAIN:
+                for cid, e in sorted(getattr(det, "explain", {}).get(c, {}).items(), key=lambda kv: -kv[1]["camp_authors"])[:3]:
+                    print("MISSED", c, cid, e, file=sys.stderr)
     big = [c for c, t in truth.items() if t["size"] >= 20]
     recall = sum(c in detected for c in big) / len(big) if big else float("nan")
     nf = len(false_alerts)
@@ -421,10 +443,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--min-authors", type=int, default=10)
     ap.add_argument("--debug", action="store_true")
+    ap.add_argument("--explain", action="store_true", help="why each missed campaign's clusters never fired")
     ap.add_argument("--warmup-h", type=float, default=1.0, help="campaigns start after this (cold-start hold)")
     ap.add_argument("--campaign-text", choices=("held-out", "chain"), default="held-out")
     args = ap.parse_args()
-    global DEBUG
+    global DEBUG, EXPLAIN
+    EXPLAIN = args.explain
     if args.debug:
         DEBUG = {}
     cfg = CoordinationConfig(min_authors=args.min_authors)

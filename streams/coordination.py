@@ -115,6 +115,11 @@ class CoordinationConfig:
     new_account_days: int = 30
     new_account_share: float = 0.3
     span_windows: int = 2  # an evidence-backed cluster counts its distinct authors over this many windows
+    # Clusters of one campaign split by its edits: clusters that carry the same hashtag on most of their
+    # members, with leaders this similar (estimated Jaccard), are judged together as one campaign when
+    # together they hold most of the tag's uses; one alert per campaign tag (see `evidence`).
+    link_similarity: float = 0.2
+    link_max_clusters: int = 64  # a tag on more clusters than this in the window is not linked (cost bound)
     burst_ratio: float = 3.0  # vs the cluster's own authors per window before the current one
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
@@ -381,6 +386,10 @@ class CoordinationDetector:
         self._region_name = region_name
         self._index: dict[int, tuple[_Cluster, int]] = {}  # band key -> (cluster, registered slot), last wins
         self._tags: Counter[str] = Counter()  # hashtags of every fingerprinted post in the window
+        self._tag_clusters: dict[str, set[_Cluster]] = {}  # hashtag -> clusters with it in the window
+        # campaign tag -> (alerted cluster id, event ms of its alert): one alert per campaign tag while
+        # that cluster lives (or for span_windows windows), whatever clusters its copies went to.
+        self._tag_fired: dict[str, tuple[str, int]] = {}
         # Phrase memory: bands of clusters that recurred (>= phrase_authors authors), for a day. A new
         # cluster that starts like one of them is an echo of a known phrase (a template, a slogan, a
         # copypasta coming back in a variant): without hard evidence it is never a campaign.
@@ -399,6 +408,8 @@ class CoordinationDetector:
         for cid, st in self.alerted.items():
             for k in st.get("k", ()):
                 self._member_of[k] = cid
+            if isinstance(st.get("g"), str):
+                self._tag_fired[st["g"]] = (cid, int(st.get("t", 0)))
 
     # ------------------------------------------------------------------ input
     def feed(self, post: ScoredPost | CoordPost) -> list[Alert]:
@@ -519,7 +530,10 @@ class CoordinationDetector:
             c.known += 1
             c.new += bool(cp.new_account)
         for t in cp.hashtags:
-            c.tags[t] = c.tags.get(t, 0) + 1
+            n_t = c.tags.get(t, 0)
+            if not n_t:
+                self._tag_clusters.setdefault(t, set()).add(c)
+            c.tags[t] = n_t + 1
         a = cp.author
         if a is not None:
             c.authors[a] = c.authors.get(a, 0) + 1
@@ -580,6 +594,11 @@ class CoordinationDetector:
                     c.tags[t] = n
                 else:
                     del c.tags[t]
+                    holders = self._tag_clusters.get(t)
+                    if holders is not None:
+                        holders.discard(c)
+                        if not holders:
+                            del self._tag_clusters[t]
                 n = self._tags[t] - 1
                 if n > 0:
                     self._tags[t] = n
@@ -651,10 +670,25 @@ class CoordinationDetector:
         # A campaign tag: on most members, and most of its uses in the window are in this cluster
         # (#Pemilu2024 is on many clusters: it says nothing).
         tag_share = 0.0
+        tag: str | None = None
+        group: list[_Cluster] = [c]
         for t, cnt in heapq.nlargest(3, c.tags.items(), key=_count):
-            if cnt >= cfg.hashtag_share * self._tags.get(t, cnt) and n:
-                tag_share = max(tag_share, cnt / n)
-        new_share = c.new / c.known if c.known else None
+            if not n or cnt < cfg.hashtag_share * n:
+                continue
+            uses = self._tags.get(t, cnt)
+            if cnt >= cfg.hashtag_share * uses:
+                if cnt / n > tag_share:
+                    tag_share, tag, group = cnt / n, t, [c]
+                continue
+            # Split by its edits: the clusters that carry this tag on most members and start like this
+            # one hold most of its uses together (a tag shared by unrelated chatter is on many others).
+            linked = self._linked(c, t)
+            if len(linked) > 1 and sum(g.tags.get(t, 0) for g in linked) >= cfg.hashtag_share * uses \
+                    and cnt / n > tag_share:
+                tag_share, tag, group = cnt / n, t, linked
+        # New accounts over all the cluster's members (unknown age = not new): a few new-account
+        # copies inside an organic cluster whose other authors' age is unknown are not half of it.
+        new_share = c.new / n if c.known and n else None
         tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
         # Near-identical text from many accounts is no evidence by itself: templates (share buttons,
         # quote formats, a quick-count evening's chatter), copypasta and slogans are near-identical
@@ -663,23 +697,70 @@ class CoordinationDetector:
         strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
         need = cfg.min_authors if strong else 1 << 30
         window_start = c.last_ms - cfg.window_ms
-        age = window_start - c.first_ms
-        if self._origin is not None and c.first_ms < self._origin + cfg.window_ms and age < cfg.window_ms:
+        # Linked clusters are one phrase: judged by the oldest of them and their authors together (a
+        # template under its own hashtag, steady all day, is no burst however many clusters it makes).
+        first_ms, ever = c.first_ms, c.authors_ever
+        if len(group) > 1:
+            first_ms = min(g.first_ms for g in group)
+            ever = sum(g.authors_ever for g in group)
+            authors = sum(len(g.authors) for g in group)
+        age = window_start - first_ms
+        if self._origin is not None and first_ms < self._origin + cfg.window_ms and age < cfg.window_ms:
             # Born in the first window this detector saw: it may be an old phrase whose past we did not
             # see (cold start, or the replay after a restart). Judged only once its own baseline exists.
             need = 1 << 30
         elif age >= cfg.window_ms:
             # A burst against the phrase's own baseline, judged on the window: its authors in the
             # window against its authors per window before it.
-            before = max(0, c.authors_ever - authors)
+            before = max(0, ever - authors)
             baseline = before / (age / cfg.window_ms)
             if authors <= int(baseline * cfg.burst_ratio):
                 need = 1 << 30
         if strong and need < 1 << 30:
             # K distinct authors over the last `span_windows` windows: a campaign slower than the window
-            authors = self.span_authors(c)
+            # (and over all the linked clusters of its tag)
+            authors = self.span_authors(c) if len(group) == 1 else self.group_authors(group)
         return {"authors": authors, "need": need, "tight": tight, "tag_share": tag_share, "new_share": new_share,
-                "echo": c.echo}
+                "echo": c.echo, "tag": tag if tag_share >= cfg.hashtag_share else None, "linked": len(group)}
+
+    def _linked(self, c: _Cluster, t: str) -> list[_Cluster]:
+        """Clusters carrying hashtag ``t`` on most of their members whose leader is near ``c``'s leader
+        (``link_similarity``): copies of one message that the edits split. Bounded by
+        ``link_max_clusters``."""
+        holders = self._tag_clusters.get(t)
+        if not holders or len(holders) > self.cfg.link_max_clusters or not c.sigs:
+            return [c]
+        lead = c.sigs[0]
+        k_ = len(lead)
+        share = self.cfg.hashtag_share
+        out = [c]
+        for g in holders:
+            if g is c or not g.sigs or g.tags.get(t, 0) < share * len(g.members):
+                continue
+            if sum(map(operator.eq, g.sigs[0], lead)) / k_ >= self.cfg.link_similarity:
+                out.append(g)
+        return out
+
+    def group_authors(self, group: Sequence[_Cluster]) -> int:
+        """Distinct authors over the linked clusters' last ``span_windows`` windows."""
+        seen: set[str] = set()
+        for g in group:
+            self.span_authors(g)  # trims its past
+            seen.update(g.authors)
+            if g.past:
+                seen.update(a for _, a in g.past)
+        return len(seen)
+
+    def _link_candidate(self, c: _Cluster) -> bool:
+        """A cluster of 2+ authors whose main hashtag is on most of its members and on other clusters
+        too (bounded): it may be part of a campaign split by edits, judged with its linked clusters."""
+        if len(c.authors) < 2 or not c.tags:
+            return False
+        t, cnt = max(c.tags.items(), key=_count)
+        if cnt < self.cfg.hashtag_share * len(c.members):
+            return False
+        holders = self._tag_clusters.get(t)
+        return holders is not None and 1 < len(holders) <= self.cfg.link_max_clusters
 
     def _severity(self, c: _Cluster) -> str:
         n = len(c.members) or 1
@@ -689,7 +770,9 @@ class CoordinationDetector:
 
     def _judge(self, c: _Cluster, now: int) -> list[Alert]:
         k = self.cfg.min_authors
-        if len(c.authors) < k and (not c.past or len(c.authors) + len(c.past) < k or self.span_authors(c) < k):
+        link = self._link_candidate(c)
+        if not link and len(c.authors) < k and (
+                not c.past or len(c.authors) + len(c.past) < k or self.span_authors(c) < k):
             return []
         state = self.alerted.get(c.cid)
         if state is not None and state.get("s") == "firing":
@@ -703,14 +786,30 @@ class CoordinationDetector:
             if c.alerted:
                 return []
         n_auth = len(c.authors) + (len(c.past) if c.past else 0)
-        if n_auth < c.recheck and len(c.members) % 32:
+        if not link and n_auth < c.recheck and len(c.members) % 32:
             return []  # nothing that could change the verdict much: not judged on every post
         ev = self.evidence(c)
         if ev["authors"] < ev["need"]:
             c.recheck = min(ev["need"], n_auth + 4)
             return []
+        tag = ev.get("tag")
+        if tag is not None:
+            fired = self._tag_fired.get(tag)
+            if fired is not None and fired[0] != c.cid and (
+                    fired[0] in self._clusters or now - fired[1] < self.cfg.span_windows * self.cfg.window_ms):
+                self.stats["linked_suppressed"] += 1
+                return []  # another cluster of a campaign already alerted under this tag
         keys = [m[_KEY] for m in c.members][:64]
         state = {"s": "firing", "sev": self._severity(c), "k": keys, "t": now, "f": now}
+        if tag is not None:
+            state["g"] = tag
+            self._tag_fired[tag] = (c.cid, now)
+            if len(self._tag_fired) > 4096:
+                horizon = now - self.cfg.max_alerted_age_ms
+                for t_ in [t_ for t_, (_, ms) in self._tag_fired.items() if ms < horizon]:
+                    del self._tag_fired[t_]
+            if ev.get("linked", 1) > 1:
+                self.stats["alerts_linked"] += 1
         alert = self._alert(c, state, "firing", now)
         state["d"] = alert.coordination  # what the resolution reports, with the final counts
         state["e"] = list(alert.example_post_ids)

@@ -199,6 +199,35 @@ def test_new_accounts_are_evidence_too():
     assert [a.coordination["new_account_share"] for a in alerts if a.status == "firing"] == [1.0]
 
 
+def test_a_few_new_account_copies_in_an_organic_cluster_are_no_evidence():
+    # 12 authors of unknown age share a headline; 3 new accounts post it too: 3 of 15, not 100 %.
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(5)
+    posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), f"q{i}",
+                  new=True if i % 5 == 4 else None) for i in range(15)]
+    assert not [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+
+
+def test_a_campaign_split_by_its_edits_is_linked_by_its_tag_into_one_alert():
+    # Two groups of copies of one message under one campaign tag, each of 7 accounts (K = 10), whose
+    # edits keep them in two clusters: linked by the tag, one campaign of 14 accounts, one alert.
+    det = CoordinationDetector()
+    warm(det)
+    words = BASE.split()
+    half_a = " ".join(words[:9] + "pasar ikan bupati kopi desa jalan harga cabai".split())
+    half_b = " ".join(words[:9] + "hujan banjir motor kantor sekolah rapat kemarin taman".split())
+    posts = []
+    for i in range(14):
+        text = half_a if i % 2 == 0 else half_b
+        posts.append(post(i, T0 + 40 * MIN + i * 20_000, text + " #BongkarSuara77", f"s{i}"))
+    alerts = [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+    assert len(alerts) == 1
+    unlinked = CoordinationDetector(CoordinationConfig(link_similarity=1.01))
+    warm(unlinked)
+    assert [a for a in run(unlinked, posts) + unlinked.flush() if a.status == "firing"] == []
+
+
 def test_steady_copypasta_all_day_is_not_a_campaign():
     det = CoordinationDetector()
     text = "Ini lagu kebangsaan kita semua dinyanyikan bersama dengan penuh semangat juang pantang mundur"
