@@ -380,7 +380,8 @@ def decode_delivered(value: Any) -> int | None:
 def encode_coordination(state: Mapping[str, Any]) -> dict[str, Any]:
     """An alerted campaign as the coordination detector keeps it: ``s`` status, ``sev`` severity, ``k``
     member keys (adoption after a restart), ``t`` last transition (event ms), ``f`` first alert, ``d``
-    the firing alert's coordination fields, ``e`` example post ids."""
+    the firing alert's coordination fields, ``e`` example post ids, ``g`` (optional, absent in older
+    records) the campaign hashtag it fired on (one alert per tag, also after a restart)."""
     out = dict(state)
     out[FORMAT_KEY] = COORDINATION_FORMAT
     return out
