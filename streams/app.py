@@ -365,7 +365,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     from streams.claims_stage import install_claims_stage
 
     claims = worker.claims = install_claims_stage(
-        app, settings, registry=registry, calendar=config.calendar, acks=acks, publish_alert=publish_alert,
+        app, settings, metrics=metrics.hoaxes, calendar=config.calendar, acks=acks, publish_alert=publish_alert,
         with_holes_filled=with_holes_filled,
         on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
     worker.processor.claims = claims.index

@@ -20,55 +20,20 @@ from typing import Any, Awaitable, Callable
 
 import faust
 import orjson
-from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from streams import topics as T
 from streams.catalogue_topic import CatalogueReader
 from streams.changelog import DELETED
 from streams.claim_index import ClaimIndex
 from streams.hoaxes import ClaimSpreadEngine, HoaxPost, hoax_post, spread_rule
+from streams.metrics import TOP_CLAIMS, HoaxMetrics
 from streams.records import Alert, ScoredPost
 from streams.watermarks import WATERMARK_KEY, parse_watermark_record
 from streams.windowing import WindowSpec
 
 log = logging.getLogger("suhu.claims")
 
-__all__ = ["ClaimsStage", "HoaxMetrics", "install_claims_stage"]
-
-TOP_CLAIMS = 20  # claims exported with their own label: a bounded set, whatever the catalogue's size
-
-
-class HoaxMetrics:
-    """Known-hoax gauges and counters; the claim label is the id (never text) of at most TOP_CLAIMS claims."""
-
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.catalogue = Gauge("suhu_hoax_catalogue_claims", "Claims in the debunked-claims catalogue this worker matches against.",
-                               registry=registry)
-        self.rejected = Counter("suhu_hoax_catalogue_rejected", "Catalogue records skipped as invalid.",
-                                registry=registry)
-        self.matched = Counter("suhu_hoax_posts", "Posts that repeat a catalogue claim, by stance.", ["stance"],
-                               registry=registry)
-        self.claim_posts = Gauge("suhu_hoax_claim_posts",
-                                 "Posts spreading the claim in its latest closed window (top claims only).",
-                                 ["claim"], registry=registry)
-        self.claim_provinces = Gauge("suhu_hoax_claim_provinces",
-                                     "Provinces the claim spread in during its latest closed window (top claims only).",
-                                     ["claim"], registry=registry)
-        for s in ("spreading", "debunking"):
-            self.matched.labels(stance=s)
-        self._rejected_seen = 0
-
-    def export(self, index: ClaimIndex, reader_rejected: int, snapshot: list[dict[str, Any]]) -> None:
-        self.catalogue.set(len(index))
-        if reader_rejected > self._rejected_seen:
-            self.rejected.inc(reader_rejected - self._rejected_seen)
-            self._rejected_seen = reader_rejected
-        self.claim_posts.clear()
-        self.claim_provinces.clear()
-        for w in snapshot[:TOP_CLAIMS]:
-            self.claim_posts.labels(claim=w["claim"]).set(w["posts"])
-            self.claim_provinces.labels(claim=w["claim"]).set(len(w["provinces"]))
-
+__all__ = ["ClaimsStage", "install_claims_stage"]
 
 @dataclass
 class ClaimsStage:
@@ -82,7 +47,7 @@ class ClaimsStage:
     needs_rebuild: bool = True
 
 
-def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRegistry, calendar: Any,
+def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics, calendar: Any,
                          acks: Any, publish_alert: Callable[[Alert], Awaitable[None]],
                          with_holes_filled: Callable[[list[Any]], Awaitable[list[Any]]],
                          on_alert: Callable[[Alert], None]) -> ClaimsStage:
@@ -98,11 +63,10 @@ def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRe
     reader = CatalogueReader(settings, index)
     engine = ClaimSpreadEngine(WindowSpec.from_settings(settings), spread_rule(settings.thresholds_file), index.get,
                                c_buf, s_buf, sources=settings.topic_partitions, calendar=calendar)
-    metrics = HoaxMetrics(registry)
 
     async def forward(sp: ScoredPost) -> None:
-        if sp.hoax_claim_id is not None and sp.hoax_stance in ("spreading", "debunking"):
-            metrics.matched.labels(stance=sp.hoax_stance).inc()
+        if sp.hoax_claim_id is not None:
+            metrics.post_matched(sp.hoax_stance)
         hp = hoax_post(sp)
         if hp is None:
             return
@@ -137,7 +101,7 @@ def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRe
 
     @app.timer(interval=2.0)
     async def export_hoax_gauges() -> None:
-        metrics.export(index, reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
+        metrics.export(len(index), reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
 
     async def send_changelogs() -> None:
         for buffer, topic_name in changelogs:

@@ -93,6 +93,13 @@ ELECTION_PHASE = "suhu_election_phase"
 ELECTION_PHASE_ACTIVE = "suhu_election_phase_active"
 KAFKA_CONSUMER_LAG = "suhu_kafka_consumer_lag_messages"
 WORKER_INFO = "suhu_worker_info"
+HOAX_CATALOGUE_CLAIMS = "suhu_hoax_catalogue_claims"
+HOAX_CATALOGUE_REJECTED = "suhu_hoax_catalogue_rejected_total"
+HOAX_POSTS = "suhu_hoax_posts_total"
+HOAX_CLAIM_POSTS = "suhu_hoax_claim_posts"
+HOAX_CLAIM_PROVINCES = "suhu_hoax_claim_provinces"
+HOAX_STANCES = ("spreading", "debunking")
+TOP_CLAIMS = 20  # claims exported with their own label: a bounded set, whatever the catalogue's size
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +353,7 @@ class SuhuMetrics:
             for p in range(partitions):
                 self._consumer_lag.labels(topic=t, partition=str(p)).set(0)
         self._worker_info = Gauge(WORKER_INFO, "Build information (value is always 1).", ["version", "model_version"], registry=r)
+        self.hoaxes = HoaxMetrics(r)
 
     # ---- hot path: counters -------------------------------------------------------------------------
     def platform_label(self, platform: str | None) -> str:
@@ -519,6 +527,41 @@ class SuhuMetrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 
+class HoaxMetrics:
+    """Known-hoax gauges and counters; the claim label is the id (never text) of at most TOP_CLAIMS claims."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        r = registry
+        self.catalogue = Gauge(HOAX_CATALOGUE_CLAIMS, "Claims in the debunked-claims catalogue this worker matches "
+                               "against.", registry=r)
+        self.rejected = Counter(HOAX_CATALOGUE_REJECTED[:-6], "Catalogue records skipped as invalid.", registry=r)
+        self.matched = Counter(HOAX_POSTS[:-6], "Posts that repeat a catalogue claim, by stance.", ["stance"],
+                               registry=r)
+        self.claim_posts = Gauge(HOAX_CLAIM_POSTS, "Posts spreading the claim in its latest closed window (top claims "
+                                 "only).", ["claim"], registry=r)
+        self.claim_provinces = Gauge(HOAX_CLAIM_PROVINCES, "Provinces the claim spread in during its latest closed "
+                                     "window (top claims only).", ["claim"], registry=r)
+        self._matched_c = {s: self.matched.labels(stance=s) for s in HOAX_STANCES}
+        self._rejected_seen = 0
+
+    def post_matched(self, stance: str | None) -> None:
+        child = self._matched_c.get(stance or "")
+        if child is not None:
+            child.inc()
+
+    def export(self, catalogue_size: int, rejected_total: int, snapshot: Sequence[Mapping[str, Any]]) -> None:
+        """The catalogue's size, newly rejected records, and the top claims of the latest closed windows."""
+        self.catalogue.set(catalogue_size)
+        if rejected_total > self._rejected_seen:
+            self.rejected.inc(rejected_total - self._rejected_seen)
+            self._rejected_seen = rejected_total
+        self.claim_posts.clear()
+        self.claim_provinces.clear()
+        for w in snapshot[:TOP_CLAIMS]:
+            self.claim_posts.labels(claim=str(w["claim"])).set(w["posts"])
+            self.claim_provinces.labels(claim=str(w["claim"])).set(len(w["provinces"]))
+
+
 def start_metrics_server(registry: CollectorRegistry, host: str = "127.0.0.1", port: int = 0):  # type: ignore[no-untyped-def]
     """Serve /metrics from a thread for processes without a Faust web server; loopback by default.
 
@@ -538,6 +581,7 @@ __all__ = [
     "PLATFORMS",
     "DESTINATIONS",
     "DELIVERY_OUTCOMES",
+    "HoaxMetrics",
     "RegionInfo",
     "RegionView",
     "SignalView",
