@@ -22,6 +22,9 @@ Masking is idempotent: mask(mask(x)) == mask(x).
 Wiring: models.normalize.normalize(text) == mask_entities(normalize_plain(text)). Aliases are
 compiled with normalize_plain (`_raw_normalize`), never with the masking `normalize`, which would
 recurse; a re-entrant build raises a RuntimeError saying so.
+
+Why one long module: the masking rules and their tokenisation edge cases (aliases, collapsing,
+hashtags, ballot numbers) are one algorithm; the entity data is in models/gazetteer/.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ train texts only; a short masked-LM pretraining on the same train texts; multi-l
 calibration split; the test split scored once at the end. Step counts are fixed by the recipe so a
 run is reproducible; a wall-clock cap stops a run that overruns on a busy machine, and says so in
 the metadata. The output is a plain Hugging Face directory that `TransformerTier.load` reads.
+
+Why one long module: one training recipe, end to end (vocabulary, masked-LM, fine-tuning,
+calibration, metadata), reproducible from one file.
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ the posts themselves (a scored post names its source partition) and with the wat
 scoring stage writes to every posts-scored partition (`advance`). Without configured sources
 (``EngineConfig.sources`` None: `suhu backtest`, records without a source) every record counts as
 one source and the watermark is the largest event time seen, the Kafka Streams stream time.
+
+Why one long module: it is the one place where windows close and alerts are decided (panes, clocks,
+state machines and their stored records); split, the invariants between them would span files.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ live and offline reach the same alerts.
   ``consecutive_clear`` windows below that. Windows close on the same watermark as the regional
   engine (the scoring stage's marks, streams/watermarks.py), state lives in two injected mappings
   (changelog tables live, dicts offline) and `rebuild` recomputes the panes after a restart.
+
+Why one long module: matching applied to posts and the claim-spread engine share the HoaxPost record
+and the page texts; the engine mirrors streams/engine.py's windows on the same watermark.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 No Docker: the jars come from Maven Central (deploy/kafka/pom.xml) into a cache outside the
 source tree, and the broker runs as a detached JVM whose state lives under ``data_dir/kafka``.
 When ``SUHU_KAFKA_BOOTSTRAP`` names a cluster we start nothing and use that one.
+
+Why one long module: one lifecycle (fetch jars, format, start, wait, create topics, stop) of one
+local broker; its steps share the paths and the process handling.
 """
 
 from __future__ import annotations

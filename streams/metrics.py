@@ -4,6 +4,9 @@ Label values come only from bounded sets (regions, signals, platforms, dead-lett
 severities, destinations, phases); never a post id, author, hashtag or free text (UU PDP, and
 cardinality). Children are created up front so a quiet province shows 0 on the dashboard
 instead of nothing. The registry is injected so tests use a fresh one.
+
+Why one long module: one place for every metric name, label set and bucket, by design (the
+dashboards and rules are checked against it).
 """
 
 from __future__ import annotations
