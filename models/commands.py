@@ -15,7 +15,7 @@ __all__ = ["score_command", "train_command", "evaluate_command", "score_lines"]
 def _scorer_from_settings(ctx: click.Context, model_dir: str | None, transformer_dir: str | None,
                           mode: str | None):  # type: ignore[no-untyped-def]
     from models.scorer import load_scorer
-    from streams.cli import get_settings
+    from streams.cli_context import get_settings
 
     s = get_settings(ctx)
     mode = mode or s.transformer_mode
@@ -150,7 +150,7 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
         return
     train_fast(path, Path(out_dir), seed=seed, log=lambda m: click.echo(m, err=True))
     if transformer_base:
-        from models.transformer import fine_tune
+        from models.finetune import fine_tune
 
         fine_tune(Path(transformer_base), path, Path(transformer_out), seed=seed, epochs=epochs,
                   max_length=max_length, threads=torch_threads or 1, log=lambda m: click.echo(m, err=True))

@@ -12,6 +12,9 @@ keyed by region in batches too, and writes its two tables through `ChangelogBuff
 message per key changed in a batch, to the partition of the post that changed it (the partition rule
 of Faust tables), sent after the batch's alerts are acknowledged. Every agent marks the messages it
 finished with the `AckGuard`, the only acks that may commit an offset (streams/ackguard.py).
+
+Why one long module (for now): it still holds the agents' bodies and the Faust work-arounds' wiring;
+the checkpoint object of issue 12 is moving them into stage functions.
 """
 
 from __future__ import annotations

@@ -552,7 +552,7 @@ def _fail(exc: Exception) -> None:
 
 
 def _settings(ctx: click.Context) -> Settings:
-    from streams.cli import get_settings
+    from streams.cli_context import get_settings
 
     return get_settings(ctx)  # type: ignore[no-any-return]
 
