@@ -290,7 +290,8 @@ class ClaimIndex:
             e.mass_version = self.version
         return e.mass
 
-    def match(self, text: str, *, top: int = 1, explain: bool = False, normalized: str | None = None) -> list[ClaimMatch]:
+    def match(self, text: str, *, top: int = 1, explain: bool = False,
+              normalized: str | None = None) -> list[ClaimMatch]:
         """The best ``top`` claims for one post, best first ([] when nothing shares evidence).
 
         ``normalized``: ``normalize_plain(text[:MAX_SCORED_CHARS])`` when the caller already has it (the
@@ -306,7 +307,8 @@ class ClaimIndex:
                 return []
             return self._match(raw, normalized, toks, top, explain)
 
-    def match_batch(self, texts: Sequence[str], normalized: Sequence[str | None] | None = None) -> list[ClaimMatch | None]:
+    def match_batch(self, texts: Sequence[str],
+                    normalized: Sequence[str | None] | None = None) -> list[ClaimMatch | None]:
         """The best claim of each post (None: nothing shares evidence), the same as ``match(t)[0]``.
 
         One lock for the batch; ``normalized[i]`` (optional, None for unknown) as in `match`."""
