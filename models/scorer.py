@@ -13,8 +13,8 @@ import numpy as np
 from models.artifacts import DEFAULT_FAST_DIR
 from models.base import SIGNALS, PostScores
 from models.fast import FastModel
-from models.entities import ENTITY_TYPES, entity_types_in
-from models.normalize import NORMALIZER_VERSION, normalize
+from models.entities import ENTITY_TYPES, entity_types_in, mask_entities
+from models.normalize import NORMALIZER_VERSION, normalize_plain
 from models.sara import SARA_VERSION, GroupEvidence, group_evidence
 from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
 
@@ -97,7 +97,8 @@ class SuhuScorer:
     def score_batch(self, texts: Sequence[str]) -> list[PostScores]:
         clean = [t[:MAX_SCORED_CHARS] if isinstance(t, str) else ("" if t is None else str(t)[:MAX_SCORED_CHARS])
                  for t in texts]
-        normalized = [normalize(t) for t in clean]
+        plain = [normalize_plain(t) for t in clean]
+        normalized = [mask_entities(t) for t in plain]  # = models.normalize.normalize(clean[i])
         probs = self.fast.predict(normalized)
         inc = probs[:, self._ci["incivility"]]
         hate = probs[:, self._ci["hate"]]
@@ -148,7 +149,8 @@ class SuhuScorer:
                 named = entity_types_in(text)
                 entity = next((t for t in ENTITY_TYPES if t in named), None)
             out.append(PostScores(scores={s: scores[s] for s in SIGNALS}, labels=labels,
-                                  hate_target=target, hate_category=category, hate_entity=entity))
+                                  hate_target=target, hate_category=category, hate_entity=entity,
+                                  plain=plain[i]))
         return out
 
 

@@ -29,7 +29,7 @@ import orjson
 from models.base import PostScores
 from streams.alerting import _MONTHS_EN, _MONTHS_ID, _span, alert_id
 from streams.codecs import decode_partition_state, encode_partition_state, partition_clock, partition_key
-from streams.claim_index import MATCH_THRESHOLD, ClaimIndex
+from streams.claim_index import MATCH_THRESHOLD, MAX_SCORED_CHARS, ClaimIndex, ClaimMatch
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.watermarks import LEGACY_SOURCE, advance_clock
@@ -50,16 +50,21 @@ def apply_claims(index: ClaimIndex | None, texts: Sequence[str], scores: Sequenc
 
     A post that repeats no claim keeps ``known_hoax`` 0 and gets (None, None); one whose best claim is
     under the match threshold too. Never raises on a post: matching failures leave it unmatched.
+    The scorer's normalisation (``PostScores.plain``) is reused where it normalised the same text the
+    matcher would (a post of at most the matcher's MAX_SCORED_CHARS characters), so a post is not
+    normalised twice.
     """
+    scores = list(scores)[: len(texts)]
+    found: list[ClaimMatch | None] = [None] * len(scores)
+    if index is not None and len(index):
+        plain = [ps.plain if isinstance(t, str) and len(t) <= MAX_SCORED_CHARS else None
+                 for t, ps in zip(texts, scores)]
+        try:
+            found = index.match_batch(texts[: len(scores)], plain)
+        except Exception:  # noqa: BLE001 - one post's matching bug must not unmatch (or dead-letter) the rest
+            found = [_match_one(index, t) for t in texts[: len(scores)]]
     out: list[tuple[PostScores, str | None, str | None]] = []
-    for text, ps in zip(texts, scores):
-        m = None
-        if index is not None and len(index):
-            try:
-                found = index.match(text)
-            except Exception:  # noqa: BLE001 - a matching bug must not dead-letter the post
-                found = []
-            m = found[0] if found else None
+    for ps, m in zip(scores, found):
         if m is None or not m.matched:
             out.append((ps, None, None))
             continue
@@ -70,6 +75,14 @@ def apply_claims(index: ClaimIndex | None, texts: Sequence[str], scores: Sequenc
             labels = labels + ("known_hoax",)
         out.append((dataclasses.replace(ps, scores=sc, labels=labels), m.claim_id, m.stance))
     return out
+
+
+def _match_one(index: ClaimIndex, text: str) -> ClaimMatch | None:
+    try:
+        found = index.match(text)
+    except Exception:  # noqa: BLE001 - a matching bug must not dead-letter the post
+        return None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)
