@@ -20,6 +20,9 @@ docs/HOAXES.md):
 `known_hoax` = the calibrated similarity for a post that spreads the claim (0.5 = the match
 threshold), and a small share of it for a post that debunks it, so the regional signal counts
 spreading only while the post still carries its claim id and stance.
+
+Why one long module: the fast matcher and its plain reference (`_match_reference`) sit side by side,
+so a change to one is made next to the other; tests/unit/test_claim_index_fast.py holds them equal.
 """
 
 from __future__ import annotations
