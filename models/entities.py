@@ -37,6 +37,8 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from models.plaintext import normalize_plain
+
 __all__ = [
     "ENTITY_TYPES", "PLACEHOLDER", "PLACEHOLDERS", "TYPE_OF_PLACEHOLDER", "GAZETTEER_VERSION", "DEFAULT_PATH",
     "SUFFIXES", "Entity", "Context", "Gazetteer", "EntityMasker", "load_gazetteer", "default_masker",
@@ -74,8 +76,6 @@ _NO_TYPES: frozenset[str] = frozenset()
 
 def _raw_normalize(text: str) -> str:
     """The normaliser aliases are compiled with: normalize_plain, because `normalize` masks (recursion)."""
-    from models.normalize import normalize_plain  # lazy: models.normalize imports this module
-
     return normalize_plain(text)
 
 
