@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-__all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score",
+__all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score", "FRAUD_CUES",
+           "FRAUD_PREDICATES",
            "TENSION_WEIGHTS"]
 
 LEXICON_VERSION = "4"
@@ -294,6 +295,7 @@ class _Lexicon:
 _MEMO_SIZE = 4096
 _CONTRAST = frozenset({"tapi", "tetapi", "melainkan", "namun"})
 _IF = frozenset({"kalau", "jika", "kalo", "klo", "kl"})
+_DENIED = re.compile(r"\b(?:tidak|tak|belum) (?:ada|ditemukan|terbukti)(?: \w+){0,4} $")
 
 
 def _negated(text: str, start: int, contrast: bool = False) -> bool:
@@ -306,7 +308,10 @@ def _negated(text: str, start: int, contrast: bool = False) -> bool:
                 before = before[i + 1:]
                 break
         # "kalau bukan digelembungkan, apa?": a rhetorical negation asserts the claim
-        return any(w in _NEGATORS and (i == 0 or before[i - 1] not in _IF) for i, w in enumerate(before))
+        if any(w in _NEGATORS and (i == 0 or before[i - 1] not in _IF) for i, w in enumerate(before)):
+            return True
+        # "tidak ada surat suara yang tercoblos": an existential denial reaches further than 3 words
+        return _DENIED.search(text, max(0, start - 60), start) is not None
     return any(w in _NEGATORS for w in before)
 
 
