@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from models.regex_dispatch import dispatch
+
 __all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score", "FRAUD_CUES",
            "FRAUD_PREDICATES",
            "TENSION_WEIGHTS"]
@@ -241,11 +243,17 @@ class _Lexicon:
     memo: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, cues: tuple[tuple[str, float], ...]) -> "_Lexicon":
+    def build(cls, cues: tuple[tuple[str, float], ...], by_first_char: bool = False) -> "_Lexicon":
         # One plain alternation: without a named group around each cue, the regex engine can reject a
         # cue by its first letter, which halves the scan; the cue matched is found afterwards, per match.
-        alternatives = "|".join(rx for rx, _ in cues)
-        return cls(re.compile(rf"(?<![a-z0-9_])(?:{alternatives})(?![a-z0-9_])"),
+        # by_first_char: the same alternation rewritten so that the engine tries, at a word start, only the
+        # alternatives that begin with its letter (models/regex_dispatch.py; the same matches, 3-4x faster).
+        if by_first_char:
+            pattern = dispatch([rx for rx, _ in cues], r"(?<![a-z0-9_])", r"(?![a-z0-9_])")
+        else:
+            alternatives = "|".join(rx for rx, _ in cues)
+            pattern = re.compile(rf"(?<![a-z0-9_])(?:{alternatives})(?![a-z0-9_])")
+        return cls(pattern,
                    tuple(re.compile(rf"(?:{rx})(?![a-z0-9_])") for rx, _ in cues), tuple(w for _, w in cues))
 
     def _kind(self, text: str, start: int) -> int:
@@ -323,8 +331,11 @@ def _noisy_or(weights: list[float]) -> float:
 
 
 _PROVOCATION = _Lexicon.build(PROVOCATION_CUES)
-_FRAUD = _Lexicon.build(FRAUD_CUES)
-_FRAUD_PREDICATE = _Lexicon.build(FRAUD_PREDICATES)
+_FRAUD = _Lexicon.build(FRAUD_CUES, by_first_char=True)
+_FRAUD_PREDICATE = _Lexicon.build(FRAUD_PREDICATES, by_first_char=True)
+# The plain alternations, for _fraud_claim_score_reference.
+_FRAUD_REFERENCE = _Lexicon.build(FRAUD_CUES)
+_FRAUD_PREDICATE_REFERENCE = _Lexicon.build(FRAUD_PREDICATES)
 _CALL_RX = re.compile(_CALL)
 
 
@@ -388,6 +399,30 @@ def _fraud_claim_score(normalized: str) -> float:
     election = _ELECTION_CONTEXT.search(normalized) is not None
     near = _near_election_object if election else _near_specific_object
     cues += _FRAUD_PREDICATE.cues(normalized, near=near, contrast=True)
+    if not cues:
+        return 0.0
+    weights = [w for _, w in cues]
+    if max(weights) > 0.2 and election:
+        weights.append(_ELECTION_CONTEXT_WEIGHT)
+        if any(_FRAUD_SUSPICION.search(normalized, max(0, start - _SUSPICION_REACH), start + _SUSPICION_REACH)
+               for start, w in cues if w > 0.2):
+            weights.append(_FRAUD_SUSPICION_WEIGHT)
+    score = _noisy_or(weights)
+    framing = _NOT_A_HOAX.sub(" ", normalized) if "bukan" in normalized or "tidak" in normalized else normalized
+    if _REPORTING.search(framing) or _FRAUD_DEBUNK.search(framing):
+        score *= _REPORTING_FACTOR
+    return round(score, 6)
+
+
+def _fraud_claim_score_reference(normalized: str) -> float:
+    """fraud_claim_score as lexicon v4 was first written (commit 8607f8e), kept unchanged: the faster
+    fraud_claim_score must return exactly this on every text (tests/unit/test_fraud_claim_fast.py)."""
+    if _FRAUD_GATE.isdisjoint(normalized.split()) and not any(stem in normalized for stem in _FRAUD_GATE_STEMS):
+        return 0.0
+    cues = _FRAUD_REFERENCE.cues(normalized, contrast=True)
+    election = _ELECTION_CONTEXT.search(normalized) is not None
+    near = _near_election_object if election else _near_specific_object
+    cues += _FRAUD_PREDICATE_REFERENCE.cues(normalized, near=near, contrast=True)
     if not cues:
         return 0.0
     weights = [w for _, w in cues]
