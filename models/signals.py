@@ -10,6 +10,7 @@ signal, so a post costs one scan per signal. Pure and deterministic.
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # type: ignore[import-not-found]
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -394,22 +395,106 @@ def fraud_claim_score(normalized: str) -> float:
     return _fraud_claim_score(normalized)
 
 
+def _bounded(source: str) -> "re.Pattern[str]":
+    r"""`\b...\b` in the first-character form (models/regex_dispatch.py): the same matches."""
+    inner = source[2:-2]
+    assert repr(sre_parse.parse(source).data) == repr(sre_parse.parse(rf"\b(?:{inner})\b").data), source[:40]
+    return dispatch([inner], r"\b", r"\b")
+
+
+def _words(rx: "re.Pattern[str]") -> str:
+    r"""The alternatives of a `\b(?:alternatives)\b` pattern."""
+    inner = rx.pattern[len(r"\b(?:"):-len(r")\b")]
+    assert rx.pattern == rf"\b(?:{inner})\b"
+    re.compile(inner)  # balanced on its own: one group around all of it, so it joins others with "|"
+    return inner
+
+
+# The fast forms of the context patterns for fraud_claim_score; the plain ones above stay for the reference
+# and for provocation. Only whether they find a match is used, except _NOT_A_HOAX_FAST (same matches).
+_OBJECT_WORDS, _, _DPT_SOURCE = _FRAUD_OBJECT.pattern.partition(r")\b|")
+assert _OBJECT_WORDS.startswith(r"\b(?:") and _DPT_SOURCE == _DPT
+_OBJECT_WORDS = _OBJECT_WORDS[len(r"\b(?:"):]
+_FRAUD_OBJECT_FAST = _bounded(rf"\b(?:{_OBJECT_WORDS})\b")
+_ELECTION_OBJECT_FAST = _bounded(rf"\b(?:{_OBJECT_WORDS}|{_words(_GENERIC_OBJECT)})\b")
+_DPT_RX = re.compile(_DPT)
+_FRAUD_SUSPICION_FAST = _bounded(_FRAUD_SUSPICION.pattern)
+_ELECTION_CONTEXT_FAST = _bounded(_ELECTION_CONTEXT.pattern)
+_NOT_A_HOAX_FAST = _bounded(_NOT_A_HOAX.pattern)
+_FRAMING_FAST = _bounded(rf"\b(?:{_words(_REPORTING)}|{_words(_FRAUD_DEBUNK)})\b")
+
+
+def _near_specific_object_fast(window: str) -> bool:
+    # _FRAUD_OBJECT is `\b(?:words)\b|_DPT`: a match of either part is a match.
+    return _FRAUD_OBJECT_FAST.search(window) is not None or _DPT_RX.search(window) is not None
+
+
+def _near_election_object_fast(window: str) -> bool:
+    # _FRAUD_OBJECT or _GENERIC_OBJECT: both are `\b(?:words)\b`, so one alternation of all their words.
+    return _ELECTION_OBJECT_FAST.search(window) is not None or _DPT_RX.search(window) is not None
+
+
+def _negated_fast(text: str, start: int) -> bool:
+    """_negated(text, start, contrast=True), with _DENIED searched only when one of its first words is there."""
+    before = text[max(0, start - 40):start].split()[-3:]
+    if "diam" in before:
+        return False
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in _CONTRAST:
+            before = before[i + 1:]
+            break
+    if any(w in _NEGATORS and (i == 0 or before[i - 1] not in _IF) for i, w in enumerate(before)):
+        return True
+    lo = max(0, start - 60)
+    # every _DENIED match holds "tidak", "tak" or "belum" inside [lo, start)
+    if text.find("tidak", lo, start) < 0 and text.find("tak", lo, start) < 0 and text.find("belum", lo, start) < 0:
+        return False
+    return _DENIED.search(text, lo, start) is not None
+
+
+def _cues_in(lexicon: "_Lexicon", text: str, matches: "list[re.Match[str]]",
+             near: "Callable[[str], bool] | None" = None) -> list[tuple[int, float]]:
+    """_Lexicon.cues(text, near, contrast=True) for the matches of lexicon.pattern in text, found already."""
+    found: dict[int, tuple[int, float]] = {}
+    weights = lexicon.weights
+    for m in matches:
+        start = m.start()
+        if near is not None and not near(text[max(0, start - _OBJECT_BEFORE):m.end() + _OBJECT_AFTER]):
+            continue
+        kind = lexicon._kind_of(m.group(0))
+        if kind < 0:
+            continue
+        weight = weights[kind]
+        if _negated_fast(text, start):
+            weight *= _NEGATION_FACTOR
+        best = found.get(kind)
+        if best is None or weight > best[1]:
+            found[kind] = (start, weight)
+    return list(found.values())
+
+
 def _fraud_claim_score(normalized: str) -> float:
-    cues = _FRAUD.cues(normalized, contrast=True)
-    election = _ELECTION_CONTEXT.search(normalized) is not None
-    near = _near_election_object if election else _near_specific_object
-    cues += _FRAUD_PREDICATE.cues(normalized, near=near, contrast=True)
+    """_fraud_claim_score_reference without the gate, in fewer and faster scans: the same score on every text."""
+    claims = list(_FRAUD.pattern.finditer(normalized))
+    predicates = list(_FRAUD_PREDICATE.pattern.finditer(normalized))
+    if not claims and not predicates:  # no cue of either kind: 0 whatever the context
+        return 0.0
+    election = _ELECTION_CONTEXT_FAST.search(normalized) is not None
+    cues = _cues_in(_FRAUD, normalized, claims) if claims else []
+    if predicates:
+        cues += _cues_in(_FRAUD_PREDICATE, normalized, predicates,
+                         _near_election_object_fast if election else _near_specific_object_fast)
     if not cues:
         return 0.0
     weights = [w for _, w in cues]
-    if max(weights) > 0.2 and election:
+    if election and max(weights) > 0.2:
         weights.append(_ELECTION_CONTEXT_WEIGHT)
-        if any(_FRAUD_SUSPICION.search(normalized, max(0, start - _SUSPICION_REACH), start + _SUSPICION_REACH)
+        if any(_FRAUD_SUSPICION_FAST.search(normalized, max(0, start - _SUSPICION_REACH), start + _SUSPICION_REACH)
                for start, w in cues if w > 0.2):
             weights.append(_FRAUD_SUSPICION_WEIGHT)
     score = _noisy_or(weights)
-    framing = _NOT_A_HOAX.sub(" ", normalized) if "bukan" in normalized or "tidak" in normalized else normalized
-    if _REPORTING.search(framing) or _FRAUD_DEBUNK.search(framing):
+    framing = _NOT_A_HOAX_FAST.sub(" ", normalized) if "bukan" in normalized or "tidak" in normalized else normalized
+    if _FRAMING_FAST.search(framing):
         score *= _REPORTING_FACTOR
     return round(score, 6)
 

@@ -91,7 +91,8 @@ def _sources() -> list[str]:
 _VOCABULARY = sorted({w for source in _sources() for w in re.findall(r"[a-z_][a-z0-9_]*|\d+", source)
                       if w not in {"w", "s", "b", "d"}}
                      | signals._FRAUD_GATE | signals._NEGATORS | signals._CONTRAST | signals._IF
-                     | {"di", "ter", "ke", "me", "nya", "in", "kan", "lah", "diam", "hoaks", "yang", "ada"})
+                     | {"di", "ter", "ke", "me", "nya", "in", "kan", "lah", "diam", "hoaks", "yang", "ada",
+                        "tidak ada", "tak ada", "belum terbukti", "tak ditemukan", "tidak ditemukan"})
 _NOISE = st.text(alphabet="abcdiekmnprstuy019 !?.,-_'\nÉé", min_size=1, max_size=4)
 _TOKEN = st.one_of(st.sampled_from(_VOCABULARY), st.sampled_from(_VOCABULARY), st.sampled_from(_VOCABULARY), _NOISE,
                    st.builds(lambda w: w.upper(), st.sampled_from(_VOCABULARY)))
@@ -118,6 +119,39 @@ def test_first_character_lexicons_match_as_the_plain_alternations(text: str) -> 
     for fast, plain in ((signals._FRAUD, signals._FRAUD_REFERENCE),
                         (signals._FRAUD_PREDICATE, signals._FRAUD_PREDICATE_REFERENCE)):
         assert [m.span() for m in fast.pattern.finditer(text)] == [m.span() for m in plain.pattern.finditer(text)]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lexicon_texts(), st.integers(0, 400), st.integers(0, 400))
+def test_fast_context_patterns_agree_with_the_plain_ones(text: str, a: int, b: int) -> None:
+    lo, hi = min(a, b), max(a, b)
+    for fast, plain in ((signals._FRAUD_SUSPICION_FAST, signals._FRAUD_SUSPICION),
+                        (signals._ELECTION_CONTEXT_FAST, signals._ELECTION_CONTEXT),
+                        (signals._NOT_A_HOAX_FAST, signals._NOT_A_HOAX)):
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+        assert (fast.search(text, lo, hi) is None) == (plain.search(text, lo, hi) is None)
+    assert signals._NOT_A_HOAX_FAST.sub(" ", text) == signals._NOT_A_HOAX.sub(" ", text)
+    assert ((signals._FRAMING_FAST.search(text) is None)
+            == (signals._REPORTING.search(text) is None and signals._FRAUD_DEBUNK.search(text) is None))
+    window = text[lo:hi]
+    assert signals._near_specific_object_fast(window) == signals._near_specific_object(window)
+    assert signals._near_election_object_fast(window) == signals._near_election_object(window)
+    for start in range(len(text) + 1):
+        assert signals._negated_fast(text, start) == signals._negated(text, start, contrast=True)
+
+
+def test_negation_agrees_on_denials_at_every_reach() -> None:
+    """_negated_fast looks for _DENIED only where one of its first words is: checked at every offset."""
+    texts = [f"{lead}{neg} {verb}{' kata' * n} {tail}"
+             for lead in ("", "kalau ", "tapi ", "tidak diam ", "sudah ", "x" * 50 + " ")
+             for neg in ("tidak", "tak", "belum", "gak", "bukan")
+             for verb in ("ada", "ditemukan", "terbukti", "ada bukti", "benar")
+             for n in range(7)
+             for tail in ("surat suara tercoblos", "suara digelembungkan", "")]
+    for text in texts:
+        for start in range(len(text) + 1):
+            assert signals._negated_fast(text, start) == signals._negated(text, start, contrast=True), (text, start)
+        assert fraud_claim_score(text) == _fraud_claim_score_reference(text)
 
 
 def test_other_signals_unchanged() -> None:
