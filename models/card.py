@@ -1,4 +1,8 @@
-"""The model card is data rendered by a function: every number comes from the training run's config."""
+"""The model card is data rendered by a function: every number comes from the training run's config.
+
+Why one long module: the model card is one document rendered from one config; its sections share the
+numbers they quote.
+"""
 
 from __future__ import annotations
 

@@ -135,7 +135,7 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
     path = resolve_data_path(csv_path)
     if fraud_head:
         from models.corpora import CIVIL_CORPUS
-        from models.fraud_head import train_fraud_head
+        from models.fraud_head_training import train_fraud_head
 
         political = resolve_data_path(CIVIL_CORPUS)
         for p in (path, political):

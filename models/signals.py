@@ -5,6 +5,10 @@ weights found in the *normalised* text, and context rules scale a cue down when 
 discouraged ("jangan turun ke jalan"), denied ("tidak ada kecurangan"), or reported rather than
 called for ("polisi membubarkan massa yang mengepung..."). Cues are compiled into one regex per
 signal, so a post costs one scan per signal. Pure and deterministic.
+
+Why one long module: most of it is the cue lists (provocation, fraud claim phrases and predicates, context
+and framing patterns) that the scoring rules read together; the fast first-letter forms of the fraud patterns
+sit next to their plain references, which tests hold equal (tests/unit/test_fraud_claim_fast.py).
 """
 
 from __future__ import annotations
@@ -17,8 +21,7 @@ from typing import Callable
 from models.regex_dispatch import dispatch
 
 __all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score", "FRAUD_CUES",
-           "FRAUD_PREDICATES",
-           "TENSION_WEIGHTS"]
+           "FRAUD_PREDICATES", "TENSION_WEIGHTS", "REPORTING_FACTOR", "fraud_framing_damps"]
 
 LEXICON_VERSION = "4"
 
@@ -232,6 +235,14 @@ _ELECTION_CONTEXT = re.compile(
 _ELECTION_CONTEXT_WEIGHT = 0.35
 _NEGATION_FACTOR = 0.15
 _REPORTING_FACTOR = 0.45
+REPORTING_FACTOR = _REPORTING_FACTOR  # what a reporting or debunking frame leaves of a fraud score
+
+
+def fraud_framing_damps(normalized: str) -> bool:
+    """Whether the post reports on or debunks a fraud claim (lexicon v4's framing test; the fraud head
+    in models/fraud_head.py is damped by it too)."""
+    framing = _NOT_A_HOAX.sub(" ", normalized) if "bukan" in normalized or "tidak" in normalized else normalized
+    return bool(_REPORTING.search(framing) or _FRAUD_DEBUNK.search(framing))
 
 TENSION_WEIGHTS: dict[str, float] = {"incivility": 0.25, "hate": 0.5, "provocation": 0.8, "fraud_claim": 0.6}
 

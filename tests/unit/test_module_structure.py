@@ -16,8 +16,9 @@ PACKAGES = ("streams", "models")
 # What the worker loads to score posts; training and experiments live in the other models/ modules.
 RUNTIME_SCORER = ("models.scorer", "models.base", "models.fast", "models.features", "models.artifacts",
                   "models.normalize", "models.entities", "models.slang", "models.signals", "models.sara",
-                  "models.transformer")
-TRAINING = ("models.train", "models.pretrain", "models.finetune", "models.evaluate", "models.card",
+                  "models.transformer", "models.fraud_head", "models.regex_dispatch")
+TRAINING = ("models.train", "models.pretrain", "models.finetune", "models.fraud_head_training", "models.evaluate",
+            "models.card",
             "models.corpora", "models.quality", "models.bias", "models.functional", "models.commands")
 LONG_MODULE_LINES = 400
 
