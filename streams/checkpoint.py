@@ -7,9 +7,11 @@ Every agent of the worker runs the same loop (streams/app.py)::
         outputs = stage(batch.events)                   # a plain function of the batch: records out
         await checkpoint.commit(batch, outputs)         # publish -> changelog -> flush -> ack
 
-A new stage (say a fourth agent) adopts it with one `Checkpoint` built by `runtime_checkpoint` in
-streams/app.py (its changelog buffers, if it keeps state) and those three lines; the order below is
-then its order too.
+A new stage (say a fourth agent, such as a coordination stage) adopts it in a few lines: in
+`create_worker` (streams/app.py), ``commits, buffers = stage_checkpoint(*its tables)`` gives its
+`Checkpoint` and a `ChangelogBuffer` per table for its engine (none for a stateless stage); its agent
+is the loop above, its stage a plain object from ``batch.events`` to `Record`s (alerts:
+`streams.aggregate_stage.alert_record`). The order below is then its order too.
 
 `commit` is the one place that orders what leaves a batch (compare quix-streams' ``Checkpoint.commit``:
 produce the changelogs of each ``PartitionTransaction``, flush the producer, commit the offsets):
