@@ -6,9 +6,9 @@
                 \\--(the same watermark records as posts-scored)--> hoax-matches
     hoax-matches --(claim-spread: ClaimSpreadEngine)--> alerts
 
-The claim-spread agent mirrors the aggregate agent: batches, state in two changelog tables written
-through ChangelogBuffers after the batch's alerts are acknowledged, a rebuild on assignment, and
-every message marked finished with the AckGuard.
+The claim-spread agent mirrors the aggregate agent (streams/aggregate_stage.py): batches through
+its own `Checkpoint` (streams/checkpoint.py), state in two changelog tables written through
+ChangelogBuffers and sent after the batch's alerts are acknowledged, a rebuild on assignment.
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 import faust
-import orjson
 
 from streams import topics as T
+from streams.aggregate_stage import alert_record, window_events
 from streams.catalogue_topic import CatalogueReader
-from streams.changelog import DELETED
+from streams.changelog import ChangelogBuffer
+from streams.checkpoint import Checkpoint, Record
 from streams.claim_index import ClaimIndex
 from streams.hoaxes import ClaimSpreadEngine, HoaxPost, hoax_post, spread_rule
 from streams.metrics import TOP_CLAIMS, HoaxMetrics
 from streams.records import Alert, ScoredPost
-from streams.watermarks import WATERMARK_KEY, parse_watermark_record
 from streams.windowing import WindowSpec
 
 log = logging.getLogger("suhu.claims")
@@ -41,44 +41,57 @@ class ClaimsStage:
     reader: CatalogueReader
     engine: ClaimSpreadEngine
     metrics: HoaxMetrics
-    forward: Callable[[ScoredPost], Awaitable[None]]
-    send_watermarks: Callable[[bytes], Awaitable[None]]
     topic_name: str
+    alerts_topic: str
+    on_alert: Callable[[Alert], None]
     needs_rebuild: bool = True
 
+    def match(self, sp: ScoredPost) -> Record | None:
+        """The hoax-matches record of a scored post spreading a known claim (ids only), keyed by claim."""
+        if sp.hoax_claim_id is not None:
+            self.metrics.post_matched(sp.hoax_stance)
+        hp = hoax_post(sp)
+        if hp is None:
+            return None
+        return Record(self.topic_name, hp.claim_id.encode("utf-8"), hp.to_json())
 
-def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics, calendar: Any,
-                         acks: Any, publish_alert: Callable[[Alert], Awaitable[None]],
-                         with_holes_filled: Callable[[list[Any]], Awaitable[list[Any]]],
+    def alerts(self, events: list[Any]) -> list[Record]:
+        """The alert records of one batch of hoax-matches events, in the order the engine emits them."""
+        engine = self.engine
+        if self.needs_rebuild:
+            engine.rebuild()
+            self.needs_rebuild = False
+        emitted: list[Alert] = []
+        for partition, marks, hp in window_events(events, HoaxPost.from_json):
+            if marks is not None:
+                emitted.extend(engine.advance(partition, *marks))
+            else:
+                emitted.extend(engine.process(hp, partition, None if hp.source is None else str(hp.source)))
+        return [alert_record(self.alerts_topic, a, _call(self.on_alert, a)) for a in emitted]
+
+
+def _call(f: Callable[[Alert], None], alert: Alert) -> Callable[[], None]:
+    return lambda: f(alert)
+
+
+def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics, calendar: Any, alerts_topic: str,
+                         checkpoint: Callable[..., tuple[Checkpoint, list[ChangelogBuffer]]],
                          on_alert: Callable[[Alert], None]) -> ClaimsStage:
+    """``checkpoint(*tables)``: the agent's Checkpoint and a ChangelogBuffer over each table
+    (`streams.app.stage_checkpoint`)."""
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     matches_topic = app.topic(settings.topic(T.HOAX_MATCHES), partitions=settings.topic_partitions, **raw)
     name = matches_topic.get_topic_name()
-    from streams.app import _log_send_failure, buffered, json_table  # the worker's own helpers
+    from streams.app import json_table  # the worker's own helper
 
     contributions = json_table(app, settings, "claim-contributions")
     state = json_table(app, settings, "claim-state")
-    (c_buf, s_buf), changelogs = buffered(contributions, state)
+    commits, (c_buf, s_buf) = checkpoint(contributions, state)
     index = ClaimIndex()
     reader = CatalogueReader(settings, index)
     engine = ClaimSpreadEngine(WindowSpec.from_settings(settings), spread_rule(settings.thresholds_file), index.get,
                                c_buf, s_buf, sources=settings.topic_partitions, calendar=calendar)
-
-    async def forward(sp: ScoredPost) -> None:
-        if sp.hoax_claim_id is not None:
-            metrics.post_matched(sp.hoax_stance)
-        hp = hoax_post(sp)
-        if hp is None:
-            return
-        fut = await app.producer.send(name, hp.claim_id.encode("utf-8"), hp.to_json(), None, None, None)
-        fut.add_done_callback(_log_send_failure)
-
-    async def send_watermarks(body: bytes) -> None:
-        for q in range(settings.topic_partitions):
-            fut = await app.producer.send(name, WATERMARK_KEY, body, q, None, None)
-            fut.add_done_callback(_log_send_failure)
-
-    stage = ClaimsStage(index, reader, engine, metrics, forward, send_watermarks, name)
+    stage = ClaimsStage(index, reader, engine, metrics, name, alerts_topic, on_alert)
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
@@ -103,45 +116,12 @@ def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics,
     async def export_hoax_gauges() -> None:
         metrics.export(len(index), reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
 
-    async def send_changelogs() -> None:
-        for buffer, topic_name in changelogs:
-            for partition, key, value in buffer.drain():
-                body = None if value is DELETED else orjson.dumps(value)
-                fut = await app.producer.send(topic_name, orjson.dumps(key), body, partition, None, None)
-                fut.add_done_callback(_log_send_failure)
-
     @app.agent(matches_topic, name="claim-spread")
     async def claim_spread(stream: faust.StreamT) -> None:
         deadline = settings.batch_deadline_ms / 1000.0
-        async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await with_holes_filled(batch)
-            if stage.needs_rebuild:
-                engine.rebuild()
-                stage.needs_rebuild = False
-            emitted: list[Alert] = []
-            for ev in events:
-                partition = ev.message.partition
-                c_buf.partition = s_buf.partition = partition
-                if ev.key == WATERMARK_KEY:
-                    try:
-                        marks, idle, owned = parse_watermark_record(orjson.loads(ev.value))
-                    except Exception:  # noqa: BLE001 - never stall on one record
-                        log.error("unreadable watermark record on %s/%s", ev.message.topic, partition)
-                        continue
-                    emitted.extend(engine.advance(partition, marks, idle, owned))
-                    continue
-                try:
-                    hp = HoaxPost.from_json(ev.value)
-                except Exception:  # noqa: BLE001 - only our own stage writes here
-                    log.error("unreadable record on %s/%s", ev.message.topic, partition)
-                    continue
-                emitted.extend(engine.process(hp, partition, None if hp.source is None else str(hp.source)))
-            for alert in emitted:
-                await publish_alert(alert)
-                on_alert(alert)
-            await send_changelogs()
-            for ev in events:
-                acks.done(ev)
+        async for taken in stream.take_events(settings.batch_size, within=deadline):
+            batch = await commits.begin(taken)
+            await commits.commit(batch, stage.alerts(batch.events))
 
     return stage
 

@@ -29,6 +29,7 @@ import orjson
 from models.base import PostScores
 from streams.alerting import _MONTHS_EN, _MONTHS_ID, _span, alert_id
 from streams.codecs import decode_partition_state, encode_partition_state, partition_clock, partition_key
+from streams.changelog import writer
 from streams.claim_index import MATCH_THRESHOLD, MAX_SCORED_CHARS, ClaimIndex, ClaimMatch
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
@@ -182,6 +183,8 @@ class ClaimSpreadEngine:
                  calendar: Any = None) -> None:
         self.window, self.rule, self.claim_info = window, rule, claim_info
         self.contributions, self.state = contributions, state
+        # Every write names the partition of the event that makes it (streams/changelog.py).
+        self._contributions_at, self._state_at = writer(contributions), writer(state)
         self._size, self._step, self._grace = window.size_ms, window.step_ms, window.grace_ms
         self._expected = None if sources is None else [str(i) for i in range(sources)]
         if region_name is None:
@@ -229,7 +232,7 @@ class ClaimSpreadEngine:
         return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
-        self.state[partition_key(partition)] = encode_partition_state(part)
+        self._state_at(partition)[partition_key(partition)] = encode_partition_state(part)
 
     # ------------------------------------------------------------------------------ hot path
     def process(self, hp: HoaxPost, partition: int, source: str | None = None) -> list[Alert]:
@@ -243,7 +246,7 @@ class ClaimSpreadEngine:
             self._count("late_dropped")  # every window it belonged to is closed
         else:
             c = [hp.claim_id, ev, hp.author, hp.region, hp.post_id, partition]
-            self.contributions[hp.key] = c
+            self._contributions_at(partition)[hp.key] = c
             self._add(hp.key, c)
             self._count("processed")
             if hp.claim_id not in part["r"]:
@@ -286,16 +289,18 @@ class ClaimSpreadEngine:
         if new_c <= c:
             return []
         out: list[tuple[int, str, Alert]] = []
+        state = self._state_at(partition)
         for claim in sorted(part["r"]):
-            self._close_claim(claim, c, new_c, out)
+            self._close_claim(claim, c, new_c, out, state)
         part["c"] = new_c
-        self._evict(part, new_c)
+        self._evict(part, new_c, self._contributions_at(partition))
         out.sort(key=lambda x: (x[0], x[1]))
         self._count("alerts", len(out))
         return [a for _, _, a in out]
 
     # ------------------------------------------------------------------------------ closure
-    def _close_claim(self, claim: str, old_c: int, new_c: int, out: list[tuple[int, str, Alert]]) -> None:
+    def _close_claim(self, claim: str, old_c: int, new_c: int, out: list[tuple[int, str, Alert]],
+                     state: MutableMapping[str, Any]) -> None:
         panes = self._panes.get(claim, {})
         m = self._machines.get(claim) or {"s": "ok"}
         e = old_c + self._step
@@ -307,7 +312,7 @@ class ClaimSpreadEngine:
                     return
                 e = min(later) + self._step
                 continue
-            m = self._judge(claim, e, panes, m, out)
+            m = self._judge(claim, e, panes, m, out, state)
             e += self._step
 
     def _window(self, claim: str, end: int, panes: Mapping[int, _Pane]) -> dict[str, Any]:
@@ -327,7 +332,7 @@ class ClaimSpreadEngine:
                 "window_end_ms": end}
 
     def _judge(self, claim: str, end: int, panes: Mapping[int, _Pane], m: dict[str, Any],
-               out: list[tuple[int, str, Alert]]) -> dict[str, Any]:
+               out: list[tuple[int, str, Alert]], state: MutableMapping[str, Any]) -> dict[str, Any]:
         r = self.rule
         w = self._window(claim, end, panes)
         self.latest[claim] = w
@@ -356,7 +361,7 @@ class ClaimSpreadEngine:
                 new = {"s": "ok", "last": new["last"]}
         if new != m:
             self._machines[claim] = new
-            self.state[f"m:{claim}"] = new
+            state[f"m:{claim}"] = new
         return new
 
     def _alert(self, claim_id: str, status: str, severity: str, key: str, w: Mapping[str, Any], end: int) -> Alert:
@@ -387,13 +392,13 @@ class ClaimSpreadEngine:
         except (KeyError, ValueError):
             return region
 
-    def _evict(self, part: dict[str, Any], closed: int) -> None:
+    def _evict(self, part: dict[str, Any], closed: int, contributions: MutableMapping[str, Any]) -> None:
         for claim in list(part["r"]):
             panes = self._panes.get(claim, {})
             for p in [p for p in panes if p + self._size <= closed]:
                 del panes[p]
                 for key in self._keys.pop((claim, p), ()):
-                    self.contributions.pop(key, None)
+                    contributions.pop(key, None)
             if not panes and (self._machines.get(claim) or {}).get("s") != "firing":
                 part["r"].remove(claim)
                 self._panes.pop(claim, None)
