@@ -202,7 +202,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     # and the claim-spread agent.
     claims = worker.claims = install_claims_stage(
         app, settings, metrics=metrics.hoaxes, calendar=config.calendar, alerts_topic=alerts_name,
-        checkpoint=stage_checkpoint, on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
+        table=lambda name: json_table(app, settings, name), checkpoint=stage_checkpoint, on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
     worker.processor.claims = claims.index
 
     # Stage one (streams/scoring_stage.py) and the watermarks its posts carry forward.
@@ -221,6 +221,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
 
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
+        await claims.wait_catalogue(settings.claims_startup_timeout_s)
         async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
             batch = await score_commits.begin(taken)
             scored = await scoring.score(batch.events)

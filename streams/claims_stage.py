@@ -9,13 +9,18 @@
 The claim-spread agent mirrors the aggregate agent (streams/aggregate_stage.py): batches through
 its own `Checkpoint` (streams/checkpoint.py), state in two changelog tables written through
 ChangelogBuffers and sent after the batch's alerts are acknowledged, a rebuild on assignment.
+
+At start-up the worker reads the whole catalogue before it scores its first post (`wait_catalogue`):
+posts scored against an empty index would miss their claims, and live would differ from
+`suhu backtest --claims`. If the catalogue cannot be read within `claims_startup_timeout_s`, scoring
+starts anyway and says so in the log; the catalogue is then followed as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import faust
@@ -45,6 +50,23 @@ class ClaimsStage:
     alerts_topic: str
     on_alert: Callable[[Alert], None]
     needs_rebuild: bool = True
+    catalogue_loaded: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def load_catalogue(self, timeout_s: float) -> None:
+        """Read the catalogue to its current end (in a thread: the reader blocks), then follow it."""
+        n = await asyncio.get_running_loop().run_in_executor(None, self.reader.catch_up, timeout_s)
+        log.info("claims catalogue read at start-up: %d records, %d claims", n, len(self.index))
+        self.catalogue_loaded.set()
+
+    async def wait_catalogue(self, timeout_s: float) -> bool:
+        """Wait until the start-up read is done; False (and a warning) when it took longer than timeout_s."""
+        try:
+            await asyncio.wait_for(self.catalogue_loaded.wait(), timeout_s)
+            return True
+        except asyncio.TimeoutError:
+            log.warning("the claims catalogue was not read within %.0f s; scoring starts without it and "
+                        "picks it up as it arrives", timeout_s)
+            return False
 
     def match(self, sp: ScoredPost) -> Record | None:
         """The hoax-matches record of a scored post spreading a known claim (ids only), keyed by claim."""
@@ -75,17 +97,16 @@ def _call(f: Callable[[Alert], None], alert: Alert) -> Callable[[], None]:
 
 
 def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics, calendar: Any, alerts_topic: str,
+                         table: Callable[[str], Any],
                          checkpoint: Callable[..., tuple[Checkpoint, list[ChangelogBuffer]]],
                          on_alert: Callable[[Alert], None]) -> ClaimsStage:
-    """``checkpoint(*tables)``: the agent's Checkpoint and a ChangelogBuffer over each table
-    (`streams.app.stage_checkpoint`)."""
+    """``table(name)``: a changelog-backed JSON table (`streams.app.json_table`); ``checkpoint(*tables)``: the
+    agent's Checkpoint and a ChangelogBuffer over each table (`streams.app.stage_checkpoint`)."""
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     matches_topic = app.topic(settings.topic(T.HOAX_MATCHES), partitions=settings.topic_partitions, **raw)
     name = matches_topic.get_topic_name()
-    from streams.app import json_table  # the worker's own helper
-
-    contributions = json_table(app, settings, "claim-contributions")
-    state = json_table(app, settings, "claim-state")
+    contributions = table("claim-contributions")
+    state = table("claim-state")
     commits, (c_buf, s_buf) = checkpoint(contributions, state)
     index = ClaimIndex()
     reader = CatalogueReader(settings, index)
@@ -105,8 +126,12 @@ def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics,
 
     @app.timer(interval=max(0.5, float(getattr(settings, "claims_poll_s", 1.0))))
     async def follow_catalogue() -> None:
-        """Catalogue changes reach the index within a second or so, without a restart."""
+        """The whole catalogue first (scoring waits for it), then changes within a second or so, without a
+        restart. One reader, never used by two threads at once: the timer awaits each read."""
         try:
+            if not stage.catalogue_loaded.is_set():
+                await stage.load_catalogue(settings.claims_startup_timeout_s)
+                return
             await asyncio.get_running_loop().run_in_executor(None, reader.poll, 200)
         except Exception as exc:  # noqa: BLE001 - a broker hiccup: the next tick tries again
             log.warning("reading the claims catalogue failed (%s); retrying", type(exc).__name__)

@@ -84,6 +84,7 @@ class Settings:
     watermark_interval_s: float = 0.25  # how often the scoring stage writes watermark records
     thresholds_file: Path | None = None  # None: deploy/thresholds.yaml defaults shipped in the package
     calendar: str = "pemilu-2024"  # a built-in calendar name or a YAML file path
+    claims_startup_timeout_s: float = 30.0  # scoring waits this long at most for the claims catalogue's first read
     # --- delivery ---------------------------------------------------------------------------
     alertmanager_url: str | None = None
     alertmanager_resend_s: float = 60.0
@@ -159,6 +160,7 @@ _POSITIVE = {
     "delivery_max_backoff_s",
     "source_idle_timeout_s",
     "watermark_interval_s",
+    "claims_startup_timeout_s",
 }
 
 

@@ -1,5 +1,5 @@
-"""The shape of the code (issue 12): the runtime scorer never reaches training code, nothing imports
-the CLI root, and a module over ~400 lines says at its top why it is one module.
+"""The shape of the code (issue 12): no import circles, the runtime scorer never reaches training code,
+nothing imports the CLI root, and a module over ~400 lines says at its top why it is one module.
 
 Imports are read with `ast`, including those inside functions (a lazy import is still a dependency)
 and leaving out `if TYPE_CHECKING:` blocks (annotations only).
@@ -96,3 +96,35 @@ def test_long_modules_say_why_they_are_one_module():
             continue
         doc = ast.get_docstring(ast.parse(text)) or ""
         assert "Why one long module" in doc, f"{name}: {text.count(chr(10))} lines and no reason at its top"
+
+
+def test_no_import_circles():
+    graph = import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def connect(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for module in sorted(graph):
+        if module not in index:
+            connect(module)
+    assert circles == []
