@@ -9,6 +9,9 @@ stage's input (for suhu: `posts-scored`, i.e. the post is in the region windows)
 latency run at a steady rate, through a real Alertmanager to a recording webhook.
 
 Writes a JSON result file; bench/report.py turns it into the tables of docs/BENCHMARKS.md.
+
+Why one long module: every contender runs in the same harness (broker, topics, measurement by
+committed offsets, latency run), so their numbers are comparable.
 """
 
 from __future__ import annotations

@@ -191,9 +191,31 @@ def render_catchup(c: dict | None) -> list[str]:
     return lines
 
 
+def render_claims(c: dict | None) -> list[str]:
+    if not c or "posts_per_s" not in c:
+        return []
+    return [
+        f"### Known-hoax matching: {c['claims']:,}-claim synthetic catalogue, one core",
+        "",
+        f"`{c.get('command', 'bench/bench_claims.py')}`: {c['posts']:,} dev and civil posts, best of {c.get('repeat', 1)} "
+        "passes (median in brackets). `match`: one post at a time, normalisation included; scoring stage: "
+        "`match_batch` over batches of 256 reusing the scorer's normalisation (streams/hoaxes.py). "
+        "Target (issue 13): >= 5,000 posts/s, catalogue memory <= 200 MB.",
+        "",
+        "| path | posts/s | µs/post | posts per CPU-second | index build s | index MiB | load avg (1/5/15 min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| `match` | {_f(c['posts_per_s'])} ({_f(c.get('posts_per_s_median'))}) | {c['us_per_post']} | "
+        f"{_f(c.get('posts_per_cpu_s'))} | {c['index_build_s']} | {c['index_mib']} | {_load(c.get('load', []))} |",
+        f"| scoring stage (`match_batch`) | {_f(c.get('batch_posts_per_s'))} ({_f(c.get('batch_posts_per_s_median'))}) | "
+        f"{c.get('batch_us_per_post', 'n/a')} | {_f(c.get('batch_posts_per_cpu_s'))} | {c['index_build_s']} | "
+        f"{c['index_mib']} | {_load(c.get('load', []))} |",
+        "",
+    ]
+
+
 def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scorer: str | None = None,
            transformer: str | None = None, civil: str | None = None, profile: Path | None = None,
-           started: str | None = None, catchup: dict | None = None) -> str:
+           started: str | None = None, catchup: dict | None = None, claims: dict | None = None) -> str:
     m = e2e["machine"]
     v = m["versions"]
     lines = [BEGIN, "", "## Machine, versions, command", ""]
@@ -269,6 +291,7 @@ def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scor
                          f"{r['windows_closed']} | {r['live_contributions']:,} | {r['peak_traced_mib']} |")
         lines.append("")
     lines += render_catchup(catchup)
+    lines += render_claims(claims)
     lines += render_profile(profile)
     lines += render_targets(e2e, lats)
     if notes:
@@ -301,6 +324,8 @@ def main() -> None:
     ap.add_argument("--command", default="make bench")
     ap.add_argument("--doc", type=Path, default=REPO / "docs" / "BENCHMARKS.md")
     ap.add_argument("--catchup", type=Path, default=REPO / "var" / "bench" / "catchup.json")
+    ap.add_argument("--claims", type=Path, default=REPO / "var" / "bench" / "claims.json",
+                    help="bench/bench_claims.py --out result")
     a = ap.parse_args()
     e2e = json.loads(a.e2e.read_text())
     engine = json.loads(a.engine.read_text()) if a.engine.exists() else None
@@ -313,7 +338,7 @@ def main() -> None:
 
     catchup = json.loads(a.catchup.read_text()) if a.catchup.exists() else None
     section = render(e2e, engine, a.command, notes, text(a.scorer), text(a.transformer), text(a.civil),
-                     a.profile, a.started, catchup)
+                     a.profile, a.started, catchup, json.loads(a.claims.read_text()) if a.claims.exists() else None)
     doc = a.doc.read_text()
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)

@@ -2,7 +2,8 @@
 # The one benchmark command (`make bench`): it reproduces every table of docs/BENCHMARKS.md.
 #   scorer: fast tier by batch size, transformer tier by mode and batch, civil false positives
 #   end to end through Kafka: bare ceiling, suhu worker x1 and x2, Quix Streams peer (same run)
-#   alert latency at two steady rates; engine cost by regions and window size; a py-spy profile
+#   alert latency at two steady rates; known-hoax matching (bench/bench_claims.py); engine cost by regions
+#   and window size; a py-spy profile
 # then bench/report.py renders docs/BENCHMARKS.md from the results (var/bench/*).
 #
 #   bench/run_all.sh              full run (200,000 posts; about 25-30 minutes on 2 cores)
@@ -62,6 +63,8 @@ print(f"# checkpoint {d}: version {meta.get('version')}; {cfg['num_hidden_layers
       f"{cfg['num_attention_heads']} heads, vocabulary {cfg['vocab_size']}, inputs padded to {meta.get('max_length')}")
 EOF
 
+echo "== known-hoax matching, 20,000-claim synthetic catalogue, one core"
+taskset -c 0 $PY bench/bench_claims.py --out "$OUT/claims.json"
 echo "== engine scaling (regions x window size)"
 $PY bench/bench_engine.py --out "$OUT/engine.json"
 echo "== end to end through Kafka, alert latency"
@@ -79,6 +82,6 @@ rm -f "$OUT/profile.raw"
 $PY bench/bench_e2e.py --n 30000 --workers 1 --no-latency --no-peer --no-ceiling --timeout 300 \
   --profile "$OUT/profile.raw" --out "$OUT/profile.json" || echo "profile run failed: the report says so"
 
-$PY bench/report.py --catchup "$OUT/catchup.json" --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
+$PY bench/report.py --claims "$OUT/claims.json" --catchup "$OUT/catchup.json" --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
   --scorer "$OUT/scorer.txt" --civil "$OUT/civil.txt" --transformer "$OUT/transformer.txt" \
   --profile "$OUT/profile.raw" --started "$STARTED" --command "N=$N bench/run_all.sh"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
 # The signals every post gets, each a float in [0, 1]. `known_hoax`: the post spreads a claim from the
@@ -20,6 +20,9 @@ class PostScores:
     hate_category: str | None = None  # where `hate` fires: religion | race | gender | physical | other
     # where `hate` fires on a post naming a political entity: its type (tokoh, partai, paslon, nomor_urut, tagar)
     hate_entity: str | None = None
+    # normalize_plain of the scored text (before entity masking), for the claim matcher to reuse
+    # (streams/hoaxes.py apply_claims); not part of the scores: not compared, shown or serialised.
+    plain: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:
         return {

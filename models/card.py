@@ -1,10 +1,14 @@
-"""The model card is data rendered by a function: every number comes from the training run's config."""
+"""The model card is data rendered by a function: every number comes from the training run's config.
+
+Why one long module: the model card is one document rendered from one config; its sections share the
+numbers they quote.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from models.signals import FRAUD_CUES, PROVOCATION_CUES, TENSION_WEIGHTS
+from models.signals import FRAUD_CUES, FRAUD_PREDICATES, PROVOCATION_CUES, TENSION_WEIGHTS
 
 __all__ = ["render_card"]
 
@@ -226,6 +230,33 @@ def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None =
     return out + [""]
 
 
+def _fraud_head(head: Mapping[str, Any] | None) -> list[str]:
+    if not head:
+        return []
+    d = head["data"]
+    cv = head["cv"][str(head["c"])]
+    lines = [
+        f"## fraud head ({head['version']}, issue 13): fraud_claim = lexicon + a trained head",
+        f"- NB-weighted logistic regression on fast-v3's own features (no refit: `weights.npz` and every other head "
+        f"are unchanged), weights in `{head['file']}` (float32, no pickle). Command: `{head['command']}`.",
+        f"- Data: {d['hand_written']} hand-written posts (`{d['hand_written_file']}`, {d['hand_written_fraud']} fraud "
+        f"narratives, {d['sittings']} sittings of different registers; written for suhu, nothing copied), "
+        f"{d.get('political_used', 0)} sentences of `political_text_id.csv` half 0 (md5 split; half 1 is held out; "
+        f"{d.get('political_half0', 0) - d.get('political_used', 0)} the lexicon flags left out; {d['political_licences']}) "
+        f"and {d.get('tweets_used', 0)} tweets with no fraud vocabulary ({d['tweets_licence']}), all as negatives "
+        f"except the hand-written fraud posts; weights {head['weights']}.",
+        f"- C {head['c']} and threshold {head['threshold']} by {head['cv_folds']}: {head['threshold_rule']}. "
+        f"Out of fold: recall {cv['recall']} (lexicon alone {cv['lexicon_recall']}), hand-written civil FPR "
+        f"{cv['civil_fpr']} (lexicon {cv['lexicon_civil_fpr']}), political half 0 {cv['political_fpr']}.",
+        "- Combination: the head's probability is mapped so its threshold reads 0.5, damped by the lexicon's own "
+        "debunk/reporting framing (x0.45), and fraud_claim = max(lexicon, that) where the head decides; elsewhere "
+        "the lexicon's score stands.",
+    ]
+    for k, v in (head.get("measured") or {}).items():
+        lines.append(f"- {k}: {v}")
+    return lines + [""]
+
+
 def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = None) -> str:
     """`scratch`: the from-scratch transformer record (models/artifacts/tf-scratch-v2.json), if any."""
     t = config["training"]
@@ -315,12 +346,19 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         *_variants_v3(config.get("variants_tried_v3")),
         *_variants(config.get("variants_tried")),
         *_scratch(scratch),
+        *_fraud_head(config.get("fraud_head")),
         "## provocation and fraud_claim (lexicon + rules, no training data)",
         f"- {len(PROVOCATION_CUES)} provocation cue patterns and {len(FRAUD_CUES)} fraud-claim cue patterns "
         "(`models/signals.py`), each with a weight: 0.8-0.85 for an unambiguous call, threat or claim "
         "(`kepung kpu`, `turun ke jalan`, `surat suara tercoblos`, `sirekap dimanipulasi`), 0.6-0.7 for a "
         "strong cue, 0.3-0.45 for a cue that needs a second one (a bare `bakar`, `lawan`, `hak angket`). "
         "Score = noisy-OR of the cues found.",
+        f"- fraud_claim (lexicon v4) adds {len(FRAUD_PREDICATES)} fraud-predicate families (`digelembungkan`, "
+        "`diubah`, `dicoblosin`, `siluman`, ...) that count only near an election object (surat/kotak suara, C1, "
+        "Sirekap, DPT, rekap, KPPS; generic objects such as `hasil`/`data` only in an election post); weak ones "
+        "(0.22) need a second cue: another family or a suspicion marker within 100 characters (`tanpa saksi`, "
+        "`tengah malam`, `siapa yang`). Debunk framing (`ternyata itu`, `faktanya`, `salah baca`, `sudah "
+        "dikoreksi`) damps like reporting. Measured on the dev and frozen sets in docs/HOAXES.md.",
         "- Context rules: a negator among the 3 words before a cue (`jangan`, `tidak`, `tolak`, `stop`, "
         "`bantah`, ...) multiplies that cue by 0.15; reporting/denial framing anywhere in the post "
         "(`hoaks`, `klarifikasi`, `tidak terbukti`, `diamankan`, `membubarkan`, `damai`, ...) multiplies the "

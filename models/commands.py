@@ -15,7 +15,7 @@ __all__ = ["score_command", "train_command", "evaluate_command", "score_lines"]
 def _scorer_from_settings(ctx: click.Context, model_dir: str | None, transformer_dir: str | None,
                           mode: str | None):  # type: ignore[no-untyped-def]
     from models.scorer import load_scorer
-    from streams.cli import get_settings
+    from streams.cli_context import get_settings
 
     s = get_settings(ctx)
     mode = mode or s.transformer_mode
@@ -121,14 +121,29 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
                    "8-9 minutes on one core, capped at 12) into this directory.")
 @click.option("--max-train-rows", type=click.IntRange(20), default=None,
               help="With --from-scratch-transformer: use only this many train (and calibration) rows (a smoke run).")
+@click.option("--fraud-head", is_flag=True,
+              help="Only (re)train the fraud head of the artifact at --out on its existing features "
+                   "(models/validation/fraud_train.jsonl + half of political_text_id.csv + tweets as negatives); "
+                   "the other heads' weights are not touched.")
 def train_command(csv_path: str | None, out_dir: str, seed: int | None, transformer_base: str | None,
                   transformer_out: str, epochs: float, max_length: int, torch_threads: int | None,
-                  scratch_out: str | None, max_train_rows: int | None) -> None:
+                  scratch_out: str | None, max_train_rows: int | None, fraud_head: bool) -> None:
     """Train the fast tier (and optionally fine-tune a local transformer) from a labelled CSV."""
     from models.evaluate import SPLIT_SEED, resolve_data_path
     from models.train import train_fast
 
     path = resolve_data_path(csv_path)
+    if fraud_head:
+        from models.corpora import CIVIL_CORPUS
+        from models.fraud_head_training import train_fraud_head
+
+        political = resolve_data_path(CIVIL_CORPUS)
+        for p in (path, political):
+            if not p.is_file():
+                click.echo(f"{p} not found: trained without it", err=True)
+        train_fraud_head(Path(out_dir), political if political.is_file() else None, path if path.is_file() else None,
+                         log=lambda m: click.echo(m, err=True))
+        return
     if not path.is_file():
         raise click.ClickException(f"training data {path} not found (default: ../shared/data/id_hate_abusive_train.csv)")
     seed = SPLIT_SEED if seed is None else seed
@@ -150,7 +165,7 @@ def train_command(csv_path: str | None, out_dir: str, seed: int | None, transfor
         return
     train_fast(path, Path(out_dir), seed=seed, log=lambda m: click.echo(m, err=True))
     if transformer_base:
-        from models.transformer import fine_tune
+        from models.finetune import fine_tune
 
         fine_tune(Path(transformer_base), path, Path(transformer_out), seed=seed, epochs=epochs,
                   max_length=max_length, threads=torch_threads or 1, log=lambda m: click.echo(m, err=True))

@@ -22,6 +22,9 @@ Masking is idempotent: mask(mask(x)) == mask(x).
 Wiring: models.normalize.normalize(text) == mask_entities(normalize_plain(text)). Aliases are
 compiled with normalize_plain (`_raw_normalize`), never with the masking `normalize`, which would
 recurse; a re-entrant build raises a RuntimeError saying so.
+
+Why one long module: the masking rules and their tokenisation edge cases (aliases, collapsing,
+hashtags, ballot numbers) are one algorithm; the entity data is in models/gazetteer/.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import yaml
+
+from models.plaintext import normalize_plain
 
 __all__ = [
     "ENTITY_TYPES", "PLACEHOLDER", "PLACEHOLDERS", "TYPE_OF_PLACEHOLDER", "GAZETTEER_VERSION", "DEFAULT_PATH",
@@ -71,8 +76,6 @@ _NO_TYPES: frozenset[str] = frozenset()
 
 def _raw_normalize(text: str) -> str:
     """The normaliser aliases are compiled with: normalize_plain, because `normalize` masks (recursion)."""
-    from models.normalize import normalize_plain  # lazy: models.normalize imports this module
-
     return normalize_plain(text)
 
 

@@ -101,6 +101,16 @@ def split_indices(data: LabelledData, seed: int = SPLIT_SEED) -> dict[str, np.nd
     return {"train": np.sort(train), "calibration": np.sort(cal), "test": np.sort(test)}
 
 
+def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """The decision threshold (0.10-0.90, step 0.01) with the best F1 on (y, p), and that F1."""
+    from sklearn.metrics import f1_score
+
+    grid = np.round(np.arange(0.10, 0.901, 0.01), 2)
+    f1s = [f1_score(y, p >= t) for t in grid]
+    best = int(np.argmax(f1s))
+    return float(grid[best]), float(f1s[best])
+
+
 def metrics(y: np.ndarray, score: np.ndarray, threshold: float) -> dict[str, float | int | None]:
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 

@@ -36,9 +36,12 @@ HEADS: dict[str, str] = {
 class FastModel:
     """Immutable after construction, so one instance is safe to share across executor threads."""
 
-    def __init__(self, featurizer: Featurizer, coef: np.ndarray, intercept: np.ndarray, heads: Sequence[str]):
+    def __init__(self, featurizer: Featurizer, coef: np.ndarray, intercept: np.ndarray, heads: Sequence[str],
+                 n_saved: int | None = None):
         if coef.shape != (len(featurizer.idf), len(heads)):  # type: ignore[arg-type]
             raise ArtifactError(f"coefficients have shape {coef.shape}, expected ({len(featurizer.idf)}, {len(heads)})")  # type: ignore[arg-type]
+        # Heads past `n_saved` come from their own files (the fraud head): weights.npz keeps only the first ones.
+        self.n_saved = len(heads) if n_saved is None else n_saved
         self.featurizer = featurizer
         self.coef = np.ascontiguousarray(coef, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
@@ -62,8 +65,8 @@ class FastModel:
             directory / WEIGHTS_NAME,
             kept=self.featurizer.kept.astype(np.int32),
             idf=self.featurizer.idf.astype(np.float32),
-            coef=self.coef.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
+            coef=self.coef[:, :self.n_saved].astype(np.float32),
+            intercept=self.intercept[:self.n_saved].astype(np.float32),
         )
 
     @classmethod
@@ -77,4 +80,20 @@ class FastModel:
         except (KeyError, ValueError, TypeError) as exc:
             raise ArtifactError(f"{directory}: malformed fast-tier artifact: {exc}") from None
         featurizer = Featurizer(spec, kept.astype(np.int64), idf.astype(np.float64))
-        return cls(featurizer, coef.astype(np.float64), intercept.astype(np.float64), heads), config
+        model = cls(featurizer, coef.astype(np.float64), intercept.astype(np.float64), heads)
+        if "fraud_head" in config:  # listed in the checksums, so read_config has verified it
+            from models.fraud_head import load_fraud_head
+
+            try:
+                extra = load_fraud_head(Path(directory), len(idf))
+            except (KeyError, ValueError) as exc:
+                raise ArtifactError(f"{directory}: malformed fraud head: {exc}") from None
+            if extra is None:
+                raise ArtifactError(f"{directory}: config has a fraud head but {config['fraud_head'].get('file')} is missing")
+            model = model.with_head("fraud", *extra)
+        return model, config
+
+    def with_head(self, name: str, coef: np.ndarray, intercept: float) -> "FastModel":
+        """This model plus one more head over the same features (the other heads' columns unchanged)."""
+        return FastModel(self.featurizer, np.column_stack([self.coef, coef]), np.append(self.intercept, intercept),
+                         [*self.heads, name], n_saved=self.n_saved)

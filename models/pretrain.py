@@ -6,6 +6,9 @@ train texts only; a short masked-LM pretraining on the same train texts; multi-l
 calibration split; the test split scored once at the end. Step counts are fixed by the recipe so a
 run is reproducible; a wall-clock cap stops a run that overruns on a busy machine, and says so in
 the metadata. The output is a plain Hugging Face directory that `TransformerTier.load` reads.
+
+Why one long module: one training recipe, end to end (vocabulary, masked-LM, fine-tuning,
+calibration, metadata), reproducible from one file.
 """
 
 from __future__ import annotations
@@ -193,7 +196,7 @@ def _batches(n: int, batch: int, rng: np.random.Generator) -> list[np.ndarray]:
 def _calibration_f1(model, tok, texts: list[str], y: np.ndarray, max_length: int):  # type: ignore[no-untyped-def]
     import torch
 
-    from models.train import _best_threshold
+    from models.evaluate import best_f1_threshold
 
     model.eval()
     probs = []
@@ -203,7 +206,7 @@ def _calibration_f1(model, tok, texts: list[str], y: np.ndarray, max_length: int
             probs.append(torch.sigmoid(model(**enc).logits.float()).numpy())
     p = np.concatenate(probs)
     model.train()
-    return [_best_threshold(y[:, j].astype(np.int64), p[:, j])[1] for j in range(y.shape[1])]
+    return [best_f1_threshold(y[:, j].astype(np.int64), p[:, j])[1] for j in range(y.shape[1])]
 
 
 def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DEFAULT_RECIPE, seed: int = 13,
@@ -216,7 +219,7 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
     from transformers import BertConfig, BertForMaskedLM, BertForSequenceClassification
 
     from models.evaluate import metrics, read_labelled_csv, split_indices
-    from models.train import _best_threshold
+    from models.evaluate import best_f1_threshold
     from models.transformer import SUHU_META, TransformerTier
 
     started = time.time()
@@ -347,7 +350,7 @@ def train_from_scratch(csv_path: Path, out_dir: Path, recipe: ScratchRecipe = DE
             p = np.asarray([r[signal] for r in probs])
             y = y_all[idx, j].astype(np.int64)
             if part == "calibration":
-                thresholds[signal], _ = _best_threshold(y, p)
+                thresholds[signal], _ = best_f1_threshold(y, p)
             results[part][signal] = metrics(y, p, thresholds[signal])
     meta: dict[str, Any] = {
         "version": SCRATCH_VERSION if max_train_rows is None else f"{SCRATCH_VERSION}-subset{max_train_rows}",

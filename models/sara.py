@@ -16,6 +16,9 @@ The shape is checked with the context rules that make it precise:
 
 Works on normalised text (models.normalize: lower case, slang folded, entity placeholders), costs
 a few dict look-ups per token, and is pure and deterministic.
+
+Why one long module: the group and predicate cue lists are data, and the context rules (negation,
+quotation, counter-speech, reporting) must be read together with them.
 """
 
 from __future__ import annotations

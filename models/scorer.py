@@ -13,8 +13,9 @@ import numpy as np
 from models.artifacts import DEFAULT_FAST_DIR
 from models.base import SIGNALS, PostScores
 from models.fast import FastModel
-from models.entities import ENTITY_TYPES, entity_types_in
-from models.normalize import NORMALIZER_VERSION, normalize
+from models.entities import ENTITY_TYPES, entity_types_in, mask_entities
+from models.fraud_head import combine_fraud
+from models.normalize import NORMALIZER_VERSION, normalize_plain
 from models.sara import SARA_VERSION, GroupEvidence, group_evidence
 from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
 
@@ -79,7 +80,14 @@ class SuhuScorer:
         # Claim matching sets known_hoax after scoring (streams/hoaxes.py); its decision level is fixed.
         self.fast_thresholds.setdefault("known_hoax", KNOWN_HOAX_THRESHOLD)
         thresholds = dict(self.fast_thresholds)
-        version = f"{self.config['version']}+{LexiconSignals.version}"
+        # The fraud head (models/fraud_head.py), when the artifact has one: combined with the lexicon's fraud_claim.
+        head = dict(self.config.get("fraud_head") or {})
+        self._fraud = self.fast.head_index.get("fraud")
+        self.fraud_head_threshold = float(head.get("threshold", 0.5))
+        version = str(self.config["version"])
+        if self._fraud is not None:
+            version += f"+{head['version']}"
+        version += f"+{LexiconSignals.version}"
         if self.group_rules:
             version += f"+sara-v{SARA_VERSION}"
         if self.transformer is not None:
@@ -97,10 +105,12 @@ class SuhuScorer:
     def score_batch(self, texts: Sequence[str]) -> list[PostScores]:
         clean = [t[:MAX_SCORED_CHARS] if isinstance(t, str) else ("" if t is None else str(t)[:MAX_SCORED_CHARS])
                  for t in texts]
-        normalized = [normalize(t) for t in clean]
+        plain = [normalize_plain(t) for t in clean]
+        normalized = [mask_entities(t) for t in plain]  # = models.normalize.normalize(clean[i])
         probs = self.fast.predict(normalized)
         inc = probs[:, self._ci["incivility"]]
         hate = probs[:, self._ci["hate"]]
+        fraud_head = probs[:, self._fraud] if self._fraud is not None else None
         thresholds = [dict(self.fast_thresholds) for _ in clean]
         if self.transformer is not None:
             inc, hate = inc.copy(), hate.copy()
@@ -132,6 +142,9 @@ class SuhuScorer:
                 "provocation": provocation,
                 "fraud_claim": fraud_claim_score(text),
             }
+            if fraud_head is not None and fraud_head[i] >= self.fraud_head_threshold:
+                scores["fraud_claim"] = combine_fraud(scores["fraud_claim"], float(fraud_head[i]),
+                                                      self.fraud_head_threshold, text)
             scores["tension"] = tension_score(scores)
             scores["known_hoax"] = 0.0  # set by claim matching where a catalogue is loaded
             th = thresholds[i]
@@ -148,7 +161,8 @@ class SuhuScorer:
                 named = entity_types_in(text)
                 entity = next((t for t in ENTITY_TYPES if t in named), None)
             out.append(PostScores(scores={s: scores[s] for s in SIGNALS}, labels=labels,
-                                  hate_target=target, hate_category=category, hate_entity=entity))
+                                  hate_target=target, hate_category=category, hate_entity=entity,
+                                  plain=plain[i]))
         return out
 
 

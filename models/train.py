@@ -19,8 +19,8 @@ from typing import Callable
 import numpy as np
 
 from models.artifacts import write_config
-from models.evaluate import (HOLDOUT_SET, LabelledData, SPLIT_SEED, VALIDATION_SET, evaluate, read_labelled_csv,
-                             read_labelled_jsonl, resolve_data_path, split_indices)
+from models.evaluate import (HOLDOUT_SET, LabelledData, SPLIT_SEED, VALIDATION_SET, best_f1_threshold, evaluate,
+                             read_labelled_csv, read_labelled_jsonl, resolve_data_path, split_indices)
 from models.fast import FAST_KIND, HEADS, WEIGHTS_NAME, FastModel
 from models.features import Featurizer, FeatureSpec
 from models.normalize import NORMALIZER_VERSION, normalize
@@ -199,16 +199,7 @@ def _cv_f1(x, y: np.ndarray, c: float, seed: int,  # type: ignore[no-untyped-def
     for fit_idx, held_idx in StratifiedKFold(CV_FOLDS, shuffle=True, random_state=seed).split(z, y):
         w, b = _fit_head(x[fit_idx], y[fit_idx], c, seed, None if weight is None else weight[fit_idx])
         z[held_idx] = x[held_idx] @ w + b
-    return _best_threshold(y, 1.0 / (1.0 + np.exp(-z)))[1]
-
-
-def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
-    from sklearn.metrics import f1_score
-
-    grid = np.round(np.arange(0.10, 0.901, 0.01), 2)
-    f1s = [f1_score(y, p >= t) for t in grid]
-    best = int(np.argmax(f1s))
-    return float(grid[best]), float(f1s[best])
+    return best_f1_threshold(y, 1.0 / (1.0 + np.exp(-z)))[1]
 
 
 def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEED,
@@ -313,7 +304,7 @@ def train_fast(csv_path: Path | str | None, out_dir: Path, seed: int = SPLIT_SEE
     thresholds = dict(LEXICON_THRESHOLDS)
     for head in ("incivility", "hate"):
         p = np.array([ps.scores[head] for ps in cal_scores])
-        t, f1 = _best_threshold(cal.columns[HEADS[head]], p)
+        t, f1 = best_f1_threshold(cal.columns[HEADS[head]], p)
         thresholds[head] = t
         log(f"  {head}: threshold {t} (calibration F1 {f1:.4f})")
     config["thresholds"] = thresholds
@@ -376,7 +367,8 @@ def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[typ
         if key in config:
             config[key] = {k: config[key][k] for k in sorted(config[key], key=jsonl_order.index)}
     (out_dir / "MODEL_CARD.md").write_text(render_card(config, _scratch_record()), encoding="utf-8")
-    write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md"])
+    extra = [config["fraud_head"]["file"]] if "fraud_head" in config else []
+    write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md", *extra])
     return config
 
 

@@ -1,17 +1,20 @@
-"""The Faust application: thin agents around the pure core.
+"""The Faust application: wiring only. The stages are plain objects from a batch to its outputs, each
+agent commits through a `Checkpoint` (streams/checkpoint.py: publish outputs -> changelog -> flush
+-> ack), and Faust's quirks are met in streams/faust_workarounds.py.
 
-    posts --(score_posts: validate + score in batches)--> posts-scored (key = region)
-                      \\--> posts-dlq (original bytes + reason headers)
-                      \\--(every watermark_interval_s, and at once when a window can close)--> watermark records
-                        to every posts-scored partition
-    posts-scored --(aggregate: RegionalEngine, event by event)--> alerts (key = dedup_key)
-    alerts --(deliver: Alertmanager / PagerDuty / webhook, retried until delivered)
+Why one long module: `create_worker` is the one place where every agent (five, with the coordination
+stage) is wired to its topics, its Checkpoint and the shared producer; the helpers below it read
+Faust's consumer for the gauges. The stages themselves live in their own modules.
 
-Stage one does no table writes (its `take_events` batches span partitions). Stage two reads a topic
-keyed by region in batches too, and writes its two tables through `ChangelogBuffer`s: one changelog
-message per key changed in a batch, to the partition of the post that changed it (the partition rule
-of Faust tables), sent after the batch's alerts are acknowledged. Every agent marks the messages it
-finished with the `AckGuard`, the only acks that may commit an offset (streams/ackguard.py).
+    posts --(score-posts: streams/scoring_stage.py)--> posts-scored (key = region), posts-dlq,
+                                                        hoax-matches, watermark records
+    posts-scored --(aggregate: streams/aggregate_stage.py, RegionalEngine)--> alerts (key = dedup_key)
+    hoax-matches --(claim-spread: streams/claims_stage.py, ClaimSpreadEngine)--> alerts
+    posts-coordination (1 partition) --(coordinate: streams/coordination_stage.py)--> alerts, coordination-state
+    alerts --(deliver: streams/delivery_stage.py; Alertmanager / PagerDuty / webhook, retried until delivered)
+
+A new agent follows the same pattern: ``commits, buffers = stage_checkpoint(*its tables)`` in
+`create_worker`, its engine over ``buffers``, and ``begin`` -> stage -> ``commit`` in the agent.
 """
 
 from __future__ import annotations
@@ -22,33 +25,29 @@ import logging
 import ssl
 import time
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import faust
-import orjson
 from prometheus_client import CollectorRegistry
 
 from models.base import Scorer
 from streams import topics as T
-from streams.ackguard import AckGuard, HoleDetector, HoleFiller, ReRead
-from streams.changelog import DELETED, ChangelogBuffer
-from streams.codecs import encode_coordination
-from streams.coordination import CoordinationConfig
-from streams.coordination_stage import CoordinationStage, read_since, read_state, run_blocking
+from streams.aggregate_stage import AggregateStage
+from streams.changelog import ChangelogBuffer
+from streams.checkpoint import Checkpoint, ClientProducer
+from streams.claims_stage import install_claims_stage
+from streams.coordination_stage import CoordinationStage, install_coordination_stage
 from streams.delivery import Destination, destinations_from_settings
 from streams.delivery_stage import DeliveryStage
 from streams.engine import EngineConfig, RegionalEngine
+from streams.faust_workarounds import FaustWorkarounds, committed_offsets, memory_store, raise_producer_buffer
 from streams.metrics import SuhuMetrics
+from streams.partition_reader import PartitionReader
 from streams.pipeline import PostProcessor
-from streams.records import Alert, ScoredPost
+from streams.scoring_stage import ScoringStage, Watermarks
 from streams.settings import Settings
-from streams.watermarks import (
-    WATERMARK_KEY,
-    SourceTracker,
-    closing_step,
-    parse_watermark_record,
-    watermark_record,
-)
+from streams.watermarks import SourceTracker
 
 log = logging.getLogger("suhu.worker")
 
@@ -65,18 +64,15 @@ class Worker:
     metrics: SuhuMetrics
     registry: CollectorRegistry
     destinations: list[Destination]
-    acks: AckGuard
-    holes: HoleDetector = field(default_factory=HoleDetector)
-    needs_rebuild: bool = True
-    newest_event_ms: int = 0
+    workarounds: FaustWorkarounds
     sources: SourceTracker | None = None
-    watermark_sent_at: float = 0.0
-    watermark_sent: dict[str, Any] = field(default_factory=dict)
-    watermark_step_sent: int | None = None  # closing_step of the low mark last published
     counters: dict[str, int] = field(default_factory=dict)
+    scoring: ScoringStage | None = None
+    watermarks: Watermarks | None = None
+    aggregation: AggregateStage | None = None
     delivery: DeliveryStage | None = None
-    coordination: CoordinationStage | None = None
     claims: Any = None  # streams.claims_stage.ClaimsStage: the live catalogue and the claim-spread agent
+    coordination: CoordinationStage | None = None  # the coordinate agent (None: coordination_enabled off)
 
 
 def broker_credentials(settings: Settings) -> Any:
@@ -152,33 +148,38 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     )
     metrics.worker_info(version=_package_version(), model_version=scorer.version)
     app = faust_app(settings)
-
-    # Faust's own table writes (now only `delivered`; the engine's tables go through ChangelogBuffers)
-    # queue in its producer buffer, whose default of 100 stalled streams on every flush under load.
-    app.producer.buffer.max_messages = 10_000
+    raise_producer_buffer(app, 10_000)
 
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     posts_topic = app.topic(settings.topic(T.POSTS), partitions=settings.topic_partitions, **raw)
     scored_topic = app.topic(settings.topic(T.POSTS_SCORED), partitions=settings.topic_partitions, **raw)
     alerts_topic = app.topic(settings.topic(T.ALERTS), partitions=settings.topic_partitions, **raw)
-    dlq_topic = app.topic(settings.topic(T.POSTS_DLQ), partitions=settings.topic_partitions, **raw)
-    coord_topic = app.topic(settings.topic(T.POSTS_COORDINATION), partitions=1, **raw)
-    coord_name, coord_state_name = coord_topic.get_topic_name(), settings.topic(T.COORDINATION_STATE)
+    posts_name, scored_name, alerts_name = (t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic))
+
+    # Every agent commits through a Checkpoint (streams/checkpoint.py) built here: the producer, and
+    # the work-arounds for Faust's acks (streams/faust_workarounds.py) on every topic an agent reads.
+    producer = ClientProducer(lambda: app.producer)
+    reader = PartitionReader(lambda: _open_reader(settings))
+    read_topics = [posts_name, scored_name, alerts_name, settings.topic(T.HOAX_MATCHES),
+                   settings.topic(T.POSTS_COORDINATION)]
+    workarounds = FaustWorkarounds(app, read_topics, reader, on_hole=metrics.partition_hole)
+
+    def stage_checkpoint(*tables: Any, compacted: Sequence[str] = ()) -> tuple[Checkpoint, list[ChangelogBuffer]]:
+        """A Checkpoint for one agent, and a ChangelogBuffer over each of its tables for its engine (then
+        over a dict per ``compacted`` topic: a changelog that is no Faust table, rebuilt by its stage)."""
+        buffers = [ChangelogBuffer(memory_store(t)) for t in tables] + [ChangelogBuffer({}) for _ in compacted]
+        names = [t.changelog_topic.get_topic_name() for t in tables] + list(compacted)
+        changelogs = dict(zip(names, buffers))
+        return Checkpoint(producer, workarounds.complete, workarounds.ack, changelogs), buffers
 
     contributions = json_table(app, settings, "contributions")
     engine_state = json_table(app, settings, "engine-state")
     delivered = json_table(app, settings, "delivered")
-
-    # The engine writes through buffers over the tables' in-memory stores; the aggregate agent sends
-    # what changed once per batch (see streams/changelog.py).
-    (contributions_buffer, state_buffer), changelogs = buffered(contributions, engine_state)
+    aggregate_commits, (contributions_buffer, state_buffer) = stage_checkpoint(contributions, engine_state)
     # The watermark waits for every partition of `posts` (streams/watermarks.py).
     config = dataclasses.replace(EngineConfig.from_settings(settings, scorer.thresholds),
                                  sources=settings.topic_partitions)
     engine = RegionalEngine(config, contributions_buffer, state_buffer)
-    acks = AckGuard([*(t.get_topic_name() for t in (posts_topic, scored_topic, alerts_topic)),
-                     settings.topic(T.HOAX_MATCHES)])  # read by the claim-spread agent (streams/claims_stage.py)
-    acks.install(app.consumer)
     worker = Worker(
         settings=settings,
         app=app,
@@ -188,310 +189,81 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         metrics=metrics,
         registry=registry,
         destinations=destinations_from_settings(settings),
-        acks=acks,
+        workarounds=workarounds,
         sources=SourceTracker(settings.source_idle_timeout_s),
     )
     sources = worker.sources
-    posts_name = posts_topic.get_topic_name()
-    coordination = worker.coordination = CoordinationStage(
-        CoordinationConfig.from_settings(settings), phase_at=config.calendar.phase_at,
-        sources=settings.topic_partitions,
-    ) if settings.coordination_enabled else None
+    aggregation = worker.aggregation = AggregateStage(engine, metrics, alerts_name)
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
-        worker.needs_rebuild = True
-        worker.holes.reset()
-        if coordination is not None:
-            coordination.reset()  # rebuilt from its state topic and the last windows of input
-
-    def _open_reader() -> Any:
-        from kafka import KafkaConsumer
-
-        return KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=None, enable_auto_commit=False,
-                             auto_offset_reset="earliest", **settings.kafka_python_security())
-
-    filler = HoleFiller(_open_reader)
-
-    async def with_holes_filled(events: list[Any]) -> list[Any]:
-        """``events``, with any offsets Faust skipped before one of them read again and put in front of
-        it (see HoleDetector): each partition reaches the agent complete and in offset order."""
-        committed = app.consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
-        out: list[Any] = []
-        for ev in events:
-            msg = ev.message
-            first_missing = worker.holes.observe(msg.tp, msg.offset, committed.get(msg.tp))
-            if first_missing is not None:
-                try:
-                    missed = await asyncio.get_running_loop().run_in_executor(
-                        None, filler.read, msg.topic, msg.partition, first_missing, msg.offset)
-                except Exception as exc:  # noqa: BLE001 - never crash an agent over a re-read
-                    log.error("%s/%s: re-reading offsets %d..%d failed (%s); the next message retries",
-                              msg.topic, msg.partition, first_missing, msg.offset - 1, type(exc).__name__)
-                    worker.holes.rewind(msg.tp, first_missing)
-                    missed = []
-                log.warning("%s/%s: offsets %d..%d were fetched but skipped before reaching the agent; read "
-                            "again around Faust: %d messages", msg.topic, msg.partition, first_missing,
-                            msg.offset - 1, len(missed))
-                metrics.partition_hole(msg.topic)
-                out.extend(ReRead(m) for m in missed)
-            out.append(ev)
-        return out
+        aggregation.needs_rebuild = True
+        workarounds.assigned()
 
     async def _recovered() -> None:
         # Rebuild again once the changelogs of newly assigned partitions are fully read: events of
         # partitions this worker kept may be processed while recovery is still running, and a
         # rebuild then would miss the state of the partitions it is taking over.
-        worker.needs_rebuild = True
+        aggregation.needs_rebuild = True
 
     contributions.on_recover(_recovered)
     engine_state.on_recover(_recovered)
 
-    def posts_lag() -> dict[int, int | None]:
-        """Unread messages per owned `posts` partition (None where the consumer has no highwater yet)."""
-        lag: dict[int, int | None] = {}
-        try:
-            consumer = app.consumer
-            committed = consumer._committed_offset  # noqa: SLF001 - faust exposes no public getter
-            for tp in consumer.assignment():
-                if tp.topic != posts_name:
-                    continue
-                highwater = consumer.highwater(tp)
-                src = sources.sources.get(tp.partition)
-                last = src.last_offset if src is not None and src.last_offset is not None else committed.get(tp)
-                lag[tp.partition] = None if highwater is None else highwater - (-1 if last is None else last) - 1
-        except Exception:  # noqa: BLE001 - without lag, idleness falls back to the timeout alone
-            log.debug("posts lag unavailable", exc_info=True)
-        return lag
+    # Known hoaxes (streams/claims_stage.py): the live catalogue the scoring stage matches against,
+    # and the claim-spread agent.
+    claims = worker.claims = install_claims_stage(
+        app, settings, metrics=metrics.hoaxes, calendar=config.calendar, alerts_topic=alerts_name,
+        table=lambda name: json_table(app, settings, name), checkpoint=stage_checkpoint, on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
+    worker.processor.claims = claims.index
 
-    def owned_posts_partitions() -> list[int]:
-        try:
-            return [tp.partition for tp in app.consumer.assignment() if tp.topic == posts_name]
-        except Exception:  # noqa: BLE001
-            return list(sources.sources)
+    # Coordinated campaigns (streams/coordination_stage.py): fingerprints forwarded by the scoring stage.
+    coordination = worker.coordination = install_coordination_stage(
+        app, settings, metrics=metrics.coordination, alerts_topic=alerts_name, phase_at=config.calendar.phase_at,
+        checkpoint=stage_checkpoint, open_reader=lambda: _open_reader(settings),
+        on_alert=lambda a: metrics.alert_emitted(a.severity, a.status)) if settings.coordination_enabled else None
 
-    async def send_watermarks() -> None:
-        """One watermark record per posts-scored partition: the marks of the sources this worker owns,
-        when they changed (the aggregation stage keeps the last ones in its state, so a quiet input
-        costs nothing)."""
-        report = sources.report()
-        worker.watermark_sent_at = time.time()
-        worker.watermark_step_sent = closing_step(sources.low_mark(), step_ms, grace_ms)
-        if not report or report == worker.watermark_sent:
-            return
-        worker.watermark_sent = report
-        body = orjson.dumps(watermark_record(report, int(worker.watermark_sent_at * 1000)))
-        send = app.producer.send
-        for q in range(settings.topic_partitions):
-            fut = await send(scored_name_all, WATERMARK_KEY, body, q, None, None)
-            fut.add_done_callback(_log_send_failure)
-        low = sources.low_mark()
-        if coordination is not None and low is not None:
-            # The coordination detector's clock too (its topic has one partition), stamped with event
-            # time like the fingerprints, so a replay can seek by time.
-            fut = await send(coord_name, WATERMARK_KEY, body, 0, low / 1000.0, None)
-            fut.add_done_callback(_log_send_failure)
-        await claims.send_watermarks(body)  # the claim-spread windows close on the same clock
-
-    scored_name_all = scored_topic.get_topic_name()
-    step_ms, grace_ms = settings.window_step_s * 1000, settings.window_grace_s * 1000
+    # Stage one (streams/scoring_stage.py) and the watermarks its posts carry forward.
+    watermarks = worker.watermarks = Watermarks(
+        settings, sources, producer, [scored_name, claims.topic_name],
+        owned=lambda: _owned_partitions(app, posts_name, sources),
+        lag=lambda: _posts_lag(app, posts_name, sources),
+        single=[coordination.topic_name] if coordination is not None else None)
+    scoring = worker.scoring = ScoringStage(
+        settings, worker.processor, metrics, scored_topic=scored_name,
+        dlq_topic=settings.topic(T.POSTS_DLQ), match=claims.match,
+        forward=coordination.forward if coordination is not None else None)
+    score_commits, _ = stage_checkpoint()
 
     @app.timer(interval=settings.watermark_interval_s)
     async def watermarks_tick() -> None:
-        """Idle sources and quiet partitions still move the clock: marks go out on a timer too."""
-        now = time.time()
-        sources.assign(owned_posts_partitions(), now)
-        changed = sources.check_idle(now, posts_lag())
-        for p in changed:
-            src = sources.sources[p]
-            log.info("posts/%d is %s", p, "idle: the watermark no longer waits for it" if src.idle else "active again")
-        await send_watermarks()
+        await watermarks.tick()
 
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = settings.batch_deadline_ms / 1000.0
-        # The fast tier holds the GIL for its whole batch (~50 ms at 256 posts): in an executor thread it
-        # starved the event loop (every socket write waited for the GIL; py-spy: 19% in transport.write).
-        # So it runs on the loop, in slices of SCORING_SLICE posts (~10 ms) with a yield between, so
-        # heartbeats, fetches and /metrics never wait behind a whole batch. Only the transformer tier,
-        # which releases the GIL inside torch, is worth the thread hop.
-        inline = settings.transformer_dir is None or settings.transformer_mode == "off"
-        scored_name = scored_topic.get_topic_name()
-        async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await with_holes_filled(batch)
-            raws = [ev.value if isinstance(ev.value, (bytes, bytearray)) else b"" for ev in events]
-            try:
-                if inline:
-                    result = await _process_in_slices(worker.processor, raws)
-                else:
-                    result = await loop.run_in_executor(None, worker.processor.process, raws)
-            except Exception as exc:  # noqa: BLE001 - a batch that cannot be scored is dead-lettered, never retried forever
-                log.exception("stage one failed on a batch of %d", len(events))
-                result = _all_failed(raws, exc)
-            metrics.posts_received(len(events), None)
-            for i, rejection in result.rejected:
-                ev = events[i]
-                src = f"{ev.message.topic}/{ev.message.partition}/{ev.message.offset}"
-                await dlq_topic.send(
-                    key=ev.key if isinstance(ev.key, bytes) else None,
-                    value=raws[i],
-                    headers=[(T.DLQ_REASON_HEADER, rejection.reason.encode()),
-                             (T.DLQ_DETAIL_HEADER, rejection.detail.encode("utf-8", "replace")),
-                             (T.DLQ_SOURCE_HEADER, src.encode())],
-                )
-                metrics.posts_dead_lettered(rejection.reason)
-                if rejection.reason == "scoring_failed":
-                    metrics.scorer_error()
-            if result.scored:
-                metrics.scoring_batch(len(result.scored), result.scoring_seconds)
-            now = time.time()
-            send = app.producer.send  # straight to the client: Topic.send's per-message futures cost more
-            event_ms: dict[int, int] = {}
-            # Fingerprints for the coordination detector, one vectorised MinHash for the batch.
-            coord_records = coordination.forward_records([sp for _, sp in result.scored]) if coordination else []
-            for j, (i, sp) in enumerate(result.scored):  # than the send; the commit still waits for a flush first
-                # Stamped with its input partition: the post carries its source's watermark progress.
-                sp = dataclasses.replace(sp, source=events[i].message.partition)
-                fut = await send(scored_name, sp.post.region.encode(), sp.to_json(), None, None, None)
-                fut.add_done_callback(_log_send_failure)
-                if coordination is not None:  # the fingerprint, stamped with the event time (for replay)
-                    fut = await send(coord_name, b"c", coord_records[j], 0, sp.post.event_ms / 1000.0, None)
-                    fut.add_done_callback(_log_send_failure)
-                await claims.forward(sp)  # a post spreading a known hoax, to its claim's partition
-                metrics.post_scored(sp.post.platform, now - sp.post.event_ms / 1000.0)
-                event_ms[i] = sp.post.event_ms
-                if sp.post.event_ms > worker.newest_event_ms:
-                    worker.newest_event_ms = sp.post.event_ms
-            # Only now, with every output of the batch handed to the producer (in order per partition),
-            # may the sources' marks claim them.
-            for i, ev in enumerate(events):
-                msg = ev.message
-                if msg.topic == posts_name:
-                    sources.observe(msg.partition, msg.offset, event_ms.get(i), now)
-            # At once when the marks now close a window, else on the interval.
-            if (now - worker.watermark_sent_at >= settings.watermark_interval_s
-                    or closing_step(sources.low_mark(), step_ms, grace_ms) != worker.watermark_step_sent):
-                await send_watermarks()
-            for ev in events:  # reached only when every output of the batch is handed to the producer
-                acks.done(ev)
-
-    alerts_name = alerts_topic.get_topic_name()
-
-    async def publish_alert(alert: Alert) -> None:
-        """Straight to the client and acknowledged (not Topic.send, which queues behind Faust's producer
-        buffer): the aggregate agent sends a batch's changelog only after its alerts are on the topic."""
-        await app.producer.send_and_wait(alerts_name, alert.dedup_key.encode(), alert.to_json(), None, None, None)
-
-    # Known hoaxes (streams/claims_stage.py): the live catalogue the scoring stage matches against,
-    # and the claim-spread agent.
-    from streams.claims_stage import install_claims_stage
-
-    claims = worker.claims = install_claims_stage(
-        app, settings, registry=registry, calendar=config.calendar, acks=acks, publish_alert=publish_alert,
-        with_holes_filled=with_holes_filled,
-        on_alert=lambda a: metrics.alert_emitted(a.severity, a.status))
-    worker.processor.claims = claims.index
-
-    async def send_changelogs() -> None:
-        send = app.producer.send
-        for buffer, topic_name in changelogs:
-            for partition, key, value in buffer.drain():
-                body = None if value is DELETED else orjson.dumps(value)
-                # Keys and values as the table's own serialisers write them (json), or recovery cannot read them.
-                fut = await send(topic_name, orjson.dumps(key), body, partition, None, None)
-                fut.add_done_callback(_log_send_failure)
+        await claims.wait_catalogue(settings.claims_startup_timeout_s)
+        async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
+            batch = await score_commits.begin(taken)
+            scored = await scoring.score(batch.events)
+            await score_commits.commit(batch, scored.records,
+                                       then=lambda: watermarks.claim(batch.events, scored, posts_name))
 
     @app.agent(scored_topic, name="aggregate")
     async def aggregate(stream: faust.StreamT) -> None:
-        deadline = settings.batch_deadline_ms / 1000.0
-        async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await with_holes_filled(batch)
-            alerts: list[Alert] = []
-            if worker.needs_rebuild:
-                engine.rebuild()
-                worker.needs_rebuild = False
-                alerts.extend(engine.replay_pending())
-            emitted: list[tuple[Alert, float]] = []
-            for ev in events:
-                partition = ev.message.partition
-                if ev.key == WATERMARK_KEY:
-                    try:
-                        marks, idle, owned = parse_watermark_record(orjson.loads(ev.value))
-                    except Exception:  # noqa: BLE001 - never stall on one record
-                        log.error("unreadable watermark record on %s/%s", ev.message.topic, partition)
-                        continue
-                    contributions_buffer.partition = state_buffer.partition = partition
-                    for alert in engine.advance(partition, marks, idle, owned):
-                        emitted.append((alert, time.perf_counter()))
-                    continue
-                try:
-                    sp = ScoredPost.from_json(ev.value)
-                except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
-                    log.error("unreadable record on %s/%s", ev.message.topic, ev.message.partition)
-                    metrics.posts_dead_lettered("not_json")
-                    continue
-                contributions_buffer.partition = state_buffer.partition = partition
-                source = None if sp.source is None else str(sp.source)
-                for alert in engine.process(sp, partition, source):
-                    emitted.append((alert, time.perf_counter()))
-            # Alerts first and acknowledged, then the state that produced them: a crash in between
-            # recomputes the same alerts (same alert_id, deduplicated at delivery) instead of losing them.
-            for alert in alerts:
-                await publish_alert(alert)
-            for alert, closed_at in emitted:
-                await publish_alert(alert)
-                metrics.alert_emitted(alert.severity, alert.status)
-                metrics.window_close_to_alert(time.perf_counter() - closed_at)
-            await send_changelogs()
-            for ev in events:
-                acks.done(ev)
-
-    if coordination is not None:
-        @app.agent(coord_topic, name="coordinate")
-        async def coordinate(stream: faust.StreamT) -> None:
-            """One detector over every region (streams/coordination_stage.py): alerts first and
-            acknowledged, then the alerted clusters' state."""
-            cfg = coordination.config
-            async for batch in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
-                alerts: list[Alert] = []
-                if coordination.detector is None:
-                    first = batch[0]
-                    since = int(first.message.timestamp * 1000) - 2 * cfg.window_ms - cfg.reorder_ms
-                    state = await run_blocking(read_state, _open_reader, coord_state_name)
-                    replay = await run_blocking(read_since, _open_reader, coord_name, since, first.message.offset)
-                    alerts.extend(coordination.recover(state, replay))
-                    log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
-                             len(state), len(replay), since, first.message.offset, coordination.detector.snapshot())
-                for ev in batch:
-                    if isinstance(ev.value, (bytes, bytearray)):
-                        alerts.extend(coordination.feed(ev.value))
-                for alert in alerts:
-                    await publish_alert(alert)
-                    metrics.alert_emitted(alert.severity, alert.status)
-                    metrics.coordination.alert(alert.severity, alert.status)
-                    log.info("coordination alert %s %s %s (%d accounts)", alert.dedup_key, alert.status,
-                             alert.severity, alert.author_count)
-                det = coordination.detector
-                for cid, value in det.drain_changed() if det is not None else ():
-                    body = None if value is None else orjson.dumps(encode_coordination(value))  # streams/codecs.py
-                    await app.producer.send_and_wait(coord_state_name, cid.encode(), body, 0, None, None)
-                for ev in batch:
-                    acks.done(ev)
+        async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
+            batch = await aggregate_commits.begin(taken)
+            await aggregate_commits.commit(batch, aggregation.alerts(batch.events))
 
     # The deliver stage (streams/delivery_stage.py): sends each transition once, and rebuilds the
     # firing alerts to keep re-sending to Alertmanager whenever it is assigned `alerts` partitions.
     async def read_alerts_partition(partition: int) -> list[bytes]:
         messages = await asyncio.get_running_loop().run_in_executor(
-            None, filler.read_all, alerts_name, partition, 120.0)
+            None, reader.read_all, alerts_name, partition, 120.0)
         return [m.value for m in messages]
-
-    async def flush_producer() -> None:
-        await app.producer.flush()
 
     stage = worker.delivery = DeliveryStage(
         worker.destinations, delivered, metrics=metrics, max_backoff_s=settings.delivery_max_backoff_s,
-        flush=flush_producer, read_partition=read_alerts_partition)
+        flush=producer.flush, read_partition=read_alerts_partition)
+    deliver_commits, _ = stage_checkpoint()
     delivery_tasks: set[asyncio.Task[Any]] = set()
 
     @app.on_partitions_assigned.connect
@@ -520,9 +292,10 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
         async for event in stream.events():
-            for ev in await with_holes_filled([event]):
+            batch = await deliver_commits.begin([event])
+            for ev in batch:
                 await stage.handle(ev.value, ev.message.partition)
-                acks.done(ev)
+            await deliver_commits.commit(batch)
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
@@ -533,13 +306,11 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     @app.timer(interval=2.0)
     async def export_gauges() -> None:
         metrics.window_values(engine.snapshot())
-        if coordination is not None:
-            metrics.coordination.export(coordination.detector)
         _count_engine_stats(metrics, worker.counters, engine.stats)
-        if worker.newest_event_ms:
-            metrics.newest_event(worker.newest_event_ms / 1000.0, time.time())
+        if scoring.newest_event_ms:
+            metrics.newest_event(scoring.newest_event_ms / 1000.0, time.time())
         _export_consumer_lag(app, metrics)
-        _export_watermarks(app, metrics, engine, scored_name_all, sources)
+        _export_watermarks(app, metrics, engine, scored_name, sources)
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
@@ -553,57 +324,42 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     return worker
 
 
+def _open_reader(settings: Settings) -> Any:
+    from kafka import KafkaConsumer
+
+    return KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=None, enable_auto_commit=False,
+                         auto_offset_reset="earliest", **settings.kafka_python_security())
+
+
+def _posts_lag(app: faust.App, posts_name: str, sources: SourceTracker) -> dict[int, int | None]:
+    """Unread messages per owned `posts` partition (None where the consumer has no highwater yet)."""
+    lag: dict[int, int | None] = {}
+    try:
+        consumer = app.consumer
+        committed = committed_offsets(consumer)
+        for tp in consumer.assignment():
+            if tp.topic != posts_name:
+                continue
+            highwater = consumer.highwater(tp)
+            src = sources.sources.get(tp.partition)
+            last = src.last_offset if src is not None and src.last_offset is not None else committed.get(tp)
+            lag[tp.partition] = None if highwater is None else highwater - (-1 if last is None else last) - 1
+    except Exception:  # noqa: BLE001 - without lag, idleness falls back to the timeout alone
+        log.debug("posts lag unavailable", exc_info=True)
+    return lag
+
+
+def _owned_partitions(app: faust.App, posts_name: str, sources: SourceTracker) -> list[int]:
+    try:
+        return [tp.partition for tp in app.consumer.assignment() if tp.topic == posts_name]
+    except Exception:  # noqa: BLE001
+        return list(sources.sources)
+
+
 def json_table(app: faust.App, settings: Settings, name: str) -> Any:
     """A changelog-backed table keyed by str with JSON values, one partition per input partition."""
     return app.Table(name, default=None, partitions=settings.topic_partitions,
                      schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"))
-
-
-def buffered(*tables: Any) -> tuple[list[ChangelogBuffer], list[tuple[ChangelogBuffer, str]]]:
-    """A ChangelogBuffer over each table's in-memory store, and (buffer, changelog topic) pairs for the
-    agent that sends what changed once per batch (streams/changelog.py)."""
-    buffers = [ChangelogBuffer(_memory_store(t)) for t in tables]
-    return buffers, [(b, t.changelog_topic.get_topic_name()) for b, t in zip(buffers, tables)]
-
-
-def _memory_store(table: Any) -> Any:
-    """The dict behind a table with the in-memory store (the worker's only store, see `faust_app`)."""
-    store = table.data
-    backing = getattr(store, "data", None)
-    if not isinstance(backing, dict):
-        raise TypeError(f"table {table.name} needs the memory:// store, got {type(store).__name__}")
-    return backing
-
-
-def _log_send_failure(fut: Any) -> None:
-    if not fut.cancelled() and fut.exception() is not None:
-        log.error("producing a scored post failed: %s", type(fut.exception()).__name__)
-
-
-SCORING_SLICE = 64  # posts scored between two yields to the event loop (~10 ms of the fast tier)
-
-
-async def _process_in_slices(processor: PostProcessor, raws: list[bytes]) -> Any:
-    """`processor.process(raws)`, one slice at a time, yielding to the loop in between."""
-    from streams.pipeline import BatchResult
-
-    if len(raws) <= SCORING_SLICE:
-        return processor.process(raws)
-    merged = BatchResult()
-    for start in range(0, len(raws), SCORING_SLICE):
-        part = processor.process(raws[start:start + SCORING_SLICE])
-        merged.scored.extend((start + i, sp) for i, sp in part.scored)
-        merged.rejected.extend((start + i, r) for i, r in part.rejected)
-        merged.scoring_seconds += part.scoring_seconds
-        await asyncio.sleep(0)
-    return merged
-
-
-def _all_failed(raws: list[bytes], exc: Exception) -> Any:
-    from streams.contract import Rejection
-    from streams.pipeline import BatchResult
-
-    return BatchResult(rejected=[(i, Rejection("scoring_failed", type(exc).__name__)) for i in range(len(raws))])
 
 
 def _count_engine_stats(metrics: SuhuMetrics, exported: dict[str, int], stats: dict[str, int]) -> None:
@@ -644,7 +400,7 @@ def _export_consumer_lag(app: faust.App, metrics: SuhuMetrics) -> None:
         consumer = app.consumer
         for tp in consumer.assignment():
             highwater = consumer.highwater(tp)
-            position = consumer._committed_offset.get(tp)  # noqa: SLF001 - faust exposes no public getter
+            position = committed_offsets(consumer).get(tp)
             if highwater is not None and position is not None:
                 metrics.consumer_lag(tp.topic, tp.partition, max(0, highwater - position - 1))
     except Exception:  # noqa: BLE001 - metrics must never take the worker down

@@ -9,49 +9,69 @@ the post that wrote it (the partition rule of Faust tables: a key lives in the c
 the source partition that owns it). Recovery is unchanged: Faust still rebuilds the store from the
 same changelog topic on assignment.
 
+Every write names its partition: the engines write through ``buffer.at(partition)``, the view of the
+partition whose event they are processing (the partition they are called with), so no caller has to
+set a "current partition" on the buffer first. Reads see the whole store. `writer` gives the engines
+the same call for a plain dict (backtest, tests), where the partition does not matter.
+
 Plain Python, no Kafka: the engine's tests and `suhu backtest` keep using dicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
-__all__ = ["ChangelogBuffer", "DELETED"]
+__all__ = ["ChangelogBuffer", "DELETED", "PartitionWrites", "writer"]
 
 DELETED = None  # what a pending deletion carries: a Kafka tombstone
 
 
 class ChangelogBuffer(MutableMapping[str, Any]):
-    """``backing`` plus the pending changelog writes since the last `drain`.
+    """``backing`` plus the pending changelog writes since the last `drain`, each with its partition.
 
-    Set ``partition`` before each post: every write made while processing it belongs to it.
+    Reads go to the store; writes go through `at` (one view per partition): a write without a
+    partition has no changelog partition to go to, so the buffer itself refuses it.
     """
 
     def __init__(self, backing: MutableMapping[str, Any]) -> None:
         self.backing = backing
-        self.partition: int = 0
         self._pending: dict[str, tuple[int, Any]] = {}
         self._born: set[str] = set()  # keys created since the last drain: never on the changelog yet
+        self._views: dict[int, PartitionWrites] = {}
 
-    # -- mapping -------------------------------------------------------------------------------------
-    def __getitem__(self, key: str) -> Any:
-        return self.backing[key]
+    def at(self, partition: int) -> "PartitionWrites":
+        """The store as seen by an event of ``partition``: its writes go to that changelog partition."""
+        view = self._views.get(partition)
+        if view is None:
+            view = self._views[partition] = PartitionWrites(self, partition)
+        return view
 
-    def __setitem__(self, key: str, value: Any) -> None:
+    # -- writes, each with its partition ---------------------------------------------------------------
+    def write(self, partition: int, key: str, value: Any) -> None:
         if key not in self.backing and key not in self._pending:
             self._born.add(key)
         self.backing[key] = value
-        self._pending[key] = (self.partition, value)
+        self._pending[key] = (partition, value)
 
-    def __delitem__(self, key: str) -> None:
+    def delete(self, partition: int, key: str) -> None:
         del self.backing[key]
         if key in self._born:
             # Created and deleted within one batch: the changelog never has to hear of it.
             self._born.discard(key)
             self._pending.pop(key, None)
         else:
-            self._pending[key] = (self.partition, DELETED)
+            self._pending[key] = (partition, DELETED)
+
+    # -- mapping (reads) -------------------------------------------------------------------------------
+    def __getitem__(self, key: str) -> Any:
+        return self.backing[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError("write through ChangelogBuffer.at(partition): every changelog record needs its partition")
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("delete through ChangelogBuffer.at(partition): every changelog record needs its partition")
 
     def __contains__(self, key: object) -> bool:
         return key in self.backing
@@ -77,3 +97,54 @@ class ChangelogBuffer(MutableMapping[str, Any]):
         self._pending.clear()
         self._born.clear()
         return out
+
+
+class PartitionWrites(MutableMapping[str, Any]):
+    """One partition's view of a `ChangelogBuffer`: reads see the whole store, writes are recorded
+    for this partition's changelog."""
+
+    __slots__ = ("buffer", "partition", "_backing")
+
+    def __init__(self, buffer: ChangelogBuffer, partition: int) -> None:
+        self.buffer = buffer
+        self.partition = partition
+        self._backing = buffer.backing
+
+    def __getitem__(self, key: str) -> Any:
+        return self._backing[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.buffer.write(self.partition, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.buffer.delete(self.partition, key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self._backing:
+            value = self._backing[key]
+            self.buffer.delete(self.partition, key)
+            return value
+        if default:
+            return default[0]
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._backing
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._backing)
+
+    def __len__(self) -> int:
+        return len(self._backing)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._backing.get(key, default)
+
+
+def writer(store: MutableMapping[str, Any]) -> Callable[[int], MutableMapping[str, Any]]:
+    """``partition -> mapping to write that partition's state to``: `ChangelogBuffer.at` for a buffer,
+    the mapping itself for a plain dict (backtest and tests, where no changelog is written)."""
+    at = getattr(store, "at", None)
+    if at is not None:
+        return at  # type: ignore[no-any-return]
+    return lambda _partition: store

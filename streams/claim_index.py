@@ -20,6 +20,9 @@ docs/HOAXES.md):
 `known_hoax` = the calibrated similarity for a post that spreads the claim (0.5 = the match
 threshold), and a small share of it for a post that debunks it, so the regional signal counts
 spreading only while the post still carries its claim id and stance.
+
+Why one long module: the fast matcher and its plain reference (`_match_reference`) sit side by side,
+so a change to one is made next to the other; tests/unit/test_claim_index_fast.py holds them equal.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ def _bigrams(toks: Sequence[str]) -> set[str]:
 
 def stance_of(normalized: str, raw: str, claim_words: Iterable[str] = (), debunk_hosts: Iterable[str] = ()) -> tuple[str, str | None]:
     """("spreading" | "debunking", the cue that decided it, or None)."""
-    own = set(claim_words)
+    own = claim_words if isinstance(claim_words, (set, frozenset)) else set(claim_words)
     for m in _URL.finditer(raw):
         link = (m.group(1) + m.group(2)).lower()
         for host in (*_FACTCHECK_HOSTS, *debunk_hosts):
@@ -123,6 +126,41 @@ def stance_of(normalized: str, raw: str, claim_words: Iterable[str] = (), debunk
         if all(_stem(w) in own for w in cue.split()):
             continue
         return "debunking", cue
+    return "spreading", None
+
+
+# The words a `_DEBUNK` / `_NOT_DEBUNK` match can start with. normalize_plain output is words of
+# [a-z0-9_] and lone "!"/"?" separated by single spaces, so a match starts at a word that is one of these
+# (tests/unit/test_claim_index_fast.py checks them against the patterns): a post with none of them
+# cannot match, and `_stance` skips the regular expressions.
+_DEBUNK_FIRST = frozenset("""
+hoaks hoax hoaxs hoks hoak cek cekfakta periksa faktanya fakta hasil tidak tak bukan keliru menyesatkan
+disinformasi misinformasi klarifikasi mengklarifikasi dibantah membantah bantahan menampik dipelintir jangan
+waspada awas penipuan kabar berita fitnah turnbackhoax mafindo salah suntingan rekayasa konteks konteksnya
+kejadian
+""".split())
+_NOT_DEBUNK_FIRST = frozenset({"bukan", "ini", "fakta", "katanya"})
+
+
+def _stance(normalized: str, words: "set[str] | frozenset[str]", raw: str, claim_words: frozenset[str],
+            hosts: tuple[str, ...]) -> tuple[str, str | None]:
+    """`stance_of` for normalize_plain output whose words are ``words`` and hosts ``(*_FACTCHECK_HOSTS,
+    *debunk_hosts)``: the same answer, the regular expressions run only where they can match."""
+    low = raw.lower()
+    if "http" in low or "www." in low:  # _URL can match nowhere else (h, t, p, w, . fold only from ASCII)
+        for m in _URL.finditer(raw):
+            link = (m.group(1) + m.group(2)).lower()
+            for host in hosts:
+                if host and host in link:
+                    return "debunking", "fact-check link"
+    if not _NOT_DEBUNK_FIRST.isdisjoint(words) and _NOT_DEBUNK.search(normalized):
+        return "spreading", None
+    if not _DEBUNK_FIRST.isdisjoint(words):
+        for m in _DEBUNK.finditer(normalized):
+            cue = m.group(0)
+            if all(_stem(w) in claim_words for w in cue.split()):
+                continue
+            return "debunking", cue
     return "spreading", None
 
 
@@ -169,6 +207,8 @@ class ClaimIndex:
         self._hosts: dict[str, int] = {}
         self._idf_cache: dict[str, float] = {}
         self.version = 0
+        self._host_list: tuple[str, ...] = ()
+        self._hosts_version = -1
         for c in claims:
             self.upsert(c)
 
@@ -253,10 +293,15 @@ class ClaimIndex:
             e.mass_version = self.version
         return e.mass
 
-    def match(self, text: str, *, top: int = 1, explain: bool = False) -> list[ClaimMatch]:
-        """The best ``top`` claims for one post, best first ([] when nothing shares evidence)."""
+    def match(self, text: str, *, top: int = 1, explain: bool = False,
+              normalized: str | None = None) -> list[ClaimMatch]:
+        """The best ``top`` claims for one post, best first ([] when nothing shares evidence).
+
+        ``normalized``: ``normalize_plain(text[:MAX_SCORED_CHARS])`` when the caller already has it (the
+        scoring stage normalises every post once); it must be exactly that string."""
         raw = text[:MAX_SCORED_CHARS] if isinstance(text, str) else ""
-        normalized = normalize_plain(raw)
+        if normalized is None:
+            normalized = normalize_plain(raw)
         toks = tokens(normalized)
         if not toks:
             return []
@@ -265,14 +310,120 @@ class ClaimIndex:
                 return []
             return self._match(raw, normalized, toks, top, explain)
 
-    def match_batch(self, texts: Sequence[str]) -> list[ClaimMatch | None]:
+    def match_batch(self, texts: Sequence[str],
+                    normalized: Sequence[str | None] | None = None) -> list[ClaimMatch | None]:
+        """The best claim of each post (None: nothing shares evidence), the same as ``match(t)[0]``.
+
+        One lock for the batch; ``normalized[i]`` (optional, None for unknown) as in `match`."""
         out: list[ClaimMatch | None] = []
-        for t in texts:
-            found = self.match(t)
-            out.append(found[0] if found else None)
+        with self._lock:
+            if not self._entries:
+                return [None] * len(texts)
+            for i, text in enumerate(texts):
+                raw = text[:MAX_SCORED_CHARS] if isinstance(text, str) else ""
+                norm = None if normalized is None else normalized[i]
+                if norm is None:
+                    norm = normalize_plain(raw)
+                toks = tokens(norm)
+                found = self._match(raw, norm, toks, 1, False) if toks else []
+                out.append(found[0] if found else None)
         return out
 
     def _match(self, raw: str, normalized: str, toks: list[str], top: int, explain: bool) -> list[ClaimMatch]:
+        """`_match_reference`, bit for bit (same floating-point operations in the same order), faster:
+        no per-candidate method calls, the top candidates chosen by a threshold rather than a keyed heap."""
+        cap = max(self.DF_CAP_MIN, int(len(self._entries) * self.DF_CAP_SHARE))
+        words = set(toks)
+        bigrams = _bigrams(toks)
+        idf_get = self._idf_cache.get
+        idf: dict[str, float] = {}
+        for w in words:  # the same order as the reference's dict comprehension
+            v = idf_get(w)
+            idf[w] = self._idf(w) if v is None else v
+        by_word, by_bigram = self._by_word, self._by_bigram
+        hits: dict[str, float] = {}
+        get = hits.get
+        for w, v in idf.items():
+            ids = by_word.get(w)
+            if ids and len(ids) <= cap:
+                if hits:
+                    for cid in ids:
+                        hits[cid] = get(cid, 0.0) + v
+                else:
+                    hits = dict.fromkeys(ids, v)  # 0.0 + v == v
+                    get = hits.get
+        for b in bigrams:
+            ids = by_bigram.get(b)
+            if ids and len(ids) <= cap:
+                for cid in ids:
+                    hits[cid] = get(cid, 0.0) + 2.0
+        if not hits:
+            return []
+        if len(hits) > CANDIDATES:  # the CANDIDATES best by (-hits, id): every one at or over the k-th value
+            kth = sorted(hits.values(), reverse=True)[CANDIDATES - 1]
+            pool = [(-v, cid) for cid, v in hits.items() if v >= kth]
+        else:
+            pool = [(-v, cid) for cid, v in hits.items()]
+        pool.sort()
+        del pool[CANDIDATES:]
+        post_mass = sum(idf.values())
+        idf_items = list(idf.items())
+        entries = self._entries
+        version = self.version
+        w_cov, w_big = self.W_COV, 1 - self.W_COV
+        min_idf, min_big, min_cov = self.MIN_SHARED_IDF, self.MIN_SHARED_BIGRAMS, self.MIN_PARTIAL_COVERAGE
+        pf = self.PARTIAL_FACTOR
+        scored: list[tuple[float, str, tuple[float, ...]]] = []
+        for _, cid in pool:
+            e = entries[cid]
+            ew = e.words
+            shared_mass = 0.0
+            for w, v in idf_items:
+                if w in ew:
+                    shared_mass += v
+            claim_mass = e.mass if e.mass_version == version else self._mass(e)
+            cov = shared_mass / claim_mass if claim_mass else 0.0
+            nb = len(bigrams & e.bigrams)
+            bcov = nb / e.nbig
+            dens = shared_mass / post_mass if post_mass else 0.0
+            copy = w_cov * cov + w_big * bcov
+            a = shared_mass / min_idf
+            b = nb / min_big
+            c = cov / min_cov
+            partial = dens * (a if a < 1.0 else 1.0) * (b if b < 1.0 else 1.0) * (c if c < 1.0 else 1.0)
+            pp = pf * partial
+            m = copy if copy >= pp else pp
+            sim = m if m < 1.0 else 1.0
+            scored.append((sim, cid, (cov, bcov, dens, shared_mass, copy, partial)))
+        scored.sort(key=_by_sim)
+        return self._results(raw, normalized, words, idf, scored[:top], explain)
+
+    def _results(self, raw: str, normalized: str, words: set[str], idf: dict[str, float],
+                 best: list[tuple[float, str, tuple[float, ...]]], explain: bool) -> list[ClaimMatch]:
+        out = []
+        if self._hosts_version != self.version:
+            self._host_list = (*_FACTCHECK_HOSTS, *self._hosts)
+            self._hosts_version = self.version
+        hosts = self._host_list
+        post_words = set(normalized.split())
+        for sim, cid, f in best:
+            e = self._entries[cid]
+            why: dict = {"word_containment": round(f[0], 3), "bigram_containment": round(f[1], 3),
+                         "post_share": round(f[2], 3), "shared_idf": round(f[3], 2),
+                         "copy_score": round(f[4], 3), "partial_score": round(f[5], 3)}
+            if explain:
+                why["shared_words"] = sorted(words & e.words, key=lambda w: (-idf[w], w))[:12]
+            stance, cue = _stance(normalized, post_words, raw, e.words, hosts)
+            if cue:
+                why["stance_cue"] = cue
+            kh = calibrate(sim, self.SIM_THRESHOLD)
+            if stance == "debunking":
+                kh *= DEBUNK_FACTOR
+            out.append(ClaimMatch(cid, round(sim, 6), round(kh, 6), stance, sim >= self.SIM_THRESHOLD, why))
+        return out
+
+    def _match_reference(self, raw: str, normalized: str, toks: list[str], top: int, explain: bool) -> list[ClaimMatch]:
+        """The straightforward matcher that `_match` must equal (tests/unit/test_claim_index_fast.py)."""
         n = len(self._entries)
         cap = max(self.DF_CAP_MIN, int(n * self.DF_CAP_SHARE))
         words = set(toks)
@@ -332,6 +483,10 @@ class ClaimIndex:
     def stats(self) -> dict[str, int]:
         with self._lock:
             return {"claims": len(self._entries), "words": len(self._by_word), "bigrams": len(self._by_bigram)}
+
+
+def _by_sim(x: tuple[float, str, tuple[float, ...]]) -> tuple[float, str]:
+    return (-x[0], x[1])
 
 
 def calibrate(sim: float, threshold: float) -> float:

@@ -6,69 +6,39 @@
                 \\--(the same watermark records as posts-scored)--> hoax-matches
     hoax-matches --(claim-spread: ClaimSpreadEngine)--> alerts
 
-The claim-spread agent mirrors the aggregate agent: batches, state in two changelog tables written
-through ChangelogBuffers after the batch's alerts are acknowledged, a rebuild on assignment, and
-every message marked finished with the AckGuard.
+The claim-spread agent mirrors the aggregate agent (streams/aggregate_stage.py): batches through
+its own `Checkpoint` (streams/checkpoint.py), state in two changelog tables written through
+ChangelogBuffers and sent after the batch's alerts are acknowledged, a rebuild on assignment.
+
+At start-up the worker reads the whole catalogue before it scores its first post (`wait_catalogue`):
+posts scored against an empty index would miss their claims, and live would differ from
+`suhu backtest --claims`. If the catalogue cannot be read within `claims_startup_timeout_s`, scoring
+starts anyway and says so in the log; the catalogue is then followed as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import faust
-import orjson
-from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from streams import topics as T
+from streams.aggregate_stage import alert_record, window_events
 from streams.catalogue_topic import CatalogueReader
-from streams.changelog import DELETED
+from streams.changelog import ChangelogBuffer
+from streams.checkpoint import Checkpoint, Record
 from streams.claim_index import ClaimIndex
 from streams.hoaxes import ClaimSpreadEngine, HoaxPost, hoax_post, spread_rule
+from streams.metrics import TOP_CLAIMS, HoaxMetrics
 from streams.records import Alert, ScoredPost
-from streams.watermarks import WATERMARK_KEY, parse_watermark_record
 from streams.windowing import WindowSpec
 
 log = logging.getLogger("suhu.claims")
 
-__all__ = ["ClaimsStage", "HoaxMetrics", "install_claims_stage"]
-
-TOP_CLAIMS = 20  # claims exported with their own label: a bounded set, whatever the catalogue's size
-
-
-class HoaxMetrics:
-    """Known-hoax gauges and counters; the claim label is the id (never text) of at most TOP_CLAIMS claims."""
-
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.catalogue = Gauge("suhu_hoax_catalogue_claims", "Claims in the debunked-claims catalogue this worker matches against.",
-                               registry=registry)
-        self.rejected = Counter("suhu_hoax_catalogue_rejected", "Catalogue records skipped as invalid.",
-                                registry=registry)
-        self.matched = Counter("suhu_hoax_posts", "Posts that repeat a catalogue claim, by stance.", ["stance"],
-                               registry=registry)
-        self.claim_posts = Gauge("suhu_hoax_claim_posts",
-                                 "Posts spreading the claim in its latest closed window (top claims only).",
-                                 ["claim"], registry=registry)
-        self.claim_provinces = Gauge("suhu_hoax_claim_provinces",
-                                     "Provinces the claim spread in during its latest closed window (top claims only).",
-                                     ["claim"], registry=registry)
-        for s in ("spreading", "debunking"):
-            self.matched.labels(stance=s)
-        self._rejected_seen = 0
-
-    def export(self, index: ClaimIndex, reader_rejected: int, snapshot: list[dict[str, Any]]) -> None:
-        self.catalogue.set(len(index))
-        if reader_rejected > self._rejected_seen:
-            self.rejected.inc(reader_rejected - self._rejected_seen)
-            self._rejected_seen = reader_rejected
-        self.claim_posts.clear()
-        self.claim_provinces.clear()
-        for w in snapshot[:TOP_CLAIMS]:
-            self.claim_posts.labels(claim=w["claim"]).set(w["posts"])
-            self.claim_provinces.labels(claim=w["claim"]).set(len(w["provinces"]))
-
+__all__ = ["ClaimsStage", "install_claims_stage"]
 
 @dataclass
 class ClaimsStage:
@@ -76,45 +46,73 @@ class ClaimsStage:
     reader: CatalogueReader
     engine: ClaimSpreadEngine
     metrics: HoaxMetrics
-    forward: Callable[[ScoredPost], Awaitable[None]]
-    send_watermarks: Callable[[bytes], Awaitable[None]]
     topic_name: str
+    alerts_topic: str
+    on_alert: Callable[[Alert], None]
     needs_rebuild: bool = True
+    catalogue_loaded: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def load_catalogue(self, timeout_s: float) -> None:
+        """Read the catalogue to its current end (in a thread: the reader blocks), then follow it."""
+        n = await asyncio.get_running_loop().run_in_executor(None, self.reader.catch_up, timeout_s)
+        log.info("claims catalogue read at start-up: %d records, %d claims", n, len(self.index))
+        self.catalogue_loaded.set()
+
+    async def wait_catalogue(self, timeout_s: float) -> bool:
+        """Wait until the start-up read is done; False (and a warning) when it took longer than timeout_s."""
+        try:
+            await asyncio.wait_for(self.catalogue_loaded.wait(), timeout_s)
+            return True
+        except asyncio.TimeoutError:
+            log.warning("the claims catalogue was not read within %.0f s; scoring starts without it and "
+                        "picks it up as it arrives", timeout_s)
+            return False
+
+    def match(self, sp: ScoredPost) -> Record | None:
+        """The hoax-matches record of a scored post spreading a known claim (ids only), keyed by claim."""
+        if sp.hoax_claim_id is not None:
+            self.metrics.post_matched(sp.hoax_stance)
+        hp = hoax_post(sp)
+        if hp is None:
+            return None
+        return Record(self.topic_name, hp.claim_id.encode("utf-8"), hp.to_json())
+
+    def alerts(self, events: list[Any]) -> list[Record]:
+        """The alert records of one batch of hoax-matches events, in the order the engine emits them."""
+        engine = self.engine
+        if self.needs_rebuild:
+            engine.rebuild()
+            self.needs_rebuild = False
+        emitted: list[Alert] = []
+        for partition, marks, hp in window_events(events, HoaxPost.from_json):
+            if marks is not None:
+                emitted.extend(engine.advance(partition, *marks))
+            else:
+                emitted.extend(engine.process(hp, partition, None if hp.source is None else str(hp.source)))
+        return [alert_record(self.alerts_topic, a, _call(self.on_alert, a)) for a in emitted]
 
 
-def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRegistry, calendar: Any,
-                         acks: Any, publish_alert: Callable[[Alert], Awaitable[None]],
-                         with_holes_filled: Callable[[list[Any]], Awaitable[list[Any]]],
+def _call(f: Callable[[Alert], None], alert: Alert) -> Callable[[], None]:
+    return lambda: f(alert)
+
+
+def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics, calendar: Any, alerts_topic: str,
+                         table: Callable[[str], Any],
+                         checkpoint: Callable[..., tuple[Checkpoint, list[ChangelogBuffer]]],
                          on_alert: Callable[[Alert], None]) -> ClaimsStage:
+    """``table(name)``: a changelog-backed JSON table (`streams.app.json_table`); ``checkpoint(*tables)``: the
+    agent's Checkpoint and a ChangelogBuffer over each table (`streams.app.stage_checkpoint`)."""
     raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
     matches_topic = app.topic(settings.topic(T.HOAX_MATCHES), partitions=settings.topic_partitions, **raw)
     name = matches_topic.get_topic_name()
-    from streams.app import _log_send_failure, buffered, json_table  # the worker's own helpers
-
-    contributions = json_table(app, settings, "claim-contributions")
-    state = json_table(app, settings, "claim-state")
-    (c_buf, s_buf), changelogs = buffered(contributions, state)
+    contributions = table("claim-contributions")
+    state = table("claim-state")
+    commits, (c_buf, s_buf) = checkpoint(contributions, state)
     index = ClaimIndex()
     reader = CatalogueReader(settings, index)
     engine = ClaimSpreadEngine(WindowSpec.from_settings(settings), spread_rule(settings.thresholds_file), index.get,
                                c_buf, s_buf, sources=settings.topic_partitions, calendar=calendar)
-    metrics = HoaxMetrics(registry)
-
-    async def forward(sp: ScoredPost) -> None:
-        if sp.hoax_claim_id is not None and sp.hoax_stance in ("spreading", "debunking"):
-            metrics.matched.labels(stance=sp.hoax_stance).inc()
-        hp = hoax_post(sp)
-        if hp is None:
-            return
-        fut = await app.producer.send(name, hp.claim_id.encode("utf-8"), hp.to_json(), None, None, None)
-        fut.add_done_callback(_log_send_failure)
-
-    async def send_watermarks(body: bytes) -> None:
-        for q in range(settings.topic_partitions):
-            fut = await app.producer.send(name, WATERMARK_KEY, body, q, None, None)
-            fut.add_done_callback(_log_send_failure)
-
-    stage = ClaimsStage(index, reader, engine, metrics, forward, send_watermarks, name)
+    stage = ClaimsStage(index, reader, engine, metrics, name, alerts_topic, on_alert)
 
     @app.on_partitions_assigned.connect
     async def _assigned(app: faust.App, assigned: Any, **kwargs: Any) -> None:
@@ -128,8 +126,12 @@ def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRe
 
     @app.timer(interval=max(0.5, float(getattr(settings, "claims_poll_s", 1.0))))
     async def follow_catalogue() -> None:
-        """Catalogue changes reach the index within a second or so, without a restart."""
+        """The whole catalogue first (scoring waits for it), then changes within a second or so, without a
+        restart. One reader, never used by two threads at once: the timer awaits each read."""
         try:
+            if not stage.catalogue_loaded.is_set():
+                await stage.load_catalogue(settings.claims_startup_timeout_s)
+                return
             await asyncio.get_running_loop().run_in_executor(None, reader.poll, 200)
         except Exception as exc:  # noqa: BLE001 - a broker hiccup: the next tick tries again
             log.warning("reading the claims catalogue failed (%s); retrying", type(exc).__name__)
@@ -137,47 +139,14 @@ def install_claims_stage(app: faust.App, settings: Any, *, registry: CollectorRe
 
     @app.timer(interval=2.0)
     async def export_hoax_gauges() -> None:
-        metrics.export(index, reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
-
-    async def send_changelogs() -> None:
-        for buffer, topic_name in changelogs:
-            for partition, key, value in buffer.drain():
-                body = None if value is DELETED else orjson.dumps(value)
-                fut = await app.producer.send(topic_name, orjson.dumps(key), body, partition, None, None)
-                fut.add_done_callback(_log_send_failure)
+        metrics.export(len(index), reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
 
     @app.agent(matches_topic, name="claim-spread")
     async def claim_spread(stream: faust.StreamT) -> None:
         deadline = settings.batch_deadline_ms / 1000.0
-        async for batch in stream.take_events(settings.batch_size, within=deadline):
-            events = await with_holes_filled(batch)
-            if stage.needs_rebuild:
-                engine.rebuild()
-                stage.needs_rebuild = False
-            emitted: list[Alert] = []
-            for ev in events:
-                partition = ev.message.partition
-                c_buf.partition = s_buf.partition = partition
-                if ev.key == WATERMARK_KEY:
-                    try:
-                        marks, idle, owned = parse_watermark_record(orjson.loads(ev.value))
-                    except Exception:  # noqa: BLE001 - never stall on one record
-                        log.error("unreadable watermark record on %s/%s", ev.message.topic, partition)
-                        continue
-                    emitted.extend(engine.advance(partition, marks, idle, owned))
-                    continue
-                try:
-                    hp = HoaxPost.from_json(ev.value)
-                except Exception:  # noqa: BLE001 - only our own stage writes here
-                    log.error("unreadable record on %s/%s", ev.message.topic, partition)
-                    continue
-                emitted.extend(engine.process(hp, partition, None if hp.source is None else str(hp.source)))
-            for alert in emitted:
-                await publish_alert(alert)
-                on_alert(alert)
-            await send_changelogs()
-            for ev in events:
-                acks.done(ev)
+        async for taken in stream.take_events(settings.batch_size, within=deadline):
+            batch = await commits.begin(taken)
+            await commits.commit(batch, stage.alerts(batch.events))
 
     return stage
 

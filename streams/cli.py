@@ -57,20 +57,6 @@ def cli(ctx: click.Context, config_file: str | None) -> None:
     ctx.obj["config_file"] = config_file
 
 
-def get_settings(ctx: click.Context):  # type: ignore[no-untyped-def]
-    """Load and validate settings once per invocation; a bad value is a one-line error, not a trace."""
-    from streams.settings import load_settings
-
-    root = ctx.find_root()
-    root.ensure_object(dict)
-    if "settings" not in root.obj:
-        try:
-            root.obj["settings"] = load_settings(root.obj.get("config_file"))
-        except ConfigError as exc:
-            raise click.ClickException(f"configuration error: {exc}") from None
-    return root.obj["settings"]
-
-
 def main() -> None:
     try:
         cli(obj={})

@@ -1,5 +1,8 @@
 """How every record suhu keeps in a changelog table is written and read: named, versioned, one module.
 
+Why one long module: every stored format sits beside the others, so a change to one is reviewed
+against all of them (a format is a promise to the next release, not a detail of its stage).
+
 A stored record outlives the build that wrote it (a compacted changelog is replayed by the next
 release), so nothing stored may depend on the order of a list in the code. In particular scores and
 labels are stored against an explicit *signal layout*, never against ``SIGNALS.index``: adding,

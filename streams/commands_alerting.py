@@ -7,7 +7,7 @@ from collections import Counter
 
 import click
 
-from streams.cli import get_settings
+from streams.cli_context import get_settings
 
 
 @click.group("thresholds")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from streams.cli import get_settings
+from streams.cli_context import get_settings
 
 
 def index_from_file(path: str):  # type: ignore[no-untyped-def]

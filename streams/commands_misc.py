@@ -6,7 +6,7 @@ import json
 
 import click
 
-from streams.cli import get_settings
+from streams.cli_context import get_settings
 
 
 @click.command("config")

@@ -1,5 +1,9 @@
 """Coordinated campaigns: many accounts, one message (lightly edited), minutes apart.
 
+Why one long module: it is one algorithm (fingerprint -> LSH bands -> clusters -> evidence ->
+alert state), and live = backtest rests on that one code path; split, one state machine would be
+spread over files that change together.
+
 A pure core, fed scored posts in event-time order; it knows nothing of Kafka. The worker
 (streams/coordination_stage.py) and `suhu backtest` run exactly this code, so live = backtest.
 

@@ -23,18 +23,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Callable
 
 import orjson
 
-from streams.codecs import CodecError, decode_coordination
+from streams import topics as T
+from streams.aggregate_stage import alert_record
+from streams.changelog import ChangelogBuffer, writer
+from streams.checkpoint import Checkpoint, Record
+from streams.codecs import CodecError, decode_coordination, encode_coordination
 from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post, coord_posts
 from streams.records import Alert, ScoredPost
 from streams.watermarks import WATERMARK_KIND, combine, parse_watermark_record
 
 log = logging.getLogger("suhu.coordination")
 
-__all__ = ["CoordinationStage", "read_state", "read_since"]
+__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since"]
+
+FINGERPRINT_KEY = b"c"  # every fingerprint on posts-coordination (one partition: the key only names the kind)
 
 
 def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60.0) -> dict[str, Any]:
@@ -58,7 +65,7 @@ def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60
             for rec in reader.poll(timeout_ms=500).get(tp, []):
                 if rec.offset >= stop:
                     break
-                key = rec.key.decode() if isinstance(rec.key, bytes) else str(rec.key)
+                key = _state_key(rec.key)
                 if rec.value is None:
                     out.pop(key, None)
                     continue
@@ -69,6 +76,17 @@ def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60
         return out
     finally:
         reader.close()
+
+
+def _state_key(raw: Any) -> str:
+    """A coordination-state key: JSON, as the Checkpoint writes changelog keys (``"cid"``)."""
+    text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else str(raw)
+    if text.startswith('"'):
+        try:
+            return str(orjson.loads(text))
+        except orjson.JSONDecodeError:
+            pass
+    return text
 
 
 def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: int,
@@ -101,15 +119,26 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
 
 
 class CoordinationStage:
-    """Holds the one detector of this worker (when it owns ``posts-coordination``)."""
+    """Holds the one detector of this worker (when it owns ``posts-coordination``).
 
-    def __init__(self, config: CoordinationConfig, *, phase_at: Any = None, sources: int | None = None) -> None:
+    ``state``: where the alerted clusters are written for ``coordination-state`` (cluster id -> its
+    encoded state, `encode_coordination`): the `ChangelogBuffer` the agent's `Checkpoint` sends after
+    the batch's alerts are acknowledged (written through ``state.at(0)``: the topic has one partition),
+    or a plain dict (bench, tests). ``topic_name``/``alerts_topic``: where fingerprints and alerts go.
+    """
+
+    def __init__(self, config: CoordinationConfig, *, phase_at: Any = None, sources: int | None = None,
+                 state: MutableMapping[str, Any] | None = None, topic_name: str = T.POSTS_COORDINATION,
+                 alerts_topic: str = T.ALERTS, on_alert: Callable[[Alert], None] = lambda alert: None) -> None:
         self.config = config
         self.phase_at = phase_at
         self.expected = None if sources is None else [str(i) for i in range(sources)]
         self.detector: CoordinationDetector | None = None
         self.marks: dict[str, int] = {}
         self.idle: set[str] = set()
+        self.state: MutableMapping[str, Any] = {} if state is None else state
+        self._state_at = writer(self.state)
+        self.topic_name, self.alerts_topic, self.on_alert = topic_name, alerts_topic, on_alert
 
     def forward_record(self, sp: ScoredPost) -> bytes:
         """The compact record for ``posts-coordination`` (no text)."""
@@ -118,6 +147,14 @@ class CoordinationStage:
     def forward_records(self, sps: list[ScoredPost]) -> list[bytes]:
         """`forward_record` for a scored batch (one vectorised MinHash for all of it)."""
         return [orjson.dumps(cp.to_dict()) for cp in coord_posts(sps, self.config)]
+
+    def forward(self, sps: list[ScoredPost]) -> list[Record]:
+        """The scoring stage's records for ``posts-coordination``: each scored post's fingerprint to its one
+        partition, stamped with the post's event time (a replay seeks by time, see `read_since`)."""
+        if not sps:
+            return []
+        return [Record(self.topic_name, FINGERPRINT_KEY, body, 0, timestamp=sp.post.event_ms / 1000.0)
+                for sp, body in zip(sps, self.forward_records(sps))]
 
     def reset(self) -> None:
         self.detector = None
@@ -133,8 +170,33 @@ class CoordinationStage:
         for raw in replay:
             out.extend(self.feed(raw))
         det.changed.clear()  # what was read back is already in the state topic
+        # The store mirrors the detector's alerted clusters without queuing them for the changelog (a
+        # deletion needs its key in the store); writes not committed before the reset are dropped.
+        store = self.state.backing if isinstance(self.state, ChangelogBuffer) else self.state
+        if isinstance(self.state, ChangelogBuffer):
+            self.state.drain()
+        store.clear()
+        store.update((cid, encode_coordination(value)) for cid, value in det.alerted.items())
         out = [a for a in out if a.alert_id not in _emitted_ids(state, a)]
         return out
+
+    def alerts(self, events: list[Any], recovered: Iterable[Alert] = ()) -> list[Record]:
+        """One batch of ``posts-coordination`` (after `recover` when the detector is new): the alert
+        records, acknowledged one by one, and the changed alerted clusters written to ``state`` for the
+        checkpoint to send after them."""
+        found = list(recovered)
+        for ev in events:
+            if isinstance(ev.value, (bytes, bytearray)):
+                found.extend(self.feed(ev.value))
+        det = self.detector
+        if det is not None:
+            view = self._state_at(0)  # coordination-state has one partition, like its input
+            for cid, value in det.drain_changed():
+                if value is None:
+                    view.pop(cid, None)
+                else:
+                    view[cid] = encode_coordination(value)
+        return [alert_record(self.alerts_topic, a, _sent(self.on_alert, a)) for a in found]
 
     def feed(self, raw: bytes) -> list[Alert]:
         """One record of ``posts-coordination``: a post's fingerprint, or a watermark record (the
@@ -169,58 +231,62 @@ def _emitted_ids(state: dict[str, Any], alert: Alert) -> set[str]:
     return set()
 
 
+def _sent(on_alert: Callable[[Alert], None], alert: Alert) -> Callable[[], None]:
+    def sent() -> None:
+        on_alert(alert)
+        log.info("coordination alert %s %s %s (%d accounts)", alert.dedup_key, alert.status, alert.severity,
+                 alert.author_count)
+    return sent
+
+
+def _counted(metrics: Any, on_alert: Callable[[Alert], None], alert: Alert) -> None:
+    metrics.alert(alert.severity, alert.status)
+    on_alert(alert)
+
+
 async def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
 
 
-# --- metrics: bounded labels only (a kind of post, a severity, a status); never a cluster id, ----------
-# author, hashtag or text.
-COORDINATION_POST_KINDS = ("fingerprinted", "short", "reposts", "duplicates", "too_late")
+def install_coordination_stage(app: Any, settings: Any, *, alerts_topic: str, phase_at: Any,
+                               checkpoint: Callable[..., tuple[Checkpoint, list[ChangelogBuffer]]],
+                               open_reader: Callable[[], Any], metrics: Any,
+                               on_alert: Callable[[Alert], None]) -> CoordinationStage:
+    """The `coordinate` agent over ``posts-coordination``. Injected by streams/app.py: ``checkpoint``
+    (`stage_checkpoint`: the agent's Checkpoint, with a ChangelogBuffer per compacted topic it names),
+    ``open_reader`` (a kafka-python consumer for the recovery reads), ``metrics``
+    (`streams.metrics.CoordinationMetrics`) and ``on_alert`` (called once each alert is acknowledged)."""
+    raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
+    topic = app.topic(settings.topic(T.POSTS_COORDINATION), partitions=1, **raw)
+    name, state_name = topic.get_topic_name(), settings.topic(T.COORDINATION_STATE)
+    commits, (state,) = checkpoint(compacted=[state_name])
+    stage = CoordinationStage(CoordinationConfig.from_settings(settings), phase_at=phase_at,
+                              sources=settings.topic_partitions, state=state, topic_name=name,
+                              alerts_topic=alerts_topic, on_alert=lambda a: _counted(metrics, on_alert, a))
 
+    @app.on_partitions_assigned.connect
+    async def _coordination_assigned(app: Any, assigned: Any, **kwargs: Any) -> None:
+        stage.reset()  # rebuilt from its state topic and the last windows of input
 
-class CoordinationMetrics:
-    """The coordination detector's numbers, exported from its snapshot and counters."""
+    @app.timer(interval=2.0)
+    async def export_coordination_gauges() -> None:
+        metrics.export(stage.detector)
 
-    def __init__(self, registry: Any) -> None:
-        from prometheus_client import Counter, Gauge
+    @app.agent(topic, name="coordinate")
+    async def coordinate(stream: Any) -> None:
+        """One detector over every region: begin -> alerts (acknowledged) -> the alerted clusters' state."""
+        cfg = stage.config
+        async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
+            batch = await commits.begin(taken)
+            recovered: list[Alert] = []
+            if stage.detector is None and batch.events:
+                first = batch.events[0].message
+                since = int(first.timestamp * 1000) - 2 * cfg.window_ms - cfg.reorder_ms
+                alerted = await run_blocking(read_state, open_reader, state_name)
+                replay = await run_blocking(read_since, open_reader, name, since, first.offset)
+                recovered = stage.recover(alerted, replay)
+                log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
+                         len(alerted), len(replay), since, first.offset, stage.detector.snapshot())
+            await commits.commit(batch, stage.alerts(batch.events, recovered))
 
-        r = registry
-        self._posts = Counter("suhu_coordination_posts", "Posts seen by the coordination detector, by kind "
-                              "(fingerprinted, short: too few content words, reposts, duplicates, too_late).",
-                              ["kind"], registry=r)
-        for k in COORDINATION_POST_KINDS:
-            self._posts.labels(kind=k)
-        self._alerts = Counter("suhu_coordination_alerts", "Coordination alert transitions.",
-                               ["severity", "status"], registry=r)
-        for sev in ("warning", "critical"):
-            for st in ("firing", "resolved"):
-                self._alerts.labels(severity=sev, status=st)
-        self._clusters = Gauge("suhu_coordination_clusters", "Clusters of near-identical posts in the window.",
-                               registry=r)
-        self._window = Gauge("suhu_coordination_window_posts", "Fingerprinted posts in the detector's window.",
-                             registry=r)
-        self._largest = Gauge("suhu_coordination_largest_cluster_authors",
-                              "Distinct authors of the largest cluster in the window.", registry=r)
-        self._firing = Gauge("suhu_coordination_firing", "Coordinated campaigns currently firing.", registry=r)
-        self._index = Gauge("suhu_coordination_index_entries", "LSH band keys held (the detector's state size).",
-                            registry=r)
-        self._exported: dict[str, int] = {}
-
-    def alert(self, severity: str, status: str) -> None:
-        self._alerts.labels(severity=severity, status=status).inc()
-
-    def export(self, detector: CoordinationDetector | None) -> None:
-        if detector is None:
-            return
-        snap = detector.snapshot()
-        self._clusters.set(snap["clusters"])
-        self._window.set(snap["window_posts"])
-        self._largest.set(snap["largest_authors"])
-        self._firing.set(snap["firing"])
-        self._index.set(snap["index"])
-        for k in COORDINATION_POST_KINDS:
-            now = detector.stats.get(k, 0)
-            delta = now - self._exported.get(k, 0)
-            if delta > 0:
-                self._posts.labels(kind=k).inc(delta)
-            self._exported[k] = now
+    return stage

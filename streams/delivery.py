@@ -8,6 +8,9 @@ rejections (400/401/403/404/413) are counted and logged, never retried in a loop
 
 Secrets (routing key, webhook secret, credentials in URLs) never reach logs, metric labels or
 exception messages. Payloads carry numbers and post ids, never post text or author ids (UU PDP).
+
+Why one long module: every pager's payload builder and client sit side by side with the shared
+retry and redaction rules, so a change to the delivery contract is made, and reviewed, in one place.
 """
 
 from __future__ import annotations

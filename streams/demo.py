@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 import orjson
 
-from streams.cli import get_settings
+from streams.cli_context import get_settings
 from streams.settings import Settings, replace, to_env
 
 DEFAULT_INCIDENTS = (

@@ -23,6 +23,9 @@ the posts themselves (a scored post names its source partition) and with the wat
 scoring stage writes to every posts-scored partition (`advance`). Without configured sources
 (``EngineConfig.sources`` None: `suhu backtest`, records without a source) every record counts as
 one source and the watermark is the largest event time seen, the Kafka Streams stream time.
+
+Why one long module: it is the one place where windows close and alerts are decided (panes, clocks,
+state machines and their stored records); split, the invariants between them would span files.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from typing import Any, Callable, Collection, Iterable, Mapping, MutableMapping
 from models.base import SIGNALS
 from streams.aggregation import SOURCE_NAMES, PaneAgg, WindowResult, labels_to_bits, merge, quantise
 from streams.alerting import Observation, make_alert, series_key, step
+from streams.changelog import writer
 from streams.codecs import (
     CodecError,
     Contribution,
@@ -119,6 +123,9 @@ class RegionalEngine:
         self.config = config
         self.contributions = contributions
         self.state = state
+        # Every write names the partition of the event that makes it (streams/changelog.py).
+        self._contributions_at = writer(contributions)
+        self._state_at = writer(state)
         self.stats: Counter[str] = Counter()
         w = config.window
         self._size, self._step, self._grace = w.size_ms, w.step_ms, w.grace_ms
@@ -246,7 +253,7 @@ class RegionalEngine:
         return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
-        self.state[partition_key(partition)] = encode_partition_state(part)
+        self._state_at(partition)[partition_key(partition)] = encode_partition_state(part)
 
     def process(self, post: ScoredPost, partition: int, source: str | None = None) -> list[Alert]:
         """Add one scored post (read from input partition ``source``); returns the alerts of every
@@ -276,8 +283,9 @@ class RegionalEngine:
             self.stats["invalid"] += 1
             return []
         if self._stale:
+            contributions = self._contributions_at(partition)
             for stale in self._stale.pop(partition, ()):
-                self.contributions.pop(stale, None)
+                contributions.pop(stale, None)
         city = p_.city
         if city is not None and city not in self._city_names.get(region, ()):
             self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
@@ -285,10 +293,10 @@ class RegionalEngine:
         # A plain tuple in `Contribution`'s field order (cheaper to build than the named tuple).
         contrib = (region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city,
                    _SOURCE_INDEX.get(p_.source, 0))
-        self.contributions[key] = self._codec.encode(contrib)
+        self._contributions_at(partition)[key] = self._codec.encode(contrib)
         self._add(key, contrib)
         self.stats["processed"] += 1
-        corrections = self._correct(region, city, ev) if kind == "late" else []
+        corrections = self._correct(region, city, ev, self._state_at(partition)) if kind == "late" else []
         dirty = False
         if region not in part["r"]:
             part["r"].append(region)
@@ -308,7 +316,7 @@ class RegionalEngine:
             self._save(partition, part)
         return corrections + alerts if corrections else alerts
 
-    def _correct(self, region: str, city: str | None, ev: int) -> list[Alert]:
+    def _correct(self, region: str, city: str | None, ev: int, state: MutableMapping[str, Any]) -> list[Alert]:
         """Re-judge the latest closed window of the post's series with the late post in it.
 
         The rule (docs/RELIABILITY.md): a transition the late posts create there is published, with
@@ -353,7 +361,7 @@ class RegionalEngine:
                     self.stats["late_alerts"] += 1
                 if new != cur:
                     machines[i] = new
-                    self.state[machine_key(unit, sig)] = encode_machine(new)
+                    state[machine_key(unit, sig)] = encode_machine(new)
         self.stats["alerts"] += len(out)
         return out
 
@@ -413,18 +421,19 @@ class RegionalEngine:
     # ------------------------------------------------------------------------------ closure
     def _close(self, partition: int, part: dict[str, Any], old_c: int, new_c: int) -> list[Alert]:
         collected: list[tuple[int, str, int, Alert]] = []
+        state = self._state_at(partition)
         for region in sorted(part["r"]):
-            self._close_region(region, region, None, old_c, new_c, collected)
+            self._close_region(region, region, None, old_c, new_c, collected, state)
             for city in sorted(self._cities.get(region, ())):
-                self._close_region(series_key(region, city), region, city, old_c, new_c, collected)
+                self._close_region(series_key(region, city), region, city, old_c, new_c, collected, state)
         part["c"] = new_c
-        self._evict(part["r"], new_c - self._allowed)
+        self._evict(part["r"], new_c - self._allowed, self._contributions_at(partition))
         collected.sort(key=lambda x: (x[0], x[1], x[2]))
         self.stats["alerts"] += len(collected)
         return [a for _, _, _, a in collected]
 
     def _close_region(self, unit: str, region: str, city: str | None, old_c: int, new_c: int,
-                      out: list[tuple[int, str, int, Alert]]) -> None:
+                      out: list[tuple[int, str, int, Alert]], state: MutableMapping[str, Any]) -> None:
         size, step_ms = self._size, self._step
         panes = self._panes.get(unit, {})
         machines = self._machine(unit)
@@ -438,11 +447,12 @@ class RegionalEngine:
                     return
                 e = min(later) + step_ms  # skip the empty windows in between: nothing can change
                 continue
-            self._evaluate(unit, region, city, e, panes, machines, out)
+            self._evaluate(unit, region, city, e, panes, machines, out, state)
             e += step_ms
 
     def _evaluate(self, unit: str, region: str, city: str | None, end: int, panes: dict[int, PaneAgg],
-                  machines: list[dict[str, Any]], out: list[tuple[int, str, int, Alert]]) -> None:
+                  machines: list[dict[str, Any]], out: list[tuple[int, str, int, Alert]],
+                  state: MutableMapping[str, Any]) -> None:
         size, step_ms = self._size, self._step
         th = self.config.thresholds
         is_city = city is not None
@@ -455,7 +465,7 @@ class RegionalEngine:
             for i, m in enumerate(machines):
                 if m.get("s") == "pending":
                     machines[i] = {**m, "s": "ok", "sev": None, "n": 0}
-                    self.state[machine_key(unit, SIGNALS[i])] = encode_machine(machines[i])
+                    state[machine_key(unit, SIGNALS[i])] = encode_machine(machines[i])
             return
         res = merge(panes[p] for p in range(end - size, end, step_ms) if p in panes).result(self._cap)
         phase = self.config.calendar.phase_at(end - 1, region)
@@ -476,7 +486,7 @@ class RegionalEngine:
                 out.append((end, unit, i, alert))
             if new != old:
                 machines[i] = new
-                self.state[machine_key(unit, sig)] = encode_machine(new)
+                state[machine_key(unit, sig)] = encode_machine(new)
 
     def _thin(self, region: str, end: int, panes: dict[int, PaneAgg], machines: list[dict[str, Any]]) -> bool:
         """Too few posts to judge, and no firing alert waiting for its calm windows."""
@@ -487,7 +497,7 @@ class RegionalEngine:
         n = sum(panes[p].count for p in range(end - size, end, step_ms) if p in panes)
         return n < need and not any(m.get("s") == "firing" for m in machines)
 
-    def _evict(self, regions: Iterable[str], closed: int) -> None:
+    def _evict(self, regions: Iterable[str], closed: int, contributions: MutableMapping[str, Any]) -> None:
         """Drop panes (and their contributions) that no open window needs any more."""
         for region in regions:
             for unit in (region, *(series_key(region, city) for city in self._cities.get(region, ()))):
@@ -501,7 +511,7 @@ class RegionalEngine:
             for p in [p for p in panes if p + self._size <= closed]:
                 del panes[p]
                 for key in self._pane_keys.pop((region, p), ()):
-                    self.contributions.pop(key, None)
+                    contributions.pop(key, None)
             for city in self._cities.get(region, ()):
                 cpanes = self._panes.get(series_key(region, city))
                 if cpanes:

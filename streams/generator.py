@@ -17,6 +17,8 @@ FACTOR x its mean background volume (the surge adds (FACTOR - 1) x it) while it 
 many of the province's accounts. Nothing in it should page: it exists so that a scorer that reads
 candidate names as abuse shows up as false alerts in `suhu backtest`. The texts are templates
 written for this generator; they say nothing about how well any model does on real posts.
+
+Why one long module: most of it is the hand-written template and slot data; the logic is short.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ live and offline reach the same alerts.
   ``consecutive_clear`` windows below that. Windows close on the same watermark as the regional
   engine (the scoring stage's marks, streams/watermarks.py), state lives in two injected mappings
   (changelog tables live, dicts offline) and `rebuild` recomputes the panes after a restart.
+
+Why one long module: matching applied to posts and the claim-spread engine share the HoaxPost record
+and the page texts; the engine mirrors streams/engine.py's windows on the same watermark.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import orjson
 from models.base import PostScores
 from streams.alerting import _MONTHS_EN, _MONTHS_ID, _span, alert_id
 from streams.codecs import decode_partition_state, encode_partition_state, partition_clock, partition_key
-from streams.claim_index import MATCH_THRESHOLD, ClaimIndex
+from streams.changelog import writer
+from streams.claim_index import MATCH_THRESHOLD, MAX_SCORED_CHARS, ClaimIndex, ClaimMatch
 from streams.claims import Claim
 from streams.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.watermarks import LEGACY_SOURCE, advance_clock
@@ -47,16 +51,21 @@ def apply_claims(index: ClaimIndex | None, texts: Sequence[str], scores: Sequenc
 
     A post that repeats no claim keeps ``known_hoax`` 0 and gets (None, None); one whose best claim is
     under the match threshold too. Never raises on a post: matching failures leave it unmatched.
+    The scorer's normalisation (``PostScores.plain``) is reused where it normalised the same text the
+    matcher would (a post of at most the matcher's MAX_SCORED_CHARS characters), so a post is not
+    normalised twice.
     """
+    scores = list(scores)[: len(texts)]
+    found: list[ClaimMatch | None] = [None] * len(scores)
+    if index is not None and len(index):
+        plain = [ps.plain if isinstance(t, str) and len(t) <= MAX_SCORED_CHARS else None
+                 for t, ps in zip(texts, scores)]
+        try:
+            found = index.match_batch(texts[: len(scores)], plain)
+        except Exception:  # noqa: BLE001 - one post's matching bug must not unmatch (or dead-letter) the rest
+            found = [_match_one(index, t) for t in texts[: len(scores)]]
     out: list[tuple[PostScores, str | None, str | None]] = []
-    for text, ps in zip(texts, scores):
-        m = None
-        if index is not None and len(index):
-            try:
-                found = index.match(text)
-            except Exception:  # noqa: BLE001 - a matching bug must not dead-letter the post
-                found = []
-            m = found[0] if found else None
+    for ps, m in zip(scores, found):
         if m is None or not m.matched:
             out.append((ps, None, None))
             continue
@@ -67,6 +76,14 @@ def apply_claims(index: ClaimIndex | None, texts: Sequence[str], scores: Sequenc
             labels = labels + ("known_hoax",)
         out.append((dataclasses.replace(ps, scores=sc, labels=labels), m.claim_id, m.stance))
     return out
+
+
+def _match_one(index: ClaimIndex, text: str) -> ClaimMatch | None:
+    try:
+        found = index.match(text)
+    except Exception:  # noqa: BLE001 - a matching bug must not dead-letter the post
+        return None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +183,8 @@ class ClaimSpreadEngine:
                  calendar: Any = None) -> None:
         self.window, self.rule, self.claim_info = window, rule, claim_info
         self.contributions, self.state = contributions, state
+        # Every write names the partition of the event that makes it (streams/changelog.py).
+        self._contributions_at, self._state_at = writer(contributions), writer(state)
         self._size, self._step, self._grace = window.size_ms, window.step_ms, window.grace_ms
         self._expected = None if sources is None else [str(i) for i in range(sources)]
         if region_name is None:
@@ -213,7 +232,7 @@ class ClaimSpreadEngine:
         return partition_clock(self._parts, partition)
 
     def _save(self, partition: int, part: dict[str, Any]) -> None:
-        self.state[partition_key(partition)] = encode_partition_state(part)
+        self._state_at(partition)[partition_key(partition)] = encode_partition_state(part)
 
     # ------------------------------------------------------------------------------ hot path
     def process(self, hp: HoaxPost, partition: int, source: str | None = None) -> list[Alert]:
@@ -227,7 +246,7 @@ class ClaimSpreadEngine:
             self._count("late_dropped")  # every window it belonged to is closed
         else:
             c = [hp.claim_id, ev, hp.author, hp.region, hp.post_id, partition]
-            self.contributions[hp.key] = c
+            self._contributions_at(partition)[hp.key] = c
             self._add(hp.key, c)
             self._count("processed")
             if hp.claim_id not in part["r"]:
@@ -270,16 +289,18 @@ class ClaimSpreadEngine:
         if new_c <= c:
             return []
         out: list[tuple[int, str, Alert]] = []
+        state = self._state_at(partition)
         for claim in sorted(part["r"]):
-            self._close_claim(claim, c, new_c, out)
+            self._close_claim(claim, c, new_c, out, state)
         part["c"] = new_c
-        self._evict(part, new_c)
+        self._evict(part, new_c, self._contributions_at(partition))
         out.sort(key=lambda x: (x[0], x[1]))
         self._count("alerts", len(out))
         return [a for _, _, a in out]
 
     # ------------------------------------------------------------------------------ closure
-    def _close_claim(self, claim: str, old_c: int, new_c: int, out: list[tuple[int, str, Alert]]) -> None:
+    def _close_claim(self, claim: str, old_c: int, new_c: int, out: list[tuple[int, str, Alert]],
+                     state: MutableMapping[str, Any]) -> None:
         panes = self._panes.get(claim, {})
         m = self._machines.get(claim) or {"s": "ok"}
         e = old_c + self._step
@@ -291,7 +312,7 @@ class ClaimSpreadEngine:
                     return
                 e = min(later) + self._step
                 continue
-            m = self._judge(claim, e, panes, m, out)
+            m = self._judge(claim, e, panes, m, out, state)
             e += self._step
 
     def _window(self, claim: str, end: int, panes: Mapping[int, _Pane]) -> dict[str, Any]:
@@ -311,7 +332,7 @@ class ClaimSpreadEngine:
                 "window_end_ms": end}
 
     def _judge(self, claim: str, end: int, panes: Mapping[int, _Pane], m: dict[str, Any],
-               out: list[tuple[int, str, Alert]]) -> dict[str, Any]:
+               out: list[tuple[int, str, Alert]], state: MutableMapping[str, Any]) -> dict[str, Any]:
         r = self.rule
         w = self._window(claim, end, panes)
         self.latest[claim] = w
@@ -340,7 +361,7 @@ class ClaimSpreadEngine:
                 new = {"s": "ok", "last": new["last"]}
         if new != m:
             self._machines[claim] = new
-            self.state[f"m:{claim}"] = new
+            state[f"m:{claim}"] = new
         return new
 
     def _alert(self, claim_id: str, status: str, severity: str, key: str, w: Mapping[str, Any], end: int) -> Alert:
@@ -371,13 +392,13 @@ class ClaimSpreadEngine:
         except (KeyError, ValueError):
             return region
 
-    def _evict(self, part: dict[str, Any], closed: int) -> None:
+    def _evict(self, part: dict[str, Any], closed: int, contributions: MutableMapping[str, Any]) -> None:
         for claim in list(part["r"]):
             panes = self._panes.get(claim, {})
             for p in [p for p in panes if p + self._size <= closed]:
                 del panes[p]
                 for key in self._keys.pop((claim, p), ()):
-                    self.contributions.pop(key, None)
+                    contributions.pop(key, None)
             if not panes and (self._machines.get(claim) or {}).get("s") != "firing":
                 part["r"].remove(claim)
                 self._panes.pop(claim, None)

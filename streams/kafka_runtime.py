@@ -3,6 +3,9 @@
 No Docker: the jars come from Maven Central (deploy/kafka/pom.xml) into a cache outside the
 source tree, and the broker runs as a detached JVM whose state lives under ``data_dir/kafka``.
 When ``SUHU_KAFKA_BOOTSTRAP`` names a cluster we start nothing and use that one.
+
+Why one long module: one lifecycle (fetch jars, format, start, wait, create topics, stop) of one
+local broker; its steps share the paths and the process handling.
 """
 
 from __future__ import annotations
@@ -549,7 +552,7 @@ def _fail(exc: Exception) -> None:
 
 
 def _settings(ctx: click.Context) -> Settings:
-    from streams.cli import get_settings
+    from streams.cli_context import get_settings
 
     return get_settings(ctx)  # type: ignore[no-any-return]
 

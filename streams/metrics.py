@@ -4,6 +4,9 @@ Label values come only from bounded sets (regions, signals, platforms, dead-lett
 severities, destinations, phases); never a post id, author, hashtag or free text (UU PDP, and
 cardinality). Children are created up front so a quiet province shows 0 on the dashboard
 instead of nothing. The registry is injected so tests use a fresh one.
+
+Why one long module: one place for every metric name, label set and bucket, by design (the
+dashboards and rules are checked against it).
 """
 
 from __future__ import annotations
@@ -93,6 +96,13 @@ ELECTION_PHASE = "suhu_election_phase"
 ELECTION_PHASE_ACTIVE = "suhu_election_phase_active"
 KAFKA_CONSUMER_LAG = "suhu_kafka_consumer_lag_messages"
 WORKER_INFO = "suhu_worker_info"
+HOAX_CATALOGUE_CLAIMS = "suhu_hoax_catalogue_claims"
+HOAX_CATALOGUE_REJECTED = "suhu_hoax_catalogue_rejected_total"
+HOAX_POSTS = "suhu_hoax_posts_total"
+HOAX_CLAIM_POSTS = "suhu_hoax_claim_posts"
+HOAX_CLAIM_PROVINCES = "suhu_hoax_claim_provinces"
+HOAX_STANCES = ("spreading", "debunking")
+TOP_CLAIMS = 20  # claims exported with their own label: a bounded set, whatever the catalogue's size
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,8 +219,6 @@ class SuhuMetrics:
         r = self.registry
 
         # --- throughput -------------------------------------------------------------------
-        from streams.coordination_stage import CoordinationMetrics  # its own module: the detector's shell
-
         self.coordination = CoordinationMetrics(r)
         self._received = Counter(POSTS_RECEIVED[:-6], "Posts read from the posts topic.", ["platform"], registry=r)
         self._scored = Counter(POSTS_SCORED[:-6], "Posts scored.", ["platform"], registry=r)
@@ -349,6 +357,7 @@ class SuhuMetrics:
             for p in range(partitions):
                 self._consumer_lag.labels(topic=t, partition=str(p)).set(0)
         self._worker_info = Gauge(WORKER_INFO, "Build information (value is always 1).", ["version", "model_version"], registry=r)
+        self.hoaxes = HoaxMetrics(r)
 
     # ---- hot path: counters -------------------------------------------------------------------------
     def platform_label(self, platform: str | None) -> str:
@@ -522,6 +531,41 @@ class SuhuMetrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 
+class HoaxMetrics:
+    """Known-hoax gauges and counters; the claim label is the id (never text) of at most TOP_CLAIMS claims."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        r = registry
+        self.catalogue = Gauge(HOAX_CATALOGUE_CLAIMS, "Claims in the debunked-claims catalogue this worker matches "
+                               "against.", registry=r)
+        self.rejected = Counter(HOAX_CATALOGUE_REJECTED[:-6], "Catalogue records skipped as invalid.", registry=r)
+        self.matched = Counter(HOAX_POSTS[:-6], "Posts that repeat a catalogue claim, by stance.", ["stance"],
+                               registry=r)
+        self.claim_posts = Gauge(HOAX_CLAIM_POSTS, "Posts spreading the claim in its latest closed window (top claims "
+                                 "only).", ["claim"], registry=r)
+        self.claim_provinces = Gauge(HOAX_CLAIM_PROVINCES, "Provinces the claim spread in during its latest closed "
+                                     "window (top claims only).", ["claim"], registry=r)
+        self._matched_c = {s: self.matched.labels(stance=s) for s in HOAX_STANCES}
+        self._rejected_seen = 0
+
+    def post_matched(self, stance: str | None) -> None:
+        child = self._matched_c.get(stance or "")
+        if child is not None:
+            child.inc()
+
+    def export(self, catalogue_size: int, rejected_total: int, snapshot: Sequence[Mapping[str, Any]]) -> None:
+        """The catalogue's size, newly rejected records, and the top claims of the latest closed windows."""
+        self.catalogue.set(catalogue_size)
+        if rejected_total > self._rejected_seen:
+            self.rejected.inc(rejected_total - self._rejected_seen)
+            self._rejected_seen = rejected_total
+        self.claim_posts.clear()
+        self.claim_provinces.clear()
+        for w in snapshot[:TOP_CLAIMS]:
+            self.claim_posts.labels(claim=str(w["claim"])).set(w["posts"])
+            self.claim_provinces.labels(claim=str(w["claim"])).set(len(w["provinces"]))
+
+
 def start_metrics_server(registry: CollectorRegistry, host: str = "127.0.0.1", port: int = 0):  # type: ignore[no-untyped-def]
     """Serve /metrics from a thread for processes without a Faust web server; loopback by default.
 
@@ -536,11 +580,66 @@ def region_codes(regions: Iterable[RegionInfo]) -> tuple[str, ...]:
     return tuple(r.code for r in regions)
 
 
+# --- metrics: bounded labels only (a kind of post, a severity, a status); never a cluster id, ----------
+# author, hashtag or text.
+COORDINATION_POST_KINDS = ("fingerprinted", "short", "reposts", "duplicates", "too_late")
+
+
+class CoordinationMetrics:
+    """The coordination detector's numbers (streams/coordination_stage.py), exported from its snapshot
+    and counters."""
+
+    def __init__(self, registry: Any) -> None:
+        r = registry
+        self._posts = Counter("suhu_coordination_posts", "Posts seen by the coordination detector, by kind "
+                              "(fingerprinted, short: too few content words, reposts, duplicates, too_late).",
+                              ["kind"], registry=r)
+        for k in COORDINATION_POST_KINDS:
+            self._posts.labels(kind=k)
+        self._alerts = Counter("suhu_coordination_alerts", "Coordination alert transitions.",
+                               ["severity", "status"], registry=r)
+        for sev in ("warning", "critical"):
+            for st in ("firing", "resolved"):
+                self._alerts.labels(severity=sev, status=st)
+        self._clusters = Gauge("suhu_coordination_clusters", "Clusters of near-identical posts in the window.",
+                               registry=r)
+        self._window = Gauge("suhu_coordination_window_posts", "Fingerprinted posts in the detector's window.",
+                             registry=r)
+        self._largest = Gauge("suhu_coordination_largest_cluster_authors",
+                              "Distinct authors of the largest cluster in the window.", registry=r)
+        self._firing = Gauge("suhu_coordination_firing", "Coordinated campaigns currently firing.", registry=r)
+        self._index = Gauge("suhu_coordination_index_entries", "LSH band keys held (the detector's state size).",
+                            registry=r)
+        self._exported: dict[str, int] = {}
+
+    def alert(self, severity: str, status: str) -> None:
+        self._alerts.labels(severity=severity, status=status).inc()
+
+    def export(self, detector: Any) -> None:
+        if detector is None:
+            return
+        snap = detector.snapshot()
+        self._clusters.set(snap["clusters"])
+        self._window.set(snap["window_posts"])
+        self._largest.set(snap["largest_authors"])
+        self._firing.set(snap["firing"])
+        self._index.set(snap["index"])
+        for k in COORDINATION_POST_KINDS:
+            now = detector.stats.get(k, 0)
+            delta = now - self._exported.get(k, 0)
+            if delta > 0:
+                self._posts.labels(kind=k).inc(delta)
+            self._exported[k] = now
+
+
 __all__ = [
+    "COORDINATION_POST_KINDS",
+    "CoordinationMetrics",
     "DLQ_REASONS",
     "PLATFORMS",
     "DESTINATIONS",
     "DELIVERY_OUTCOMES",
+    "HoaxMetrics",
     "RegionInfo",
     "RegionView",
     "SignalView",

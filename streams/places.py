@@ -40,6 +40,9 @@ streams/gazetteer.py, matched longest first on lowercase words):
 Every result carries ``source``, a ``confidence`` in [0, 1] (a fixed value per rule, see
 `_confidence`), the ``rule`` and the gazetteer names it used (never the raw text: the names are
 gazetteer keys). Only the first 1,000 characters of a text and 200 of a profile are read.
+
+Why one long module: one resolution order with its context rules (profile and text share them);
+the place-name data itself is in streams/gazetteer.py.
 """
 
 from __future__ import annotations

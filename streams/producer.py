@@ -313,7 +313,7 @@ def _count_lines(path: Path) -> int | None:
 def produce_command(ctx: click.Context, source: str, rate: float | None, speed: float | None, fmt: str,
                     quiet: bool) -> None:
     """Send JSONL (or CSV with a `text` column) posts from SOURCE (a file, or - for stdin)."""
-    from streams.cli import get_settings
+    from streams.cli_context import get_settings
 
     if rate is not None and speed is not None:
         raise click.UsageError("give either --rate or --speed, not both")

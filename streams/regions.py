@@ -8,6 +8,9 @@ precomputed into a dict and results are memoised; it never raises.
 Its sibling streams/gazetteer.py, which it owns, holds every regency and district of Kemendagri (and
 reuses the spellings below); streams/places.py infers a post's region from them when the region field
 names none.
+
+Why one long module: half of it is the province table (codes, names, spellings, time zones,
+centroids), the one copy of that fact.
 """
 
 from __future__ import annotations

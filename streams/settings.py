@@ -90,6 +90,7 @@ class Settings:
     watermark_interval_s: float = 0.25  # how often the scoring stage writes watermark records
     thresholds_file: Path | None = None  # None: deploy/thresholds.yaml defaults shipped in the package
     calendar: str = "pemilu-2024"  # a built-in calendar name or a YAML file path
+    claims_startup_timeout_s: float = 30.0  # scoring waits this long at most for the claims catalogue's first read
     # --- delivery ---------------------------------------------------------------------------
     alertmanager_url: str | None = None
     alertmanager_resend_s: float = 60.0
@@ -169,6 +170,7 @@ _POSITIVE = {
     "coordination_min_authors",
     "coordination_min_words",
     "coordination_reorder_s",
+    "claims_startup_timeout_s",
 }
 
 

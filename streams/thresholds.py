@@ -2,6 +2,9 @@
 
 Validation happens once, at load, with the path to the offending key in the message, so a typo
 fails `suhu thresholds check` (and worker start-up) instead of silently never paging.
+
+Why one long module: the thresholds file's schema, its validation with paths in the messages, and
+the lookup by region and phase belong to one record.
 """
 
 from __future__ import annotations

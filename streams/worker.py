@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from streams.cli import get_settings
+from streams.cli_context import get_settings
 from streams.settings import replace
 
 

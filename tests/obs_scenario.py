@@ -5,7 +5,9 @@ dashboard renderer (docs/render_dashboard.py), so the picture in the docs comes 
 run the test checks. Everything listens on loopback; every process started here is stopped here.
 
 The stream is produced paced by event-time minute (a few hundred posts per chunk), so Prometheus
-scrapes the region's windows before, during and after the incident instead of one jump.
+scrapes the region's windows before, during and after the incident instead of one jump. A small
+catalogue of debunked claims is loaded first and a few posts a minute spread one of them in three
+other provinces, so the "circulating hoaxes" row has something to show.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
+from streams.catalogue_topic import publish_claims
+from streams.claims import read_catalogue
 from streams.generator import generate_posts, parse_incident
 from streams.kafka_runtime import ensure_topics
 from streams.settings import Settings
@@ -35,6 +39,12 @@ from tests.integration.faults_support import wait_healthy
 from tests.obs_servers import recording_alertmanager_config, running_alertmanager, running_prometheus
 
 RULES_DIR = REPO_ROOT / "deploy" / "prometheus" / "rules"
+CLAIMS_FILE = REPO_ROOT / "tests" / "data" / "hoaxes" / "dev_claims.jsonl"  # hand-written dev claims
+SPREAD_TEXTS = (  # three edits of dev claim d02, as tests/unit/test_hoaxes.py spreads it
+    "Server Sirekap ternyata di Singapura dan dikendalikan asing buat ngatur hasil pemilu 2024!",
+    "pantes aja, server sirekap kpu berada di singapura dikendalikan pihak asing",
+    "Jadi server Sirekap ada di Singapura? dikendalikan asing untuk mengatur hasil pemilu. Ngeri",
+)
 START = "2024-02-14T08:00:00+07:00"  # voting day, Pemilu 2024: the strict thresholds are in force
 
 
@@ -54,6 +64,7 @@ class Scenario:
     window_size_s: int = 60
     window_step_s: int = 20
     window_grace_s: int = 10
+    hoax_regions: tuple[str, ...] = ("ID-JI", "ID-JT", "ID-BT")  # one post a minute each spreads claim d02
 
     @property
     def incident_spec(self) -> str:
@@ -205,6 +216,13 @@ def produce_paced(run: LiveRun) -> None:
     for p in posts:  # arrival order; a post whose created_at lags stays with its arrival minute
         current = max(current, _event_minute(p, start_s))
         chunks.setdefault(current, []).append(p)
+    for minute in range(sc.minutes):
+        for k, region in enumerate(sc.hoax_regions):
+            at = dt.datetime.fromtimestamp(start_s + minute * 60 + 20 + k, tz=dt.timezone.utc)
+            chunks.setdefault(minute, []).append({
+                "id": f"hoax-{minute}-{k}", "text": SPREAD_TEXTS[(minute + k) % len(SPREAD_TEXTS)],
+                "created_at": at.isoformat(), "region": region, "platform": "x",
+                "author_id": f"x:hoax{minute}{k}", "lang": "id"})
     for minute in sorted(chunks):
         began = time.monotonic()
         if minute >= sc.incident_start_min and math.isnan(run.incident_sent):
@@ -229,6 +247,7 @@ def live_pipeline(bootstrap: str, workdir: Path, scenario: Scenario = Scenario()
             window_grace_s=scenario.window_grace_s, alertmanager_url=am_url, alertmanager_resend_s=4.0,
         )
         ensure_topics(settings)
+        publish_claims(settings, read_catalogue(CLAIMS_FILE)[0])
         worker = start_worker(settings, workdir / "worker.log")
         try:
             wait_healthy(web_port, worker)

@@ -174,3 +174,19 @@ def test_every_grafana_panel_query_returns_data_from_the_live_run(live_run: Live
     assert len(markers) == 38  # one marker per province, "unknown" has none
     hottest = max(markers, key=lambda s: max(float(v) for _, v in s["values"]))
     assert hottest["metric"]["region"] == run.scenario.region
+
+
+def test_the_circulating_hoaxes_row_shows_the_spreading_claim_by_id(live_run: LiveRun) -> None:
+    run = live_run
+    from tests.obs_scenario import CLAIMS_FILE
+
+    catalogue = sum(1 for line in CLAIMS_FILE.read_text(encoding="utf-8").splitlines() if line.strip())
+    wait_until("the catalogue to be loaded and scraped",
+               lambda: scalar(run.prometheus, "max(suhu_hoax_catalogue_claims)") == catalogue, timeout_s=60)
+    wait_until("claim d02 to be counted in a closed window",
+               lambda: (scalar(run.prometheus, 'max(suhu_hoax_claim_posts{claim="d02"})') or 0) >= 1, timeout_s=90)
+    provinces = scalar(run.prometheus, 'max_over_time(suhu_hoax_claim_provinces{claim="d02"}[10m])')
+    assert provinces == len(run.scenario.hoax_regions)
+    assert (scalar(run.prometheus, 'sum(suhu_hoax_posts_total{stance="spreading"})') or 0) >= 3
+    top = prom_query(run.prometheus, "topk(10, max by (claim) (suhu_hoax_claim_posts))")["data"]["result"]
+    assert [r["metric"] for r in top] == [{"claim": "d02"}]  # an id, never the claim's or a post's text

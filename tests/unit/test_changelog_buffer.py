@@ -7,11 +7,9 @@ from streams.changelog import DELETED, ChangelogBuffer
 
 def test_only_the_last_value_of_a_key_in_a_batch_is_sent_to_the_partition_that_wrote_it() -> None:
     buf = ChangelogBuffer({})
-    buf.partition = 3
-    buf["p:3"] = {"t": 1}
-    buf["p:3"] = {"t": 2}
-    buf.partition = 5
-    buf["p:5"] = {"t": 9}
+    buf.at(3)["p:3"] = {"t": 1}
+    buf.at(3)["p:3"] = {"t": 2}
+    buf.at(5)["p:5"] = {"t": 9}
     assert buf.drain() == [(3, "p:3", {"t": 2}), (5, "p:5", {"t": 9})]
     assert buf.drain() == []
     assert buf["p:3"] == {"t": 2} and len(buf) == 2
@@ -19,28 +17,40 @@ def test_only_the_last_value_of_a_key_in_a_batch_is_sent_to_the_partition_that_w
 
 def test_deleting_a_key_that_the_changelog_has_sends_a_tombstone() -> None:
     buf = ChangelogBuffer({"c1": [1]})  # e.g. recovered from the changelog
-    buf.partition = 1
-    assert buf.pop("c1", None) == [1]
+    assert buf.at(1).pop("c1", None) == [1]
     assert "c1" not in buf
     assert buf.drain() == [(1, "c1", DELETED)]
 
 
 def test_a_key_created_and_deleted_in_the_same_batch_never_reaches_the_changelog() -> None:
     buf = ChangelogBuffer({})
-    buf["c1"] = [1]
-    buf["c2"] = [2]
-    del buf["c1"]
+    p0 = buf.at(0)
+    p0["c1"] = [1]
+    p0["c2"] = [2]
+    del p0["c1"]
     assert buf.drain() == [(0, "c2", [2])]
     # once drained, c2 is on the changelog: deleting it now needs a tombstone
-    del buf["c2"]
+    del p0["c2"]
     assert buf.drain() == [(0, "c2", DELETED)]
 
 
 def test_deleted_then_written_again_sends_the_new_value() -> None:
     buf = ChangelogBuffer({"k": 1})
-    del buf["k"]
-    buf["k"] = 2
+    del buf.at(0)["k"]
+    buf.at(0)["k"] = 2
     assert buf.drain() == [(0, "k", 2)]
+
+
+def test_a_write_without_a_partition_is_refused() -> None:
+    import pytest
+
+    buf = ChangelogBuffer({"k": 1})
+    with pytest.raises(TypeError):
+        buf["k"] = 2
+    with pytest.raises(TypeError):
+        del buf["k"]
+    assert buf["k"] == 1 and buf.pending == 0
+    assert buf.at(4).pop("missing", "default") == "default" and buf.pending == 0
 
 
 def test_reads_see_the_backing_store_so_recovered_state_is_visible() -> None:
@@ -53,7 +63,9 @@ def test_reads_see_the_backing_store_so_recovered_state_is_visible() -> None:
 
 def _apply(log: dict, buffer: ChangelogBuffer) -> None:
     """What a consumer of the changelog (Faust's recovery) ends up with."""
-    for _, key, value in buffer.drain():
+    for partition, key, value in buffer.drain():
+        if key.startswith("p:"):  # a partition's clock goes to its own changelog partition
+            assert int(key[2:]) == partition
         if value is DELETED:
             log.pop(key, None)
         else:
@@ -78,7 +90,6 @@ def test_the_engine_through_buffers_alerts_and_leaves_on_the_changelog_what_plai
     alerts = []
     for i, sp in enumerate(posts):
         partition = 1 if sp.post.region == "ID-JB" else 6
-        cb.partition = sb.partition = partition
         out = buffered.process(sp, partition)
         assert out == reference.process(sp, partition)
         alerts += out
@@ -89,6 +100,7 @@ def test_the_engine_through_buffers_alerts_and_leaves_on_the_changelog_what_plai
     _apply(log_s, sb)
     assert any(a.status == "firing" for a in alerts) and any(a.status == "resolved" for a in alerts)
     assert log_c == plain_c and log_s == plain_s
+
     # and a worker recovering from that changelog rebuilds to the same decisions
     recovered = f.engine(contributions=dict(log_c), state=dict(log_s))
     tail = f.traffic("ID-JB", f.VOTING_9AM + 40 * f.MINUTE, 10, 30, authors=60, tag="tail")

@@ -55,11 +55,11 @@ def test_every_panel_uses_a_provisioned_datasource_and_has_a_bilingual_title():
         ids = [p["id"] for p in pq.iter_panels(d["panels"])]
         assert len(ids) == len(set(ids)), name
         for p in pq.iter_panels(d["panels"]):
-            if p["type"] == "row":  # a row only groups panels: a title, no query
-                assert " / " in p["title"], p["title"]
+            assert " / " in p["title"] or p["title"].startswith("Throughput"), p["title"]
+            if p["type"] == "row":  # a heading band: no query of its own
+                assert not p.get("targets"), p["title"]
                 continue
             assert p["datasource"]["uid"] in uids, (name, p["title"])
-            assert " / " in p["title"] or p["title"].startswith("Throughput"), p["title"]
             assert p["targets"], p["title"]
             for t in p["targets"]:
                 assert t["datasource"]["uid"] in uids and t["expr"].strip(), (p["title"], t["refId"])
@@ -74,6 +74,23 @@ def test_operations_room_has_map_table_region_series_alerts_and_phase():
     series = [p for p in d["panels"] if p.get("repeat") == "region"]
     assert series and all("$region" in t["expr"] for t in series[0]["targets"])
     assert any("suhu_election_phase" in t["expr"] for p in d["panels"] for t in p["targets"])
+
+
+def test_operations_room_has_a_circulating_hoaxes_row_named_by_claim_id_only():
+    d = DASHBOARDS["operations-room.json"]
+    rows = [p for p in d["panels"] if p["type"] == "row"]
+    hoax_row = next(p for p in rows if p["title"] == "Hoaks yang beredar / Circulating hoaxes")
+    # The row's panels: below it, above the next row (the coordinated-campaigns row follows it).
+    top = hoax_row["gridPos"]["y"]
+    end = min([p["gridPos"]["y"] for p in rows if p["gridPos"]["y"] > top], default=10**6)
+    below = [p for p in d["panels"] if p["type"] != "row" and top < p["gridPos"]["y"] < end]
+    exprs = " ".join(t["expr"] for p in below for t in p["targets"])
+    for metric in ("suhu_hoax_catalogue_claims", "suhu_hoax_claim_posts", "suhu_hoax_claim_provinces",
+                   "suhu_hoax_posts_total"):
+        assert metric in exprs, metric
+    assert "topk(10" in exprs  # top claims by posts, bounded on the dashboard too
+    labels = {lbl for p in below for t in p["targets"] for lbl in re.findall(r"{{(\w+)}}", t.get("legendFormat", ""))}
+    assert labels <= {"claim", "stance"}  # a claim is shown by its id; no text label exists
 
 
 def test_every_metric_a_panel_reads_is_exported_by_suhu_metrics():
@@ -121,6 +138,11 @@ def populated_metrics(registry: CollectorRegistry) -> SuhuMetrics:
            "warning_fire": 0.5, "critical_fire": 0.7}
     m.window_values({"ID-JK": {"post_count": 140, "author_count": 97, "phase": "voting",
                                "signals": {"tension": sig, "hate": dict(sig, value=0.3, state="ok")}}})
+    for _ in range(12):
+        m.hoaxes.post_matched("spreading")
+    m.hoaxes.post_matched("debunking")
+    m.hoaxes.export(180, 2, [{"claim": "c017", "posts": 45, "provinces": ["ID-JI", "ID-JT", "ID-JB"]},
+                             {"claim": "c102", "posts": 9, "provinces": ["ID-SU"]}])
     return m
 
 

@@ -189,11 +189,41 @@ def test_no_label_can_carry_post_text_or_author(metrics):
     assert label_names <= {
         b"platform", b"region", b"reason", b"signal", b"severity", b"status", b"destination", b"outcome",
         b"le", b"phase", b"topic", b"partition", b"version", b"model_version", b"region_name",
-        b"island_group", b"lat", b"lon", b"source",
+        b"island_group", b"lat", b"lon", b"source", b"stance", b"claim",
         b"kind",  # suhu_coordination_posts_total: one of COORDINATION_POST_KINDS
     }
     # "source" is where a window's posts got their region from: a fixed set, never a profile string.
     assert set(re.findall(rb'[{,]source="([^"]*)"', body)) == {b"field", b"profile", b"text"}
+
+
+def test_hoax_gauges_name_at_most_the_top_claims_by_id_and_are_replaced_on_every_export(metrics, registry):
+    from streams.metrics import TOP_CLAIMS
+
+    g = registry.get_sample_value
+    many = [{"claim": f"c{i:03d}", "posts": 100 - i, "provinces": ["ID-JI"] * (i % 3)} for i in range(50)]
+    metrics.hoaxes.export(20_000, 3, many)
+    assert g("suhu_hoax_catalogue_claims", {}) == 20_000
+    assert g("suhu_hoax_catalogue_rejected_total", {}) == 3
+    body, _ = metrics.render()
+    named = set(re.findall(rb'suhu_hoax_claim_posts{claim="(\w+)"}', body))
+    assert len(named) == TOP_CLAIMS and b"c000" in named and b"c049" not in named
+    assert g("suhu_hoax_claim_provinces", {"claim": "c002"}) == 2
+    metrics.hoaxes.export(20_001, 3, many[40:41])  # the next window: only what is current stays
+    assert g("suhu_hoax_claim_posts", {"claim": "c000"}) is None
+    assert g("suhu_hoax_claim_posts", {"claim": "c040"}) == 60
+    assert g("suhu_hoax_catalogue_rejected_total", {}) == 3  # a running total from the reader, not re-added
+    metrics.hoaxes.export(20_001, 5, [])
+    assert g("suhu_hoax_catalogue_rejected_total", {}) == 5
+
+
+def test_hoax_posts_are_counted_by_stance_and_other_stances_are_ignored(metrics, registry):
+    for stance in ("spreading", "spreading", "debunking", None, "neutral"):
+        metrics.hoaxes.post_matched(stance)
+    g = registry.get_sample_value
+    assert g("suhu_hoax_posts_total", {"stance": "spreading"}) == 2
+    assert g("suhu_hoax_posts_total", {"stance": "debunking"}) == 1
+    body, _ = metrics.render()
+    assert set(re.findall(rb'suhu_hoax_posts_total{stance="(\w+)"}', body)) == {b"spreading", b"debunking"}
 
 
 def test_region_source_shares_are_exported_per_region(metrics):

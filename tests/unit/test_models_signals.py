@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from models.base import SIGNALS
+from models.normalize import normalize
+from models.signals import _fraud_claim_score, fraud_claim_score
 from models.evaluate import HOLDOUT_SET, VALIDATION_SET, evaluate, read_labelled_jsonl
 from models.scorer import load_scorer
+
+HOAXES = Path(__file__).resolve().parents[1] / "data" / "hoaxes"
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +87,43 @@ def test_rigging_claims_are_fraud_claim(scorer, text: str) -> None:  # type: ign
 ])
 def test_denials_fact_checks_and_games_are_not_fraud_claim(scorer, text: str) -> None:  # type: ignore[no-untyped-def]
     assert "fraud_claim" not in labels_of(scorer, text)
+
+
+@pytest.mark.parametrize("text", [
+    "suara d gelembungin di tingkat kecamatan",  # slang predicate next to its object
+    "Surat suara udah di coblos duluan sebelum warga datang",
+    "Angka di C1 plano diubah petugas tengah malam tanpa saksi",  # weak predicates + suspicion marker
+    "Kenapa suara 02 di Sirekap lebih banyak dari jumlah DPT? Siapa yang nambahin?",  # a question passing it on
+    "Bukan menang, tapi merampok suara",  # the negation does not reach past "tapi"
+    "Suara 01 ditulis 800, gimana ceritanya kalau bukan digelembungkan?",  # rhetorical negation asserts the claim
+    "Bukan hoax!! Surat suara sudah tercoblos di gudang",  # "not a hoax" is no debunk
+    "Ada DPT siluman di desa kami, suaranya masuk semua",  # DPT normalises to "dapat"
+])
+def test_fraud_narratives_in_many_forms_are_fraud_claim(text: str) -> None:
+    assert fraud_claim_score(normalize(text)) >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "Hasil timbangan berat badan saya pasti di-setting",  # a generic object outside an election post
+    "Jadwal rapat diubah ke hari Kamis",  # a predicate without an election object
+    "Sirekap diperbarui, angka di TPS kami berubah setelah dikoreksi operator",  # correction, debunk framing
+    "Kabar penggelembungan suara di TPS Depok ternyata salah input yang sudah dikoreksi",
+    "Kalau ada pemilih ganda di DPT, warga bisa melapor ke PPS",  # procedure, a weak predicate alone
+    "Tidak ada surat suara yang tercoblos di TPS kami",
+])
+def test_procedure_corrections_debunks_and_other_topics_are_not_fraud_claim(text: str) -> None:
+    assert fraud_claim_score(normalize(text)) < 0.5
+
+
+def test_the_fraud_gate_changes_no_score_on_the_labelled_sets() -> None:
+    """Posts without fraud vocabulary skip the regex scans; the score must be the one the scans give."""
+    texts = list(read_labelled_jsonl(VALIDATION_SET).texts)
+    for name in ("dev_fraud_v2.jsonl", "dev_fraud.jsonl", "dev_civil.jsonl"):
+        with (HOAXES / name).open(encoding="utf-8") as f:
+            texts += [json.loads(line)["text"] for line in f if line.strip()]
+    for text in texts:
+        n = normalize(text)
+        assert fraud_claim_score(n) == _fraud_claim_score(n), text
 
 
 def test_tension_rises_with_provocation_and_stays_low_for_calm_posts(scorer) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ import asyncio
 import orjson
 
 from models.scorer import load_scorer
-from streams.app import SCORING_SLICE, _process_in_slices
+from streams.scoring_stage import SCORING_SLICE, _process_in_slices
 from streams.pipeline import PostProcessor
 from streams.settings import load_settings
 

@@ -1,11 +1,11 @@
-"""AckGuard: only messages an agent finished may have their offsets committed (streams/ackguard.py)."""
+"""AckGuard: only messages an agent finished may have their offsets committed (streams/faust_workarounds.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.ackguard import AckGuard
+from streams.faust_workarounds import AckGuard
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def test_topics_the_agents_do_not_read_pass_through() -> None:
 
 # --- HoleDetector: fetched offsets that skipped the agent are found ----------------------------------
 
-from streams.ackguard import HoleDetector  # noqa: E402
+from streams.faust_workarounds import HoleDetector  # noqa: E402
 
 TP = ("alerts", 0)
 
@@ -95,9 +95,10 @@ def test_a_reread_of_earlier_offsets_is_no_hole() -> None:
     assert holes.observe(TP, 1, None) is None and holes.observe(TP, 4, None) is None
 
 
-# --- HoleFiller: the skipped range, read around Faust ----------------------------------------------------
+# --- PartitionReader: the skipped range, read around Faust ----------------------------------------------------
 
-from streams.ackguard import HoleFiller, ReRead  # noqa: E402
+from streams.faust_workarounds import ReRead  # noqa: E402
+from streams.partition_reader import PartitionReader  # noqa: E402
 
 
 @dataclass
@@ -136,19 +137,19 @@ class FakeReader:
 
 
 def test_the_filler_reads_exactly_the_missing_range_in_order() -> None:
-    filler = HoleFiller(FakeReader)
+    filler = PartitionReader(FakeReader)
     got = filler.read("alerts", 0, 3, 9)
     assert [m.offset for m in got] == [3, 4, 5, 6, 7, 8]
     assert got[0].value == b"v3" and got[0].tp == ("alerts", 0)
 
 
 def test_offsets_without_records_are_simply_absent() -> None:
-    assert [m.offset for m in HoleFiller(FakeReader).read("alerts", 0, 11, 16)] == [11, 12, 14, 15]
+    assert [m.offset for m in PartitionReader(FakeReader).read("alerts", 0, 11, 16)] == [11, 12, 14, 15]
 
 
 def test_a_reread_message_is_acked_by_the_guard_itself() -> None:
     guard, consumer = guarded()
-    [message] = HoleFiller(FakeReader).read("alerts", 0, 4, 5)
+    [message] = PartitionReader(FakeReader).read("alerts", 0, 4, 5)
     guard.done(ReRead(message))
     assert [m.offset for m in consumer.acked] == [4]  # nobody else would: Faust never delivered it
 
@@ -170,4 +171,4 @@ def test_a_reread_that_cannot_finish_in_time_raises_rather_than_return_part_of_t
     import pytest
 
     with pytest.raises(TimeoutError):
-        HoleFiller(Stuck, timeout_s=0.05).read("alerts", 0, 3, 9)
+        PartitionReader(Stuck, timeout_s=0.05).read("alerts", 0, 3, 9)

@@ -1,0 +1,136 @@
+"""The fraud head (models/fraud_head.py): what it adds to fraud_claim, and what it must leave alone.
+
+* It sits on fast-v3's own features: weights.npz (the other heads) is the file fraud-v4 shipped, and every other
+  signal, label and hate detail is identical with and without the head, on a sample of election posts.
+* fraud_claim never drops below the lexicon's score, and moves only on posts the head flags.
+* Floors slightly under the measured values on the dev sets (neither was trained on; the lexicon was tuned on
+  dev v2) and the false-positive rate on the half of political_text_id.csv the head never saw (read at test time
+  when present, skipped cleanly otherwise).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.artifacts import DEFAULT_FAST_DIR
+from models.fast import FastModel
+from models.fraud_head import FRAUD_HEAD_FILE, combine_fraud, map_to_half, political_half
+from models.normalize import normalize
+from models.scorer import SuhuScorer, load_scorer
+from models.signals import fraud_claim_score
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = ROOT / "tests" / "data" / "hoaxes"
+REAL_CIVIL = Path(os.environ.get("SUHU_POLITICAL_TEXT", "/work/shared/data/political_text_id.csv"))
+# sha256 of models/artifacts/fast-v3/weights.npz as fraud-v4 shipped it: the head must not touch it.
+FAST_V3_WEIGHTS = "f464db390ccc746f530256e99151be5d9b7118edce9e8bdc61d91edf52b064e8"
+
+
+def _rows(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SuhuScorer:
+    return load_scorer()
+
+
+@pytest.fixture(scope="module")
+def without_head(scorer: SuhuScorer) -> SuhuScorer:
+    fast = scorer.fast
+    base = FastModel(fast.featurizer, fast.coef[:, :fast.n_saved], fast.intercept[:fast.n_saved],
+                     fast.heads[:fast.n_saved])
+    config = {k: v for k, v in scorer.config.items() if k != "fraud_head"}
+    return SuhuScorer(base, config)
+
+
+def _sample() -> list[str]:
+    v2 = [r["text"] for r in _rows(DEV / "dev_fraud_v2.jsonl")]
+    train = [r["text"] for r in _rows(ROOT / "models" / "validation" / "fraud_train.jsonl")][::5]
+    return v2 + train + ["", "!!!", "Prabowo!", "anjing lo", "hidup ganjar", "USER URL"]
+
+
+def test_weights_of_the_other_heads_are_the_shipped_file() -> None:
+    assert hashlib.sha256((DEFAULT_FAST_DIR / "weights.npz").read_bytes()).hexdigest() == FAST_V3_WEIGHTS
+    with np.load(DEFAULT_FAST_DIR / "weights.npz", allow_pickle=False) as z:
+        assert z["coef"].shape[1] == 9
+    with np.load(DEFAULT_FAST_DIR / FRAUD_HEAD_FILE, allow_pickle=False) as z:
+        assert z["coef"].dtype == np.float32 and z["coef"].ndim == 1 and z["intercept"].shape == (1,)
+
+
+def test_version_names_the_head(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
+    assert scorer.version == "fast-v3+fraud-head-v1+lexicon-v4+sara-v1"
+    assert without_head.version == "fast-v3+lexicon-v4+sara-v1"
+
+
+def test_every_other_signal_is_unchanged(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
+    texts = _sample()
+    with_h, without = scorer.score_batch(texts), without_head.score_batch(texts)
+    moved = 0
+    for a, b in zip(with_h, without):
+        for s in ("incivility", "hate", "provocation", "known_hoax"):
+            assert a.scores[s] == b.scores[s]
+        assert (a.hate_target, a.hate_category, a.hate_entity) == (b.hate_target, b.hate_category, b.hate_entity)
+        assert set(a.labels) - {"fraud_claim", "tension"} == set(b.labels) - {"fraud_claim", "tension"}
+        assert a.scores["fraud_claim"] >= b.scores["fraud_claim"]
+        if a.scores["fraud_claim"] == b.scores["fraud_claim"]:
+            assert a.scores["tension"] == b.scores["tension"]
+        else:
+            moved += 1
+    assert 0 < moved < len(texts) // 4  # the head moves fraud_claim on the posts it flags, and only there
+
+
+def test_the_head_maps_its_threshold_to_one_half_and_debunks_stay_under_it() -> None:
+    assert map_to_half(0.92, 0.92) == pytest.approx(0.5)
+    assert map_to_half(0.0, 0.92) == 0.0
+    n = normalize("Hoaks! Kabar suara paslon dipindahkan saat rekap sudah dibantah KPU")
+    assert combine_fraud(0.0, 0.9999, 0.92, n) < 0.5  # the lexicon's debunk/reporting damping applies
+    assert combine_fraud(0.3, 0.5, 0.92, n) == 0.3  # under its threshold the head leaves the lexicon alone
+
+
+def test_head_lifts_recall_where_the_lexicon_misses(scorer: SuhuScorer) -> None:
+    posts = ["Suara caleg kami dipindah ke caleg lain waktu pleno kecamatan, saksi sudah pulang",
+             "Pak kades ngancem warga, kalau paslonnya kalah di desa bantuan dicabut"]
+    for text in posts:
+        assert scorer.score_batch([text])[0].scores["fraud_claim"] >= 0.5
+
+
+def _recall_fp(scorer: SuhuScorer, pos: list[str], neg: list[str]) -> tuple[float, int]:
+    p = [s.scores["fraud_claim"] >= 0.5 for s in scorer.score_batch(pos)] if pos else []
+    n = [s.scores["fraud_claim"] >= 0.5 for s in scorer.score_batch(neg)]
+    return (sum(p) / len(pos) if pos else 0.0), sum(n)
+
+
+def test_dev_v2_floor(scorer: SuhuScorer) -> None:
+    rows = _rows(DEV / "dev_fraud_v2.jsonl")
+    recall, fp = _recall_fp(scorer, [r["text"] for r in rows if r["fraud_claim"]],
+                            [r["text"] for r in rows if not r["fraud_claim"]])
+    assert recall >= 0.99 and fp <= 1  # measured 0.995, 0 / 265 (lexicon alone 0.986, 0)
+
+
+def test_dev_v1_and_validation_holdout_floors(scorer: SuhuScorer) -> None:
+    recall, fp = _recall_fp(scorer, [r["text"] for r in _rows(DEV / "dev_fraud.jsonl")],
+                            [r["text"] for r in _rows(DEV / "dev_civil.jsonl")])
+    assert recall == 1.0 and fp <= 2  # measured 1.0, 1 / 50
+    hold = _rows(ROOT / "models" / "validation" / "provocation_fraud_holdout.jsonl")
+    recall, fp = _recall_fp(scorer, [r["text"] for r in hold if r["fraud_claim"]],
+                            [r["text"] for r in hold if not r["fraud_claim"]])
+    assert recall >= 0.9 and fp == 0  # measured 0.917 (11 / 12; lexicon alone 0.75), 0 / 28
+
+
+@pytest.mark.skipif(not REAL_CIVIL.is_file(), reason="political_text_id.csv (../shared) not present")
+def test_false_positives_on_the_political_half_never_trained_on(scorer: SuhuScorer) -> None:
+    with REAL_CIVIL.open(encoding="utf-8", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f) if (r.get("text") or "").strip()]
+    half = [t for t in texts if political_half(t) == 1]
+    flags = [s.scores["fraud_claim"] >= 0.5 for s in scorer.score_batch(half)]
+    lexicon = sum(fraud_claim_score(normalize(t)) >= 0.5 for t in half)
+    assert sum(flags) / len(half) <= 0.007  # measured 26 / 4,698 = 0.55 % (lexicon alone 24); target <= 1 %
+    assert sum(flags) - lexicon <= 4  # the head adds 2
