@@ -1,0 +1,106 @@
+"""The coordinate agent's stage (streams/coordination_stage.py) through its Checkpoint, without a broker.
+
+A batch of posts-coordination leaves as every agent's does (streams/checkpoint.py): its alerts, each
+acknowledged, then the alerted clusters' state on ``coordination-state`` (partition 0, written through
+``ChangelogBuffer.at(0)``), then the acks.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import orjson
+
+from streams.changelog import ChangelogBuffer
+from streams.checkpoint import Checkpoint
+from streams.codecs import decode_coordination
+from streams.coordination import CoordinationConfig
+from streams.coordination_stage import CoordinationStage, _state_key
+from streams.watermarks import WATERMARK_KEY, WATERMARK_KIND
+from tests.unit.test_checkpoint import Event, FakeProducer, Msg
+from tests.unit.test_coordination import MIN, T0, campaign, post
+
+STATE = "suhu-coordination-state"
+
+
+def events(posts, offset: int = 0) -> list[Event]:
+    return [Event(Msg("posts-coordination", 0, offset + i, b"c", orjson.dumps(p.to_dict())))
+            for i, p in enumerate(posts)]
+
+
+def mark(ms: int, offset: int) -> Event:
+    """The scoring stage's watermark record: every source (of 12) at ``ms``."""
+    doc = {"kind": WATERMARK_KIND, "sources": {str(p): {"m": ms} for p in range(12)}}
+    return Event(Msg("posts-coordination", 0, offset, WATERMARK_KEY, orjson.dumps(doc)))
+
+
+def background(minutes: int = 31):
+    return [post(10**6 + m, T0 + m * MIN, " ".join(f"kata{m}x{j}" for j in range(8)), f"bg{m}")
+            for m in range(minutes)]
+
+
+def stage_and_checkpoint(calls: list) -> tuple[CoordinationStage, Checkpoint]:
+    buffer = ChangelogBuffer({})
+    acks = lambda event: calls.append(("ack", event.message.offset))  # noqa: E731
+    commits = Checkpoint(FakeProducer(calls), ack=acks, changelogs={STATE: buffer})
+    stage = CoordinationStage(CoordinationConfig(), state=buffer, topic_name="posts-coordination",
+                              alerts_topic="alerts", sources=12)
+    stage.recover({}, [])
+    return stage, commits
+
+
+async def test_a_campaign_alert_is_acknowledged_before_its_state_and_both_before_the_acks():
+    calls: list = []
+    stage, commits = stage_and_checkpoint(calls)
+    batch = await commits.begin(events(background() + campaign(30)) + [mark(T0 + 50 * MIN, 100)])
+    await commits.commit(batch, stage.alerts(batch.events))
+    kinds = [c[0] for c in calls]
+    first_ack = kinds.index("ack")
+    alerts = [c for c in calls if c[0] == "acknowledged"]
+    states = [c for c in calls if c[0] == "send" and c[1] == STATE]
+    assert alerts and all(c[1] == "alerts" for c in alerts)
+    assert len(states) == 1 and states[0][2] == 0  # one alerted cluster, to the topic's one partition
+    assert kinds.index("acknowledged") < calls.index(states[0]) < first_ack
+    assert set(kinds[first_ack:]) == {"ack"}
+    cid = _state_key(states[0][3])
+    assert cid in stage.detector.alerted
+    assert decode_coordination(orjson.loads(states[0][4]))["s"] == "firing"
+
+
+async def test_recovery_mirrors_the_state_without_writing_it_again_and_a_resolution_writes_through_the_view():
+    calls: list = []
+    stage, commits = stage_and_checkpoint(calls)
+    batch = await commits.begin(events(background() + campaign(30)) + [mark(T0 + 50 * MIN, 100)])
+    await commits.commit(batch, stage.alerts(batch.events))
+    state = {_state_key(c[3]): decode_coordination(orjson.loads(c[4]))
+             for c in calls if c[0] == "send" and c[1] == STATE}
+    assert state
+
+    calls.clear()
+    stage.reset()
+    replay = events(background() + campaign(30)) + [mark(T0 + 50 * MIN, 100)]
+    recovered = stage.recover(state, [e.value for e in replay])
+    assert recovered == [] and stage.state.pending == 0  # already alerted, already on the state topic
+    assert set(stage.state) == set(state)
+    # The campaign's window closes: its resolution goes out, then its new state.
+    batch = await commits.begin([mark(T0 + 180 * MIN, 500)])
+    await commits.commit(batch, stage.alerts(batch.events))
+    resolved = [c for c in calls if c[0] == "acknowledged"]
+    written = [c for c in calls if c[0] == "send" and c[1] == STATE]
+    assert resolved and orjson.loads(resolved[0][4])["status"] == "resolved"
+    assert written and calls.index(resolved[-1]) < calls.index(written[0])
+
+
+def test_the_forwarded_fingerprints_go_to_the_one_partition_stamped_with_event_time():
+    stage = CoordinationStage(CoordinationConfig(), topic_name="posts-coordination")
+    sp = SimpleNamespace(post=SimpleNamespace(event_ms=T0))
+    stage.forward_records = lambda sps: [b"fp"] * len(sps)  # the fingerprinting is test_coordination's
+    records = stage.forward([sp, sp])
+    assert [(r.topic, r.partition, r.key, r.value, r.timestamp) for r in records] == [
+        ("posts-coordination", 0, b"c", b"fp", T0 / 1000.0)] * 2
+    assert stage.forward([]) == []
+
+
+def test_state_keys_read_both_as_the_checkpoint_writes_them_and_raw():
+    assert _state_key(orjson.dumps("c:abc")) == "c:abc"
+    assert _state_key(b"c:abc") == "c:abc"
