@@ -27,7 +27,29 @@ __all__ = ["ChangelogBuffer", "DELETED", "PartitionWrites", "writer"]
 DELETED = None  # what a pending deletion carries: a Kafka tombstone
 
 
-class ChangelogBuffer(MutableMapping[str, Any]):
+class _ReadsTheStore(MutableMapping[str, Any]):
+    """Reads go straight to ``self.backing`` (the table's in-memory store), for the buffer and its views."""
+
+    __slots__ = ()
+    backing: MutableMapping[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.backing[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.backing
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.backing)
+
+    def __len__(self) -> int:
+        return len(self.backing)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.backing.get(key, default)
+
+
+class ChangelogBuffer(_ReadsTheStore):
     """``backing`` plus the pending changelog writes since the last `drain`, each with its partition.
 
     Reads go to the store; writes go through `at` (one view per partition): a write without a
@@ -63,27 +85,12 @@ class ChangelogBuffer(MutableMapping[str, Any]):
         else:
             self._pending[key] = (partition, DELETED)
 
-    # -- mapping (reads) -------------------------------------------------------------------------------
-    def __getitem__(self, key: str) -> Any:
-        return self.backing[key]
-
+    # -- mapping: reads from _ReadsTheStore; writes refused -----------------------------------------------
     def __setitem__(self, key: str, value: Any) -> None:
         raise TypeError("write through ChangelogBuffer.at(partition): every changelog record needs its partition")
 
     def __delitem__(self, key: str) -> None:
         raise TypeError("delete through ChangelogBuffer.at(partition): every changelog record needs its partition")
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.backing
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.backing)
-
-    def __len__(self) -> int:
-        return len(self.backing)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.backing.get(key, default)
 
     # -- changelog -----------------------------------------------------------------------------------
     @property
@@ -99,19 +106,16 @@ class ChangelogBuffer(MutableMapping[str, Any]):
         return out
 
 
-class PartitionWrites(MutableMapping[str, Any]):
+class PartitionWrites(_ReadsTheStore):
     """One partition's view of a `ChangelogBuffer`: reads see the whole store, writes are recorded
     for this partition's changelog."""
 
-    __slots__ = ("buffer", "partition", "_backing")
+    __slots__ = ("buffer", "partition", "backing")
 
     def __init__(self, buffer: ChangelogBuffer, partition: int) -> None:
         self.buffer = buffer
         self.partition = partition
-        self._backing = buffer.backing
-
-    def __getitem__(self, key: str) -> Any:
-        return self._backing[key]
+        self.backing = buffer.backing
 
     def __setitem__(self, key: str, value: Any) -> None:
         self.buffer.write(self.partition, key, value)
@@ -120,25 +124,13 @@ class PartitionWrites(MutableMapping[str, Any]):
         self.buffer.delete(self.partition, key)
 
     def pop(self, key: str, *default: Any) -> Any:
-        if key in self._backing:
-            value = self._backing[key]
+        if key in self.backing:
+            value = self.backing[key]
             self.buffer.delete(self.partition, key)
             return value
         if default:
             return default[0]
         raise KeyError(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._backing
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._backing)
-
-    def __len__(self) -> int:
-        return len(self._backing)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._backing.get(key, default)
 
 
 def writer(store: MutableMapping[str, Any]) -> Callable[[int], MutableMapping[str, Any]]:
