@@ -11,6 +11,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # pip runs again only when pyproject.toml changed since the last successful install
 STAMP := $(VENV)/.suhu-installed
+# the benchmark extras (Quix Streams peer, py-spy, datasketch) only for `make bench`
+BENCH_STAMP := $(VENV)/.suhu-bench-installed
 PYTEST_ARGS ?=
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -84,7 +86,11 @@ test-faults: setup
 demo: setup
 	$(VENV)/bin/suhu demo
 
-bench: setup
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install -e '.[test,transformer,bench]'
+	@touch $@
+
+bench: setup $(BENCH_STAMP)
 	@if [ -f bench/run_all.sh ]; then bash bench/run_all.sh; else echo "bench/run_all.sh not written yet"; fi
 
 clean:
