@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one benchmark command (`make bench`): it reproduces every table of docs/BENCHMARKS.md.
 #   scorer: fast tier by batch size, transformer tier by mode and batch, civil false positives
-#   end to end through Kafka: bare ceiling, suhu worker x1 and x2, Quix Streams peer (same run)
+#   end to end through Kafka: bare ceiling, suhu worker x1 and x2, Quix Streams peer (same run),
+#   one worker with the coordination detector off
 #   alert latency at two steady rates; known-hoax matching (bench/bench_claims.py); engine cost by regions
 #   and window size; a py-spy profile
 # then bench/report.py renders docs/BENCHMARKS.md from the results (var/bench/*).
@@ -19,6 +20,11 @@ PY=.venv/bin/python
 N=${N:-200000}
 OUT=var/bench
 mkdir -p "$OUT"
+# A result this run does not produce (a step skipped or failed) must not be rendered as if it were
+# from this run: earlier results move to var/bench/previous/ first.
+mkdir -p "$OUT/previous"
+find "$OUT" -maxdepth 1 -type f \( -name '*.json' -o -name '*.txt' -o -name '*.raw' -o -name '*.log' \) \
+  -exec mv -f {} "$OUT/previous/" \;
 STARTED=$(date -u +"%Y-%m-%d %H:%M UTC")
 
 if [[ "${WAIT_QUIET:-0}" == 1 ]]; then
@@ -69,6 +75,9 @@ echo "== engine scaling (regions x window size)"
 $PY bench/bench_engine.py --out "$OUT/engine.json"
 echo "== end to end through Kafka, alert latency"
 $PY bench/bench_e2e.py --n "$N" --timeout "${TIMEOUT:-600}" --out "$OUT/e2e.json"
+echo "== one worker with the coordination detector off (issue 14: on >= 80 % of off)"
+BENCH_WORKER_COORDINATION=false $PY bench/bench_e2e.py --n "$N" --workers 1 --no-peer --no-latency --no-ceiling \
+  --timeout "${TIMEOUT:-600}" --out "$OUT/e2e_coordination_off.json" || echo "coordination-off run failed: the report says so"
 echo "== alert latency at a lower steady rate"
 $PY bench/bench_e2e.py --n 1000 --workers "" --no-peer --no-ceiling --latency-rate 500 --latency-minutes 40 \
   --out "$OUT/latency500.json"
