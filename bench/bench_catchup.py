@@ -39,13 +39,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.bench_e2e import SUHU, Offsets, _cpu, _rss, free_ports, loadavg, machine, worker_env  # noqa: E402
-from streams import topics as T  # noqa: E402
-from streams.backtest import run_backtest  # noqa: E402
-from streams.contract import parse_rfc3339  # noqa: E402
-from streams.generator import generate_posts, parse_incident  # noqa: E402
-from streams.kafka_runtime import ensure_topics, start_local_kafka  # noqa: E402
-from streams.records import Alert  # noqa: E402
-from streams.settings import load_settings  # noqa: E402
+from streams.core import topics as T  # noqa: E402
+from streams.tooling.backtest import run_backtest  # noqa: E402
+from streams.core.contract import parse_rfc3339  # noqa: E402
+from streams.tooling.generator import generate_posts, parse_incident  # noqa: E402
+from streams.tooling.kafka_runtime import ensure_topics, start_local_kafka  # noqa: E402
+from streams.core.records import Alert  # noqa: E402
+from streams.core.settings import load_settings  # noqa: E402
 
 INCIDENTS = ["ID-JB:hate:{a}:{d}:3", "ID-JT:provocation:{b}:{d}:3", "ID-JI:incivility:{c}:{d}:3"]
 

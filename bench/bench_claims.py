@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.claim_eval import read_jsonl  # noqa: E402
+from streams.tooling.claim_eval import read_jsonl  # noqa: E402
 from models.normalize import normalize_plain  # noqa: E402
-from streams.claim_index import MAX_SCORED_CHARS, ClaimIndex  # noqa: E402
-from streams.claims import Claim, read_catalogue  # noqa: E402
+from streams.core.claim_index import MAX_SCORED_CHARS, ClaimIndex  # noqa: E402
+from streams.core.claims import Claim, read_catalogue  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "hoaxes"
 
@@ -85,7 +85,7 @@ def main() -> None:
     texts = [p["text"] for p in read_jsonl(DATA / "dev_posts.jsonl") + read_jsonl(DATA / "dev_civil.jsonl")]
     posts = (texts * (a.posts // len(texts) + 1))[: a.posts]
     # the scoring stage's path: the scorer has normalised every post (PostScores.plain), apply_claims
-    # matches each batch of 256 with it (streams/hoaxes.py)
+    # matches each batch of 256 with it (streams/core/hoaxes.py)
     plain = [normalize_plain(p) if len(p) <= MAX_SCORED_CHARS else None for p in posts]
     batches = [(posts[i:i + 256], plain[i:i + 256]) for i in range(0, len(posts), 256)]
     index.match(posts[0])  # warm caches that every worker warms on its first post

@@ -28,11 +28,11 @@ def main() -> None:
     args = ap.parse_args()
 
     from models.scorer import load_scorer
-    from streams.coordination import CoordinationConfig
-    from streams.coordination_stage import CoordinationStage
-    from streams.generator import generate_posts
-    from streams.pipeline import PostProcessor
-    from streams.settings import load_settings
+    from streams.core.coordination import CoordinationConfig
+    from streams.runtime.coordination_stage import CoordinationStage
+    from streams.tooling.generator import generate_posts
+    from streams.core.pipeline import PostProcessor
+    from streams.core.settings import load_settings
 
     settings = load_settings(env={})
     scorer = load_scorer(model_dir=settings.model_dir)

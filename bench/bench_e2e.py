@@ -39,12 +39,12 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.contract import parse_rfc3339  # noqa: E402
-from streams.engine import partition_for  # noqa: E402
-from streams.generator import generate_posts, parse_incident  # noqa: E402
-from streams.kafka_runtime import ensure_topics, kafka_version, start_local_kafka  # noqa: E402
-from streams.regions import normalize_region  # noqa: E402
-from streams.settings import load_settings  # noqa: E402
+from streams.core.contract import parse_rfc3339  # noqa: E402
+from streams.core.engine import partition_for  # noqa: E402
+from streams.tooling.generator import generate_posts, parse_incident  # noqa: E402
+from streams.tooling.kafka_runtime import ensure_topics, kafka_version, start_local_kafka  # noqa: E402
+from streams.core.regions import normalize_region  # noqa: E402
+from streams.core.settings import load_settings  # noqa: E402
 
 PY = str(REPO / ".venv" / "bin" / "python")
 SUHU = str(REPO / ".venv" / "bin" / "suhu")

@@ -19,11 +19,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from models.scorer import load_scorer  # noqa: E402
-from streams.engine import RegionalEngine, partition_for  # noqa: E402
-from streams.generator import generate_posts  # noqa: E402
-from streams.pipeline import PostProcessor  # noqa: E402
-from streams.regions import REGION_CODES  # noqa: E402
-from streams.settings import load_settings  # noqa: E402
+from streams.core.engine import RegionalEngine, partition_for  # noqa: E402
+from streams.tooling.generator import generate_posts  # noqa: E402
+from streams.core.pipeline import PostProcessor  # noqa: E402
+from streams.core.regions import REGION_CODES  # noqa: E402
+from streams.core.settings import load_settings  # noqa: E402
 
 
 def main() -> None:

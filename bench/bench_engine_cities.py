@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.unit.streams_factory
 
-from streams.engine import partition_for  # noqa: E402
-from streams.regions import CITIES_BY_CODE  # noqa: E402
+from streams.core.engine import partition_for  # noqa: E402
+from streams.core.regions import CITIES_BY_CODE  # noqa: E402
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, engine, interleave, traffic  # noqa: E402
 
 REGIONS = ("ID-JB", "ID-JT", "ID-JI", "ID-JK", "ID-SN", "ID-SU")

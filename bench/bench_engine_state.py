@@ -1,6 +1,6 @@
 """The engine's cost around its stored state (no Kafka, no scorer): microseconds per post through
 `RegionalEngine.process` (each post writes one contribution and its partition's clock through
-streams/codecs.py), the cost of `rebuild()` over contributions as they come back from a JSON changelog
+streams/core/codecs.py), the cost of `rebuild()` over contributions as they come back from a JSON changelog
 (every one decoded), and the changelog bytes per contribution. Best of N runs, synthetic posts from
 tests/unit/streams_factory.py (8 provinces, 30 minutes at 250 posts a minute each).
 
@@ -18,7 +18,7 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.engine import RegionalEngine, partition_for  # noqa: E402
+from streams.core.engine import RegionalEngine, partition_for  # noqa: E402
 from tests.unit.streams_factory import VOTING_9AM, config, interleave, traffic  # noqa: E402
 
 REGIONS = ["ID-JB", "ID-JT", "ID-JI", "ID-JK", "ID-BA", "ID-SN", "ID-SU", "ID-BT"]

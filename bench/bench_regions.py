@@ -1,4 +1,4 @@
-"""Region inference cost per post on one core (streams/places.py), the worst case: no region field.
+"""Region inference cost per post on one core (streams/core/places.py), the worst case: no region field.
 
 Usage: taskset -c 0 .venv/bin/python bench/bench_regions.py [--n 20000] [--repeat 5]
 
@@ -17,9 +17,9 @@ import random
 import statistics
 import time
 
-from streams.generator import generate_posts
-from streams.places import infer_region
-from streams.regions import CITIES_BY_CODE, PROVINCES
+from streams.tooling.generator import generate_posts
+from streams.core.places import infer_region
+from streams.core.regions import CITIES_BY_CODE, PROVINCES
 
 PLACE_TEMPLATES = ("antrean di TPS {n} {c} panjang sekali", "ricuh di {c} tadi siang, kotak suara dibakar",
                    "KPU Kota {c} mulai rekapitulasi suara", "warga {c} protes hasil hitung cepat",

@@ -77,7 +77,7 @@ def main() -> None:
 
 
 def civil_rates(scorer) -> None:  # type: ignore[no-untyped-def]
-    from streams.generator import generate_posts
+    from streams.tooling.generator import generate_posts
 
     texts = [p["text"] for p in generate_posts(minutes=60, rate=5, seed=1, truth=True)
              if p["synthetic"]["signal"] is None]

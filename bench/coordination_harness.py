@@ -49,7 +49,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from streams.coordination import CoordinationConfig, CoordinationDetector, CoordPost, fingerprints
+from streams.core.coordination import CoordinationConfig, CoordinationDetector, CoordPost, fingerprints
 
 DATA = Path(os.environ.get("SUHU_SHARED_DATA", "/work/shared/data"))
 FILES = ("political_text_id.csv", "id_hate_abusive_train.csv")
@@ -210,7 +210,7 @@ def build_events(hours: float, rate: float, n_campaigns: int, seed: int, sentenc
 
 
 def generator_texts(n: int, seed: int) -> list[str]:
-    from streams.generator import generate_posts
+    from streams.tooling.generator import generate_posts
 
     return [p["text"] for p in generate_posts(rate=50, count=n, seed=seed, minutes=None)]
 

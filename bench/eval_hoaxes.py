@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streams.claim_eval import evaluate_matching, read_jsonl  # noqa: E402
-from streams.claim_index import ClaimIndex  # noqa: E402
-from streams.claims import read_catalogue  # noqa: E402
+from streams.tooling.claim_eval import evaluate_matching, read_jsonl  # noqa: E402
+from streams.core.claim_index import ClaimIndex  # noqa: E402
+from streams.core.claims import read_catalogue  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "hoaxes"
 SETS = {"dev": ("dev_claims.jsonl", "dev_posts.jsonl", "dev_civil.jsonl"),

@@ -19,7 +19,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from streams.places import infer_region  # noqa: E402
+from streams.core.places import infer_region  # noqa: E402
 
 
 def expected_of(row: dict[str, Any]) -> str | None:

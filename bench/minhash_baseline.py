@@ -1,4 +1,4 @@
-"""The alternative measured against streams/claim_index.py (docs/HOAXES.md): datasketch MinHash-LSH.
+"""The alternative measured against streams/core/claim_index.py (docs/HOAXES.md): datasketch MinHash-LSH.
 
 Shingles are the same normalised, affix-stripped words and word bigrams; LSH (Jaccard threshold
 ``lsh_threshold``) proposes candidates, the estimated Jaccard ranks them, a match needs ``threshold``.
@@ -12,8 +12,8 @@ from typing import Iterable
 from datasketch import MinHash, MinHashLSH
 
 from models.normalize import normalize_plain
-from streams.claim_index import ClaimMatch, _bigrams, stance_of, tokens
-from streams.claims import Claim
+from streams.core.claim_index import ClaimMatch, _bigrams, stance_of, tokens
+from streams.core.claims import Claim
 
 
 def _shingles(toks: list[str]) -> set[bytes]:

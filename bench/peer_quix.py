@@ -14,8 +14,8 @@ from datetime import timedelta
 from quixstreams import Application
 
 from models.scorer import load_scorer
-from streams.contract import ContractLimits, Pseudonymizer, Rejection, validate_post
-from streams.settings import load_settings
+from streams.core.contract import ContractLimits, Pseudonymizer, Rejection, validate_post
+from streams.core.settings import load_settings
 
 
 def main() -> None:

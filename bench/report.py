@@ -119,7 +119,7 @@ def render_profile(profile: Path | None, top: int = 14) -> list[str]:
 
     s = summarise(profile, 400)
     # Frames every sample passes through (the CLI, the event loop, threads) say nothing: leave them out.
-    boring = ("click/", "asyncio/", "mode/", "runpy", "threading.py", "<frozen", "streams/cli.py", "streams/worker.py",
+    boring = ("click/", "asyncio/", "mode/", "runpy", "threading.py", "<frozen", "streams/cli.py", "streams/tooling/worker.py",
               "concurrent/futures")
     inclusive = [(p, f) for p, f in s["inclusive"] if f and not any(b in f for b in boring)][:top]
     self_ = [(p, f) for p, f in s["self"] if f][:10]
@@ -260,7 +260,7 @@ def render_claims(c: dict | None) -> list[str]:
         "",
         f"`{c.get('command', 'bench/bench_claims.py')}`: {c['posts']:,} dev and civil posts, best of {c.get('repeat', 1)} "
         "passes (median in brackets). `match`: one post at a time, normalisation included; scoring stage: "
-        "`match_batch` over batches of 256 reusing the scorer's normalisation (streams/hoaxes.py). "
+        "`match_batch` over batches of 256 reusing the scorer's normalisation (streams/core/hoaxes.py). "
         "Target (issue 13): >= 5,000 posts/s, catalogue memory <= 200 MB.",
         "",
         "| path | posts/s | µs/post | posts per CPU-second | index build s | index MiB | load avg (1/5/15 min) |",

@@ -3,7 +3,7 @@
 Why: the transformer tier's speed table must be reproducible by `make bench` on a machine that has not
 spent ten minutes (and the dataset in ../shared) training one. A forward pass costs the same whatever
 the weights hold: the cost is set by the shape (layers, width, heads, every input padded to the same
-length, vocabulary), which this copies from `models.pretrain.DEFAULT_RECIPE`. The WordPiece vocabulary
+length, vocabulary), which this copies from `models.offline.pretrain.DEFAULT_RECIPE`. The WordPiece vocabulary
 is learned from our own generated posts, so no dataset text is involved. Its scores are meaningless and
 it is never used for anything but timing; `bench/run_all.sh` uses a trained checkpoint instead when
 TF_DIR points at one.
@@ -28,10 +28,10 @@ def build(out_dir: Path, seed: int = 13) -> Path:
     from transformers import BertConfig, BertForSequenceClassification
 
     from models.normalize import normalize
-    from models.pretrain import DEFAULT_RECIPE as R
-    from models.pretrain import train_wordpiece
+    from models.offline.pretrain import DEFAULT_RECIPE as R
+    from models.offline.pretrain import train_wordpiece
     from models.transformer import SUHU_META
-    from streams.generator import generate_posts
+    from streams.tooling.generator import generate_posts
 
     torch.manual_seed(seed)
     texts = [normalize(p["text"]) or "." for p in generate_posts(minutes=60, rate=8, seed=seed)]

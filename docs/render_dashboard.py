@@ -26,8 +26,8 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from streams.kafka_runtime import start_local_kafka, kafka_version  # noqa: E402
-from streams.settings import load_settings  # noqa: E402
+from streams.tooling.kafka_runtime import start_local_kafka, kafka_version  # noqa: E402
+from streams.core.settings import load_settings  # noqa: E402
 from tests.integration.conftest import free_ports  # noqa: E402
 from tests.obs_scenario import START, LiveRun, Scenario, live_pipeline, prom_query, prom_range, scalar, wait_until  # noqa: E402
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Protocol, Sequence
 
 # The signals every post gets, each a float in [0, 1]. `known_hoax`: the post spreads a claim from the
-# debunked-claims catalogue (streams/claim_index.py); 0 where no catalogue is loaded.
+# debunked-claims catalogue (streams/core/claim_index.py); 0 where no catalogue is loaded.
 SIGNALS: tuple[str, ...] = ("incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax")
 HATE_TARGETS: tuple[str, ...] = ("individual", "group")
 HATE_CATEGORIES: tuple[str, ...] = ("religion", "race", "gender", "physical", "other")
@@ -21,7 +21,7 @@ class PostScores:
     # where `hate` fires on a post naming a political entity: its type (tokoh, partai, paslon, nomor_urut, tagar)
     hate_entity: str | None = None
     # normalize_plain of the scored text (before entity masking), for the claim matcher to reuse
-    # (streams/hoaxes.py apply_claims); not part of the scores: not compared, shown or serialised.
+    # (streams/core/hoaxes.py apply_claims); not part of the scores: not compared, shown or serialised.
     plain: str | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, object]:

@@ -12,7 +12,7 @@ each hand-written sitting (one register) together, so a fold is scored on a styl
 
 In the scorer the head's probability is mapped so that its threshold reads 0.5, damped by the lexicon's own
 debunk/reporting framing, and combined with the lexicon score (`combine_fraud`). This module is what the
-scorer loads; training is in models/fraud_head_training.py.
+scorer loads; training is in models/offline/fraud_head_training.py.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def _has_content_words(normalized: str, n: int) -> bool:
     return found >= n
 
 
-KNOWN_HOAX_THRESHOLD = 0.5  # = streams.claim_index.MATCH_THRESHOLD (the calibrated match level)
+KNOWN_HOAX_THRESHOLD = 0.5  # = streams.core.claim_index.MATCH_THRESHOLD (the calibrated match level)
 MAX_SCORED_CHARS = 20_000  # longer posts are scored on their first 20k characters (bounded cost)
 
 
@@ -77,7 +77,7 @@ class SuhuScorer:
         self.cascade_margin = float(cascade_margin)
         fast_thresholds = dict(self.config["thresholds"])  # type: ignore[call-overload]
         self.fast_thresholds: dict[str, float] = {k: float(v) for k, v in fast_thresholds.items()}
-        # Claim matching sets known_hoax after scoring (streams/hoaxes.py); its decision level is fixed.
+        # Claim matching sets known_hoax after scoring (streams/core/hoaxes.py); its decision level is fixed.
         self.fast_thresholds.setdefault("known_hoax", KNOWN_HOAX_THRESHOLD)
         thresholds = dict(self.fast_thresholds)
         # The fraud head (models/fraud_head.py), when the artifact has one: combined with the lexicon's fraud_claim.

@@ -23,7 +23,7 @@ from models.normalize import normalize
 
 __all__ = ["TransformerTier", "SUHU_META"]
 
-SUHU_META = "suhu_transformer.json"  # thresholds, version, metrics written by models.finetune.fine_tune
+SUHU_META = "suhu_transformer.json"  # thresholds, version, metrics written by models.offline.finetune.fine_tune
 _LABEL_ALIASES = {"hate": "hate", "hs": "hate", "incivility": "incivility", "abusive": "incivility"}
 _DECIMALS = 6
 

@@ -8,24 +8,24 @@ import sys
 
 import click
 
-from streams.settings import ConfigError
+from streams.core.settings import ConfigError
 
 # name -> ("module:attribute" of a click command or group, one-line help for `suhu --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "kafka": ("streams.kafka_runtime:kafka_group", "Run the local single-node Kafka (up | down | status)."),
-    "topics": ("streams.kafka_runtime:topics_group", "Create suhu's topics with their retention."),
-    "worker": ("streams.worker:worker_command", "Run a stream worker (validate, score, aggregate, alert, deliver)."),
-    "demo": ("streams.demo:demo_command", "Local demo: Kafka, a worker and a synthetic stream with an incident."),
-    "produce": ("streams.producer:produce_command", "Send JSONL or CSV posts to the posts topic."),
-    "generate": ("streams.generator:generate_command", "Write a synthetic Indonesian election stream (JSONL)."),
-    "score": ("models.commands:score_command", "Score JSONL posts offline with the shipped models."),
-    "train": ("models.commands:train_command", "Train the scoring models from a labelled CSV."),
-    "evaluate": ("models.commands:evaluate_command", "Precision, recall, F1, ROC AUC per label on a labelled CSV."),
-    "thresholds": ("streams.commands_alerting:thresholds_group", "Validate and explain a thresholds file."),
-    "backtest": ("streams.commands_alerting:backtest_command", "Replay posts offline and print the alert timeline."),
-    "config": ("streams.commands_misc:config_command", "Print the effective settings (secrets masked)."),
-    "regions": ("streams.commands_regions:regions_group", "Explain how a post's region is inferred."),
-    "claims": ("streams.commands_claims:claims_group", "Debunked-claims catalogue: load, list, match."),
+    "kafka": ("streams.tooling.kafka_runtime:kafka_group", "Run the local single-node Kafka (up | down | status)."),
+    "topics": ("streams.tooling.kafka_runtime:topics_group", "Create suhu's topics with their retention."),
+    "worker": ("streams.tooling.worker:worker_command", "Run a stream worker (validate, score, aggregate, alert, deliver)."),
+    "demo": ("streams.tooling.demo:demo_command", "Local demo: Kafka, a worker and a synthetic stream with an incident."),
+    "produce": ("streams.tooling.producer:produce_command", "Send JSONL or CSV posts to the posts topic."),
+    "generate": ("streams.tooling.generator:generate_command", "Write a synthetic Indonesian election stream (JSONL)."),
+    "score": ("models.offline.commands:score_command", "Score JSONL posts offline with the shipped models."),
+    "train": ("models.offline.commands:train_command", "Train the scoring models from a labelled CSV."),
+    "evaluate": ("models.offline.commands:evaluate_command", "Precision, recall, F1, ROC AUC per label on a labelled CSV."),
+    "thresholds": ("streams.tooling.commands_alerting:thresholds_group", "Validate and explain a thresholds file."),
+    "backtest": ("streams.tooling.commands_alerting:backtest_command", "Replay posts offline and print the alert timeline."),
+    "config": ("streams.tooling.commands_misc:config_command", "Print the effective settings (secrets masked)."),
+    "regions": ("streams.tooling.commands_regions:regions_group", "Explain how a post's region is inferred."),
+    "claims": ("streams.tooling.commands_claims:claims_group", "Debunked-claims catalogue: load, list, match."),
 }
 
 

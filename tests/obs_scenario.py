@@ -29,11 +29,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
-from streams.catalogue_topic import publish_claims
-from streams.claims import read_catalogue
-from streams.generator import generate_posts, parse_incident
-from streams.kafka_runtime import ensure_topics
-from streams.settings import Settings
+from streams.runtime.catalogue_topic import publish_claims
+from streams.core.claims import read_catalogue
+from streams.tooling.generator import generate_posts, parse_incident
+from streams.tooling.kafka_runtime import ensure_topics
+from streams.core.settings import Settings
 from tests.integration.conftest import REPO_ROOT, WorkerProcess, free_ports, make_settings, produce, settings_env
 from tests.integration.faults_support import wait_healthy
 from tests.obs_servers import recording_alertmanager_config, running_alertmanager, running_prometheus

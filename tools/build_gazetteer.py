@@ -7,7 +7,7 @@ Writes streams/defaults/gazetteer/areas.csv.gz (provinces, regencies/cities and 
 their Kemendagri codes and names, byte-for-byte reproducible: gzip without a timestamp) and copies
 the data licence next to it. With ``--corpus`` it also rewrites ``common_words.txt``: one-word
 gazetteer names that an edited Indonesian corpus uses as ordinary lowercase words ("batu",
-"padang", "raya"), which a post's text must give context for (see streams/places.py).
+"padang", "raya"), which a post's text must give context for (see streams/core/places.py).
 Villages and islands are not converted (83,000 village names are mostly ordinary words).
 """
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "streams" / "defaults" / "gazetteer"
 sys.path.insert(0, str(ROOT))
 
-from streams.regions import PROVINCE_BY_BPS  # noqa: E402  (after the path set-up)
+from streams.core.regions import PROVINCE_BY_BPS  # noqa: E402  (after the path set-up)
 
 EXPECTED = {"provinces": 38, "regencies": 514, "districts": 7_000}  # districts: at least
 
@@ -46,7 +46,7 @@ def convert(src: Path) -> list[tuple[str, str]]:
         raise SystemExit(f"only {len(districts)} districts")
     for p in provinces:
         if p["code"] not in PROVINCE_BY_BPS:
-            raise SystemExit(f"province code {p['code']} ({p['name']}) has no ISO 3166-2:ID code in streams/regions.py")
+            raise SystemExit(f"province code {p['code']} ({p['name']}) has no ISO 3166-2:ID code in streams/core/regions.py")
     out = [(p["code"], p["name"]) for p in provinces]
     out += [(r["code"], r["name"]) for r in regencies]
     out += [(d["code"], d["name"]) for d in districts]

@@ -1,1 +1,1 @@
-"""Built-in election calendars (YAML), read by streams.calendar.load_calendar."""
+"""Built-in election calendars (YAML), read by streams.core.calendar.load_calendar."""

@@ -25,9 +25,9 @@ from typing import Any
 
 import pytest
 
-from streams.kafka_runtime import ensure_topics, start_local_kafka
-from streams.settings import Settings, load_settings
-from streams.watermarks import WATERMARK_KEY
+from streams.tooling.kafka_runtime import ensure_topics, start_local_kafka
+from streams.core.settings import Settings, load_settings
+from streams.core.watermarks import WATERMARK_KEY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_TEST_MESSAGE_BYTES = 8 * 1024 * 1024  # room for the 4 MB messages the posts topic accepts

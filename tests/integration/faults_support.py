@@ -4,7 +4,7 @@ Why the input is keyed by region: the engine is deterministic per partition of `
 Producing raw posts keyed by their province code puts every post of a region in the same
 `posts` partition as its scored record (same key, same murmur2 partitioner, same partition
 count), so each scored partition sees exactly the order in which the test produced, and
-`streams.backtest.run_backtest` over the same lines is the oracle for the live alerts.
+`streams.tooling.backtest.run_backtest` over the same lines is the oracle for the live alerts.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from typing import Any
 
 import orjson
 
-from streams import topics as T
-from streams.delivery import verify_webhook
-from streams.generator import generate_posts, parse_incident
-from streams.records import Alert
-from streams.settings import Settings
+from streams.core import topics as T
+from streams.outputs.delivery import verify_webhook
+from streams.tooling.generator import generate_posts, parse_incident
+from streams.core.records import Alert
+from streams.core.settings import Settings
 from tests.integration.conftest import consume
 
 WEBHOOK_SECRET = "fault-test-secret"
@@ -84,7 +84,7 @@ def incident_stream(*, minutes: float, rate: float, seed: int, incidents: Iterab
 
 def expected_alerts(settings: Settings, stream: Stream) -> list[Alert]:
     """The oracle: the same engine, offline, on the same lines in the same per-partition order."""
-    from streams.backtest import run_backtest
+    from streams.tooling.backtest import run_backtest
 
     return run_backtest(stream.values, settings)
 
@@ -118,7 +118,7 @@ def end_offset_total(settings: Settings, topic: str) -> int:
 
 class ScoredPosts:
     """Scored posts on `posts-scored` so far, read incrementally: the topic's end offsets also count
-    the watermark records the scoring stage writes every second (streams/watermarks.py)."""
+    the watermark records the scoring stage writes every second (streams/core/watermarks.py)."""
 
     def __init__(self, settings: Settings) -> None:
         from kafka import KafkaConsumer, TopicPartition
@@ -134,7 +134,7 @@ class ScoredPosts:
 
     def __call__(self) -> int:
         """The count as of the topic's end offsets when called (a fast worker cannot keep it reading on)."""
-        from streams.watermarks import WATERMARK_KEY
+        from streams.core.watermarks import WATERMARK_KEY
 
         end = self.consumer.end_offsets(self.tps)
         while any(self.consumer.position(tp) < end[tp] for tp in self.tps):

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta, timezone
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.backtest import run_backtest
-from streams.generator import generate_posts
+from streams.core import topics as T
+from streams.tooling.backtest import run_backtest
+from streams.tooling.generator import generate_posts
 from tests.integration.conftest import free_ports, produce
 from tests.integration.faults_support import (
     WEBHOOK_SECRET,

@@ -13,9 +13,9 @@ import time
 import pytest
 from aiohttp import web
 
-from streams.delivery import AlertmanagerDestination, deliver_with_retry
-from streams.metrics import SuhuMetrics
-from streams.records import Alert
+from streams.outputs.delivery import AlertmanagerDestination, deliver_with_retry
+from streams.runtime.metrics import SuhuMetrics
+from streams.core.records import Alert
 from tests.obs_servers import free_port, recording_alertmanager_config, running_alertmanager
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@
 Each test produces a multi-hour synthetic stream with incidents in a way a paced live feed never
 would (all at once, one input partition held back, one falling silent, the worker down while the
 backlog grows) and checks the live alerts against `suhu backtest` on the same posts, which feeds
-them in event-time order (streams/backtest.py). Window grace is the default 60 s: the watermark,
+them in event-time order (streams/tooling/backtest.py). Window grace is the default 60 s: the watermark,
 not a grace sized to the backlog, is what keeps posts from being late.
 """
 
@@ -19,12 +19,12 @@ from typing import Any
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.backtest import run_backtest
-from streams.contract import parse_rfc3339
-from streams.generator import generate_posts, parse_incident
-from streams.records import Alert
-from streams.settings import Settings
+from streams.core import topics as T
+from streams.tooling.backtest import run_backtest
+from streams.core.contract import parse_rfc3339
+from streams.tooling.generator import generate_posts, parse_incident
+from streams.core.records import Alert
+from streams.core.settings import Settings
 from tests.integration.conftest import consume, free_ports
 from tests.integration.faults_support import end_offset_total, sample, scrape, wait_healthy, wait_until
 from tests.integration.test_live_equals_backtest import canonical, small_window_thresholds

@@ -16,10 +16,10 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from streams import topics as T
-from streams.contract import REJECT_REASONS, ContractLimits, Rejection, validate_post
-from streams.records import Post
-from streams.settings import load_settings
+from streams.core import topics as T
+from streams.core.contract import REJECT_REASONS, ContractLimits, Rejection, validate_post
+from streams.core.records import Post
+from streams.core.settings import load_settings
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import wait_healthy
 
@@ -131,7 +131,7 @@ def junk_message(rng: random.Random, i: int) -> bytes:
 @pytest.mark.integration
 def test_a_stream_of_junk_through_the_live_worker_is_dead_lettered_with_reasons_and_never_stalls(
         kafka_settings_factory, worker_process, record_property):  # type: ignore[no-untyped-def]
-    from streams.contract import Pseudonymizer
+    from streams.core.contract import Pseudonymizer
 
     (port,) = free_ports(1)
     settings = kafka_settings_factory(web_port=port, batch_deadline_ms=100)

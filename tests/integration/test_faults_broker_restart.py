@@ -13,9 +13,9 @@ import time
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.kafka_runtime import ensure_topics, start_local_kafka, stop_local_kafka
-from streams.settings import load_settings
+from streams.core import topics as T
+from streams.tooling.kafka_runtime import ensure_topics, start_local_kafka, stop_local_kafka
+from streams.core.settings import load_settings
 from tests.integration.conftest import consume, free_ports, make_settings, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,

@@ -13,8 +13,8 @@ import orjson
 import psutil
 import pytest
 
-from streams import topics as T
-from streams.generator import generate_posts
+from streams.core import topics as T
+from streams.tooling.generator import generate_posts
 from tests.integration.conftest import MAX_TEST_MESSAGE_BYTES, consume, free_ports
 from tests.integration.faults_support import FAST_WINDOWS, LagProbe, thresholds_file, wait_healthy, wait_until
 

@@ -26,9 +26,9 @@ import orjson
 import pytest
 from kafka.partitioner.default import murmur2
 
-from streams import topics as T
-from streams.contract import parse_rfc3339
-from streams.settings import replace
+from streams.core import topics as T
+from streams.core.contract import parse_rfc3339
+from streams.core.settings import replace
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import FAST_WINDOWS, incident_stream, thresholds_file, wait_healthy, wait_until
 from tests.integration.faults_support import expected_alerts

@@ -20,8 +20,8 @@ from typing import Any
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.contract import parse_rfc3339
+from streams.core import topics as T
+from streams.core.contract import parse_rfc3339
 from tests.integration.conftest import free_ports, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from streams import topics as T
+from streams.core import topics as T
 
 from tests.integration.conftest import free_ports, produce
 from tests.integration.faults_support import (

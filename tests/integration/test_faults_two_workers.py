@@ -12,8 +12,8 @@ import time
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.settings import replace
+from streams.core import topics as T
+from streams.core.settings import replace
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,

@@ -15,7 +15,7 @@ import time
 import orjson
 import pytest
 
-from streams import topics as T
+from streams.core import topics as T
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,

@@ -9,12 +9,12 @@ import time
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.backtest import run_backtest
-from streams.catalogue_topic import publish_claims
-from streams.claim_index import ClaimIndex
-from streams.claims import Claim, read_catalogue
-from streams.kafka_runtime import ensure_topics
+from streams.core import topics as T
+from streams.tooling.backtest import run_backtest
+from streams.runtime.catalogue_topic import publish_claims
+from streams.core.claim_index import ClaimIndex
+from streams.core.claims import Claim, read_catalogue
+from streams.tooling.kafka_runtime import ensure_topics
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import wait_healthy
 from tests.unit.test_hoaxes import DATA, hoax_stream

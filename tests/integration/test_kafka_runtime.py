@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from streams.kafka_runtime import ensure_topics, local_kafka_status
-from streams.settings import load_settings
-from streams.topics import POSTS, POSTS_DLQ, topic_specs
+from streams.tooling.kafka_runtime import ensure_topics, local_kafka_status
+from streams.core.settings import load_settings
+from streams.core.topics import POSTS, POSTS_DLQ, topic_specs
 from tests.integration.conftest import REPO_ROOT, consume, free_ports, make_settings, produce, settings_env
 
 pytestmark = pytest.mark.integration
@@ -195,7 +195,7 @@ def test_topics_create_and_list_commands(kafka_bootstrap: str, tmp_path: Path) -
 
 
 def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp_path: Path) -> None:
-    from streams.kafka_runtime import ensure_kafka
+    from streams.tooling.kafka_runtime import ensure_kafka
 
     assert ensure_kafka(load_settings(env={}, kafka_bootstrap="k:9092", data_dir=tmp_path)) == "k:9092"
     assert not (tmp_path / "kafka").exists()
@@ -203,7 +203,7 @@ def test_ensure_kafka_returns_a_configured_cluster_without_starting_anything(tmp
 
 def test_changed_retention_is_reported_as_drift_and_fixed_only_on_request(kafka_bootstrap: str,
                                                                           tmp_path: Path) -> None:
-    from streams.kafka_runtime import topic_config_drift
+    from streams.tooling.kafka_runtime import topic_config_drift
 
     before = make_settings(kafka_bootstrap, tmp_path, scored_retention_hours=72)
     ensure_topics(before)
@@ -225,7 +225,7 @@ def test_changed_retention_is_reported_as_drift_and_fixed_only_on_request(kafka_
 
 def test_a_topic_auto_created_by_a_producer_shows_its_default_retention_as_drift(kafka_bootstrap: str,
                                                                                 tmp_path: Path) -> None:
-    from streams.kafka_runtime import topic_config_drift
+    from streams.tooling.kafka_runtime import topic_config_drift
 
     settings = make_settings(kafka_bootstrap, tmp_path)
     produce(settings, POSTS, [b"early"])  # before `topics create`: the broker auto-creates it

@@ -11,10 +11,10 @@ import orjson
 import pytest
 import yaml
 
-from streams import topics as T
-from streams.backtest import run_backtest
-from streams.generator import generate_posts, parse_incident
-from streams.records import Alert
+from streams.core import topics as T
+from streams.tooling.backtest import run_backtest
+from streams.tooling.generator import generate_posts, parse_incident
+from streams.core.records import Alert
 from tests.integration.conftest import REPO_ROOT, consume, free_ports, produce
 from tests.integration.faults_support import sample, scrape, wait_healthy
 

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from models.base import SIGNALS
-from streams import topics as T
+from streams.core import topics as T
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import sample, scrape, wait_healthy
 

@@ -8,10 +8,10 @@ import time
 import orjson
 import pytest
 
-from streams import topics as T
-from streams.backtest import run_backtest
-from streams.generator import generate_posts, parse_incident
-from streams.records import Alert
+from streams.core import topics as T
+from streams.tooling.backtest import run_backtest
+from streams.tooling.generator import generate_posts, parse_incident
+from streams.core.records import Alert
 from tests.integration.conftest import consume, free_ports, produce
 from tests.integration.faults_support import sample, scrape, wait_healthy
 from tests.integration.test_live_equals_backtest import canonical as _canonical

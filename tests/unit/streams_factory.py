@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, MutableMapping, Sequence
 
 from models.base import SIGNALS
-from streams.calendar import load_calendar
-from streams.engine import EngineConfig, RegionalEngine
-from streams.records import Post, ScoredPost
-from streams.thresholds import Thresholds, load_thresholds, parse_thresholds
-from streams.windowing import WindowSpec
+from streams.core.calendar import load_calendar
+from streams.core.engine import EngineConfig, RegionalEngine
+from streams.core.records import Post, ScoredPost
+from streams.core.thresholds import Thresholds, load_thresholds, parse_thresholds
+from streams.core.windowing import WindowSpec
 
 MINUTE = 60_000
 # 14 Feb 2024 09:00 WIB: voting day of Pemilu 2024 in western Indonesia.

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from models.base import SIGNALS
-from streams.aggregation import BINS, PaneAgg, labels_to_bits, merge, quantise
+from streams.core.aggregation import BINS, PaneAgg, labels_to_bits, merge, quantise
 
 HATE = SIGNALS.index("hate")
 

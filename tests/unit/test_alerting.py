@@ -7,9 +7,9 @@ from datetime import timezone
 
 import pytest
 
-from streams.alerting import Observation, alert_id, dedup_key, make_alert, new_state, step
-from streams.regions import tz_for
-from streams.thresholds import BaselineRule, Level, Rule
+from streams.core.alerting import Observation, alert_id, dedup_key, make_alert, new_state, step
+from streams.core.regions import tz_for
+from streams.core.thresholds import BaselineRule, Level, Rule
 
 MIN = 60_000
 T = 1_707_876_000_000  # 14 Feb 2024 09:00 WIB

@@ -12,9 +12,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from streams.backtest import run_backtest
-from streams.engine import partition_for
-from streams.settings import load_settings
+from streams.tooling.backtest import run_backtest
+from streams.core.engine import partition_for
+from streams.core.settings import load_settings
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, engine, interleave, traffic
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,7 +90,7 @@ def raw_posts():
 
 def test_raw_posts_are_validated_and_scored_like_the_worker_and_an_obvious_incident_pages(settings):
     from models.scorer import load_scorer
-    from streams.pipeline import PostProcessor
+    from streams.core.pipeline import PostProcessor
 
     scorer = load_scorer()
     lines = raw_posts()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from click.testing import CliRunner
 
-from models.bias import false_positive_rates, mentions_of, subgroup_aucs
+from models.offline.bias import false_positive_rates, mentions_of, subgroup_aucs
 
 
 def test_false_positive_rates_split_by_names() -> None:

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from streams.calendar import PHASES, CalendarError, builtin_calendars, load_calendar, parse_calendar
+from streams.core.calendar import PHASES, CalendarError, builtin_calendars, load_calendar, parse_calendar
 
 
 def ms(iso: str) -> int:

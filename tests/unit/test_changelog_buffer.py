@@ -1,8 +1,8 @@
-"""ChangelogBuffer: the engine's tables, written once per batch to the changelog (streams/changelog.py)."""
+"""ChangelogBuffer: the engine's tables, written once per batch to the changelog (streams/core/changelog.py)."""
 
 from __future__ import annotations
 
-from streams.changelog import DELETED, ChangelogBuffer
+from streams.core.changelog import DELETED, ChangelogBuffer
 
 
 def test_only_the_last_value_of_a_key_in_a_batch_is_sent_to_the_partition_that_wrote_it() -> None:

@@ -1,4 +1,4 @@
-"""The commit order of every agent, without a broker (streams/checkpoint.py).
+"""The commit order of every agent, without a broker (streams/runtime/checkpoint.py).
 
 A batch leaves in one order: its outputs (alerts acknowledged one by one), then the changelog of the
 state that produced them, then a flush, then the acks that let its offsets be committed. Whatever
@@ -13,9 +13,9 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.changelog import ChangelogBuffer
-from streams.checkpoint import Checkpoint, Record
-from streams.faust_workarounds import FaustWorkarounds, ReRead
+from streams.core.changelog import ChangelogBuffer
+from streams.runtime.checkpoint import Checkpoint, Record
+from streams.runtime.faust_workarounds import FaustWorkarounds, ReRead
 
 
 # -- fakes ------------------------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ async def test_only_finished_events_may_be_acked_and_re_read_ones_are_acked_by_t
 
 # -- a stage on the checkpoint: the aggregate stage's alerts before the state that produced them ----------
 async def test_the_aggregate_stage_publishes_its_alerts_before_the_state_that_produced_them() -> None:
-    from streams.aggregate_stage import AggregateStage
+    from streams.runtime.aggregate_stage import AggregateStage
     from tests.unit import streams_factory as f
 
     class Metrics:

@@ -18,11 +18,11 @@ from hypothesis import given, settings, strategies as st
 
 from models.base import PostScores
 from models.normalize import normalize_plain
-from streams.claim_eval import read_jsonl
-from streams.claim_index import (_DEBUNK, _DEBUNK_FIRST, _FACTCHECK_HOSTS, _NOT_DEBUNK, _NOT_DEBUNK_FIRST,
+from streams.tooling.claim_eval import read_jsonl
+from streams.core.claim_index import (_DEBUNK, _DEBUNK_FIRST, _FACTCHECK_HOSTS, _NOT_DEBUNK, _NOT_DEBUNK_FIRST,
                                  MAX_SCORED_CHARS, ClaimIndex, _stance, stance_of, tokens)
-from streams.claims import Claim, read_catalogue
-from streams.hoaxes import apply_claims
+from streams.core.claims import Claim, read_catalogue
+from streams.core.hoaxes import apply_claims
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hoaxes"
 

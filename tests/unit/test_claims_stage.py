@@ -8,9 +8,9 @@ import asyncio
 import threading
 from typing import Any
 
-from streams.claim_index import ClaimIndex
-from streams.claims import Claim
-from streams.claims_stage import ClaimsStage
+from streams.core.claim_index import ClaimIndex
+from streams.core.claims import Claim
+from streams.runtime.claims_stage import ClaimsStage
 
 CLAIM = Claim("c1", "Server di luar negeri", "Server penghitungan suara disimpan di luar negeri untuk mengatur hasil",
               "SALAH", "test", "https://cekfakta.example.id/c1", "2024-02-18")

@@ -1,4 +1,4 @@
-"""streams/codecs.py: every stored record reads the same whatever the build's signal order, records of
+"""streams/core/codecs.py: every stored record reads the same whatever the build's signal order, records of
 today's and earlier formats still load, new records round-trip through JSON, and what a build cannot
 read is refused by name, never guessed."""
 
@@ -14,8 +14,8 @@ import orjson
 import pytest
 
 from models.base import SIGNALS
-from streams import aggregation, codecs, engine as engine_module
-from streams.codecs import (
+from streams.core import aggregation, codecs, engine as engine_module
+from streams.core.codecs import (
     CodecError,
     Contribution,
     ContributionCodec,
@@ -32,13 +32,13 @@ from streams.codecs import (
     machine_key,
     parse_state_key,
 )
-from streams.engine import RegionalEngine, partition_for
+from streams.core.engine import RegionalEngine, partition_for
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, config, interleave, run, scored_post, traffic
 
 LEGACY = orjson.loads((Path(__file__).parent / "data" / "stored_records_legacy.json").read_bytes())
 FIVE = ("incivility", "hate", "provocation", "fraud_claim", "tension")  # the order of every legacy record
 
-# Literal records in the formats written before streams/codecs.py (copied from the frozen fixture and
+# Literal records in the formats written before streams/core/codecs.py (copied from the frozen fixture and
 # from the layouts of earlier commits): [region, event_ms, author, scores_bp, label_bits, post_id,
 # partition(, city(, source))].
 LEGACY_9 = ["ID-JB", 1707876818731, "jb-a66", [8705, 8998, 142, 405, 659], 3, "jb-13-1", 2, "Bandung", 0]
@@ -67,7 +67,7 @@ def test_this_builds_signal_order_is_a_registered_layout():
     """Adding or reordering a signal in models.base.SIGNALS? Append its order to codecs.SIGNAL_LAYOUTS
     (never edit an entry): records then name it by id instead of carrying the list of names."""
     assert tuple(SIGNALS) in codecs.SIGNAL_LAYOUTS.values(), (
-        f"append {tuple(SIGNALS)!r} to streams.codecs.SIGNAL_LAYOUTS under a new id")
+        f"append {tuple(SIGNALS)!r} to streams.core.codecs.SIGNAL_LAYOUTS under a new id")
 
 
 def test_layout_one_is_the_order_every_legacy_record_was_written_in():
@@ -259,8 +259,8 @@ def test_coordination_state_records_carry_their_format_and_old_ones_decode():
 
 
 def test_the_deliver_stage_skips_alerts_marked_in_any_format_and_counts_an_unreadable_mark_as_delivered():
-    from streams.delivery_stage import DeliveryStage
-    from streams.records import Alert
+    from streams.runtime.delivery_stage import DeliveryStage
+    from streams.core.records import Alert
 
     last = LEGACY["state"]["m:ID-JB/Bandung:hate"]["last"]
     alert = Alert.from_dict(last)

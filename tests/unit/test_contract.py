@@ -8,9 +8,9 @@ import orjson
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from streams.contract import REJECT_REASONS, ContractLimits, Pseudonymizer, Rejection, parse_rfc3339, validate_post
-from streams.records import Post
-from streams.settings import load_settings
+from streams.core.contract import REJECT_REASONS, ContractLimits, Pseudonymizer, Rejection, parse_rfc3339, validate_post
+from streams.core.records import Post
+from streams.core.settings import load_settings
 
 NOW_MS = parse_rfc3339("2024-02-14T12:00:00+07:00")
 LIMITS = ContractLimits.from_settings(load_settings(env={}))

@@ -1,4 +1,4 @@
-"""The coordination detector (streams/coordination.py): a pure core, no Kafka."""
+"""The coordination detector (streams/core/coordination.py): a pure core, no Kafka."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import orjson
 import pytest
 
-from streams.coordination import (
+from streams.core.coordination import (
     NATIONAL_REGION,
     SIGNAL,
     CoordinationConfig,
@@ -16,7 +16,7 @@ from streams.coordination import (
     annotations,
     fingerprint,
 )
-from streams.records import Alert
+from streams.core.records import Alert
 
 T0 = 1_707_868_800_000
 MIN = 60_000
@@ -269,7 +269,7 @@ def test_a_restart_mid_campaign_does_not_alert_again():
 
 
 def test_settings_knobs():
-    from streams.settings import load_settings
+    from streams.core.settings import load_settings
 
     cfg = CoordinationConfig.from_settings(load_settings(env={}, coordination_min_authors=7, coordination_window_s=600))
     assert cfg.min_authors == 7 and cfg.window_ms == 600_000
@@ -279,7 +279,7 @@ def test_settings_knobs():
                                          ("author_followers", -1), ("author_followers", "10"),
                                          ("is_repost", "yes")])
 def test_contract_rejects_malformed_coordination_evidence(field, value):
-    from streams.contract import ContractLimits, Rejection, validate_document
+    from streams.core.contract import ContractLimits, Rejection, validate_document
 
     limits = ContractLimits(10**6, 20_000, 0, 10**12)
     doc = {"id": "1", "text": "halo", "created_at": "2024-02-14T08:00:00+07:00", field: value}
@@ -288,7 +288,7 @@ def test_contract_rejects_malformed_coordination_evidence(field, value):
 
 
 def test_contract_passes_coordination_evidence_through():
-    from streams.contract import ContractLimits, validate_document
+    from streams.core.contract import ContractLimits, validate_document
 
     limits = ContractLimits(10**6, 20_000, 0, 10**12)
     doc = {"id": "1", "text": "halo", "created_at": "2024-02-14T08:00:00+07:00",
@@ -298,7 +298,7 @@ def test_contract_passes_coordination_evidence_through():
 
 
 def test_pager_payloads_of_a_coordination_alert_carry_its_fields_and_no_text():
-    from streams.delivery import alert_labels, alertmanager_payload, pagerduty_event
+    from streams.outputs.delivery import alert_labels, alertmanager_payload, pagerduty_event
 
     det = CoordinationDetector()
     warm(det)

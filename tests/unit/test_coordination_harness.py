@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.coordination import CoordinationConfig
+from streams.core.coordination import CoordinationConfig
 
 HARNESS = Path(__file__).resolve().parents[2] / "bench" / "coordination_harness.py"
 

@@ -1,6 +1,6 @@
-"""The coordinate agent's stage (streams/coordination_stage.py) through its Checkpoint, without a broker.
+"""The coordinate agent's stage (streams/runtime/coordination_stage.py) through its Checkpoint, without a broker.
 
-A batch of posts-coordination leaves as every agent's does (streams/checkpoint.py): its alerts, each
+A batch of posts-coordination leaves as every agent's does (streams/runtime/checkpoint.py): its alerts, each
 acknowledged, then the alerted clusters' state on ``coordination-state`` (partition 0, written through
 ``ChangelogBuffer.at(0)``), then the acks.
 """
@@ -11,12 +11,12 @@ from types import SimpleNamespace
 
 import orjson
 
-from streams.changelog import ChangelogBuffer
-from streams.checkpoint import Checkpoint
-from streams.codecs import decode_coordination
-from streams.coordination import CoordinationConfig
-from streams.coordination_stage import CoordinationStage, _state_key
-from streams.watermarks import WATERMARK_KEY, WATERMARK_KIND
+from streams.core.changelog import ChangelogBuffer
+from streams.runtime.checkpoint import Checkpoint
+from streams.core.codecs import decode_coordination
+from streams.core.coordination import CoordinationConfig
+from streams.runtime.coordination_stage import CoordinationStage, _state_key
+from streams.core.watermarks import WATERMARK_KEY, WATERMARK_KIND
 from tests.unit.test_checkpoint import Event, FakeProducer, Msg
 from tests.unit.test_coordination import MIN, T0, campaign, post
 

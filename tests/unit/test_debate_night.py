@@ -7,7 +7,7 @@ what `suhu backtest` runs (contract, the packaged default scorer and thresholds,
 expects no alert transition at all; its twin adds a genuine hate wave in another province and
 expects that one to page, so the first cannot pass by a pipeline that has gone quiet.
 
-The stream is synthetic (streams/generator.py): it checks the pipeline's behaviour on this pattern,
+The stream is synthetic (streams/tooling/generator.py): it checks the pipeline's behaviour on this pattern,
 not a model's quality on real posts.
 """
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from streams.backtest import run_backtest
-from streams.generator import DEBATE_NIGHT, generate_posts, parse_debate_night, parse_incident, write_jsonl
-from streams.settings import load_settings
+from streams.tooling.backtest import run_backtest
+from streams.tooling.generator import DEBATE_NIGHT, generate_posts, parse_debate_night, parse_incident, write_jsonl
+from streams.core.settings import load_settings
 
 # Voting day, from 14:30 WIB: the quick counts come in (voting-phase thresholds, the strictest).
 START = "2024-02-14T14:30:00+07:00"

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 
-from streams.delivery import (
+from streams.outputs.delivery import (
     ActiveAlerts,
     AlertmanagerDestination,
     PagerDutyDestination,
@@ -26,9 +26,9 @@ from streams.delivery import (
     sign_webhook,
     verify_webhook,
 )
-from streams.metrics import RegionInfo, SuhuMetrics
-from streams.records import Alert
-from streams.settings import ConfigError, load_settings
+from streams.runtime.metrics import RegionInfo, SuhuMetrics
+from streams.core.records import Alert
+from streams.core.settings import ConfigError, load_settings
 
 NOW = datetime(2024, 2, 14, 3, 0, tzinfo=timezone.utc)
 ROUTING_KEY = "R0UTINGKEY0000000000000000000000"
@@ -381,18 +381,18 @@ async def test_alertmanager_destination_posts_v2_alerts_and_remembers_firing_one
 
 # ---- destinations and their metrics ------------------------------------------------------------------------
 def _pager_classes() -> list[type]:
-    import streams.delivery as delivery
+    import streams.outputs.delivery as delivery
 
     found, todo = [], list(delivery._HttpDestination.__subclasses__())
     while todo:
         cls = todo.pop()
         found.append(cls)
         todo.extend(cls.__subclasses__())
-    return [c for c in found if c.__module__ == "streams.delivery"]
+    return [c for c in found if c.__module__ == "streams.outputs.delivery"]
 
 
 def test_every_pager_class_has_its_delivery_metric_labels(metrics):
-    from streams.metrics import DESTINATIONS
+    from streams.runtime.metrics import DESTINATIONS
 
     classes = _pager_classes()
     assert {c.name for c in classes} == set(DESTINATIONS) == {"alertmanager", "pagerduty", "webhook"}

@@ -10,10 +10,10 @@ import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 
-from streams.delivery import ActiveAlerts, AlertmanagerDestination, firing_from_records
-from streams.delivery_stage import DeliveryStage
-from streams.metrics import SuhuMetrics
-from streams.records import Alert
+from streams.outputs.delivery import ActiveAlerts, AlertmanagerDestination, firing_from_records
+from streams.runtime.delivery_stage import DeliveryStage
+from streams.runtime.metrics import SuhuMetrics
+from streams.core.records import Alert
 
 RESEND_S = 60.0
 
@@ -99,7 +99,7 @@ def make_stage(log: Log, delivered: dict[str, int] | None = None, clock: Clock |
 
 
 def delivered_marks(*alerts: Alert) -> dict[str, int]:
-    return {a.alert_id: 1 for a in alerts}  # marks as written before streams/codecs.py (a bare time)
+    return {a.alert_id: 1 for a in alerts}  # marks as written before streams/core/codecs.py (a bare time)
 
 
 # ---- the pure fold -------------------------------------------------------------------------------------------

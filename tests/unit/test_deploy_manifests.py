@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from streams.settings import ConfigError, load_settings
+from streams.core.settings import ConfigError, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -198,7 +198,7 @@ def test_configmap_and_secret_are_valid_production_settings(k8s):
     assert settings.is_production and settings.kafka_security_protocol == "SASL_SSL"
     secret_keys = set(k8s["Secret/suhu-worker-secrets"]["stringData"])
     assert not secret_keys & set(k8s["ConfigMap/suhu-worker-config"]["data"])
-    from streams.settings import SECRET_FIELDS
+    from streams.core.settings import SECRET_FIELDS
 
     assert {k.removeprefix("SUHU_").lower() for k in secret_keys} <= SECRET_FIELDS
     assert not {f"SUHU_{f.upper()}" for f in SECRET_FIELDS} & set(k8s["ConfigMap/suhu-worker-config"]["data"])
@@ -248,7 +248,7 @@ def test_pdb_service_and_network_policy_select_the_worker_pods(k8s):
 def test_every_suhu_variable_named_in_the_docs_and_manifests_is_a_setting():
     from dataclasses import fields
 
-    from streams.settings import Settings
+    from streams.core.settings import Settings
 
     known = {f"SUHU_{f.name.upper()}" for f in fields(Settings)} | {"SUHU_CONFIG"}
     files = [COMPOSE, DEPLOY / "Dockerfile", REPO / "docs" / "OPERATIONS.md", *sorted(K8S.glob("*.yaml"))]

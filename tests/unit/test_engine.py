@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from streams.engine import RegionalEngine, partition_for
+from streams.core.engine import RegionalEngine, partition_for
 from tests.unit.streams_factory import (
     CAMPAIGN_9AM,
     MINUTE,
@@ -257,7 +257,7 @@ def test_snapshot_reports_the_latest_closed_window_with_thresholds_and_baseline(
     assert hate["baseline"] is not None
     from prometheus_client import CollectorRegistry
 
-    from streams.metrics import SuhuMetrics
+    from streams.runtime.metrics import SuhuMetrics
 
     registry = CollectorRegistry()
     SuhuMetrics(registry).window_values(eng.snapshot())  # the gauges read this layout as is

@@ -7,8 +7,8 @@ import dataclasses
 import orjson
 import pytest
 
-from streams.codecs import LEGACY_SIGNALS, ContributionCodec, decode_contribution
-from streams.engine import RegionalEngine, partition_for
+from streams.core.codecs import LEGACY_SIGNALS, ContributionCodec, decode_contribution
+from streams.core.engine import RegionalEngine, partition_for
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, config, engine, interleave, run, scored_post, thresholds, traffic
 
 T0 = VOTING_9AM
@@ -118,7 +118,7 @@ def test_city_windows_can_be_switched_off_per_province():
 
 
 def test_a_quiet_citys_windows_are_not_computed_but_still_end_a_pending_streak():
-    from streams.alerting import new_state
+    from streams.core.alerting import new_state
 
     pending = {**new_state(), "s": "pending", "sev": "critical", "n": 1}
     state = {"m:ID-JB/Bandung:hate": pending}
@@ -237,7 +237,7 @@ def test_city_panes_are_evicted_with_their_province():
 def test_the_gauges_export_provinces_only_however_many_cities_have_windows():
     from prometheus_client import CollectorRegistry
 
-    from streams.metrics import SuhuMetrics
+    from streams.runtime.metrics import SuhuMetrics
 
     eng = engine()
     run(multi_city_stream(), eng)
@@ -253,7 +253,7 @@ def test_the_gauges_export_provinces_only_however_many_cities_have_windows():
 
 # ------------------------------------------------------------------------- record and delivery
 def test_a_city_alert_round_trips_as_json_and_old_records_without_a_city_still_load():
-    from streams.records import Alert
+    from streams.core.records import Alert
 
     alert = run(bandung_incident())[0]
     assert Alert.from_json(alert.to_json()) == alert
@@ -262,7 +262,7 @@ def test_a_city_alert_round_trips_as_json_and_old_records_without_a_city_still_l
 
 
 def test_pagers_get_the_city_only_for_city_alerts():
-    from streams.delivery import alertmanager_payload, pagerduty_event
+    from streams.outputs.delivery import alertmanager_payload, pagerduty_event
 
     city_alert = run(bandung_incident())[0]
     province_alert = next(a for a in run(multi_city_stream()) if a.city is None)

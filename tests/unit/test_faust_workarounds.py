@@ -1,11 +1,11 @@
-"""AckGuard: only messages an agent finished may have their offsets committed (streams/faust_workarounds.py)."""
+"""AckGuard: only messages an agent finished may have their offsets committed (streams/runtime/faust_workarounds.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from streams.faust_workarounds import AckGuard
+from streams.runtime.faust_workarounds import AckGuard
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def test_topics_the_agents_do_not_read_pass_through() -> None:
 
 # --- HoleDetector: fetched offsets that skipped the agent are found ----------------------------------
 
-from streams.faust_workarounds import HoleDetector  # noqa: E402
+from streams.runtime.faust_workarounds import HoleDetector  # noqa: E402
 
 TP = ("alerts", 0)
 
@@ -97,8 +97,8 @@ def test_a_reread_of_earlier_offsets_is_no_hole() -> None:
 
 # --- PartitionReader: the skipped range, read around Faust ----------------------------------------------------
 
-from streams.faust_workarounds import ReRead  # noqa: E402
-from streams.partition_reader import PartitionReader  # noqa: E402
+from streams.runtime.faust_workarounds import ReRead  # noqa: E402
+from streams.runtime.partition_reader import PartitionReader  # noqa: E402
 
 
 @dataclass

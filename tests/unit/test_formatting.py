@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from models.base import SIGNALS
-from streams.alerting import Observation, Transition, make_alert
-from streams.delivery import alertmanager_payload, describe_id, pagerduty_event
-from streams.formatting import SIGNAL_WORDS, format_level, format_number, format_rfc3339, redact_url, signal_words
+from streams.core.alerting import Observation, Transition, make_alert
+from streams.outputs.delivery import alertmanager_payload, describe_id, pagerduty_event
+from streams.core.formatting import SIGNAL_WORDS, format_level, format_number, format_rfc3339, redact_url, signal_words
 
 STREAMS = Path(__file__).resolve().parents[2] / "streams"
 WIB = timezone(timedelta(hours=7))
@@ -60,7 +60,7 @@ def test_redacted_urls_keep_scheme_host_port_and_path_only():
 
 
 def test_no_module_keeps_a_copy_of_the_helpers():
-    """The formats are written once, in streams/formatting.py."""
+    """The formats are written once, in streams/core/formatting.py."""
     copies = {
         "RFC 3339 by hand": re.compile(r'replace\("\+00:00", "Z"\)'),
         "URL splitting": re.compile(r"\burlsplit\b"),

@@ -63,7 +63,7 @@ def test_same_scores_on_the_validation_sets() -> None:
 
 
 def test_same_scores_on_generated_posts() -> None:
-    from streams.generator import generate_posts
+    from streams.tooling.generator import generate_posts
 
     texts = [p["text"] for p in generate_posts(count=20000, seed=3)]
     assert len(texts) == 20000

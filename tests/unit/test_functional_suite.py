@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from models.base import SIGNALS, PostScores
-from models.functional import (DEFAULT_CASES, PERTURBATIONS, Case, Expectation, format_report, load_cases,
+from models.offline.functional import (DEFAULT_CASES, PERTURBATIONS, Case, Expectation, format_report, load_cases,
                                perturb, run_suite)
 
 HATEFUL_HATECHECK = {"F1", "F2", "F3", "F4", "F5", "F6", "F7", "F10", "F12", "F13", "F14", "F16", "F17",

@@ -12,7 +12,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from streams.generator import (
+from streams.tooling.generator import (
     DEBATE_NIGHT,
     MAX_DISORDER_MS,
     DebateNight,
@@ -25,7 +25,7 @@ from streams.generator import (
     parse_debate_night,
     parse_incident,
 )
-from streams.regions import PROVINCE_BY_CODE, normalize_region
+from streams.core.regions import PROVINCE_BY_CODE, normalize_region
 
 
 def event_ms(post) -> int:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from prometheus_client import CollectorRegistry
 
-from streams.metrics import SuhuMetrics, start_metrics_server
+from streams.runtime.metrics import SuhuMetrics, start_metrics_server
 from tests.obs_servers import running_prometheus
 
 GRAFANA = Path(__file__).resolve().parents[2] / "deploy" / "grafana"

@@ -11,13 +11,13 @@ from typing import Any
 import orjson
 import pytest
 
-from streams.backtest import run_backtest
-from streams.catalogue_topic import CatalogueReader, ReaderStats, apply_record
-from streams.claim_index import ClaimIndex
-from streams.claims import Claim, parse_catalogue, read_catalogue
-from streams.hoaxes import ClaimSpreadEngine, HoaxPost, SpreadRule
-from streams.settings import load_settings
-from streams.windowing import WindowSpec
+from streams.tooling.backtest import run_backtest
+from streams.runtime.catalogue_topic import CatalogueReader, ReaderStats, apply_record
+from streams.core.claim_index import ClaimIndex
+from streams.core.claims import Claim, parse_catalogue, read_catalogue
+from streams.core.hoaxes import ClaimSpreadEngine, HoaxPost, SpreadRule
+from streams.core.settings import load_settings
+from streams.core.windowing import WindowSpec
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hoaxes"
 MINUTE = 60_000

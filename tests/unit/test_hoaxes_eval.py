@@ -15,9 +15,9 @@ import pytest
 
 from models.normalize import normalize
 from models.signals import fraud_claim_score
-from streams.claim_eval import evaluate_matching, read_jsonl
-from streams.claim_index import ClaimIndex
-from streams.claims import read_catalogue
+from streams.tooling.claim_eval import evaluate_matching, read_jsonl
+from streams.core.claim_index import ClaimIndex
+from streams.core.claims import read_catalogue
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "hoaxes"
 REAL_CIVIL = Path(os.environ.get("SUHU_POLITICAL_TEXT", "/work/shared/data/political_text_id.csv"))

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from streams.kafka_runtime import (
+from streams.tooling.kafka_runtime import (
     _new_cluster_id,
     kafka_version,
     local_kafka_status,
@@ -15,7 +15,7 @@ from streams.kafka_runtime import (
     server_properties,
     stop_local_kafka,
 )
-from streams.settings import load_settings
+from streams.core.settings import load_settings
 
 
 def _props(text: str) -> dict[str, str]:
@@ -38,7 +38,7 @@ def test_server_properties_make_one_combined_node_on_loopback(tmp_path: Path) ->
 
 
 def test_broker_accepts_the_4_mb_messages_the_posts_topic_allows(tmp_path: Path) -> None:
-    from streams.topics import topic_specs
+    from streams.core.topics import topic_specs
 
     s = load_settings(env={})
     p = _props(server_properties(s, tmp_path))

@@ -11,8 +11,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from models.base import SIGNALS
-from streams.regions import PROVINCES
-from streams.metrics import (
+from streams.core.regions import PROVINCES
+from streams.runtime.metrics import (
     DLQ_REASONS,
     PLATFORMS,
     RegionView,
@@ -197,7 +197,7 @@ def test_no_label_can_carry_post_text_or_author(metrics):
 
 
 def test_hoax_gauges_name_at_most_the_top_claims_by_id_and_are_replaced_on_every_export(metrics, registry):
-    from streams.metrics import TOP_CLAIMS
+    from streams.runtime.metrics import TOP_CLAIMS
 
     g = registry.get_sample_value
     many = [{"claim": f"c{i:03d}", "posts": 100 - i, "provinces": ["ID-JI"] * (i % 3)} for i in range(50)]

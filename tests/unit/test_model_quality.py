@@ -12,8 +12,8 @@ import json
 import pytest
 
 from models.artifacts import DEFAULT_FAST_DIR
-from models.functional import load_cases, run_suite
-from models.quality import POLITICAL_SET, political_report, read_political_set
+from models.offline.functional import load_cases, run_suite
+from models.offline.quality import POLITICAL_SET, political_report, read_political_set
 from models.scorer import load_scorer
 
 CARD = json.loads((DEFAULT_FAST_DIR / "config.json").read_text(encoding="utf-8"))
@@ -90,7 +90,7 @@ def test_threats_are_labelled_hate_or_provocation(suite) -> None:
 
 @pytest.fixture(scope="module")
 def holdout(scorer):
-    from models.quality import FUNCTIONAL_HOLDOUT
+    from models.offline.quality import FUNCTIONAL_HOLDOUT
 
     return run_suite(scorer, load_cases(FUNCTIONAL_HOLDOUT))
 

@@ -6,7 +6,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from models.features import Featurizer, FeatureSpec, char_ngram_counts
-from models.train import nb_ratio
+from models.offline.train import nb_ratio
 
 
 def test_within_word_char_ngrams_of_a_word_do_not_depend_on_its_neighbours() -> None:

@@ -14,7 +14,7 @@ pytest.importorskip("transformers")
 pytest.importorskip("tokenizers")
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-from models.pretrain import ScratchRecipe, train_from_scratch  # noqa: E402
+from models.offline.pretrain import ScratchRecipe, train_from_scratch  # noqa: E402
 from models.scorer import load_scorer
 from tests.unit.scoring_helpers import with_group_evidence  # noqa: E402
 from models.transformer import SUHU_META, TransformerTier  # noqa: E402
@@ -89,7 +89,7 @@ def test_committed_fast_card_is_what_render_card_makes_of_its_config(tmp_path: P
     import shutil
 
     from models.artifacts import DEFAULT_FAST_DIR
-    from models.train import refresh_card
+    from models.offline.train import refresh_card
 
     copy = tmp_path / "fast"
     shutil.copytree(DEFAULT_FAST_DIR, copy)
@@ -100,7 +100,7 @@ def test_committed_fast_card_is_what_render_card_makes_of_its_config(tmp_path: P
 
 def test_card_reports_the_scratch_experiment_and_its_verdict(scratch: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
     from models.artifacts import DEFAULT_FAST_DIR
-    from models.card import render_card
+    from models.offline.card import render_card
 
     out, meta = scratch
     config = json.loads((DEFAULT_FAST_DIR / "config.json").read_text())

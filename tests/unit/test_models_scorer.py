@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from models.artifacts import DEFAULT_FAST_DIR, ArtifactError
-from models.evaluate import read_labelled_csv, split_indices, evaluate
+from models.offline.evaluate import read_labelled_csv, split_indices, evaluate
 from models.scorer import load_scorer
 from streams.cli import cli
 

@@ -10,7 +10,7 @@ import pytest
 from models.base import SIGNALS
 from models.normalize import normalize
 from models.signals import _fraud_claim_score, fraud_claim_score
-from models.evaluate import HOLDOUT_SET, VALIDATION_SET, evaluate, read_labelled_jsonl
+from models.offline.evaluate import HOLDOUT_SET, VALIDATION_SET, evaluate, read_labelled_jsonl
 from models.scorer import load_scorer
 
 HOAXES = Path(__file__).resolve().parents[1] / "data" / "hoaxes"

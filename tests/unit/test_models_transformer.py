@@ -15,7 +15,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 from models.artifacts import ArtifactError  # noqa: E402
 from models.scorer import load_scorer  # noqa: E402
-from models.finetune import fine_tune  # noqa: E402
+from models.offline.finetune import fine_tune  # noqa: E402
 from models.transformer import SUHU_META, TransformerTier  # noqa: E402
 from tests.unit.scoring_helpers import with_group_evidence  # noqa: E402
 

@@ -6,16 +6,16 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from streams.aggregation import PaneAgg, merge
-from streams.alerting import Observation, step
+from streams.core.aggregation import PaneAgg, merge
+from streams.core.alerting import Observation, step
 from streams.cli import cli
-from streams.contract import ContractLimits, Pseudonymizer, Rejection, parse_rfc3339, validate_post
-from streams.gazetteer import DISTRICT, PROVINCE, REGENCY, gazetteer
-from streams.places import explain_region, infer_region
-from streams.records import REGION_SOURCES, Post, ScoredPost
-from streams.regions import CITY_NAMES, PROVINCES
-from streams.settings import load_settings
-from streams.thresholds import BaselineRule, Level, Rule
+from streams.core.contract import ContractLimits, Pseudonymizer, Rejection, parse_rfc3339, validate_post
+from streams.core.gazetteer import DISTRICT, PROVINCE, REGENCY, gazetteer
+from streams.core.places import explain_region, infer_region
+from streams.core.records import REGION_SOURCES, Post, ScoredPost
+from streams.core.regions import CITY_NAMES, PROVINCES
+from streams.core.settings import load_settings
+from streams.core.thresholds import BaselineRule, Level, Rule
 
 NOW_MS = parse_rfc3339("2024-02-14T12:00:00+07:00")
 LIMITS = ContractLimits.from_settings(load_settings(env={}))

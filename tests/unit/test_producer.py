@@ -11,7 +11,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from streams.producer import Pacer, ProduceResult, csv_to_json_lines, jsonl_lines, parse_line, produce_command
+from streams.tooling.producer import Pacer, ProduceResult, csv_to_json_lines, jsonl_lines, parse_line, produce_command
 
 
 def fixed_now() -> str:
@@ -119,7 +119,7 @@ def test_unreachable_broker_is_a_one_line_error(tmp_path, monkeypatch):
     from streams.cli import cli
 
     monkeypatch.setenv("SUHU_KAFKA_BOOTSTRAP", "127.0.0.1:9")
-    monkeypatch.setattr("streams.producer.CONNECT_TIMEOUT_S", 1.0)
+    monkeypatch.setattr("streams.tooling.producer.CONNECT_TIMEOUT_S", 1.0)
     result = CliRunner().invoke(cli, ["produce", "--quiet", str(src)], obj={})
     assert result.exit_code == 1
     assert "no Kafka at 127.0.0.1:9" in result.output and "suhu kafka up" in result.output

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from streams.regions import (
+from streams.core.regions import (
     ISLAND_GROUPS,
     PROVINCE_BY_CODE,
     PROVINCES,

@@ -7,9 +7,9 @@ import asyncio
 import orjson
 
 from models.scorer import load_scorer
-from streams.scoring_stage import SCORING_SLICE, _process_in_slices
-from streams.pipeline import PostProcessor
-from streams.settings import load_settings
+from streams.runtime.scoring_stage import SCORING_SLICE, _process_in_slices
+from streams.core.pipeline import PostProcessor
+from streams.core.settings import load_settings
 
 
 def batch(n: int) -> list[bytes]:

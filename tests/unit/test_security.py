@@ -22,7 +22,7 @@ import pytest
 from aiohttp import web
 from click.testing import CliRunner
 
-from streams.settings import SECRET_FIELDS, ConfigError, Settings, load_settings
+from streams.core.settings import SECRET_FIELDS, ConfigError, Settings, load_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def assert_sasl_ssl(kwargs: dict[str, Any], ca_file: Path) -> None:
 def test_produce_command_producer_gets_the_sasl_ssl_settings(monkeypatch, sasl_ssl, ca_file):
     import kafka
 
-    from streams.producer import make_producer
+    from streams.tooling.producer import make_producer
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(kafka, "KafkaProducer", recorder(calls))
@@ -102,7 +102,7 @@ def test_produce_command_producer_gets_the_sasl_ssl_settings(monkeypatch, sasl_s
 def test_topic_admin_client_gets_the_sasl_ssl_settings(monkeypatch, sasl_ssl, ca_file, entry):
     import kafka.admin
 
-    from streams import kafka_runtime
+    from streams.tooling import kafka_runtime
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(kafka.admin, "KafkaAdminClient", recorder(calls))
@@ -121,7 +121,7 @@ def test_demo_alert_consumer_and_topic_cleanup_get_the_sasl_ssl_settings(monkeyp
     import kafka
     import kafka.admin
 
-    from streams import demo
+    from streams.tooling import demo
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(kafka, "KafkaConsumer", recorder(calls))
@@ -139,7 +139,7 @@ def test_faust_clients_get_sasl_credentials_with_mechanism_user_and_the_configur
     import faust
     from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
-    from streams.app import broker_credentials, faust_app
+    from streams.runtime.app import broker_credentials, faust_app
 
     creds = broker_credentials(sasl_ssl)
     assert isinstance(creds, faust.SASLCredentials)
@@ -162,7 +162,7 @@ def test_faust_clients_get_sasl_credentials_with_mechanism_user_and_the_configur
 def test_faust_gets_ssl_only_credentials_for_mutual_tls(ca_file, tmp_path):
     import faust
 
-    from streams.app import broker_credentials
+    from streams.runtime.app import broker_credentials
 
     cert = tmp_path / "client.crt"
     key = tmp_path / "client.key"
@@ -179,14 +179,14 @@ def test_faust_gets_ssl_only_credentials_for_mutual_tls(ca_file, tmp_path):
 
 
 def test_plaintext_is_the_only_protocol_without_credentials():
-    from streams.app import broker_credentials
+    from streams.runtime.app import broker_credentials
 
     assert broker_credentials(load_settings(env={})) is None
 
 
 # ---- HTTP endpoints ------------------------------------------------------------------------------------------
 def test_web_server_binds_loopback_by_default(tmp_path):
-    from streams.app import faust_app
+    from streams.runtime.app import faust_app
 
     s = load_settings(env={}, data_dir=tmp_path)
     assert s.web_host == "127.0.0.1"
@@ -197,7 +197,7 @@ def test_web_server_binds_loopback_by_default(tmp_path):
 def test_standalone_metrics_server_binds_loopback_by_default():
     from prometheus_client import CollectorRegistry
 
-    from streams.metrics import start_metrics_server
+    from streams.runtime.metrics import start_metrics_server
 
     server, thread = start_metrics_server(CollectorRegistry())
     try:
@@ -226,7 +226,7 @@ async def test_the_worker_web_server_has_no_state_changing_endpoints(scorer, tmp
     """There is no admin endpoint: every route is read-only and writes are refused with 405/404."""
     from aiohttp.test_utils import TestClient, TestServer
 
-    from streams.app import create_worker
+    from streams.runtime.app import create_worker
 
     settings = load_settings(env={}, data_dir=tmp_path, app_id="suhu-web-test")
     worker = create_worker(settings, scorer=scorer)
@@ -269,7 +269,7 @@ def test_suhu_worker_in_production_without_a_key_exits_before_connecting():
 
 
 def test_author_ids_are_keyed_hashes_that_change_with_the_key():
-    from streams.contract import Pseudonymizer
+    from streams.core.contract import Pseudonymizer
 
     a = Pseudonymizer(b"key-one")("x", "akunasli-1")
     b = Pseudonymizer(b"key-two")("x", "akunasli-1")
@@ -348,8 +348,8 @@ def marked_posts() -> list[bytes]:
 
 
 def test_pipeline_and_engine_log_neither_post_text_nor_author_ids(scorer, caplog):
-    from streams.engine import RegionalEngine
-    from streams.pipeline import PostProcessor
+    from streams.core.engine import RegionalEngine
+    from streams.core.pipeline import PostProcessor
 
     settings = load_settings(env={}, pseudonym_key=PSEUDONYM_KEY)
     caplog.set_level(logging.DEBUG)
@@ -376,7 +376,7 @@ def test_pipeline_and_engine_log_neither_post_text_nor_author_ids(scorer, caplog
 
 # ---- retention -------------------------------------------------------------------------------------------
 def test_scored_posts_retention_comes_from_the_setting():
-    from streams.topics import POSTS_SCORED, topic_specs
+    from streams.core.topics import POSTS_SCORED, topic_specs
 
     s = load_settings(env={"SUHU_SCORED_RETENTION_HOURS": "6"})
     spec = next(t for t in topic_specs(s) if t.name == s.topic(POSTS_SCORED))
@@ -406,13 +406,13 @@ async def _serve(statuses: list[int]) -> tuple[web.AppRunner, str]:
 
 
 async def test_delivery_errors_and_logs_hide_the_routing_key_and_webhook_secret(caplog):
-    from streams.delivery import (
+    from streams.outputs.delivery import (
         DeliveryError,
         PagerDutyDestination,
         WebhookDestination,
         deliver_with_retry,
     )
-    from streams.records import Alert
+    from streams.core.records import Alert
 
     from .test_delivery import make_alert
 

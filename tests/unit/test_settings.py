@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.settings import ConfigError, Settings, load_settings
+from streams.core.settings import ConfigError, Settings, load_settings
 
 
 def _yaml(tmp_path: Path, text: str) -> Path:
@@ -116,7 +116,7 @@ def test_configured_bootstrap_replaces_the_local_broker() -> None:
 
 
 def test_cache_dir_is_outside_the_source_tree_by_default() -> None:
-    from streams.kafka_runtime import REPO_ROOT, jar_dir
+    from streams.tooling.kafka_runtime import REPO_ROOT, jar_dir
 
     lib = jar_dir(load_settings(env={}))
     assert REPO_ROOT not in lib.parents

@@ -12,8 +12,8 @@ from pathlib import Path
 import orjson
 
 from models.base import SIGNALS
-from streams.engine import RegionalEngine, partition_for
-from streams.records import ScoredPost
+from streams.core.engine import RegionalEngine, partition_for
+from streams.core.records import ScoredPost
 from tests.unit.streams_factory import config
 
 FIXTURE = Path(__file__).parent / "data" / "stored_records_legacy.json"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from models.base import SIGNALS
 from streams.cli import cli
-from streams.thresholds import ThresholdsError, explain, load_thresholds, parse_thresholds
+from streams.core.thresholds import ThresholdsError, explain, load_thresholds, parse_thresholds
 
 
 @pytest.fixture(scope="module")

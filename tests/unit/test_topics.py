@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from streams.settings import load_settings
-from streams.topics import (ALERTS, COORDINATION_STATE, DAY_MS, HOAX_CLAIMS, HOAX_MATCHES, HOUR_MS, POSTS,
+from streams.core.settings import load_settings
+from streams.core.topics import (ALERTS, COORDINATION_STATE, DAY_MS, HOAX_CLAIMS, HOAX_MATCHES, HOUR_MS, POSTS,
                            POSTS_COORDINATION, POSTS_DLQ, POSTS_SCORED, topic_specs)
 
 
@@ -52,7 +52,7 @@ def test_default_retention_keeps_post_text_short_and_alerts_long() -> None:
 def test_partitions_come_from_settings() -> None:
     specs = {s.name: s.partitions for s in topic_specs(load_settings(env={}, topic_partitions=3))}
     # One partition each: the claims catalogue (every worker reads it all) and the coordination topics
-    # (one detector sees every region, streams/coordination_stage.py).
+    # (one detector sees every region, streams/runtime/coordination_stage.py).
     assert specs == {"posts": 3, "posts-scored": 3, "alerts": 3, "posts-dlq": 3, "hoax-claims": 1,
                      "hoax-matches": 3, "posts-coordination": 1, "coordination-state": 1}
 

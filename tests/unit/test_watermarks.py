@@ -9,10 +9,10 @@ import zlib
 import orjson
 import pytest
 
-from streams.backtest import run_backtest
-from streams.engine import partition_for
-from streams.settings import load_settings
-from streams.watermarks import (
+from streams.tooling.backtest import run_backtest
+from streams.core.engine import partition_for
+from streams.core.settings import load_settings
+from streams.core.watermarks import (
     closing_step,
     SourceTracker,
     combine,

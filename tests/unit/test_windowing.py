@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.windowing import WindowSpec, format_ms, is_closed, last_closed_end, pane_start, windows_containing
+from streams.core.windowing import WindowSpec, format_ms, is_closed, last_closed_end, pane_start, windows_containing
 
 MIN = 60_000
 
@@ -51,7 +51,7 @@ def test_window_spec_rejects_a_size_that_is_not_a_multiple_of_the_step():
 
 
 def test_window_spec_comes_from_settings_in_seconds():
-    from streams.settings import load_settings
+    from streams.core.settings import load_settings
 
     spec = WindowSpec.from_settings(load_settings(env={}, window_size_s=600, window_step_s=120, window_grace_s=30))
     assert (spec.size_ms, spec.step_ms, spec.grace_ms, spec.panes_per_window) == (600_000, 120_000, 30_000, 5)

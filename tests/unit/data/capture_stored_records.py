@@ -1,5 +1,5 @@
 """How `stored_records_legacy.json` was made: the engine and the deliver stage of commit 7d37f1c (before
-streams/codecs.py) run on a small literal stream, and what they wrote to their tables frozen as is.
+streams/core/codecs.py) run on a small literal stream, and what they wrote to their tables frozen as is.
 
 Kept for the record, not for re-running: today's code writes the current format, so running it now
 makes a fixture of that format instead (useful for freezing a future version's records the same way):
@@ -25,9 +25,9 @@ from datetime import datetime, timezone
 import orjson
 
 from models.base import SIGNALS
-from streams.delivery_stage import DeliveryStage
-from streams.engine import RegionalEngine, partition_for
-from streams.records import Alert, Post, ScoredPost
+from streams.runtime.delivery_stage import DeliveryStage
+from streams.core.engine import RegionalEngine, partition_for
+from streams.core.records import Alert, Post, ScoredPost
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, config
 
 PARTITIONS = 4

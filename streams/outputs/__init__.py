@@ -1,0 +1,1 @@
+"""Outputs: the pagers (Alertmanager, PagerDuty, webhook), pure payload builders and thin clients."""

@@ -1,0 +1,168 @@
+"""One batch of an agent, from the events it took to the acks that let their offsets be committed.
+
+Every agent of the worker runs the same loop (streams/runtime/app.py)::
+
+    async for taken in stream.take_events(...):
+        batch = await checkpoint.begin(taken)          # complete, in offset order per partition
+        outputs = stage(batch.events)                   # a plain function of the batch: records out
+        await checkpoint.commit(batch, outputs)         # publish -> changelog -> flush -> ack
+
+A new stage (say a fourth agent, such as a coordination stage) adopts it in a few lines: in
+`create_worker` (streams/runtime/app.py), ``commits, buffers = stage_checkpoint(*its tables)`` gives its
+`Checkpoint` and a `ChangelogBuffer` per table for its engine (none for a stateless stage); its agent
+is the loop above, its stage a plain object from ``batch.events`` to `Record`s (alerts:
+`streams.runtime.aggregate_stage.alert_record`). The order below is then its order too.
+
+`commit` is the one place that orders what leaves a batch (compare quix-streams' ``Checkpoint.commit``:
+produce the changelogs of each ``PartitionTransaction``, flush the producer, commit the offsets):
+
+1. **outputs**, in the order given: scored posts, dead letters, alerts. A record marked
+   ``acknowledged`` (an alert) is acknowledged by the broker before the next one is sent, so the
+   state that produced it never reaches the changelog ahead of it: a crash in between recomputes
+   the same alerts (same ``alert_id``, deduplicated at delivery) instead of losing them;
+2. ``then``: what may happen only once every output is handed over (the scoring stage's source
+   marks, which claim the batch's posts, and the watermark records they may send);
+3. **changelog**: one record per key changed in the batch, to the partition of the event that
+   changed it (each engine writes through ``ChangelogBuffer.at(partition)``, streams/core/changelog.py);
+4. **flush**: with ``flush_each_commit`` the producer is flushed here. The worker leaves it off:
+   Faust flushes the producer before it commits any acked offset (``Consumer.commit``), so nothing
+   is committed ahead of its outputs, and a flush per batch would stall every stage on a round trip;
+5. **ack** every event of the batch: only now may its offset be committed.
+
+An exception anywhere before step 5 acks nothing: the batch is read again (at-least-once; every
+stage is idempotent). Faust's own acks are not trusted (it acks messages it skipped, and skips
+offsets it fetched): ``complete`` and ``ack`` come from streams/runtime/faust_workarounds.py, and are the
+only Faust-specific parts; this module imports no Kafka client, so its tests use fakes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import orjson
+
+from streams.core.changelog import DELETED, ChangelogBuffer
+
+__all__ = ["Batch", "Checkpoint", "ClientProducer", "Producer", "Record"]
+
+log = logging.getLogger("suhu.worker")
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One record a batch publishes. ``partition`` None: the key's partition (Kafka's partitioner)."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    partition: int | None = None
+    headers: Sequence[tuple[str, bytes]] | None = None
+    acknowledged: bool = False  # wait for the broker's acknowledgement before the next output
+    sent: Callable[[], None] | None = None  # called once the record is handed over (or acknowledged)
+    timestamp: float | None = None  # seconds; None: the producer's clock (posts-coordination: event time)
+
+
+class Producer(Protocol):
+    async def send(self, record: Record) -> None:
+        """Hand ``record`` to the client (a failure is logged, the commit's flush waits for it)."""
+
+    async def send_and_wait(self, record: Record) -> None:
+        """Send ``record`` and return once the broker acknowledged it."""
+
+    async def flush(self) -> None: ...
+
+
+@dataclass
+class Batch:
+    """The events of one batch: complete and in offset order per partition (with the offsets Faust
+    skipped before an event read again and put in front of it)."""
+
+    events: list[Any]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def partitions(self) -> dict[int, list[Any]]:
+        """``partition -> its events`` in offset order (a batch may span partitions of its topic)."""
+        out: dict[int, list[Any]] = {}
+        for ev in self.events:
+            out.setdefault(ev.message.partition, []).append(ev)
+        return out
+
+
+async def _as_is(events: list[Any]) -> list[Any]:
+    return events
+
+
+@dataclass
+class Checkpoint:
+    """The commit order of one agent (see the module docstring).
+
+    ``changelogs``: changelog topic -> the `ChangelogBuffer` the stage's engine writes its table
+    through (one pending record per key, each with its partition). ``complete``: the batch's events
+    with skipped offsets filled in. ``ack``: marks an event finished (its offset may be committed).
+    """
+
+    producer: Producer
+    complete: Callable[[list[Any]], Awaitable[list[Any]]] = _as_is
+    ack: Callable[[Any], None] = lambda event: None
+    changelogs: dict[str, ChangelogBuffer] = field(default_factory=dict)
+    flush_each_commit: bool = False
+
+    async def begin(self, events: Iterable[Any]) -> Batch:
+        return Batch(await self.complete(list(events)))
+
+    async def commit(self, batch: Batch, outputs: Iterable[Record] = (), *,
+                     then: Callable[[], Awaitable[None]] | None = None) -> None:
+        producer = self.producer
+        for record in outputs:
+            if record.acknowledged:
+                await producer.send_and_wait(record)
+            else:
+                await producer.send(record)
+            if record.sent is not None:
+                record.sent()
+        if then is not None:
+            await then()
+        for topic, buffer in self.changelogs.items():
+            for partition, key, value in buffer.drain():
+                # Keys and values as the table's own serialisers write them (json), or recovery cannot read them.
+                body = None if value is DELETED else orjson.dumps(value)
+                await producer.send(Record(topic, orjson.dumps(key), body, partition))
+        if self.flush_each_commit:
+            await producer.flush()
+        ack = self.ack
+        for event in batch.events:
+            ack(event)
+
+
+class ClientProducer:
+    """`Producer` over a client with aiokafka's ``send(topic, key, value, partition, timestamp, headers)``
+    returning a future (Faust's ``app.producer``): straight to the client, not through Topic.send,
+    whose per-message futures and buffer cost more than the send itself."""
+
+    def __init__(self, client: Callable[[], Any]) -> None:
+        self._client = client  # looked up per call: Faust creates its producer when the app starts
+
+    async def send(self, record: Record) -> None:
+        fut = await self._client().send(record.topic, record.key, record.value, record.partition, record.timestamp,
+                                        record.headers)
+        fut.add_done_callback(_log_send_failure)
+
+    async def send_and_wait(self, record: Record) -> None:
+        await self._client().send_and_wait(record.topic, record.key, record.value, record.partition, record.timestamp,
+                                           record.headers)
+
+    async def flush(self) -> None:
+        await self._client().flush()
+
+
+def _log_send_failure(fut: Any) -> None:
+    if not fut.cancelled() and fut.exception() is not None:
+        log.error("producing a record failed: %s", type(fut.exception()).__name__)

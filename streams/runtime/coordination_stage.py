@@ -1,0 +1,292 @@
+"""The worker's shell around the coordination detector (streams/core/coordination.py).
+
+Partitioning. ``posts-scored`` is keyed by region, and a campaign spans regions: a detector per
+region partition would see 300 copies over 20 provinces as 20 small groups. So the scoring stage
+fingerprints every post (the costly part, spread over every worker) and forwards a compact record
+(fingerprint, ids, pseudonym, region, two scores; never the text) to ``posts-coordination``, a
+topic of ONE partition: one detector sees the whole country, in one place, in one order. Its work
+per post is a few dict lookups (~15 us), far below the ~200 us a post costs to score, so one
+partition is no bottleneck at the rates suhu is sized for (2,000 posts/s is ~3 % of a core); the
+alternative, re-keying by LSH band to many partitions, sends each post once per band and needs a
+merge of the clusters a campaign would be split into. On a rebalance the partition moves with its
+state rebuilt as below.
+
+Recovery. The durable part is small: which clusters were alerted (status, severity, member keys),
+in the compacted ``coordination-state`` topic, written after the alerts it explains are on the
+``alerts`` topic (a crash in between re-emits the same ``alert_id``, which delivery deduplicates).
+Everything else is recomputed: on assignment, the detector re-reads ``posts-coordination`` from
+two windows plus the reorder delay before the first record it is given, with the alerted clusters
+loaded, and carries on. A recomputed cluster that holds a member of an alerted one takes its id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, MutableMapping
+from typing import Any, Callable
+
+import orjson
+
+from streams.core import topics as T
+from streams.runtime.aggregate_stage import alert_record
+from streams.core.changelog import ChangelogBuffer, writer
+from streams.runtime.checkpoint import Checkpoint, Record
+from streams.core.codecs import CodecError, decode_coordination, encode_coordination
+from streams.core.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post, coord_posts
+from streams.core.records import Alert, ScoredPost
+from streams.core.watermarks import WATERMARK_KIND, combine, parse_watermark_record
+
+log = logging.getLogger("suhu.coordination")
+
+__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since"]
+
+FINGERPRINT_KEY = b"c"  # every fingerprint on posts-coordination (one partition: the key only names the kind)
+
+
+def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60.0) -> dict[str, Any]:
+    """Blocking: the compacted state topic as a dict (last value per key; None deletes)."""
+    from kafka import TopicPartition
+
+    reader = open_reader()
+    try:
+        tp = TopicPartition(topic, 0)
+        reader.assign([tp])
+        start = reader.beginning_offsets([tp])[tp]
+        stop = reader.end_offsets([tp])[tp]
+        out: dict[str, Any] = {}
+        if stop <= start:
+            return out
+        reader.seek(tp, start)
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        while reader.position(tp) < stop and time.monotonic() < deadline:
+            for rec in reader.poll(timeout_ms=500).get(tp, []):
+                if rec.offset >= stop:
+                    break
+                key = _state_key(rec.key)
+                if rec.value is None:
+                    out.pop(key, None)
+                    continue
+                try:
+                    out[key] = decode_coordination(orjson.loads(rec.value))
+                except (CodecError, orjson.JSONDecodeError) as exc:  # refused, not guessed (RELIABILITY)
+                    log.error("coordination-state: unreadable record for %s skipped: %s", key, exc)
+        return out
+    finally:
+        reader.close()
+
+
+def _state_key(raw: Any) -> str:
+    """A coordination-state key: JSON, as the Checkpoint writes changelog keys (``"cid"``)."""
+    text = raw.decode("utf-8") if isinstance(raw, (bytes, bytearray)) else str(raw)
+    if text.startswith('"'):
+        try:
+            return str(orjson.loads(text))
+        except orjson.JSONDecodeError:
+            pass
+    return text
+
+
+def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: int,
+               timeout_s: float = 120.0) -> list[bytes]:
+    """Blocking: the values of partition 0 of ``topic`` from the first record at or after ``since_ms``
+    (broker timestamps: the forwarder stamps records with their event time) up to offset ``stop``."""
+    import time
+
+    from kafka import TopicPartition
+
+    reader = open_reader()
+    try:
+        tp = TopicPartition(topic, 0)
+        reader.assign([tp])
+        found = reader.offsets_for_times({tp: max(0, since_ms)}).get(tp)
+        start = found.offset if found is not None else reader.end_offsets([tp])[tp]
+        start = max(start, reader.beginning_offsets([tp])[tp])
+        out: list[bytes] = []
+        if start >= stop:
+            return out
+        reader.seek(tp, start)
+        deadline = time.monotonic() + timeout_s
+        while reader.position(tp) < stop and time.monotonic() < deadline:
+            for rec in reader.poll(timeout_ms=500).get(tp, []):
+                if rec.offset < stop:
+                    out.append(rec.value)
+        return out
+    finally:
+        reader.close()
+
+
+class CoordinationStage:
+    """Holds the one detector of this worker (when it owns ``posts-coordination``).
+
+    ``state``: where the alerted clusters are written for ``coordination-state`` (cluster id -> its
+    encoded state, `encode_coordination`): the `ChangelogBuffer` the agent's `Checkpoint` sends after
+    the batch's alerts are acknowledged (written through ``state.at(0)``: the topic has one partition),
+    or a plain dict (bench, tests). ``topic_name``/``alerts_topic``: where fingerprints and alerts go.
+    """
+
+    def __init__(self, config: CoordinationConfig, *, phase_at: Any = None, sources: int | None = None,
+                 state: MutableMapping[str, Any] | None = None, topic_name: str = T.POSTS_COORDINATION,
+                 alerts_topic: str = T.ALERTS, on_alert: Callable[[Alert], None] = lambda alert: None) -> None:
+        self.config = config
+        self.phase_at = phase_at
+        self.expected = None if sources is None else [str(i) for i in range(sources)]
+        self.detector: CoordinationDetector | None = None
+        self.marks: dict[str, int] = {}
+        self.idle: set[str] = set()
+        self.state: MutableMapping[str, Any] = {} if state is None else state
+        self._state_at = writer(self.state)
+        self.topic_name, self.alerts_topic, self.on_alert = topic_name, alerts_topic, on_alert
+
+    def forward_record(self, sp: ScoredPost) -> bytes:
+        """The compact record for ``posts-coordination`` (no text)."""
+        return orjson.dumps(coord_post(sp, self.config).to_dict())
+
+    def forward_records(self, sps: list[ScoredPost]) -> list[bytes]:
+        """`forward_record` for a scored batch (one vectorised MinHash for all of it)."""
+        return [orjson.dumps(cp.to_dict()) for cp in coord_posts(sps, self.config)]
+
+    def forward(self, sps: list[ScoredPost]) -> list[Record]:
+        """The scoring stage's records for ``posts-coordination``: each scored post's fingerprint to its one
+        partition, stamped with the post's event time (a replay seeks by time, see `read_since`)."""
+        if not sps:
+            return []
+        return [Record(self.topic_name, FINGERPRINT_KEY, body, 0, timestamp=sp.post.event_ms / 1000.0)
+                for sp, body in zip(sps, self.forward_records(sps))]
+
+    def reset(self) -> None:
+        self.detector = None
+        self.marks.clear()
+        self.idle.clear()
+
+    def recover(self, state: dict[str, Any], replay: list[bytes]) -> list[Alert]:
+        """A fresh detector with the alerted clusters, fed the re-read input; returns the alerts that
+        input decides anew (already alerted clusters are not alerted again)."""
+        det = self.detector = CoordinationDetector(self.config, dict(state), phase_at=self.phase_at,
+                                                   external_clock=True)
+        out: list[Alert] = []
+        for raw in replay:
+            out.extend(self.feed(raw))
+        det.changed.clear()  # what was read back is already in the state topic
+        # The store mirrors the detector's alerted clusters without queuing them for the changelog (a
+        # deletion needs its key in the store); writes not committed before the reset are dropped.
+        store = self.state.backing if isinstance(self.state, ChangelogBuffer) else self.state
+        if isinstance(self.state, ChangelogBuffer):
+            self.state.drain()
+        store.clear()
+        store.update((cid, encode_coordination(value)) for cid, value in det.alerted.items())
+        out = [a for a in out if a.alert_id not in _emitted_ids(state, a)]
+        return out
+
+    def alerts(self, events: list[Any], recovered: Iterable[Alert] = ()) -> list[Record]:
+        """One batch of ``posts-coordination`` (after `recover` when the detector is new): the alert
+        records, acknowledged one by one, and the changed alerted clusters written to ``state`` for the
+        checkpoint to send after them."""
+        found = list(recovered)
+        for ev in events:
+            if isinstance(ev.value, (bytes, bytearray)):
+                found.extend(self.feed(ev.value))
+        det = self.detector
+        if det is not None:
+            view = self._state_at(0)  # coordination-state has one partition, like its input
+            for cid, value in det.drain_changed():
+                if value is None:
+                    view.pop(cid, None)
+                else:
+                    view[cid] = encode_coordination(value)
+        return [alert_record(self.alerts_topic, a, _sent(self.on_alert, a)) for a in found]
+
+    def feed(self, raw: bytes) -> list[Alert]:
+        """One record of ``posts-coordination``: a post's fingerprint, or a watermark record (the
+        scoring stage's marks per input partition, as on posts-scored)."""
+        det = self.detector
+        assert det is not None
+        try:
+            doc = orjson.loads(raw)
+            if doc.get("kind") == WATERMARK_KIND:
+                marks, idle, owned = parse_watermark_record(doc)
+                self.idle -= owned
+                self.idle |= idle
+                self.marks.update(marks)
+                wm = combine(self.marks, self.idle, self.expected)
+                return [] if wm is None else det.advance_watermark(wm)
+            cp = CoordPost.from_dict(doc)
+        except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
+            log.error("unreadable record on posts-coordination")
+            det.stats["unreadable"] += 1
+            return []
+        return det.feed(cp)
+
+
+def _emitted_ids(state: dict[str, Any], alert: Alert) -> set[str]:
+    """Alerts the state already records as sent (their transition equals the stored one)."""
+    cid = (alert.coordination or {}).get("cluster_id")
+    st = state.get(cid) if cid else None
+    if st is None:
+        return set()
+    if st.get("s") == alert.status and st.get("sev") == alert.severity:
+        return {alert.alert_id}
+    return set()
+
+
+def _sent(on_alert: Callable[[Alert], None], alert: Alert) -> Callable[[], None]:
+    def sent() -> None:
+        on_alert(alert)
+        log.info("coordination alert %s %s %s (%d accounts)", alert.dedup_key, alert.status, alert.severity,
+                 alert.author_count)
+    return sent
+
+
+def _counted(metrics: Any, on_alert: Callable[[Alert], None], alert: Alert) -> None:
+    metrics.alert(alert.severity, alert.status)
+    on_alert(alert)
+
+
+async def run_blocking(fn: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+def install_coordination_stage(app: Any, settings: Any, *, alerts_topic: str, phase_at: Any,
+                               checkpoint: Callable[..., tuple[Checkpoint, list[ChangelogBuffer]]],
+                               open_reader: Callable[[], Any], metrics: Any,
+                               on_alert: Callable[[Alert], None]) -> CoordinationStage:
+    """The `coordinate` agent over ``posts-coordination``. Injected by streams/runtime/app.py: ``checkpoint``
+    (`stage_checkpoint`: the agent's Checkpoint, with a ChangelogBuffer per compacted topic it names),
+    ``open_reader`` (a kafka-python consumer for the recovery reads), ``metrics``
+    (`streams.runtime.metrics.CoordinationMetrics`) and ``on_alert`` (called once each alert is acknowledged)."""
+    raw = dict(value_type=bytes, value_serializer="raw", key_type=bytes, key_serializer="raw")
+    topic = app.topic(settings.topic(T.POSTS_COORDINATION), partitions=1, **raw)
+    name, state_name = topic.get_topic_name(), settings.topic(T.COORDINATION_STATE)
+    commits, (state,) = checkpoint(compacted=[state_name])
+    stage = CoordinationStage(CoordinationConfig.from_settings(settings), phase_at=phase_at,
+                              sources=settings.topic_partitions, state=state, topic_name=name,
+                              alerts_topic=alerts_topic, on_alert=lambda a: _counted(metrics, on_alert, a))
+
+    @app.on_partitions_assigned.connect
+    async def _coordination_assigned(app: Any, assigned: Any, **kwargs: Any) -> None:
+        stage.reset()  # rebuilt from its state topic and the last windows of input
+
+    @app.timer(interval=2.0)
+    async def export_coordination_gauges() -> None:
+        metrics.export(stage.detector)
+
+    @app.agent(topic, name="coordinate")
+    async def coordinate(stream: Any) -> None:
+        """One detector over every region: begin -> alerts (acknowledged) -> the alerted clusters' state."""
+        cfg = stage.config
+        async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
+            batch = await commits.begin(taken)
+            recovered: list[Alert] = []
+            if stage.detector is None and batch.events:
+                first = batch.events[0].message
+                since = int(first.timestamp * 1000) - 2 * cfg.window_ms - cfg.reorder_ms
+                alerted = await run_blocking(read_state, open_reader, state_name)
+                replay = await run_blocking(read_since, open_reader, name, since, first.offset)
+                recovered = stage.recover(alerted, replay)
+                log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
+                         len(alerted), len(replay), since, first.offset, stage.detector.snapshot())
+            await commits.commit(batch, stage.alerts(batch.events, recovered))
+
+    return stage

@@ -1,0 +1,233 @@
+"""The work-arounds for faust-streaming 0.15 in one module: delete it when Faust is fixed.
+
+Everything here either corrects an upstream behaviour or reaches into a private Faust attribute; the
+rest of the runtime uses it only through `streams/runtime/checkpoint.py` (the `Checkpoint` takes `complete`
+and `ack` from `FaustWorkarounds`) and the three small accessors at the bottom.
+
+Upstream behaviour (faust-streaming 0.15.3, ``faust/streams.py`` ``Stream._py_aiter``):
+
+* **Skipped messages are acked.** A message taken from a stream's queue while flow control is
+  suspended (a rebalance or a graceful stop) or fetched in an earlier consumer generation becomes
+  ``skipped_value`` and is *acked* in the iterator's ``finally`` (``do_ack or value is skipped_value``;
+  the generation check came with https://github.com/faust-streaming/faust/pull/223 for
+  https://github.com/faust-streaming/faust/issues/221). The same ``finally`` acks an event whose agent
+  was cancelled half-way (``take_events`` acks its whole batch). Acked offsets are committed, so those
+  posts and alerts were processed by nobody: after one of two workers stopped, alerts already on the
+  `alerts` topic never reached the pager (issue 6). The same loss reported upstream:
+  https://github.com/faust-streaming/faust/issues/315 (the event an agent failed on is skipped after
+  a restart) and https://github.com/robinhood/faust/issues/604 (manual acks do not hold across an
+  exception or a rebalance).
+* **Fetched offsets are skipped and not fetched again.** Right after its seek to the committed offset
+  on a rebalance Faust can drop messages it fetched (flow control not yet resumed) and carry on after
+  them: https://github.com/faust-streaming/faust/issues/216 (an agent keeps going from a skipped
+  offset and never seeks back).
+
+The work-arounds:
+
+* `AckGuard` wraps the consumer's `ack`: for the topics our agents read, an ack passes only for a
+  message the agent marked finished. A refused message stays uncommitted; after a rebalance the
+  consumer seeks back to the committed offset and fetches it again, after a stop the next owner does.
+  That is at-least-once; the stages are idempotent (dedup on the post key, `alert_id` at the pager).
+* `HoleDetector` + `HoleFiller` find offsets Faust skipped before a message and read them around Faust
+  (`streams/runtime/partition_reader.py`), in front of that message; `ReRead` carries such a message, which
+  the guard acks itself (Faust never saw it).
+
+Private attributes Faust gives no public access to: ``consumer._committed_offset``
+(`committed_offsets`), ``consumer._unacked_messages`` (inside `AckGuard`), ``producer.buffer.max_messages``
+(`raise_producer_buffer`) and ``table.data.data`` (`memory_store`).
+
+Deleting this module, once Faust acks only what an agent finished and never skips a fetched offset:
+the `Checkpoint` gets ``complete`` = the events as they are and ``ack`` = nothing (Faust acks an event
+when the agent moves on); the accessors at the bottom stay needed until Faust has public getters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from streams.runtime.partition_reader import PartitionReader
+
+__all__ = ["AckGuard", "FaustWorkarounds", "HoleDetector", "HoleFiller", "ReRead", "committed_offsets",
+           "memory_store", "raise_producer_buffer"]
+
+log = logging.getLogger("suhu.worker")
+
+
+class AckGuard:
+    def __init__(self, topics: Iterable[str]) -> None:
+        self.topics = frozenset(topics)
+        self._finished: set[tuple[str, int, int]] = set()
+        self._ack: Callable[[Any], bool] | None = None
+        self.refused = 0
+
+    def finished(self, message: Any) -> None:
+        """The agent is done with ``message`` (its outputs are sent): its ack may commit it."""
+        self._finished.add((message.topic, message.partition, message.offset))
+
+    def allows(self, message: Any) -> bool:
+        if message.topic not in self.topics:
+            return True
+        key = (message.topic, message.partition, message.offset)
+        if key in self._finished:
+            self._finished.discard(key)
+            return True
+        self.refused += 1
+        return False
+
+    def done(self, event: Any) -> None:
+        """The agent finished ``event``: a Faust event is acked by Faust when the agent moves on; a
+        message read around Faust (`ReRead`) has nobody else to ack it, so it is acked here."""
+        if isinstance(event, ReRead):
+            if self._ack is not None:
+                self._ack(event.message)
+        else:
+            self.finished(event.message)
+
+    def install(self, consumer: Any) -> None:
+        """Wrap ``consumer.ack`` (called by `Message.ack` once a message's last stream lets go)."""
+        ack: Callable[[Any], bool] = consumer.ack
+        self._ack = ack
+
+        def guarded_ack(message: Any) -> bool:
+            if not self.allows(message):
+                # Untracked too, or Faust's `wait_empty` (revoke, stop) would wait for it forever.
+                consumer._unacked_messages.discard(message)  # noqa: SLF001 - no public way (see the top)
+                log.debug("not acking %s/%s@%s: skipped or interrupted, will be read again",
+                          message.topic, message.partition, message.offset)
+                return False
+            return ack(message)
+
+        consumer.ack = guarded_ack
+
+
+class HoleDetector:
+    """Finds offsets that were fetched but skipped on their way to an agent, per partition.
+
+    Why: on a rebalance faust-streaming can skip messages it fetched right after its seek to the committed
+    offset (flow control not yet resumed, `Stream.__aiter__`), and it does not fetch them again. With
+    `AckGuard` they are not committed, but they would not be processed either until the next rebalance or
+    restart: alerts already on the topic waited at the survivor of the two-worker fault. A seek from here
+    was tried and was worse: Faust's drainer, still handing out an earlier fetch, dropped the re-read by
+    its read-offset check, and holding a partition until a re-read stalls it on a real gap. So the agent
+    reads the missing range around Faust (`HoleFiller`) and processes it before the message that revealed
+    the hole; a message that later arrives again from Faust is a duplicate, which every stage absorbs.
+    """
+
+    def __init__(self) -> None:
+        self._next: dict[Any, int] = {}
+        self.holes = 0
+
+    def reset(self) -> None:
+        """A new assignment: Faust seeks every partition to its committed offset."""
+        self._next.clear()
+
+    def rewind(self, tp: Any, offset: int) -> None:
+        """Expect ``offset`` next again (a fill failed: the next message reveals the hole again)."""
+        self._next[tp] = offset
+
+    def observe(self, tp: Any, offset: int, committed: int | None) -> int | None:
+        """Record ``offset`` of ``tp``; returns the first skipped offset when there is a hole before it."""
+        expected = self._next.get(tp, committed)
+        if offset + 1 > self._next.get(tp, -1):
+            self._next[tp] = offset + 1
+        if expected is not None and offset > expected:
+            self.holes += 1
+            return expected
+        return None
+
+
+class ReRead:
+    """A message read around Faust by `HoleFiller`: the parts of a Faust event the agents use."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    @property
+    def key(self) -> Any:
+        return self.message.key
+
+    @property
+    def value(self) -> Any:
+        return self.message.value
+
+
+class HoleFiller:
+    """Puts the offsets Faust skipped before an event in front of it: each partition of a batch reaches
+    the agent complete and in offset order (see `HoleDetector`)."""
+
+    def __init__(self, consumer: Callable[[], Any], reader: PartitionReader,
+                 on_hole: Callable[[str], None] = lambda topic: None) -> None:
+        self._consumer = consumer  # the consumer exists only once the app runs: looked up per batch
+        self.reader = reader
+        self.detector = HoleDetector()
+        self.on_hole = on_hole
+
+    async def __call__(self, events: list[Any]) -> list[Any]:
+        committed = committed_offsets(self._consumer())
+        out: list[Any] = []
+        for ev in events:
+            msg = ev.message
+            first_missing = self.detector.observe(msg.tp, msg.offset, committed.get(msg.tp))
+            if first_missing is not None:
+                try:
+                    missed = await asyncio.get_running_loop().run_in_executor(
+                        None, self.reader.read, msg.topic, msg.partition, first_missing, msg.offset)
+                except Exception as exc:  # noqa: BLE001 - never crash an agent over a re-read
+                    log.error("%s/%s: re-reading offsets %d..%d failed (%s); the next message retries",
+                              msg.topic, msg.partition, first_missing, msg.offset - 1, type(exc).__name__)
+                    self.detector.rewind(msg.tp, first_missing)
+                    missed = []
+                log.warning("%s/%s: offsets %d..%d were fetched but skipped before reaching the agent; read "
+                            "again around Faust: %d messages", msg.topic, msg.partition, first_missing,
+                            msg.offset - 1, len(missed))
+                self.on_hole(msg.topic)
+                out.extend(ReRead(m) for m in missed)
+            out.append(ev)
+        return out
+
+
+class FaustWorkarounds:
+    """What a `streams.runtime.checkpoint.Checkpoint` needs from this module: ``complete`` (hole filling) and
+    ``ack`` (the guard's mark), installed on one app's consumer for the topics the agents read."""
+
+    def __init__(self, app: Any, topics: Iterable[str], reader: PartitionReader,
+                 on_hole: Callable[[str], None] = lambda topic: None) -> None:
+        self.guard = AckGuard(topics)
+        self.guard.install(app.consumer)
+        self.filler = HoleFiller(lambda: app.consumer, reader, on_hole)
+
+    async def complete(self, events: list[Any]) -> list[Any]:
+        return await self.filler(events)
+
+    def ack(self, event: Any) -> None:
+        self.guard.done(event)
+
+    def assigned(self) -> None:
+        """A new assignment: Faust seeks every partition to its committed offset."""
+        self.filler.detector.reset()
+
+
+# -- private Faust attributes -------------------------------------------------------------------------
+def committed_offsets(consumer: Any) -> Mapping[Any, int]:
+    """``TopicPartition -> committed offset`` as the consumer last committed or was assigned it."""
+    return consumer._committed_offset  # type: ignore[no-any-return]  # noqa: SLF001 - no public getter
+
+
+def raise_producer_buffer(app: Any, max_messages: int) -> None:
+    """Faust's own table writes (now only `delivered`; the engine's tables go through ChangelogBuffers)
+    queue in its producer buffer, whose default of 100 stalled streams on every flush under load."""
+    app.producer.buffer.max_messages = max_messages
+
+
+def memory_store(table: Any) -> Any:
+    """The dict behind a table with the in-memory store (the worker's only store, see `faust_app`)."""
+    store = table.data
+    backing = getattr(store, "data", None)
+    if not isinstance(backing, dict):
+        raise TypeError(f"table {table.name} needs the memory:// store, got {type(store).__name__}")
+    return backing

@@ -1,0 +1,74 @@
+"""Reads one partition of a topic around Faust, with a kafka-python consumer of its own (no group, no
+commits): a range of offsets (the hole filling of streams/runtime/faust_workarounds.py) or the whole partition
+(the deliver stage rebuilding its firing alerts from the `alerts` topic, streams/runtime/delivery_stage.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["PartitionReader"]
+
+
+class PartitionReader:
+    """Reads ``[start, stop)`` of one partition with a consumer of its own (no group, no commits)."""
+
+    def __init__(self, open_reader: Callable[[], Any], timeout_s: float = 15.0) -> None:
+        self._open_reader = open_reader
+        self._reader: Any = None
+        self.timeout_s = timeout_s
+        # Agents on different topics may find holes at the same moment (a rebalance): one reader, one at a time.
+        self._lock = threading.Lock()
+
+    def read(self, topic: str, partition: int, start: int, stop: int) -> list[Any]:
+        """Blocking (run it in an executor). Returns Faust `ConsumerMessage`s, in offset order; fewer
+        than asked when the log has gaps or the read times out."""
+        with self._lock:
+            return self._read(topic, partition, start, stop)
+
+    def read_all(self, topic: str, partition: int, timeout_s: float | None = None) -> list[Any]:
+        """Blocking: the whole partition as it stands now (its first offset to its end offset), for
+        state rebuilt from a topic (the deliver stage's firing alerts, streams/runtime/delivery_stage.py)."""
+        from kafka import TopicPartition
+
+        with self._lock:
+            if self._reader is None:
+                self._reader = self._open_reader()
+            tp = TopicPartition(topic, partition)
+            start = self._reader.beginning_offsets([tp])[tp]
+            stop = self._reader.end_offsets([tp])[tp]
+            if stop <= start:
+                return []
+            return self._read(topic, partition, start, stop, timeout_s)
+
+    def _read(self, topic: str, partition: int, start: int, stop: int, timeout_s: float | None = None) -> list[Any]:
+        from faust.types.tuples import ConsumerMessage
+        from kafka import TopicPartition
+
+        if self._reader is None:
+            self._reader = self._open_reader()
+        reader = self._reader
+        tp = TopicPartition(topic, partition)
+        reader.assign([tp])
+        reader.seek(tp, start)
+        out: list[Any] = []
+        timeout_s = self.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and reader.position(tp) < stop:
+            for record in reader.poll(timeout_ms=500).get(tp, []):
+                if start <= record.offset < stop:
+                    out.append(ConsumerMessage(
+                        record.topic, record.partition, record.offset,
+                        record.timestamp / 1000.0 if record.timestamp is not None else None,
+                        record.timestamp_type, record.headers, record.key, record.value, None))
+        if reader.position(tp) < stop:
+            # Part of the range only: the caller retries the whole range rather than skip the rest.
+            raise TimeoutError(f"re-read of {topic}/{partition} {start}..{stop - 1} incomplete after {timeout_s} s")
+        return out
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
