@@ -128,6 +128,12 @@ class CoordinationConfig:
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
     reorder_ms: int = 60_000  # posts are processed in event-time order this far behind the newest
+    # Memory bound: fingerprinted posts held in the window at most (0: unbounded). About 3-3.5 KB each
+    # (cluster, index entries, signature; docs/OPERATIONS.md "Memory"): the default, ~1.7 GB, holds a
+    # full 15-minute window up to ~550 posts/s. Above it the oldest members leave early (counted as
+    # `shed`): the window shrinks instead of the worker running out of memory, and campaigns slower
+    # than the shrunken window are the ones it can miss.
+    max_window_posts: int = 500_000
     examples: int = 5
     max_alerted_age_ms: int = _DAY_MS  # how long an alerted cluster's id is remembered after it ends
     seed: int = 0x5348_5548  # "SHUH": the MinHash family (changing it changes every cluster id)
@@ -138,7 +144,8 @@ class CoordinationConfig:
         for name, attr, scale in (("window_ms", "coordination_window_s", 1000),
                                   ("min_authors", "coordination_min_authors", 1),
                                   ("min_tokens", "coordination_min_words", 1),
-                                  ("reorder_ms", "coordination_reorder_s", 1000)):
+                                  ("reorder_ms", "coordination_reorder_s", 1000),
+                                  ("max_window_posts", "coordination_max_window_posts", 1)):
             value = getattr(settings, attr, None)
             if value is not None:
                 kw[name] = int(value * scale)
@@ -553,6 +560,9 @@ class CoordinationDetector:
                 if len(seen) > 4096:
                     c.seen_authors = None
         self._order.append((cp.event_ms, c))
+        cap = cfg.max_window_posts
+        if cap and len(self._order) > cap:
+            out.extend(self._evict(self._done, cap))
         if not c.remembered and len(c.authors) >= cfg.phrase_authors:
             self._remember(c, cp.event_ms)
         out.extend(self._judge(c, cp.event_ms))
@@ -578,12 +588,17 @@ class CoordinationDetector:
         c.alerted = cid in self.alerted
         self._clusters[cid] = c
 
-    def _evict(self, now: int) -> list[Alert]:
+    def _evict(self, now: int, cap: int = 0) -> list[Alert]:
+        """Members older than the window leave it; with ``cap``, also the oldest beyond ``cap`` members
+        (the memory bound, `CoordinationConfig.max_window_posts`; deterministic: it depends only on the
+        posts processed, so live = backtest still holds)."""
         horizon = now - self.cfg.window_ms
         span_ms = (self.cfg.span_windows - 1) * self.cfg.window_ms
         out: list[Alert] = []
         order = self._order
-        while order and order[0][0] <= horizon:
+        while order and (order[0][0] <= horizon or (cap and len(order) > cap)):
+            if order[0][0] > horizon:
+                self.stats["shed"] += 1
             _, c = order.popleft()
             m = c.members.popleft()
             c.sim_sum -= m[_SIM]

@@ -64,6 +64,7 @@ class Settings:
     coordination_min_authors: int = 10  # K distinct authors
     coordination_min_words: int = 6  # content words a post needs to be fingerprinted
     coordination_reorder_s: int = 60  # posts are clustered in event-time order this far behind the newest
+    coordination_max_window_posts: int = 500_000  # memory bound of the detector's window (0: unbounded)
     # --- worker -------------------------------------------------------------------------
     app_id: str = "suhu"
     web_host: str = "127.0.0.1"
@@ -251,6 +252,8 @@ def validate(s: Settings) -> None:
         raise ConfigError("window_grace_s must be >= 0")
     if s.allowed_lateness_s < 0:
         raise ConfigError("allowed_lateness_s must be >= 0")
+    if s.coordination_max_window_posts < 0:
+        raise ConfigError("coordination_max_window_posts must be >= 0 (0: unbounded)")
     if s.is_production and not s.pseudonym_key:
         raise ConfigError(
             "production mode needs SUHU_PSEUDONYM_KEY (the key for pseudonymising author ids, UU PDP); "

@@ -582,7 +582,7 @@ def region_codes(regions: Iterable[RegionInfo]) -> tuple[str, ...]:
 
 # --- metrics: bounded labels only (a kind of post, a severity, a status); never a cluster id, ----------
 # author, hashtag or text.
-COORDINATION_POST_KINDS = ("fingerprinted", "short", "reposts", "duplicates", "too_late")
+COORDINATION_POST_KINDS = ("fingerprinted", "short", "reposts", "duplicates", "too_late", "shed")
 
 
 class CoordinationMetrics:
@@ -592,7 +592,8 @@ class CoordinationMetrics:
     def __init__(self, registry: Any) -> None:
         r = registry
         self._posts = Counter("suhu_coordination_posts", "Posts seen by the coordination detector, by kind "
-                              "(fingerprinted, short: too few content words, reposts, duplicates, too_late).",
+                              "(fingerprinted, short: too few content words, reposts, duplicates, too_late, shed: left the "
+                              "window early because it held SUHU_COORDINATION_MAX_WINDOW_POSTS).",
                               ["kind"], registry=r)
         for k in COORDINATION_POST_KINDS:
             self._posts.labels(kind=k)

@@ -327,3 +327,45 @@ def test_memory_is_bounded_by_the_window():
         if m % 30 == 29:
             sizes.append(det.snapshot()["window_posts"])
     assert max(sizes) <= 15 * 20 + 20 and sizes[-1] == sizes[1]
+
+
+def _background(det: CoordinationDetector, minutes: int, per_minute: int, seed: int = 2, start: int = T0) -> None:
+    rng = random.Random(seed)
+    for m in range(minutes):
+        for j in range(per_minute):
+            words = " ".join(f"w{rng.randrange(10**7)}" for _ in range(8))
+            det.feed(post(10**7 + m * 1000 + j, start + m * MIN + j * (MIN // per_minute), words, f"u{rng.randrange(10**6)}"))
+
+
+def test_a_window_fuller_than_its_memory_bound_sheds_its_oldest_members_and_counts_them():
+    cap = 200
+    det = CoordinationDetector(CoordinationConfig(reorder_ms=0, max_window_posts=cap))
+    _background(det, minutes=40, per_minute=30)  # 450 posts in a 15-minute window, more than the bound
+    snap = det.snapshot()
+    assert snap["window_posts"] == cap
+    assert snap["index"] <= cap * det.cfg.bands
+    assert det.stats["shed"] > 0
+
+
+def test_a_fast_campaign_is_still_found_while_the_window_is_shedding():
+    det = CoordinationDetector(CoordinationConfig(reorder_ms=0, max_window_posts=300))
+    _background(det, minutes=31, per_minute=30)
+    assert det.stats["shed"] > 0
+    # 30 accounts in 3 minutes, interleaved with the background that keeps the window over its bound
+    camp = campaign(30, start=T0 + 31 * MIN, minutes=3)
+    rng = random.Random(5)
+    bg = [post(2 * 10**7 + i, T0 + 31 * MIN + i * 2000, " ".join(f"w{rng.randrange(10**7)}" for _ in range(8)),
+               f"v{i}") for i in range(90)]
+    alerts = run(det, sorted(camp + bg, key=lambda p: p.event_ms)) + det.flush()
+    assert [a.status for a in alerts if a.status == "firing"] == ["firing"]
+
+
+def test_without_pressure_the_bound_changes_nothing():
+    bounded, unbounded = (CoordinationDetector(CoordinationConfig(reorder_ms=0, max_window_posts=cap))
+                          for cap in (10_000, 0))
+    outs = []
+    for det in (bounded, unbounded):
+        warm(det)
+        outs.append([(a.status, a.coordination["cluster_id"]) for a in run(det, campaign(30)) + det.flush()])
+        assert det.stats["shed"] == 0
+    assert outs[0] == outs[1] and outs[0]
