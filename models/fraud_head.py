@@ -27,7 +27,7 @@ from models.signals import REPORTING_FACTOR, fraud_framing_damps
 __all__ = ["FRAUD_HEAD_VERSION", "FRAUD_HEAD_FILE", "TRAIN_SET", "political_half", "map_to_half", "combine_fraud",
            "framing_damps", "load_fraud_head"]
 
-FRAUD_HEAD_VERSION = "fraud-head-v1"
+FRAUD_HEAD_VERSION = "fraud-head-v2"
 FRAUD_HEAD_FILE = "fraud_head.npz"
 TRAIN_SET = Path(__file__).resolve().parent / "validation" / "fraud_train.jsonl"
 C_GRID = (1.0, 3.0, 10.0, 30.0)
@@ -37,9 +37,10 @@ POLITICAL_WEIGHT = 0.5  # a real civil sentence against a hand-written post
 TWEET_WEIGHT = 0.25
 N_TWEETS = 3000
 # The threshold (and C): the highest out-of-fold recall of the combined signal on the hand-written fraud posts
-# while the head adds at most 1 point of false positives on the hand-written civil posts (the civil budget)
-# and the political half-0 false-positive rate stays at or under 0.3 %.
-MAX_ADDED_FPR = 0.01
+# while the head adds no false positive out of fold on the hand-written civil posts over what the lexicon flags
+# (v1 allowed 1 point: on the blind dev v3 civil posts that became 12 added false positives, 3.8 points) and the
+# political half-0 false-positive rate stays at or under 0.3 %.
+MAX_ADDED_FPR = 0.0
 MAX_POLITICAL_FPR = 0.003
 # Measured once the method was final (docs/HOAXES.md; the frozen set run once, nothing changed after it).
 MEASURED = {

@@ -85,7 +85,9 @@ def choose_threshold(y_hand: np.ndarray, lex_hand: np.ndarray, damp_hand: np.nda
         m = {"threshold": float(t), "recall": round(float(f[pos].mean()), 4), "civil_fpr": round(float(f[neg].mean()), 4),
              "lexicon_recall": round(float((lex_hand[pos] >= 0.5).mean()), 4), "lexicon_civil_fpr": round(lex_fpr, 4),
              "political_fpr": round(float(fp.mean()) if len(fp) else 0.0, 4)}
-        if m["civil_fpr"] - lex_fpr > MAX_ADDED_FPR + 1e-9 or m["political_fpr"] > MAX_POLITICAL_FPR:
+        # on the unrounded rates: with no added false positive allowed, a rounded civil_fpr against the unrounded
+        # lexicon rate would exclude every threshold
+        if float(f[neg].mean()) - lex_fpr > MAX_ADDED_FPR + 1e-9 or m["political_fpr"] > MAX_POLITICAL_FPR:
             continue
         if best is None or m["recall"] > best[1]:
             best = (float(t), m["recall"], m)

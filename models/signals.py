@@ -221,7 +221,7 @@ _FRAUD_DEBUNK = re.compile(
     r"(?:sudah|udah|udh|wis|sudah di|udah di) ?(?:dijelaskan|dijelasin|jelasin|njelaske|menjelaskan)|video lama|"
     r"tidak menemukan|cara (?:lapor|melapor|melaporkan)|lapornya ke mana)\b"
 )
-_NOT_A_HOAX = re.compile(r"\b(?:bukan|tidak|ini bukan) (?:hoaks|hoax|hoks)\b")
+_NOT_A_HOAX = re.compile(r"\b(?:(?:bukan|tidak|ini bukan) (?:hoaks|hoax|hoks)|bukan (?:salah baca|salah input|salah ketik))\b")
 
 # Words right before a cue that turn a call or claim into its opposite.
 _NEGATORS = frozenset(
