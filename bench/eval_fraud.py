@@ -3,7 +3,7 @@
     PYTHONPATH=. python bench/eval_fraud.py [--set dev|frozen] [--misses] [--real] [--method lexicon|combined|head]
 
 `--set dev` (default) reads the development sets: tests/data/hoaxes/dev_fraud_v2.jsonl (the one tuned on),
-the older dev_fraud.jsonl/dev_civil.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
+the older dev_fraud.jsonl/dev_civil.jsonl, dev_fraud_v3.jsonl/dev_civil_v3.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
 reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method.
 `--real` adds the false-positive rate on /work/shared/data/political_text_id.csv (read, never copied;
 its texts are printed only with --misses, to the terminal); with `--method combined|head` only its half 1
@@ -105,6 +105,8 @@ def main() -> None:
                 args.misses)
         _report("dev v1 (dev_fraud / dev_civil)", _rows(DATA / "dev_fraud.jsonl"), _rows(DATA / "dev_civil.jsonl"),
                 args.misses)
+        _report("dev v3 (dev_fraud_v3 / dev_civil_v3)", _rows(DATA / "dev_fraud_v3.jsonl"),
+                _rows(DATA / "dev_civil_v3.jsonl"), args.misses)
         for name in ("provocation_fraud.jsonl", "provocation_fraud_holdout.jsonl"):
             rows = _rows(VALIDATION / name)
             _report(name, [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]], False)

@@ -23,7 +23,7 @@ from models.regex_dispatch import dispatch
 __all__ = ["LexiconSignals", "LEXICON_VERSION", "provocation_score", "fraud_claim_score", "tension_score", "FRAUD_CUES",
            "FRAUD_PREDICATES", "TENSION_WEIGHTS", "REPORTING_FACTOR", "fraud_framing_damps"]
 
-LEXICON_VERSION = "4"
+LEXICON_VERSION = "5"
 
 _TARGETS = (
     r"(?:kpu|bawaslu|mk|dkpp|istana|dpr|komisioner|hakim|petugas|kpps|ppk|pps|panitia|polisi|aparat|"
@@ -210,9 +210,18 @@ _FRAUD_DEBUNK = re.compile(
     r"salah|bukan|cacat|prosedur|rekaman|video lama|foto lama|amplop zakat)|jangan (?:sebarkan|share|disebarkan|"
     r"percaya|mudah percaya|termakan)|cek dulu|bukan kecurangan|diklarifikasi|spesimen|editan|hoaks lama|"
     r"coba cek lagi|yang bilang|sumber resmi\w*|ada sumber\w*|dipelintir|sudah dicek|setelah dicek|tidak ditemukan|"
-    r"laporan dugaan|dugaan pelanggaran|tidak memenuhi unsur)\b"
+    r"laporan dugaan|dugaan pelanggaran|tidak memenuhi unsur|"
+    # lexicon v5: procedure explained, errors corrected, messages called false
+    r"(?:tidak|tak|gak|nggak|ga|belum) ada buktinya|"
+    r"(?:pesan|kabar|isu|narasi|broadcast|pesan berantai)(?: \w+){0,8} (?:itu |ini )?palsu|"
+    r"tetap sah|(?:dihitung|dinyatakan|dianggap) sah|"
+    r"(?:menurut|sesuai|berdasarkan) (?:aturan|panduan|pkpu|ketentuan|prosedur|juknis|peraturan)|"
+    r"bimtek|bimbingan teknis|"
+    r"(?:sudah|langsung|segera|lalu) (?:dibetulkan|diperbaiki|diralat|dibenahi)|"
+    r"(?:sudah|udah|udh|wis|sudah di|udah di) ?(?:dijelaskan|dijelasin|jelasin|njelaske|menjelaskan)|video lama|"
+    r"tidak menemukan|cara (?:lapor|melapor|melaporkan)|lapornya ke mana)\b"
 )
-_NOT_A_HOAX = re.compile(r"\b(?:bukan|tidak|ini bukan) (?:hoaks|hoax|hoks)\b")
+_NOT_A_HOAX = re.compile(r"\b(?:(?:bukan|tidak|ini bukan) (?:hoaks|hoax|hoks)|bukan (?:salah baca|salah input|salah ketik))\b")
 
 # Words right before a cue that turn a call or claim into its opposite.
 _NEGATORS = frozenset(

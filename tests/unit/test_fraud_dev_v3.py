@@ -1,9 +1,11 @@
 """fraud_claim on the dev v3 sets, written blind to the detector (2 Dec 2026; tests/data/hoaxes/README.md).
 
-Measured with the shipped scorer (lexicon v4 + fraud head): 18 / 317 civil election-process posts flagged (5.7 %),
-recall 61 / 65 on the fraud narratives (0.938); docs/HOAXES.md, fraud section. The floors below are slightly worse
-than that, so a change that makes either number worse fails. They are floors, not targets: the civil target is 1 %.
-Never train on these files; if a threshold or rule is chosen on them, say so in docs/HOAXES.md and move the floors.
+First measured with fraud-head-v1 + lexicon v4: 18 / 317 civil election-process posts flagged (5.7 %), recall 61 / 65
+(0.938). Now (fraud-head-v2 + lexicon v5): 5 / 317 (1.6 %), recall 60 / 65 (0.923); docs/HOAXES.md, fraud section.
+These files are no longer blind: their false positives were read before lexicon v5's framing and the v2 training
+posts were written (never trained on, nothing copied; docs/HOAXES.md says what was chosen after reading them), so
+these numbers are optimistic and tests/data/fraud_blind_v4 is the check. The floors below are slightly worse than
+the measured numbers, so a change that makes either worse fails. They are floors, not targets: the civil target is 1 %.
 """
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ HOAXES = Path(__file__).resolve().parents[2] / "tests" / "data" / "hoaxes"
 CIVIL = HOAXES / "dev_civil_v3.jsonl"
 FRAUD = HOAXES / "dev_fraud_v3.jsonl"
 
-MAX_CIVIL_FLAGGED = 20  # measured 18 / 317
-MIN_FRAUD_FLAGGED = 59  # measured 61 / 65
+MAX_CIVIL_FLAGGED = 7  # measured 5 / 317 (v1: 18)
+MIN_FRAUD_FLAGGED = 58  # measured 60 / 65 (v1: 61)
 
 
 def _rows(path: Path) -> list[dict]:
