@@ -124,6 +124,12 @@ class CoordinationConfig:
     # together they hold most of the tag's uses; one alert per campaign tag (see `evidence`).
     link_similarity: float = 0.2
     link_max_clusters: int = 64  # a tag on more clusters than this in the window is not linked (cost bound)
+    # A campaign tag must be a burst of that tag: its uses in the window against its uses per window over
+    # the ``tag_lookback_ms`` before the window (counted in ``tag_bucket_ms`` buckets). An organic tag
+    # used steadily (a regional account's tag, a slogan tag the chatter repeats) concentrated on a few
+    # near-identical clusters is not a campaign tag however concentrated it is.
+    tag_bucket_ms: int = 5 * 60_000
+    tag_lookback_ms: int = 60 * 60_000
     burst_ratio: float = 3.0  # vs the cluster's own authors per window before the current one
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
@@ -391,6 +397,11 @@ class CoordinationDetector:
         self._index: dict[int, tuple[_Cluster, int]] = {}  # band key -> (cluster, registered slot), last wins
         self._tags: Counter[str] = Counter()  # hashtags of every fingerprinted post in the window
         self._tag_clusters: dict[str, set[_Cluster]] = {}  # hashtag -> clusters with it in the window
+        # hashtag -> [last bucket index, uses per bucket (a ring of _ring buckets)]: the tag's recent history
+        # (`_tag_burst`); tags unused for a ring's span are dropped at each new bucket (bounded).
+        self._ring = (self.cfg.tag_lookback_ms + self.cfg.window_ms) // self.cfg.tag_bucket_ms + 2
+        self._tag_hist: dict[str, list[int]] = {}
+        self._tag_bucket = -1
         # campaign tag -> (alerted cluster id, event ms of its alert): one alert per campaign tag while
         # that cluster lives (or for span_windows windows), whatever clusters its copies went to.
         self._tag_fired: dict[str, tuple[str, int]] = {}
@@ -521,8 +532,8 @@ class CoordinationDetector:
             for k in keys:
                 index[k] = entry
             c.bands.extend(keys)
-        for t in cp.hashtags:
-            self._tags[t] += 1
+        if cp.hashtags:
+            self._count_tags(cp.hashtags, cp.event_ms)
         c.joined += 1
         c.members.append((cp.event_ms, cp.author, cp.key, cp.post_id, cp.region, cp.hate, cp.provocation,
                           cp.new_account, cp.followers, cp.hashtags, sim_leader))
@@ -557,6 +568,53 @@ class CoordinationDetector:
             self._remember(c, cp.event_ms)
         out.extend(self._judge(c, cp.event_ms))
         return out
+
+    def _count_tags(self, tags: tuple[str, ...], ms: int) -> None:
+        """Count a post's hashtags: in the window (`_tags`) and in the tag's bucket history."""
+        b = ms // self.cfg.tag_bucket_ms
+        ring = self._ring
+        hist = self._tag_hist
+        if b > self._tag_bucket:  # a new bucket: forget the tags unused for a whole ring (bounded)
+            self._tag_bucket = b
+            for t in [t for t, h in hist.items() if h[0] <= b - ring]:
+                del hist[t]
+        for t in tags:
+            self._tags[t] += 1
+            h = hist.get(t)
+            if h is None:
+                h = hist[t] = [b] + [0] * ring
+            elif b > h[0]:
+                for i in range(h[0] + 1, min(b, h[0] + ring) + 1):
+                    h[1 + i % ring] = 0
+                h[0] = b
+            if b > h[0] - ring:
+                h[1 + b % ring] += 1
+
+    def _tag_burst(self, t: str, now: int) -> bool:
+        """Whether hashtag ``t`` is a burst now: its uses in the window (``now`` - window_ms, now] at least
+        ``burst_ratio`` x its uses per window over the ``tag_lookback_ms`` before the window (a new tag
+        has none). Not judged (False) before the detector has seen a window of history before the
+        window: after a cold start or a restart, every tag would look new."""
+        cfg = self.cfg
+        h = self._tag_hist.get(t)
+        if h is None:
+            return False
+        bm = cfg.tag_bucket_ms
+        ring = self._ring
+        start_b = (now - cfg.window_ms) // bm  # the bucket the window starts in (counted as the window's)
+        seen_ms = (now - cfg.window_ms) - (self._origin if self._origin is not None else now)
+        if seen_ms < cfg.window_ms:
+            return False
+        look_b = min(cfg.tag_lookback_ms, seen_ms) // bm
+        last = h[0]
+        before = inside = 0
+        for i in range(max(start_b - look_b, last - ring + 1), last + 1):
+            if i < start_b:
+                before += h[1 + i % ring]
+            else:
+                inside += h[1 + i % ring]
+        per_window = before * cfg.window_ms / max(bm, look_b * bm)
+        return inside > cfg.burst_ratio * per_window
 
     def _remember(self, c: _Cluster, now: int) -> None:
         """Put a recurring phrase's bands in the phrase memory (bounded: oldest out first)."""
@@ -680,6 +738,8 @@ class CoordinationDetector:
             if not n or cnt < cfg.hashtag_share * n:
                 continue
             uses = self._tags.get(t, cnt)
+            if not self._tag_burst(t, c.last_ms):
+                continue  # a tag in steady use (organic): its concentration here is no campaign
             if cnt >= cfg.hashtag_share * uses:
                 if cnt / n > tag_share:
                     tag_share, tag, group = cnt / n, t, [c]
