@@ -327,3 +327,20 @@ def test_memory_is_bounded_by_the_window():
         if m % 30 == 29:
             sizes.append(det.snapshot()["window_posts"])
     assert max(sizes) <= 15 * 20 + 20 and sizes[-1] == sizes[1]
+
+
+def test_an_organic_tag_at_its_usual_rate_concentrated_on_near_identical_posts_is_no_campaign_tag():
+    # A tag used about once a minute all hour (a regional account's tag the chatter repeats); in the last
+    # quarter hour its uses happen to be near-identical posts of 12 accounts at that same rate: 100 % of
+    # the tag's uses in one cluster, but no burst of the tag. The same posts under a new tag are a campaign.
+    def stream(tag: str) -> list[CoordPost]:
+        rng = random.Random(7)
+        out = [post(10**5 + m, T0 + m * MIN, " ".join(f"kata{rng.randrange(10**6)}" for _ in range(8)), f"r{m}",
+                    tags=("lampungmaju",)) for m in range(60)]
+        out += [post(i, T0 + 60 * MIN + i * 75_000, edited(BASE, 0.1, rng), f"q{i}", tags=(tag,)) for i in range(12)]
+        return out
+
+    det = CoordinationDetector()
+    assert not [a for a in run(det, stream("lampungmaju")) + det.flush() if a.status == "firing"]
+    det = CoordinationDetector()
+    assert len([a for a in run(det, stream("tolakcurang77")) + det.flush() if a.status == "firing"]) == 1
