@@ -117,7 +117,10 @@ class CoordinationConfig:
     tight_similarity: float = 0.45  # mean estimated Jaccard to the leader that makes copies "tight"
     hashtag_share: float = 0.7  # share of members carrying one hashtag that makes it a campaign tag
     new_account_days: int = 30
-    new_account_share: float = 0.3
+    # New accounts as evidence: a share of the cluster's distinct authors in the window, and at least
+    # this many of them (a few new-account copies inside an organic cluster are no campaign).
+    new_account_share: float = 0.4
+    new_account_authors: int = 5
     span_windows: int = 2  # an evidence-backed cluster counts its distinct authors over this many windows
     # Clusters of one campaign split by its edits: clusters that carry the same hashtag on most of their
     # members, with leaders this similar (estimated Jaccard), are judged together as one campaign when
@@ -337,7 +340,7 @@ class _Members:
 
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
-                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
+                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "new_authors", "hate", "prov", "recheck",
                  "echo", "remembered", "joined", "past")
 
     def __init__(self, cid: str, ms: int) -> None:
@@ -356,6 +359,7 @@ class _Cluster:
         self.alerted = False
         self.known = 0  # members in the window whose account age is known
         self.new = 0  # ... and new
+        self.new_authors: dict[str, int] | None = None  # distinct new-account authors in the window (posts each)
         self.hate = 0.0  # summed scores of the members in the window
         self.prov = 0.0
         self.recheck = 0  # distinct authors at which the evidence is judged again
@@ -543,7 +547,13 @@ class CoordinationDetector:
         c.prov += cp.provocation
         if cp.new_account is not None:
             c.known += 1
-            c.new += bool(cp.new_account)
+            if cp.new_account:
+                c.new += 1
+                if cp.author is not None:
+                    na = c.new_authors
+                    if na is None:
+                        na = c.new_authors = {}
+                    na[cp.author] = na.get(cp.author, 0) + 1
         for t in cp.hashtags:
             n_t = c.tags.get(t, 0)
             if not n_t:
@@ -649,7 +659,15 @@ class CoordinationDetector:
             c.prov -= m[_PROV]
             if m[_NEW] is not None:
                 c.known -= 1
-                c.new -= bool(m[_NEW])
+                if m[_NEW]:
+                    c.new -= 1
+                    na = c.new_authors
+                    if na is not None and m[_AUTHOR] in na:
+                        k_ = na[m[_AUTHOR]] - 1
+                        if k_:
+                            na[m[_AUTHOR]] = k_
+                        else:
+                            del na[m[_AUTHOR]]
             for t in m[_TAGS]:
                 n = c.tags[t] - 1
                 if n:
@@ -750,15 +768,18 @@ class CoordinationDetector:
             if len(linked) > 1 and sum(g.tags.get(t, 0) for g in linked) >= cfg.hashtag_share * uses \
                     and cnt / n > tag_share:
                 tag_share, tag, group = cnt / n, t, linked
-        # New accounts over all the cluster's members (unknown age = not new): a few new-account
-        # copies inside an organic cluster whose other authors' age is unknown are not half of it.
-        new_share = c.new / n if c.known and n else None
+        # New accounts by distinct author, over all the cluster's authors in the window (unknown age =
+        # not new): a few new-account copies inside an organic cluster whose other authors' age is
+        # unknown are not a share of it, nor are one new account's repeated posts.
+        new_auth = len(c.new_authors) if c.new_authors else 0
+        new_share = new_auth / len(c.authors) if c.known and c.authors else None
         tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
         # Near-identical text from many accounts is no evidence by itself: templates (share buttons,
         # quote formats, a quick-count evening's chatter), copypasta and slogans are near-identical
         # too, and as fast as a campaign (tests/unit/test_debate_night.py: ~27 templates at ~12
         # accounts a minute each). Without a campaign hashtag or new accounts, never a campaign.
-        strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
+        strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share
+                                                    and new_auth >= cfg.new_account_authors)
         need = cfg.min_authors if strong else 1 << 30
         window_start = c.last_ms - cfg.window_ms
         # Linked clusters are one phrase: judged by the oldest of them and their authors together (a

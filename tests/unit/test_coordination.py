@@ -344,3 +344,16 @@ def test_an_organic_tag_at_its_usual_rate_concentrated_on_near_identical_posts_i
     assert not [a for a in run(det, stream("lampungmaju")) + det.flush() if a.status == "firing"]
     det = CoordinationDetector()
     assert len([a for a in run(det, stream("tolakcurang77")) + det.flush() if a.status == "firing"]) == 1
+
+
+def test_new_accounts_count_by_distinct_author_and_a_few_are_no_evidence():
+    # 7 authors of unknown age share a headline; 4 new accounts post it too (one of them three times):
+    # 4 of 11 authors, not 6 of 13 posts, and 4 new accounts are too few to be evidence by themselves.
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(5)
+    authors = [f"q{i}" for i in range(7)] + ["n0", "n0", "n0", "n1", "n2", "n3"]
+    rng.shuffle(authors)
+    posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), a,
+                  new=True if a.startswith("n") else None) for i, a in enumerate(authors)]
+    assert not [a for a in run(det, posts) + det.flush() if a.status == "firing"]
