@@ -28,7 +28,9 @@ joins it; otherwise it starts a cluster of its own (its id derives from the lead
 copies chain through edited copies, and the index stays bounded per cluster.
 
 A cluster is *coordinated* when its evidence holds (a hashtag on most members that is mostly used
-by this cluster, or a share of new accounts when the platform sends account age) and at least
+by this cluster and is a burst of that tag against its own last hour, `_tag_burst`; or a share of
+its distinct authors, at least ``new_account_authors``, that are new accounts when the platform
+sends account age) and at least
 ``min_authors`` (K, default 10) distinct authors posted into it over its last ``span_windows``
 sliding event-time windows (``window_ms``, default 15 min; 2 windows, so a campaign slower than the
 window, 20 accounts over 25 minutes, still counts). Without evidence a cluster is never a campaign,
