@@ -356,6 +356,22 @@ _HYPOTHETICAL = re.compile(r"\b(?:kalau|kalo|klo|jika|bila|apabila|seandainya|an
                            r"(?:ada|ditemukan|menemukan|nemu|ketemu|terjadi|melihat|lihat|liat|terdapat)(?: \w+){0,3} $")
 
 
+_TAG_BEFORE = frozenset({"benar", "bener", "betul", "iya", "bisa"})
+
+
+def _denies(before: "list[str]", i: int) -> bool:
+    """Whether before[i] negates what follows: a negator, not in "kalau (ini) bukan" (a rhetorical negation
+    asserts the claim) nor, lexicon v6, a question tag ("benar tidak sih ...", "tidak sih")."""
+    w = before[i]
+    if w not in _NEGATORS:
+        return False
+    if any(b in _IF for b in before[max(0, i - 2):i]):
+        return False
+    if (i > 0 and before[i - 1] in _TAG_BEFORE) or (i + 1 < len(before) and before[i + 1] == "sih"):
+        return False
+    return True
+
+
 def _negated(text: str, start: int, contrast: bool = False) -> bool:
     before = text[max(0, start - 40):start].split()[-3:]
     if "diam" in before:  # "tidak (akan) diam" is a double negative: a call, not its refusal
@@ -366,7 +382,7 @@ def _negated(text: str, start: int, contrast: bool = False) -> bool:
                 before = before[i + 1:]
                 break
         # "kalau bukan digelembungkan, apa?": a rhetorical negation asserts the claim
-        if any(w in _NEGATORS and (i == 0 or before[i - 1] not in _IF) for i, w in enumerate(before)):
+        if any(_denies(before, i) for i in range(len(before))):
             return True
         # "tidak ada surat suara yang tercoblos": an existential denial reaches further than 3 words
         if _DENIED.search(text, max(0, start - 60), start) is not None:
@@ -494,7 +510,7 @@ def _negated_fast(text: str, start: int) -> bool:
         if before[i] in _CONTRAST:
             before = before[i + 1:]
             break
-    if any(w in _NEGATORS and (i == 0 or before[i - 1] not in _IF) for i, w in enumerate(before)):
+    if any(_denies(before, i) for i in range(len(before))):
         return True
     lo = max(0, start - 60)
     # every _DENIED match holds "tidak", "tak" or "belum" inside [lo, start)
