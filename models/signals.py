@@ -230,7 +230,14 @@ _FRAUD_DEBUNK = re.compile(
     r"c plano|formulir|hasil (?:rekap\w*|hitung|pleno))|"
     r"mekanisme koreksi|(?:hasil|putusan) (?:sengketa|gugatan) (?:di )?(?:mk|mahkamah)|putusan (?:mk|mahkamah|dkpp)|"
     r"segel\w* (?:masih |tetap |dalam keadaan )?(?:utuh|aman)|"
-    r"rusak (?:\w+ ){0,4}(?:dicatat|disisihkan|diganti (?:dari|dengan|pakai) (?:surat suara )?cadangan))\b"
+    r"rusak (?:\w+ ){0,4}(?:dicatat|disisihkan|diganti (?:dari|dengan|pakai) (?:surat suara )?cadangan)|"
+    # lexicon v6, from the lexicon's false positives on the hand-written civil training posts: a message named
+    # and called untrue further away, "checked, and it turned out", ballot validity explained, claims without
+    # proof, talk *about* fraud (discussed, detected, a myth, a term)
+    r"(?:kabar|klaim|cerita|isu|berita|info|informasi|narasi|pesan|broadcast|tuduhan)(?: \w+){0,10} tidak benar|"
+    r"dicek(?:nya)? ternyata|salah coblos|surat suara (?:yang )?tidak sah karena|"
+    r"tanpa bukti|buktinya (?:mana|tidak kuat|lemah|kurang)|gagal membuktikan|tidak (?:bisa|dapat|mampu) membuktikan|"
+    r"membahas|dibahas|mendeteksi|mengenali modus|literasi digital|mitos|istilah)\b"
 )
 _NOT_A_HOAX = re.compile(r"\b(?:(?:bukan|tidak|ini bukan) (?:hoaks|hoax|hoks)|bukan (?:salah baca|salah input|salah ketik))\b")
 
