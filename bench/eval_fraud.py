@@ -4,7 +4,7 @@
 
 `--set dev` (default) reads the development sets: tests/data/hoaxes/dev_fraud_v2.jsonl (the one tuned on),
 the older dev_fraud.jsonl/dev_civil.jsonl, dev_fraud_v3.jsonl/dev_civil_v3.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
-reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method. `--set blind_v4` reads tests/data/fraud_blind_v4 (written blind on 2 Dec 2026; run once per final change, no misses printed).
+reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method. `--set blind_v4` reads tests/data/fraud_blind_v4 (written blind on 2 Dec 2026; run once, 2 Dec 06:27 UTC; now a dev set, --misses prints its errors).
 `--real` adds the false-positive rate on /work/shared/data/political_text_id.csv (read, never copied;
 its texts are printed only with --misses, to the terminal); with `--method combined|head` only its half 1
 (`models.fraud_head.political_half`), the half the fraud head was not trained on.
@@ -113,7 +113,7 @@ def main() -> None:
             _report(name, [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]], False)
     elif args.set == "blind_v4":
         blind = ROOT / "tests" / "data" / "fraud_blind_v4"
-        _report("blind v4 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)
+        _report("blind v4 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), args.misses)
     else:
         rows = _rows(DATA / "fraud_claims.jsonl")
         _report("frozen fraud_claims", [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]],

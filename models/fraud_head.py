@@ -27,7 +27,7 @@ from models.signals import REPORTING_FACTOR, fraud_framing_damps
 __all__ = ["FRAUD_HEAD_VERSION", "FRAUD_HEAD_FILE", "TRAIN_SET", "political_half", "map_to_half", "combine_fraud",
            "framing_damps", "load_fraud_head"]
 
-FRAUD_HEAD_VERSION = "fraud-head-v2"
+FRAUD_HEAD_VERSION = "fraud-head-v3"
 FRAUD_HEAD_FILE = "fraud_head.npz"
 TRAIN_SET = Path(__file__).resolve().parent / "validation" / "fraud_train.jsonl"
 C_GRID = (1.0, 3.0, 10.0, 30.0)
