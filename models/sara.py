@@ -41,38 +41,58 @@ _GROUP_NOUNS = frozenset(
     "orang org suku etnis etnik warga kaum umat bangsa ras keturunan penganut jemaat jamaah jemaah "
     "golongan komunitas masyarakat anak pendukung simpatisan relawan kubu kader massa pemeluk aliran "
     "penduduk rakyat cewek cowok urang kulit berkulit setiap kelompok kalangan keluarga saudara teman "
-    "penghayat".split())
+    "penghayat wong pengikut para agama bocah".split())
 # Names that are groups only after a group noun (they are also places or ordinary words).
 _NAMED_AFTER_NOUN: dict[str, str] = {
     **{w: "race" for w in (
         "madura jawa batak sunda bugis minang minangkabau padang dayak papua ambon maluku betawi aceh "
         "banjar bali sasak flores timor nias toraja makassar manado minahasa melayu palembang banten "
         "ternate buton mandar gorontalo kaili bima lombok india arab asing "
-        "pribumi nonpribumi keling negro hitam timur kulit ntt sumba cino").split()},
+        "pribumi nonpribumi keling negro hitam timur kulit ntt sumba cino "
+        # more suku and regional forms ("wong jowo", "urang sunda", "orang ngapak")
+        "jowo jawir ngapak cirebon tegal osing tengger baduy badui samin lampung jambi riau bengkulu rejang "
+        "karo toba mandailing simalungun mentawai sakai asmat dani bajo tolaki muna buton sumbawa alor rote "
+        "kei manggarai kupang tionghoa chindo cindo bule barat afrika yaman hadrami pakistan bangladesh "
+        "jepang korea amerika londo kalimantan sulawesi sumatera sumatra kaltim kalbar medan").split()},
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
     **{w: "physical" for w in "cacat autis buta tuli bisu netra".split()},
-    **{w: "religion" for w in "kepercayaan protestan kristiani".split()},
+    **{w: "religion" for w in "kepercayaan protestan kristiani katholik kejawen wiwitan parmalim kaharingan "
+                                "bahai sikh advent yehuwa pantekosta kharismatik karismatik ldii".split()},
 }
 # Words that name a group on their own.
 _GROUP_WORDS: dict[str, str] = {
     **{w: "race" for w in (
-        "tionghoa cina china chinese aseng cokin cindo cino tiongkok pribumi nonpribumi yahudi negro").split()},
+        "tionghoa cina china chinese aseng cokin cindo chindo cino tiongkok pribumi nonpribumi yahudi negro "
+        "jawir keling").split()},
     **{w: "religion" for w in (
         "ahmadiyah ahmadi syiah kristen kristiani protestan katolik nasrani hindu buddha budha buddhis konghucu "
-        "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi").split()},
+        "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi "
+        "katholik kristiani salibis rafidhah rafidah kapir nonmuslim ahmadi").split()},
     **{w: "gender" for w in (
         "perempuan wanita cewek lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
-        "transgender transpuan waria banci bences").split()},
+        "transgender transpuan waria banci bences bencong maho transgender trans queer").split()},
     **{w: "physical" for w in (
-        "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa").split()},
+        "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa tunagrahita").split()},
     **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki").split()},
 }
 # Camp labels: derogatory names for political camps, a group and an insult in one word.
-_CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang".split())
+_CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang termul".split())
+# Slurs that name a SARA group and insult it in one word, with no ordinary meaning to confuse them with:
+# alone they are evidence of hate ("ada cokin baru pindah ke sebelah"). Ambiguous ones (banci, homo,
+# kafir, monyet, negro, onta) need a predicate like any group word.
+_SLURS: dict[str, str] = {
+    **{w: "race" for w in "cokin jawir keling inlander".split()},
+    **{w: "religion" for w in "salibis rafidhah rafidah rafidi kapir".split()},
+    **{w: "gender" for w in "bencong maho".split()},
+}
+_SLUR_PHRASES: dict[tuple[str, ...], str] = {("kadal", "gurun"): "race", ("penyembah", "berhala"): "religion"}
 # After a group noun: a political camp ("pendukung ent_tokoh", "kader ent_partai").
 _CAMP_OBJECTS = frozenset(PLACEHOLDER[t] for t in ("tokoh", "paslon", "partai", "nomor_urut"))
 _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
-_PRONOUNS = frozenset("mereka kalian kaum".split())
+_PRONOUNS = frozenset("mereka kalian kaum merekalah kalianlah kalean".split())
+# "kamu semua", "golongan itu", "orang orang begitu": a group noun or pronoun pointing back to a group named before.
+_POINTING = frozenset("semua semuanya itu tersebut begitu begituan ini".split())
+_POINTING_HEADS = frozenset("kamu kau dia kelompok golongan kaum bangsa suku umat orang".split())
 # "di madura", "ke papua", "dari jawa": a place, not a group.
 _LOCATIVE = frozenset("di ke dari pulau kota provinsi kabupaten kab tanah daerah wilayah asal".split())
 
@@ -84,7 +104,10 @@ GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
 # after the group it is the one who feels ("warga X kesal karena banjir").
 _EMOTION = {w: 0.8 for w in (
     "benci membenci kubenci muak jijik enek muntah mual sebel sebal kesal jengkel geram dongkol risih ilfil "
-    "ilfeel murka dendam alergi").split()}
+    "ilfeel murka dendam alergi "
+    # colloquial and regional: "eneg", "gedeg", "sebel", "ogah", "amit-amit", "najis", "muak", "empet"
+    "eneg gedeg gedek empet enek eneq sebal sebel jijay amit ogah emoh "
+    "antipati dengki sirik").split()}
 _ATTRIBUTES = {w: 0.7 for w in (
     "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
     "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
@@ -92,10 +115,27 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "rendahan busuk bau bejat keji kejam serakah rakus tamak culas teroris radikal racun "
     "berbahaya ancaman bencana aib memalukan kriminal penjahat "
     "perampok pelacur lonte sundal gila sinting edan dasar menjijikkan najis dibenci norak onar pengacau perusuh penghianat pemabuk "
-    "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan").split()}
+    "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan "
+    # causing feelings ("orang X itu nyebelin"), failings, and slang insults
+    "menyebalkan nyebelin ngeselin menjengkelkan memuakkan menjijikan jijikin nyusahin menyusahkan "
+    "merepotkan ngerepotin meresahkan resek rese songong sombong angkuh arogan tengil belagu "
+    "bengis ndeso ndesa katrok "
+    "gembel bodo bloon oon lemot telmi pekok pandir tolol dongo "
+    "rakus maruk pencopet copet rampok begal jambret "
+    "zalim zholim dzalim sesat menyimpang kotor hina "
+    "jorok bau apek pesing kucel lusuh "
+    "mesum cabul bejad bobrok perusak penghasut "
+    "pemabok pemabuk penjudi penadah pemalak pemeras kacung "
+    "penyusup kutukan sialan keparat laknatullah "
+    "sampah aib noda hama").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
-    "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal").split()}
+    "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal "
+    # animals, vermin, disease, parasites, filth
+    "celeng kadal buaya kutu busuk nyamuk belatung ulat rayap lintah benalu parasit "
+    "tungau kudis kurap koreng borok bisul kusta lepra rabies corona kolera pes limbah tinja "
+    "taik tai comberan got selokan biawak kodok katak cecunguk curut "
+    "sampah kotoran iblis siluman").split()}
 
 
 def _men(stem: str) -> str:
@@ -128,17 +168,29 @@ def _verb_forms(stems: str) -> set[str]:
 
 
 # Violence against people: hate *and* a threat when aimed at a group.
-_THREATS = {w: 0.9 for w in _verb_forms(
+_THREAT_STEMS = (
     "bunuh bantai habis basmi musnah usir enyah ganyang bakar hajar gebuk tembak penggal gantung rajam bacok "
     "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom pancung "
-    "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat") | {
-    "mampus", "modar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin"}}
+    "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat "
+    # more violence: "serang", "tusuk", "lindas", "siksa", "berantas", "babat", "libas"
+    "tusuk lindas siksa berantas babat libas hantam gorok sembelih pentung tebas obrak")
+_THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
+    "mampus", "modar", "modyar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin",
+    "matiin", "musnahin", "ngebantai", "ngebunuh", "ngusir", "ngebakar", "ngehajar", "nusuk",
+    "nembak", "ngegebuk", "ngabisin", "dihabisin", "dibunuhin", "diusirin", "dibakarin", "bantaiin",
+    "enyahlah", "minggat", "bumihanguskan", "perangi", "pulangkan", "pulangin",
+    "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
-                      "dipercaya diandalkan beradab".split())
+                      "dipercaya diandalkan beradab "
+                      # "gak ada yang bener", "tidak pernah tulus", "mana ada yang rajin"
+                      "ramah rajin cerdas tulus setia adil berakhlak bermoral beriman waras toleran sportif "
+                      "disiplin tertib mampu berbudaya berpendidikan terpelajar manusiawi peduli ikhlas "
+                      "dermawan becus pantas layak sehat normal bener guna berotak bertanggung "
+                      "menghargai menghormati taat setia berprestasi maju".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
 _WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol".split()}
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
-_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih".split())
+_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
 _PHRASES: dict[tuple[str, ...], tuple[float, bool]] = {}
 for _p, _w, _threat in (
@@ -172,9 +224,86 @@ for _p, _w, _threat in (
     ("harus dimusnahkan", 0.95, True), ("harus dibasmi", 0.95, True), ("harus diusir", 0.9, True),
     ("harus dibunuh", 0.95, True), ("harus mati", 0.95, True), ("pantas mati", 0.95, True),
     ("halal darahnya", 0.95, True), ("darahnya halal", 0.95, True),
+    # exclusion and expulsion, in the ways people write it
+    ("pulang sana", 0.8, True), ("balik sana", 0.8, True), ("pergi sana", 0.8, True), 
+    ("minggat dari", 0.8, True), ("enyah dari", 0.85, True), ("hengkang dari", 0.75, True),
+    ("balik ke asal", 0.8, True), ("pulang ke asal", 0.8, True), ("pulang kampung sana", 0.8, True),
+    ("balik ke kampung", 0.7, True), ("balik ke hutan", 0.9, True), ("pulang ke hutan", 0.9, True),
+    ("kembali ke hutan", 0.9, True), ("balik ke gurun", 0.85, True), ("pulang ke gurun", 0.85, True),
+    ("balik ke cina", 0.85, True), ("pulang ke cina", 0.85, True), ("balik ke china", 0.85, True),
+    ("pulang ke china", 0.85, True), ("balik ke arab", 0.85, True), ("pulang ke arab", 0.85, True),
+    ("buang ke laut", 0.9, True), ("dibuang ke laut", 0.9, True), ("ceburin ke laut", 0.9, True),
+    ("tidak usah tinggal", 0.8, False), ("tidak perlu tinggal", 0.75, False), ("jangan kasih tinggal", 0.8, False),
+    ("tidak boleh masuk", 0.75, False), ("jangan boleh masuk", 0.75, False), ("dilarang masuk", 0.7, False),
+    ("tidak boleh ada", 0.8, False), ("tidak boleh hidup", 0.9, True), ("tidak berhak hidup", 0.9, True),
+    ("tidak usah hidup", 0.9, True), ("tidak pantes hidup", 0.9, True), ("tidak pantes tinggal", 0.85, False),
+    ("tidak pantes", 0.75, False), ("tidak layak ada", 0.85, False), ("tidak boleh jadi", 0.75, False),
+    ("tidak usah dikasih", 0.7, False), ("jangan dikasih", 0.65, False), ("jangan diberi", 0.65, False),
+    ("dibersihkan dari", 0.85, True), ("bersihkan dari", 0.85, True), ("mati saja", 0.9, True), ("mampus saja", 0.9, True), ("mati semua", 0.9, True), ("lebih baik mati", 0.9, True),
+    ("mending mati", 0.9, True), ("dihukum mati", 0.85, True), ("air keras", 0.85, True),
+    ("pantas dibunuh", 0.95, True), ("layak dibunuh", 0.95, True), ("wajib dibunuh", 0.95, True),
+    ("perlu dibasmi", 0.95, True), ("wajib diusir", 0.9, True), ("perlu diusir", 0.9, True),
+    ("bakar rumahnya", 0.9, True), ("bakar rumah", 0.85, True), ("bakar gerejanya", 0.9, True),
+    ("bakar masjidnya", 0.9, True), ("bakar kampungnya", 0.9, True), ("potong lehernya", 0.95, True),
+    ("potong kepalanya", 0.95, True), ("kita serbu", 0.85, True), ("kita serang", 0.85, True),
+    ("kita habisi", 0.95, True), ("kita usir", 0.9, True), ("tumpahkan darah", 0.9, True),
+    # negated positives and failings, as they are written
+    ("tidak bisa dipegang", 0.75, False), ("tidak ada benarnya", 0.75, False),
+    ("tidak ada baiknya", 0.8, False), ("tidak ada bagusnya", 0.75, False), ("tidak ada gunanya", 0.75, False),
+    ("tidak ada otak", 0.8, False), ("tidak ada akhlak", 0.8, False), ("tidak punya akhlak", 0.8, False),
+    ("tidak berakhlak", 0.8, False), ("tidak punya adab", 0.8, False), ("tidak beradab", 0.8, False),
+    ("tidak tahu adab", 0.8, False), ("tidak tau diri", 0.7, False), ("tidak tau malu", 0.7, False),
+    ("tidak pernah benar", 0.7, False), ("tidak pernah becus", 0.75, False), ("tidak becus", 0.7, False),
+    ("tidak bisa diatur", 0.7, False), ("tidak bisa dipercayai", 0.75, False),
+    ("tidak tahu terimakasih", 0.7, False), ("tidak punya hati", 0.75, False), ("tidak punya etika", 0.75, False),
+    ("tidak bisa maju", 0.7, False), ("tidak akan maju", 0.7, False), 
+    ("kurang ajar", 0.7, False), ("kurang beradab", 0.75, False), ("kurang waras", 0.75, False),
+    ("otak udang", 0.75, False), ("otaknya di dengkul", 0.8, False), ("otak dengkul", 0.8, False),
+    ("lintah darat", 0.8, False), ("sampah negara", 0.9, False), ("sampah bangsa", 0.9, False),
+    ("penyakit masyarakat", 0.9, False), ("penyakit bangsa", 0.9, False), ("beban negara", 0.8, False),
+    ("kanker bangsa", 0.9, False), ("musuh negara", 0.8, False), ("musuh bangsa", 0.8, False),
+    ("warga kelas dua", 0.8, False),
+    ("kasta rendah", 0.8, False), ("ras rendah", 0.85, False), ("derajatnya rendah", 0.8, False),
+    ("lebih hina", 0.8, False), ("setengah manusia", 0.9, False),
+    # implicit derogation: stereotype and insinuation
+    ("namanya juga", 0.55, False), ("maklum saja", 0.5, False), ("pantas saja", 0.5, False), ("pantesan saja", 0.5, False),
+    ("memang begitu", 0.5, False), ("memang begitu kelakuannya", 0.7, False), ("ya begitu kelakuannya", 0.7, False),
+    ("dari sananya", 0.6, False), ("sudah bawaan", 0.6, False), ("sudah tabiat", 0.7, False), ("sifat asli", 0.6, False),
+    ("watak asli", 0.65, False), ("kelakuan asli", 0.65, False), ("sudah watak", 0.7, False), ("sama saja semua", 0.6, False),
+    ("semua sama saja", 0.6, False), ("hati hati sama", 0.6, False), 
+    ("awas sama", 0.6, False), ("jaga dompet", 0.75, False), ("jaga barang", 0.6, False), ("kunci pintu", 0.6, False),
+    ("jangan percaya", 0.7, False), ("jangan pernah percaya", 0.8, False), ("tidak bisa percaya", 0.7, False),
+    ("jangan dekat", 0.7, False), ("jangan dekat dekat", 0.75, False), ("jauh jauh", 0.65, False),
+    ("jangan berteman", 0.75, False), ("jangan temenan", 0.75, False), ("jangan nikah", 0.7, False),
+    ("jangan menikah", 0.7, False), ("jangan kawin", 0.7, False), ("jangan sewakan", 0.75, False),
+    ("jangan terima", 0.7, False), ("jangan kasih kerja", 0.75, False), 
+    ("tidak mau", 0.6, False), ("tidak sudi", 0.75, False), ("ogah sama", 0.7, False),
+    ("amit amit", 0.8, False), ("najis sama", 0.85, False), ("males sama", 0.7, False), ("malas sama", 0.7, False),
+    ("pasti ulah", 0.7, False), ("ulah orang", 0.6, False), 
+    ("kayak orang", 0.5, False), ("dasar orang", 0.75, False), ("ciri khas", 0.5, False),
+    ("bikin rusak", 0.7, False), ("bikin ribut", 0.7, False), ("bikin masalah", 0.7, False), ("bikin susah", 0.65, False),
+    ("biang rusuh", 0.75, False), ("bisanya cuma", 0.55, False), ("tukang bikin", 0.6, False),
+    ("menguasai ekonomi", 0.6, False), ("kuasai ekonomi", 0.6, False),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
+# Phrases of avoidance and distrust: like feelings, the group is their target only when it follows them
+# ("jangan percaya sama orang X"); after the group, the group is the one who avoids ("warga X tidak mau pindah").
+_TARGET_FIRST = frozenset(tuple(p.split()) for p in (
+    "tidak mau", "tidak sudi", "ogah sama", "amit amit", "najis sama", "males sama", "malas sama", "jangan percaya",
+    "jangan pernah percaya", "tidak bisa percaya", "jangan dekat", "jangan dekat dekat", "jauh jauh", "jangan berteman",
+    "jangan temenan", "jangan nikah", "jangan menikah", "jangan kawin", "jangan sewakan", "jangan terima",
+    "jangan kasih kerja", "hati hati sama", "awas sama", "kayak orang", "dasar orang", "ulah orang", "pasti ulah",
+    "tidak mau dekat", "jaga dompet",
+    "jaga barang", "kunci pintu"))
+# "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
+_AVOID_NEXT = frozenset("sama dengan dekat berteman temenan tinggal satu punya kerja bekerja nikah menikah kawin lihat "
+                        "ketemu bertemu bertetangga tetanggaan dipimpin sewa beli milih memilih pilih terima menerima "
+                        "ada salaman jabat makan duduk serumah sekantor sekelas berurusan urusan".split())
+# "orang X bikin aku muak": a causative before a feeling makes the group before it its cause.
+_CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
+# "tiap lihat orang X rasanya pengen muntah": a group that is seen or met is what the feeling is about.
+_PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
 _THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
 _NEGATORS = frozenset("tidak bukan jangan tanpa belum stop berhenti".split())
@@ -184,6 +313,8 @@ _LITERAL_ANIMAL = frozenset("punya memelihara pelihara peliharaan beli membeli j
 # "orang madura itu memang yang paling buruk" (after). Wider windows catch unrelated words.
 _WINDOW_BEFORE = 4
 _WINDOW_AFTER = 5
+# A feeling or an avoidance reaches its target further on: "males banget gue satu kantor sama orang X".
+_FEELING_REACH = 2
 
 
 def _deletes(word: str) -> set[str]:
@@ -200,9 +331,20 @@ def _fuzzy_index(words: set[str] | frozenset[str]) -> dict[str, str]:
     return index
 
 
-# Typos are looked for among the plain predicates, not the generated verb forms (too many neighbours).
+# Typos are looked for among the plain predicates, the threat verbs' stems and their passive and active
+# forms, the positives that a negation turns hostile, and the words of phrases: not every generated form
+# (too many neighbours).
+_THREAT_TYPO_FORMS = {f for stem in _THREAT_STEMS.split() for f in (stem, "di" + stem, _men(stem))} & set(_THREATS)
 _FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | frozenset(_DEHUMANISING)
+                                 | _THREAT_TYPO_FORMS | _POSITIVE
                                  | {w for k in _PHRASES for w in k if len(w) >= 5})
+# Every word the rules read: a word in it is never "corrected" as a typo.
+_LEXICON = frozenset(_PREDICATES) | _POSITIVE | {w for k in _PHRASES for w in k}
+# Words split in two ("di bunuh", "b enci" after normalisation) that are joined back.
+_JOINABLE = frozenset(_PREDICATES) | _POSITIVE
+_SLUR_WEIGHT = 0.65
+# "kampung keling", "jalan keling": a place name, not a slur.
+_PLACE_BEFORE = _LOCATIVE | frozenset("kampung kampong jalan jln gang pasar desa kelurahan kecamatan".split())
 
 
 _MAX_WORD = 30  # longer "words" (spam, glued sentences) are never split or read as typos: bounded cost
@@ -237,6 +379,7 @@ _SAYING = frozenset("bilang dibilang menyebut sebut disebut nyebut mengatakan di
 _DISAPPROVAL = frozenset("keterlaluan kelewatan parah miris prihatin kecewa malu menolak tolak introspeksi salah "
                          "berpendidikan fitnah hoaks hoax ngawur ngaco memalukan keliru".split())
 _REJECTION = tuple(f" {p} " for p in (
+    "jangan rasis", "stop rasis", "tidak boleh begitu", "jangan begitu", "ujaran kebencian", "keterlaluan",
     "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "tidak benar", "tidak boleh menyebut",
     "tidak boleh bilang", "tidak boleh menghina", "tidak boleh membenci", "jangan menyebut", "jangan bilang",
     "jangan sebut", "jangan menghina", "jangan membenci", "jangan benci", "stop menyebut", "stop bilang",
@@ -252,7 +395,29 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "hentikan ujaran", "lawan rasisme", "tolak rasisme",
     "ujaran kebencian terhadap", "ujaran kebencian kepada", "ujaran kebencian soal", "tidak ada tempat untuk kebencian",
     "berhenti menyalahkan", "jangan menyalahkan",
-    "stop menyalahkan"))
+    "stop menyalahkan",
+    # answering hate the way people do online: "jangan rasis", "gak boleh gitu", "stop SARA"
+    "tidak boleh begitu", "jangan begitu", "tidak boleh rasis", "stop sara", "jangan sara", "stop kebencian",
+    "hentikan kebencian", "sebar kebencian", "menyebar kebencian", "menyebarkan kebencian", "nyebar kebencian",
+    "jangan generalisasi", "jangan menggeneralisasi", "jangan digeneralisasi", "jangan generalisir",
+    "jangan pukul rata", "jangan gebyah uyah", "hargai perbedaan", "saling menghargai", "kita semua sama",
+    "sama sama manusia", "sesama manusia", "sesama anak bangsa", "saudara sebangsa", "bhinneka tunggal ika",
+    "jangan adu domba", "jangan memecah belah", "jangan terprovokasi", "tidak etis", "hanya oknum", "cuma oknum",
+    "korban rasisme", "korban diskriminasi", "lawan diskriminasi", "tolak diskriminasi", "menolak diskriminasi",
+    "anti rasisme", "anti diskriminasi", "diskriminasi terhadap", "kebencian terhadap", "kebencian kepada",
+    "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan"))
+# Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
+# sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
+_STRONG_COUNTER = tuple(f" {p} " for p in (
+    "jangan rasis", "stop rasis", "itu rasis", "dasar rasis", "kok rasis", "rasis banget", "sangat rasis",
+    "kamu rasis", "rasis kamu", "ujaran kebencian", "itu sara", "stop sara", "jangan sara", "tidak boleh begitu",
+    "jangan begitu", "jangan generalisasi", "jangan menggeneralisasi", "jangan pukul rata", "jangan gebyah uyah",
+    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "itu fitnah", "itu hoaks",
+    "itu diskriminasi", "itu diskriminatif", "itu menghina", "itu penghinaan", "sangat menyakitkan",
+    "sama sama manusia", "sesama manusia", "juga manusia", "kita semua saudara", "bhinneka tunggal ika",
+    "tidak pantas bilang", "tidak pantas ngomong",
+    "tidak pantas menyebut", "tidak boleh bilang", "tidak boleh ngomong", "jangan ngomong", "harus dilaporkan",
+    "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share"))
 
 
 
@@ -281,21 +446,25 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
             cat, cert = _GROUP_WORDS[tok], 0.9
         elif tok in _CAMP_LABELS:
             cat, cert = "other", 0.9
+        elif tok in _SLURS:
+            cat = _SLURS[tok]
         elif tok in _PRONOUNS and found:
             cat, cert = found[-1][2], 0.85
+        elif found and tok in _POINTING and prev in _POINTING_HEADS and found[-1][1] < i - 1:
+            start, cat, cert = i - 1, found[-1][2], 0.85  # "kamu semua", "golongan itu"
         if cat is not None:
             found.append((start, i, cat, cert))
     return found
 
 
 def _predicates(tokens: list[str], near: set[int],
-                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool]], list[int]]:
+                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool, bool]], list[int]]:
     """(position, weight, is_threat) of each hostile predicate, and the positions of negated ones.
 
     `near`: positions close to a group, where a word that `known` does not know may be a one-typo
     spelling of a predicate ("beci" for "benci", "hewna" for "hewan").
     """
-    found: list[tuple[int, float, bool]] = []
+    found: list[tuple[int, float, bool, bool]] = []
     negated: list[int] = []
     skip_to = -1
     for i, tok in enumerate(tokens):
@@ -306,10 +475,13 @@ def _predicates(tokens: list[str], near: set[int],
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
+                    if key == ("tidak", "mau") and _AVOID_NEXT.isdisjoint(tokens[i + 2:i + 4]):
+                        break  # "tidak mau membenci": not avoidance
                     if _is_negated(tokens, i):
-                        negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
+                        if w >= 0.7:
+                            negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
                     else:
-                        found.append((i, w, threat))
+                        found.append((i, w, threat, key in _TARGET_FIRST))
                     skip_to = i + length
                     break
             if skip_to > i:
@@ -317,21 +489,28 @@ def _predicates(tokens: list[str], near: set[int],
         w = _PREDICATES.get(tok)
         if w is None and tok in _POSITIVE:
             if _negated_positive(tokens, i):
-                found.append((i, 0.7, False))
+                found.append((i, 0.7, False, False))
             continue
-        if w is None and known is not None and i in near and not known(tok):
-            word = _fuzzy(tok, _FUZZY_PREDICATES)
-            w = _PREDICATES.get(word) if word else None
-            tok = word or tok
         if w is None:
             continue
         if tok in _DEHUMANISING and i and tokens[i - 1] in _LITERAL_ANIMAL:
             continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
         if _is_negated(tokens, i):
+            if _none_without(tokens, i):
+                found.append((i, w, False, False))  # "ada gak sih orang X yang gak nyusahin?"
+                continue
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
-        found.append((i, w, tok in _THREAT_WORDS))
+        found.append((i, w, tok in _THREAT_WORDS, tok in _EMOTION))
     return found, negated
+
+
+def _none_without(tokens: list[str], i: int) -> bool:
+    """"ada (gak) X yang tidak <failing>", "mana ada X yang gak <failing>": every X has the failing."""
+    if i < 2 or tokens[i - 2] != "yang" or tokens[i - 1] not in ("tidak", "bukan"):
+        return False
+    before = tokens[max(0, i - 9):i - 2]
+    return "ada" in before
 
 
 _WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split())
@@ -359,6 +538,8 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return False  # "bukan cuma pintar tapi juga jujur"
     if "tidak" in before and "pernah" in before:
         return True
+    if any(a == "mana" and b in ("ada", "mungkin", "bisa", "pernah") for a, b in zip(before, before[1:])):
+        return True  # "mana ada orang X yang jujur"
     if tokens[i - 1] == "yang" and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
         return True
     return any(t in ("tidak", "bukan") for t in near_before)
@@ -394,7 +575,8 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
 
 # Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
 _COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
-                     | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION})
+                     | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION}
+                     | {p.split()[0] for p in _STRONG_COUNTER})
 
 _GLUE_PARTS = frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
 
@@ -422,6 +604,17 @@ def _split_glued(tok: str, known: Callable[[str], bool]) -> tuple[str, ...]:
         if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
                 right in _GLUE_PARTS or known(right)):
             return (*left.split(), *right.split())
+    # three words glued ("guebenciorang"): a known word, then a two-word split of the rest
+    for cut in range(3, len(tok) - 5):
+        left = SLANG.get(tok[:cut], tok[:cut])
+        if not (left in _GLUE_PARTS or known(left)):
+            continue
+        rest = tok[cut:]
+        for cut2 in range(3, len(rest) - 2):
+            mid, right = SLANG.get(rest[:cut2], rest[:cut2]), SLANG.get(rest[cut2:], rest[cut2:])
+            if (mid in _GLUE_PARTS or right in _GLUE_PARTS) and (mid in _GLUE_PARTS or known(mid)) and (
+                    right in _GLUE_PARTS or known(right)):
+                return (*left.split(), *mid.split(), *right.split())
     return (tok,)
 
 
@@ -465,13 +658,59 @@ def _negated_denial(tokens: list[str], group_pos: int) -> bool:
     return "tidak" in before and ("semua" in before or "salah" in before or "masalah" in before)
 
 
+def _join_split_words(tokens: list[str]) -> list[str]:
+    """Join a word written in two pieces when the pieces make a predicate: "di bunuh", "ben ci", "sam pah"."""
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if i + 1 < n and tok not in _PREDICATES and tok + tokens[i + 1] in _JOINABLE:
+            out.append(tok + tokens[i + 1])
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], bool]) -> list[str]:
+    """Near a group, an unknown word one typo from a predicate word is read as that word ("bneci", "sampha")."""
+    out = tokens
+    for j in sorted(near):
+        tok = tokens[j]
+        if tok in _LEXICON or len(tok) < 4 or known(tok):
+            continue
+        word = _fuzzy(tok, _FUZZY_PREDICATES)
+        if word is not None:
+            if out is tokens:
+                out = list(tokens)
+            out[j] = word
+    return out
+
+
+def _slur_hits(tokens: list[str]) -> list[tuple[int, str]]:
+    """(position, category) of each slur used outright ("ada cokin baru pindah"), not negated."""
+    hits = [(i, _SLURS[t]) for i, t in enumerate(tokens) if t in _SLURS]
+    hits += [(i, cat) for i in range(len(tokens) - 1) for key, cat in _SLUR_PHRASES.items()
+             if tokens[i] == key[0] and tokens[i + 1] == key[1]]
+    return [(i, c) for i, c in hits if not _is_negated(tokens, i) and not (i and tokens[i - 1] in _PLACE_BEFORE)]
+
+
+def _strong_counter(tokens: list[str]) -> bool:
+    """A stock answer to hate ("jangan rasis", "itu ujaran kebencian", "stop SARA") anywhere in the post."""
+    joined = " " + " ".join(tokens) + " "
+    return any(p in joined for p in _STRONG_COUNTER)
+
+
 def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) -> GroupEvidence:
     """Hate and threat evidence against a group in one normalised post.
 
     `known(word)`: whether a word is an ordinary known word (the scorer passes the fast tier's
     vocabulary test); only unknown words near a group are tried as typos of a predicate.
     A post counts as counter-speech only when it has no hostile group + predicate pair of its own
-    outside quotation marks: "Ahmadiyah sesat, tidak ada tempat bagi mereka" is hate, not a defence.
+    outside quotation marks ("Ahmadiyah sesat, tidak ada tempat bagi mereka" is hate, not a defence),
+    or when it answers hate with a stock rejection ("yang bilang orang X sampah itu rasis"): then
+    its hate is damped by the scorer and its threat is dropped.
     """
     if not normalized:
         return _NONE
@@ -481,10 +720,16 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     groups = _groups(tokens)
     if not groups:
         return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False))
+    joined = _join_split_words(tokens)
+    if len(joined) != len(tokens):
+        tokens = joined
+        groups = _groups(tokens)
     own = _outside_quotes(tokens) if tokens.count(_QUOTE) >= 2 else tokens
     own_groups = _groups(own) if own is not tokens else groups
     near = {j for start, end, _, _ in own_groups
             for j in range(max(0, start - _WINDOW_BEFORE), min(len(own), end + _WINDOW_AFTER + 1))}
+    if known is not None:
+        own = _correct_typos(own, near, known)
     preds, negated = _predicates(own, near, known)
     best_hate, best_threat, best_cat = 0.0, 0.0, None
     defended = False
@@ -494,19 +739,25 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
             continue
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
-        for ppos, w, threat in preds:
-            if start <= ppos <= end or not lo <= ppos <= hi:
+        for ppos, w, threat, target_first in preds:
+            if start <= ppos <= end or ppos > hi or ppos < (lo - _FEELING_REACH if target_first else lo):
                 continue
-            if ppos > end and own[ppos] in _EMOTION:
-                continue  # "warga X kesal": the group feels it, it is not the target
+            if ppos > end and target_first and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
+                    and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
+                continue  # "warga X kesal": the group feels it, it is not the target; "X bikin aku muak" is
             h = w * cert
             if h > best_hate:
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
                 best_threat = h
+    for _, cat in _slur_hits(own):
+        if _SLUR_WEIGHT > best_hate:
+            best_hate, best_cat = _SLUR_WEIGHT, cat
     if best_hate:
+        if _strong_counter(tokens):
+            return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
-    if defended or _counter_speech(tokens, True):
+    if defended or _counter_speech(tokens, True) or _strong_counter(tokens):
         # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech
         return GroupEvidence(0.0, 0.0, groups[0][2], True)
     return GroupEvidence(0.0, 0.0, None, False)
