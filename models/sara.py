@@ -239,6 +239,8 @@ for _p, _w, _threat in (
     ("tidak usah hidup", 0.9, True), ("tidak pantes hidup", 0.9, True), ("tidak pantes tinggal", 0.85, False),
     ("tidak pantes", 0.75, False), ("tidak layak ada", 0.85, False), ("tidak boleh jadi", 0.75, False),
     ("tidak usah dikasih", 0.7, False), ("jangan dikasih", 0.65, False), ("jangan diberi", 0.65, False),
+    ("pantas diperkosa", 0.95, True), ("pantasnya diperkosa", 0.95, True), ("layak diperkosa", 0.95, True),
+    ("perkosa saja", 0.95, True), ("diperkosa saja", 0.95, True), ("harus diperkosa", 0.95, True),
     ("dibersihkan dari", 0.85, True), ("bersihkan dari", 0.85, True), ("mati saja", 0.9, True), ("mampus saja", 0.9, True), ("mati semua", 0.9, True), ("lebih baik mati", 0.9, True),
     ("mending mati", 0.9, True), ("dihukum mati", 0.85, True), ("air keras", 0.85, True),
     ("pantas dibunuh", 0.95, True), ("layak dibunuh", 0.95, True), ("wajib dibunuh", 0.95, True),
@@ -294,7 +296,7 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "jangan pernah percaya", "tidak bisa percaya", "jangan dekat", "jangan dekat dekat", "jauh jauh", "jangan berteman",
     "jangan temenan", "jangan nikah", "jangan menikah", "jangan kawin", "jangan sewakan", "jangan terima",
     "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "ulah orang", "pasti ulah",
-    "tidak mau dekat", "jaga dompet",
+    "tidak mau dekat", "tidak suka", "jaga dompet",
     "jaga barang", "kunci pintu"))
 # "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
 _AVOID_NEXT = frozenset("sama dengan dekat berteman temenan tinggal satu punya kerja bekerja nikah menikah kawin lihat "
@@ -315,6 +317,8 @@ _WINDOW_BEFORE = 4
 _WINDOW_AFTER = 5
 # A feeling or an avoidance reaches its target further on: "males banget gue satu kantor sama orang X".
 _FEELING_REACH = 2
+# A threat reaches further still: "kalau ketemu orang X di jalan langsung aja kita hajar rame-rame".
+_THREAT_REACH = 3
 
 
 def _deletes(word: str) -> set[str]:
@@ -372,7 +376,8 @@ _REPORT_VERBS = frozenset("ditangkap menangkap tersangka pelaku dilaporkan melap
                           "divonis diamankan mengecam kecam dikecam mengutuk kutuk menolak tolak".split())
 _HATE_TOPICS = frozenset("kebencian rasis rasisme rasial rasialis diskriminasi diskriminatif intoleran intoleransi "
                          "penghinaan menghina sara persekusi".split())
-_SAYING = frozenset("bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
+_SAYING = frozenset("teriak berteriak neriakin teriakan nyebutin ngatain ngatai ngata2in mengata-ngatai "
+                    "bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
                     "menyebutnya berkata ucapan perkataan komentar cuitan unggahan postingan narasi pernyataan "
                     "ngomong bicara nulis menulis tulis ditulis tulisan".split())
 # Disapproval around a quotation: the quote is being rejected, not repeated.
@@ -477,6 +482,11 @@ def _predicates(tokens: list[str], near: set[int],
                     w, threat = _PHRASES[key]
                     if key == ("tidak", "mau") and _AVOID_NEXT.isdisjoint(tokens[i + 2:i + 4]):
                         break  # "tidak mau membenci": not avoidance
+                    if key[:2] in _DEFENDING_HEADS and i + length < len(tokens) \
+                            and tokens[i + length] in _HOSTILE_PASSIVE:
+                        negated.append(i)  # "umat X tidak pantas dihina": a defence
+                        skip_to = i + length + 1
+                        break
                     if _is_negated(tokens, i):
                         if w >= 0.7:
                             negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
@@ -486,6 +496,9 @@ def _predicates(tokens: list[str], near: set[int],
                     break
             if skip_to > i:
                 continue
+        if tok in _HOSTILE_PASSIVE and i >= 2 and tuple(tokens[i - 2:i]) in _DEFENDING_HEADS:
+            negated.append(i)
+            continue
         w = _PREDICATES.get(tok)
         if w is None and tok in _POSITIVE:
             if _negated_positive(tokens, i):
@@ -513,7 +526,7 @@ def _none_without(tokens: list[str], i: int) -> bool:
     return "ada" in before
 
 
-_WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split())
+_WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
 def _is_negated(tokens: list[str], i: int) -> bool:
@@ -571,6 +584,42 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
     outside = _outside_quotes(tokens)
     # quoting hate to reject it: disapproval outside the quotes, and no insult of one's own there
     return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
+
+
+# Words of a post that answers hate it repeats: "yang ngatain orang X monyet itu provokator", "miris liat
+# komentar yang bilang ...", "saya menentang pernyataan bahwa ...".
+_ANSWER_CUES = (_DISAPPROVAL | _HATE_TOPICS | _REPORT_VERBS
+                | frozenset("provokator toleransi belajar stereotip stereotipe adil menentang bantah membantah "
+                            "menyangkal norak rasis memalukan hoaks fitnah".split()))
+# Words for an insult or attack on a group: what follows them is the insult's target, and what is said of it
+# ("hinaan ke umat X itu memalukan") is said of the insult.
+_ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan kebencian diskriminasi persekusi "
+                        "rasisme rasis serangan ujaran intoleransi stigma stigmatisasi prasangka".split())
+# After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
+_HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
+                             "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
+                             "diserang diperlakukan".split())
+_DEFENDING_HEADS = frozenset({("tidak", "pantas"), ("tidak", "layak"), ("tidak", "boleh"), ("tidak", "pantes"),
+                              ("tidak", "perlu"), ("tidak", "usah"), ("jangan", "sampai")})
+
+
+def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
+                   preds: list[tuple[int, float, bool, bool]]) -> bool:
+    """The hostile words are reported or answered, not said: a verb of saying or "yang <predicate>" before
+    the group ("yang ngatain orang X monyet", "yang benci sama umat X") in a post with an answering word, or
+    the group right after a word for an insult ("hinaan ke umat X")."""
+    for start, _, _, _ in groups:
+        if not _ABOUT_HATE.isdisjoint(tokens[max(0, start - 3):start]):
+            return True
+    if _ANSWER_CUES.isdisjoint(tokens):
+        return False
+    for start, _, _, _ in groups:
+        before = tokens[max(0, start - 4):start]
+        if not _SAYING.isdisjoint(before):
+            return True
+        if any(p < start and p >= 1 and tokens[p - 1] == "yang" and start - p <= 4 for p, _, _, _ in preds):
+            return True
+    return False
 
 
 # Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
@@ -742,7 +791,8 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     own = _outside_quotes(tokens) if tokens.count(_QUOTE) >= 2 else tokens
     own_groups = _groups(own) if own is not tokens else groups
     near = {j for start, end, _, _ in own_groups
-            for j in range(max(0, start - _WINDOW_BEFORE), min(len(own), end + _WINDOW_AFTER + 1))}
+            for j in range(max(0, start - _WINDOW_BEFORE - _THREAT_REACH),
+                           min(len(own), end + _WINDOW_AFTER + _THREAT_REACH + 1))}
     if known is not None:
         own = _correct_typos(own, near, known)
     preds, negated = _predicates(own, near, known)
@@ -755,7 +805,8 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
         for ppos, w, threat, target_first in preds:
-            if start <= ppos <= end or ppos > hi or ppos < (lo - _FEELING_REACH if target_first else lo):
+            reach = _THREAT_REACH if threat else 0
+            if start <= ppos <= end or ppos > hi + reach or ppos < lo - reach - (_FEELING_REACH if target_first else 0):
                 continue
             if ppos > end and target_first and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
                     and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
@@ -769,10 +820,10 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat
     if best_hate:
-        if _strong_counter(tokens):
+        if _strong_counter(tokens) or _reported_hate(own, own_groups, preds):
             return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
-    if defended or _counter_speech(tokens, True) or _strong_counter(tokens):
+    if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []):
         # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech
         return GroupEvidence(0.0, 0.0, groups[0][2], True)
     return GroupEvidence(0.0, 0.0, None, False)
