@@ -70,7 +70,7 @@ _GROUP_WORDS: dict[str, str] = {
         "katholik kristiani salibis rafidhah rafidah kapir nonmuslim ahmadi").split()},
     **{w: "gender" for w in (
         "perempuan wanita cewek lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
-        "transgender transpuan waria banci bences bencong maho transgender trans queer").split()},
+        "transgender transpuan waria banci bences bencong transgender queer").split()},
     **{w: "physical" for w in (
         "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa tunagrahita").split()},
     **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki").split()},
@@ -97,6 +97,8 @@ _POINTING_HEADS = frozenset("kamu kau dia kelompok golongan kaum bangsa suku uma
 _LOCATIVE = frozenset("di ke dari pulau kota provinsi kabupaten kab tanah daerah wilayah asal".split())
 
 GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
+# Group words of these categories name no place: "benci ke cewek", "dari kaum gay" are still the group.
+_PEOPLE_ONLY = frozenset(("gender", "physical"))
 
 # --- predicates -------------------------------------------------------------------------------
 # weight: how much a predicate alone says "hate" when it applies to a group.
@@ -318,7 +320,7 @@ _WINDOW_AFTER = 5
 # A feeling or an avoidance reaches its target further on: "males banget gue satu kantor sama orang X".
 _FEELING_REACH = 2
 # A threat reaches further still: "kalau ketemu orang X di jalan langsung aja kita hajar rame-rame".
-_THREAT_REACH = 3
+_THREAT_REACH = 1
 
 
 def _deletes(word: str) -> set[str]:
@@ -417,7 +419,7 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "jangan rasis", "stop rasis", "itu rasis", "dasar rasis", "kok rasis", "rasis banget", "sangat rasis",
     "kamu rasis", "rasis kamu", "ujaran kebencian", "itu sara", "stop sara", "jangan sara", "tidak boleh begitu",
     "jangan begitu", "jangan generalisasi", "jangan menggeneralisasi", "jangan pukul rata", "jangan gebyah uyah",
-    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "itu fitnah", "itu hoaks",
+    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "jelas salah", "yang salah itu kamu", "yang salah kamu", "itu fitnah", "itu hoaks",
     "itu diskriminasi", "itu diskriminatif", "itu menghina", "itu penghinaan", "sangat menyakitkan",
     "sama sama manusia", "sesama manusia", "juga manusia", "kita semua saudara", "bhinneka tunggal ika",
     "tidak pantas bilang", "tidak pantas ngomong",
@@ -447,7 +449,7 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
             start, cat = i - 1, _NAMED_AFTER_NOUN.get(tok) or _GROUP_WORDS[tok]
         elif prev in _CAMP_NOUNS and tok in _CAMP_OBJECTS:
             start, cat = i - 1, "other"
-        elif tok in _GROUP_WORDS and prev not in _LOCATIVE:
+        elif tok in _GROUP_WORDS and (prev not in _LOCATIVE or _GROUP_WORDS[tok] in _PEOPLE_ONLY):
             cat, cert = _GROUP_WORDS[tok], 0.9
         elif tok in _CAMP_LABELS:
             cat, cert = "other", 0.9
@@ -588,13 +590,15 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
 
 # Words of a post that answers hate it repeats: "yang ngatain orang X monyet itu provokator", "miris liat
 # komentar yang bilang ...", "saya menentang pernyataan bahwa ...".
-_ANSWER_CUES = (_DISAPPROVAL | _HATE_TOPICS | _REPORT_VERBS
-                | frozenset("provokator toleransi belajar stereotip stereotipe adil menentang bantah membantah "
-                            "menyangkal norak rasis memalukan hoaks fitnah".split()))
+_ANSWER_CUES = frozenset(
+    "rasis rasisme rasial diskriminasi diskriminatif intoleran intoleransi provokator provokasi toleransi stereotip "
+    "stereotipe menentang membantah menyangkal miris prihatin memalukan introspeksi ditangkap dilaporkan "
+    "keterlaluan kelewatan berpendidikan kecewa".split()) | _REPORT_VERBS
 # Words for an insult or attack on a group: what follows them is the insult's target, and what is said of it
 # ("hinaan ke umat X itu memalukan") is said of the insult.
-_ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan kebencian diskriminasi persekusi "
-                        "rasisme rasis serangan ujaran intoleransi stigma stigmatisasi prasangka".split())
+_ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
+                        "rasisme ujaran intoleransi stigma stigmatisasi prasangka ancaman teror intimidasi kekerasan "
+                        "serangan".split())
 # After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
 _HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
                              "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
