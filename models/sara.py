@@ -378,7 +378,7 @@ _REPORT_VERBS = frozenset("ditangkap menangkap tersangka pelaku dilaporkan melap
                           "divonis diamankan mengecam kecam dikecam mengutuk kutuk menolak tolak".split())
 _HATE_TOPICS = frozenset("kebencian rasis rasisme rasial rasialis diskriminasi diskriminatif intoleran intoleransi "
                          "penghinaan menghina sara persekusi".split())
-_SAYING = frozenset("teriak berteriak neriakin teriakan nyebutin ngatain ngatai ngata2in mengata-ngatai "
+_SAYING = frozenset("nyebutin ngatain ngatai "
                     "bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
                     "menyebutnya berkata ucapan perkataan komentar cuitan unggahan postingan narasi pernyataan "
                     "ngomong bicara nulis menulis tulis ditulis tulisan".split())
@@ -600,6 +600,7 @@ _ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan d
                         "rasisme ujaran intoleransi stigma stigmatisasi prasangka ancaman teror intimidasi kekerasan "
                         "serangan".split())
 # After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
+_TOWARDS = frozenset("terhadap kepada ke pada atas".split())
 _HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
                              "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
                              "diserang diperlakukan".split())
@@ -611,9 +612,10 @@ def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
                    preds: list[tuple[int, float, bool, bool]]) -> bool:
     """The hostile words are reported or answered, not said: a verb of saying or "yang <predicate>" before
     the group ("yang ngatain orang X monyet", "yang benci sama umat X") in a post with an answering word, or
-    the group right after a word for an insult ("hinaan ke umat X")."""
+    the group right after a word for an insult and "terhadap", "ke" ("hinaan ke umat X", "ancaman terhadap
+    orang X"; "ancaman PKI" says the group is the threat)."""
     for start, _, _, _ in groups:
-        if not _ABOUT_HATE.isdisjoint(tokens[max(0, start - 3):start]):
+        if start >= 2 and tokens[start - 1] in _TOWARDS and tokens[start - 2] in _ABOUT_HATE:
             return True
     if _ANSWER_CUES.isdisjoint(tokens):
         return False
@@ -802,6 +804,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     preds, negated = _predicates(own, near, known)
     best_hate, best_threat, best_cat = 0.0, 0.0, None
     defended = False
+    paired: set[int] = set()
     for start, end, cat, cert in own_groups:
         if _negated_denial(own, start):
             defended = True
@@ -816,6 +819,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
                     and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
                 continue  # "warga X kesal": the group feels it, it is not the target; "X bikin aku muak" is
             h = w * cert
+            paired.add(ppos)
             if h > best_hate:
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
@@ -824,7 +828,8 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat
     if best_hate:
-        if _strong_counter(tokens) or _reported_hate(own, own_groups, preds):
+        # an answer to hate repeats one hostile word; a post that piles up several is hate itself
+        if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)):
             return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
     if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []):
