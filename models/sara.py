@@ -744,14 +744,16 @@ def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], boo
 
 
 def _typo_of(tok: str, word: str) -> bool:
-    """`tok` is `word` with one letter missing, one extra, or two neighbours swapped, and its first letter
+    """`tok` is `word` with one letter missing, one doubled, or two neighbours swapped, and its first letter
     kept: the slips of typing. A changed letter is left out: "corak", "kuman", "muram" are words of their own."""
     if tok[0] != word[0]:
         return False
     if len(tok) == len(word) - 1:
+        if len(tok) < 5 and tok[-1] != word[-1]:
+            return False  # "kada", "masu" are words (or clipped ones), not "kadal", "masuk"
         return any(word[:i] + word[i + 1:] == tok for i in range(len(word)))
-    if len(tok) == len(word) + 1:
-        return any(tok[:i] + tok[i + 1:] == word for i in range(len(tok)))
+    if len(tok) == len(word) + 1:  # an extra letter: only a doubled one ("sammpah"); "marduk" is not "maruk"
+        return any(tok[:i] + tok[i + 1:] == word and tok[i] in (tok[i - 1], tok[i + 1:i + 2]) for i in range(1, len(tok)))
     if len(tok) == len(word):
         diff = [i for i in range(len(tok)) if tok[i] != word[i]]
         return len(diff) == 2 and diff[1] == diff[0] + 1 and tok[diff[0]] == word[diff[1]] and tok[diff[1]] == word[diff[0]]
