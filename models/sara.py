@@ -319,8 +319,6 @@ _WINDOW_BEFORE = 4
 _WINDOW_AFTER = 5
 # A feeling or an avoidance reaches its target further on: "males banget gue satu kantor sama orang X".
 _FEELING_REACH = 2
-# A threat reaches further still: "kalau ketemu orang X di jalan langsung aja kita hajar rame-rame".
-_THREAT_REACH = 1
 
 
 def _deletes(word: str) -> set[str]:
@@ -799,8 +797,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     own = _outside_quotes(tokens) if tokens.count(_QUOTE) >= 2 else tokens
     own_groups = _groups(own) if own is not tokens else groups
     near = {j for start, end, _, _ in own_groups
-            for j in range(max(0, start - _WINDOW_BEFORE - _THREAT_REACH),
-                           min(len(own), end + _WINDOW_AFTER + _THREAT_REACH + 1))}
+            for j in range(max(0, start - _WINDOW_BEFORE - _FEELING_REACH), min(len(own), end + _WINDOW_AFTER + 1))}
     if known is not None:
         own = _correct_typos(own, near, known)
     preds, negated = _predicates(own, near, known)
@@ -814,8 +811,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
         for ppos, w, threat, target_first in preds:
-            reach = _THREAT_REACH if threat else 0
-            if start <= ppos <= end or ppos > hi + reach or ppos < lo - reach - (_FEELING_REACH if target_first else 0):
+            if start <= ppos <= end or ppos > hi or ppos < lo - (_FEELING_REACH if target_first else 0):
                 continue
             if ppos > end and target_first and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
                     and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
