@@ -288,6 +288,10 @@ for _p, _w, _threat in (
     ("bikin rusak", 0.7, False), ("bikin ribut", 0.7, False), ("bikin masalah", 0.7, False), ("bikin susah", 0.65, False),
     ("biang rusuh", 0.75, False), ("bisanya cuma", 0.55, False), ("tukang bikin", 0.6, False),
     ("menguasai ekonomi", 0.6, False), ("kuasai ekonomi", 0.6, False),
+    ("wajar saja", 0.5, False), ("pantesan", 0.55, False), ("barang hilang", 0.6, False), ("cek rumah", 0.5, False),
+    ("geledah rumah", 0.55, False), ("jangan main", 0.6, False), ("tidak main", 0.6, False), ("tidak boleh main", 0.65, False),
+    ("jangan bergaul", 0.65, False), ("tidak bergaul", 0.6, False), ("waspadai", 0.6, False), ("waspada sama", 0.6, False),
+    ("waspada dengan", 0.55, False),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
@@ -297,16 +301,23 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "tidak mau", "tidak sudi", "ogah sama", "amit amit", "najis sama", "males sama", "malas sama", "jangan percaya",
     "jangan pernah percaya", "tidak bisa percaya", "jangan dekat", "jangan dekat dekat", "jauh jauh", "jangan berteman",
     "jangan temenan", "jangan nikah", "jangan menikah", "jangan kawin", "jangan sewakan", "jangan terima",
-    "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "ulah orang", "pasti ulah",
+    "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "jangan main", "tidak main", "tidak boleh main",
+    "jangan bergaul", "tidak bergaul", "waspadai", "waspada sama", "waspada dengan", "ulah orang", "pasti ulah",
     "tidak mau dekat", "tidak suka", "jaga dompet",
     "jaga barang", "kunci pintu"))
 # "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
 _AVOID_NEXT = frozenset("sama dengan dekat berteman temenan tinggal satu punya kerja bekerja nikah menikah kawin lihat "
-                        "ketemu bertemu bertetangga tetanggaan dipimpin sewa beli milih memilih pilih terima menerima "
+                        "ketemu bertemu bertetangga tetanggaan dipimpin sewa beli milih memilih pilih terima menerima main bergaul "
                         "ada salaman jabat makan duduk serumah sekantor sekelas berurusan urusan".split())
 # "orang X bikin aku muak": a causative before a feeling makes the group before it its cause.
 _CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
 # "tiap lihat orang X rasanya pengen muntah": a group that is seen or met is what the feeling is about.
+# Kinds of predicate: plain; a feeling or avoidance (its target follows it, a little further off); an
+# insinuation that frames the sentence ("namanya juga ... orang X", "wajar saja ... penduduknya orang X").
+_PLAIN, _FEELING, _INSINUATION = 0, 1, 2
+_INSINUATIONS = frozenset(tuple(p.split()) for p in (
+    "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran"))
+_REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4}
 _PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
 _THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
@@ -417,7 +428,8 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "jangan rasis", "stop rasis", "itu rasis", "dasar rasis", "kok rasis", "rasis banget", "sangat rasis",
     "kamu rasis", "rasis kamu", "ujaran kebencian", "itu sara", "stop sara", "jangan sara", "tidak boleh begitu",
     "jangan begitu", "jangan generalisasi", "jangan menggeneralisasi", "jangan pukul rata", "jangan gebyah uyah",
-    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "jelas salah", "yang salah itu kamu", "yang salah kamu", "itu fitnah", "itu hoaks",
+    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "jelas salah", "tidak benar kalau", "tidak benar bahwa", "tidak ada alasan",
+    "bukan berarti", "salah kalau", "keliru kalau", "yang salah itu kamu", "yang salah kamu", "itu fitnah", "itu hoaks",
     "itu diskriminasi", "itu diskriminatif", "itu menghina", "itu penghinaan", "sangat menyakitkan",
     "sama sama manusia", "sesama manusia", "juga manusia", "kita semua saudara", "bhinneka tunggal ika",
     "tidak pantas bilang", "tidak pantas ngomong",
@@ -463,20 +475,20 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
 
 
 def _predicates(tokens: list[str], near: set[int],
-                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool, bool]], list[int]]:
+                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool, int]], list[int]]:
     """(position, weight, is_threat) of each hostile predicate, and the positions of negated ones.
 
     `near`: positions close to a group, where a word that `known` does not know may be a one-typo
     spelling of a predicate ("beci" for "benci", "hewna" for "hewan").
     """
-    found: list[tuple[int, float, bool, bool]] = []
+    found: list[tuple[int, float, bool, int]] = []
     negated: list[int] = []
     skip_to = -1
     for i, tok in enumerate(tokens):
         if i < skip_to:
             continue
         if tok in _PHRASE_FIRST:
-            for length in (5, 4, 3, 2):
+            for length in (5, 4, 3, 2, 1):
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
@@ -491,7 +503,8 @@ def _predicates(tokens: list[str], near: set[int],
                         if w >= 0.7:
                             negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
                     else:
-                        found.append((i, w, threat, key in _TARGET_FIRST))
+                        found.append((i, w, threat, _FEELING if key in _TARGET_FIRST else
+                                      _INSINUATION if key in _INSINUATIONS else _PLAIN))
                     skip_to = i + length
                     break
             if skip_to > i:
@@ -502,7 +515,7 @@ def _predicates(tokens: list[str], near: set[int],
         w = _PREDICATES.get(tok)
         if w is None and tok in _POSITIVE:
             if _negated_positive(tokens, i):
-                found.append((i, 0.7, False, False))
+                found.append((i, 0.7, False, _PLAIN))
             continue
         if w is None:
             continue
@@ -510,11 +523,11 @@ def _predicates(tokens: list[str], near: set[int],
             continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
         if _is_negated(tokens, i):
             if _none_without(tokens, i):
-                found.append((i, w, False, False))  # "ada gak sih orang X yang gak nyusahin?"
+                found.append((i, w, False, _PLAIN))  # "ada gak sih orang X yang gak nyusahin?"
                 continue
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
-        found.append((i, w, tok in _THREAT_WORDS, tok in _EMOTION))
+        found.append((i, w, tok in _THREAT_WORDS, _FEELING if tok in _EMOTION else _PLAIN))
     return found, negated
 
 
@@ -543,8 +556,10 @@ def _is_negated(tokens: list[str], i: int) -> bool:
 
 def _negated_positive(tokens: list[str], i: int) -> bool:
     """A negated good word is hostile: "tidak ada orang X yang jujur", "X tidak pernah berbuat baik"."""
-    before = tokens[max(0, i - 6):i]
+    before = tokens[max(0, i - 8):i]  # "gak pernah ada warga keturunan X yang pinter"
     near_before = tokens[max(0, i - 4):i]
+    if "tumben" in before and "yang" in near_before:
+        return True  # "tumben ada orang X yang jujur": they never are
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
@@ -607,7 +622,7 @@ _DEFENDING_HEADS = frozenset({("tidak", "pantas"), ("tidak", "layak"), ("tidak",
 
 
 def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
-                   preds: list[tuple[int, float, bool, bool]]) -> bool:
+                   preds: list[tuple[int, float, bool, int]]) -> bool:
     """The hostile words are reported or answered, not said: a verb of saying or "yang <predicate>" before
     the group ("yang ngatain orang X monyet", "yang benci sama umat X") in a post with an answering word, or
     the group right after a word for an insult and "terhadap", "ke" ("hinaan ke umat X", "ancaman terhadap
@@ -741,6 +756,29 @@ def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], boo
     return out
 
 
+# Insinuation by framing, without a hostile word: blame for a decline ("kompleks ini dulu aman sebelum
+# orang X pindah"), a warning ("jangan sampai ketipu, apalagi sama orang X"), a preference against
+# ("mending kosong daripada disewa orang X").
+_SINCE = frozenset("sebelum sejak semenjak setelah sesudah gara ulah akibat".split())
+_DECLINE = frozenset("aman tenang damai nyaman rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal "
+                     "maling rusuh jorok bau sepi mundur miskin tertinggal".split())
+_ESPECIALLY = frozenset("apalagi terutama khususnya".split())
+_WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
+                     "kecurian kemalingan waspada hati awas rugi".split())
+_RATHER = frozenset("mending mendingan lebih baik bagus milih".split())
+
+
+def _insinuation(tokens: list[str], start: int, cat: str) -> float:
+    before = tokens[max(0, start - 3):start]
+    if not _SINCE.isdisjoint(before) and not _DECLINE.isdisjoint(tokens):
+        return 0.6
+    if not _ESPECIALLY.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
+        return 0.6
+    if cat != "other" and "daripada" in before and not _RATHER.isdisjoint(tokens[:start]):
+        return 0.55
+    return 0.0
+
+
 def _typo_of(tok: str, word: str) -> bool:
     """`tok` is `word` with one letter missing, one doubled, or two neighbours swapped, and its first letter
     kept: the slips of typing. A changed letter is left out: "corak", "kuman", "muram" are words of their own."""
@@ -810,10 +848,10 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
             continue
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
-        for ppos, w, threat, target_first in preds:
-            if start <= ppos <= end or ppos > hi or ppos < lo - (_FEELING_REACH if target_first else 0):
+        for ppos, w, threat, kind in preds:
+            if start <= ppos <= end or ppos > hi or ppos < lo - _REACH[kind]:
                 continue
-            if ppos > end and target_first and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
+            if ppos > end and kind == _FEELING and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
                     and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
                 continue  # "warga X kesal": the group feels it, it is not the target; "X bikin aku muak" is
             h = w * cert
@@ -822,6 +860,11 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
                 best_threat = h
+    for start, _, cat, cert in own_groups:
+        w = _insinuation(own, start, cat)
+        if w * cert > best_hate:
+            best_hate, best_cat = w * cert, cat
+            paired.add(-1 - start)
     for _, cat in _slur_hits(own):
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat
