@@ -759,20 +759,23 @@ def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], boo
 # Insinuation by framing, without a hostile word: blame for a decline ("kompleks ini dulu aman sebelum
 # orang X pindah"), a warning ("jangan sampai ketipu, apalagi sama orang X"), a preference against
 # ("mending kosong daripada disewa orang X").
-_SINCE = frozenset("sebelum sejak semenjak setelah sesudah gara ulah akibat".split())
-_DECLINE = frozenset("aman tenang damai nyaman rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal "
-                     "maling rusuh jorok bau sepi mundur miskin tertinggal".split())
+_SINCE = frozenset("sebelum sejak semenjak gara ulah akibat".split())
+_DECLINE = frozenset("rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal maling rusuh jorok bau "
+                     "mundur tertinggal".split())
+_WAS_GOOD = frozenset("aman tenang damai nyaman bersih tertib".split())  # "dulu aman sebelum X datang"
 _ESPECIALLY = frozenset("apalagi terutama khususnya".split())
 _WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
                      "kecurian kemalingan waspada hati awas rugi".split())
+_FOR = frozenset("buat untuk bagi demi".split())  # "hati-hati, apalagi buat kaum perempuan": protective
 _RATHER = frozenset("mending mendingan lebih baik bagus milih".split())
 
 
 def _insinuation(tokens: list[str], start: int, cat: str) -> float:
     before = tokens[max(0, start - 3):start]
-    if not _SINCE.isdisjoint(before) and not _DECLINE.isdisjoint(tokens):
+    if not _SINCE.isdisjoint(tokens[max(0, start - 2):start]) and (
+            not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))):
         return 0.6
-    if not _ESPECIALLY.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
+    if not _ESPECIALLY.isdisjoint(before) and _FOR.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
         return 0.6
     if cat != "other" and "daripada" in before and not _RATHER.isdisjoint(tokens[:start]):
         return 0.55
