@@ -357,6 +357,7 @@ _FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | 
 _LEXICON = frozenset(_PREDICATES) | _POSITIVE | {w for k in _PHRASES for w in k}
 # Words split in two ("di bunuh", "b enci" after normalisation) that are joined back.
 _JOINABLE = frozenset(_PREDICATES) | _POSITIVE
+_JOIN_HEADS = frozenset(w[:k] for w in _JOINABLE for k in range(1, len(w)))  # first pieces of a split word
 _SLUR_WEIGHT = 0.65
 # "kampung keling", "jalan keling": a place name, not a slur.
 _PLACE_BEFORE = _LOCATIVE | frozenset("kampung kampong jalan jln gang pasar desa kelurahan kecamatan".split())
@@ -590,9 +591,10 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
         return True
     if not has_group:
         return False
-    if any(p in joined for p in _COUNTER_PHRASES):
+    if any(p in joined for w in _COUNTER_BY_FIRST.keys() & toks for p in _COUNTER_BY_FIRST[w]):
         return True
-    if (toks & _SAYING or quoted) and any(p in joined for p in _REJECTION):
+    if (toks & _SAYING or quoted) and any(p in joined for w in _REJECTION_BY_FIRST.keys() & toks
+                                          for p in _REJECTION_BY_FIRST[w]):
         return True
     if not quoted:
         return False
@@ -640,6 +642,21 @@ def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
             return True
     return False
 
+
+
+
+def _by_first(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Phrases grouped by their first word: a post is checked only for phrases whose first word it has."""
+    out: dict[str, tuple[str, ...]] = {}
+    for p in phrases:
+        out[p.split()[0]] = (*out.get(p.split()[0], ()), p)
+    return out
+
+
+_STRONG_BY_FIRST = _by_first(_STRONG_COUNTER)
+_COUNTER_BY_FIRST = _by_first(_COUNTER_PHRASES)
+_REJECTION_BY_FIRST = _by_first(_REJECTION)
+_SLUR_TOKENS = frozenset(_SLURS) | {k[0] for k in _SLUR_PHRASES}
 
 # Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
 _COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
@@ -728,11 +745,13 @@ def _negated_denial(tokens: list[str], group_pos: int) -> bool:
 
 def _join_split_words(tokens: list[str]) -> list[str]:
     """Join a word written in two pieces when the pieces make a predicate: "di bunuh", "ben ci", "sam pah"."""
+    if _JOIN_HEADS.isdisjoint(tokens):
+        return tokens
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
         tok = tokens[i]
-        if i + 1 < n and tok not in _PREDICATES and tok + tokens[i + 1] in _JOINABLE:
+        if i + 1 < n and tok in _JOIN_HEADS and tok not in _PREDICATES and tok + tokens[i + 1] in _JOINABLE:
             out.append(tok + tokens[i + 1])
             i += 2
             continue
@@ -801,6 +820,8 @@ def _typo_of(tok: str, word: str) -> bool:
 
 def _slur_hits(tokens: list[str]) -> list[tuple[int, str]]:
     """(position, category) of each slur used outright ("ada cokin baru pindah"), not negated."""
+    if _SLUR_TOKENS.isdisjoint(tokens):
+        return []
     hits = [(i, _SLURS[t]) for i, t in enumerate(tokens) if t in _SLURS]
     hits += [(i, cat) for i in range(len(tokens) - 1) for key, cat in _SLUR_PHRASES.items()
              if tokens[i] == key[0] and tokens[i + 1] == key[1]]
@@ -809,8 +830,11 @@ def _slur_hits(tokens: list[str]) -> list[tuple[int, str]]:
 
 def _strong_counter(tokens: list[str]) -> bool:
     """A stock answer to hate ("jangan rasis", "itu ujaran kebencian", "stop SARA") anywhere in the post."""
+    firsts = _STRONG_BY_FIRST.keys() & set(tokens)
+    if not firsts:
+        return False
     joined = " " + " ".join(tokens) + " "
-    return any(p in joined for p in _STRONG_COUNTER)
+    return any(p in joined for w in firsts for p in _STRONG_BY_FIRST[w])
 
 
 def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) -> GroupEvidence:
