@@ -33,7 +33,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "1"
+SARA_VERSION = "2"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -298,7 +298,7 @@ _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
 # Phrases of avoidance and distrust: like feelings, the group is their target only when it follows them
 # ("jangan percaya sama orang X"); after the group, the group is the one who avoids ("warga X tidak mau pindah").
 _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
-    "tidak mau", "tidak sudi", "ogah sama", "amit amit", "najis sama", "males sama", "malas sama", "jangan percaya",
+    "tidak mau", "tidak sudi", "ogah sama", "najis sama", "males sama", "malas sama", "jangan percaya",
     "jangan pernah percaya", "tidak bisa percaya", "jangan dekat", "jangan dekat dekat", "jauh jauh", "jangan berteman",
     "jangan temenan", "jangan nikah", "jangan menikah", "jangan kawin", "jangan sewakan", "jangan terima",
     "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "jangan main", "tidak main", "tidak boleh main",
@@ -316,7 +316,7 @@ _CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
 # insinuation that frames the sentence ("namanya juga ... orang X", "wajar saja ... penduduknya orang X").
 _PLAIN, _FEELING, _INSINUATION = 0, 1, 2
 _INSINUATIONS = frozenset(tuple(p.split()) for p in (
-    "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran"))
+    "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran", "amit amit"))
 _REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4}
 _PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
@@ -458,6 +458,8 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
         start, cat, cert = i, None, 1.0
         if prev in _GROUP_NOUNS and (tok in _NAMED_AFTER_NOUN or tok in _GROUP_WORDS):
             start, cat = i - 1, _NAMED_AFTER_NOUN.get(tok) or _GROUP_WORDS[tok]
+        elif prev == "asli" and i >= 2 and tokens[i - 2] in _GROUP_NOUNS and tok in _NAMED_AFTER_NOUN:
+            start, cat = i - 2, _NAMED_AFTER_NOUN[tok]  # "orang asli papua"
         elif prev in _CAMP_NOUNS and tok in _CAMP_OBJECTS:
             start, cat = i - 1, "other"
         elif tok in _GROUP_WORDS and (prev not in _LOCATIVE or _GROUP_WORDS[tok] in _PEOPLE_ONLY):
@@ -663,7 +665,8 @@ _COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
                      | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION}
                      | {p.split()[0] for p in _STRONG_COUNTER})
 
-_GLUE_PARTS = frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
+_GLUE_PARTS = (frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
+               | _POSITIVE | {w for k in _PHRASES for w in k if len(w) >= 4})
 
 
 def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -681,26 +684,74 @@ def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _split_glued(tok: str, known: Callable[[str], bool]) -> tuple[str, ...]:
-    """One word's split (cached: words repeat across posts; the cache is bounded and thread-safe)."""
-    if known(tok):
-        return (tok,)
-    for cut in range(3, len(tok) - 2):
-        left, right = SLANG.get(tok[:cut], tok[:cut]), SLANG.get(tok[cut:], tok[cut:])
-        if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
-                right in _GLUE_PARTS or known(right)):
-            return (*left.split(), *right.split())
-    # three words glued ("guebenciorang"): a known word, then a two-word split of the rest
-    for cut in range(3, len(tok) - 5):
-        left = SLANG.get(tok[:cut], tok[:cut])
-        if not (left in _GLUE_PARTS or known(left)):
+    """One word's split (cached: words repeat across posts; the cache is bounded and thread-safe).
+
+    Two or three pieces, each a word that matters here, a slang word or a known word, at least one that
+    matters. The vocabulary test is hashed (it says yes to some non-words), so among the candidates the
+    split with the most letters in sure pieces (words that matter, slang) wins: "itu|kanker|bangsa", not
+    "itukanker|bangsa"; a "known" word is split only when sure pieces cover all of it. Cost: the pieces
+    that matter are found by set look-ups of the substrings (at most _MAX_PART letters long); only the
+    rest of the word is tried against the vocabulary.
+    """
+    n = len(tok)
+    best: tuple = (tok,)  # type: ignore[type-arg]
+    best_score = 0
+    for a in range(n - 2):
+        if tok[a:a + 3] not in _PART_STARTS:
             continue
-        rest = tok[cut:]
-        for cut2 in range(3, len(rest) - 2):
-            mid, right = SLANG.get(rest[:cut2], rest[:cut2]), SLANG.get(rest[cut2:], rest[cut2:])
-            if (mid in _GLUE_PARTS or right in _GLUE_PARTS) and (mid in _GLUE_PARTS or known(mid)) and (
-                    right in _GLUE_PARTS or known(right)):
-                return (*left.split(), *mid.split(), *right.split())
-    return (tok,)
+        for b in range(a + 3, min(n, a + _MAX_PART) + 1):
+            part = tok[a:b]
+            if part not in _GLUE_PARTS or (a == 0 and b == n):
+                continue
+            for before in _sides(tok[:a], known, 2 if b == n else 1):
+                for after in _sides(tok[b:], known, 3 - 1 - len(before)):
+                    best, best_score = _better((*before, (part, b - a), *after), best, best_score)
+    if len(best) == 1 or (known(tok) and sum(sure for _, sure in best) < n):
+        return (tok,)
+    return tuple(w for piece, _ in best for w in piece.split())
+
+
+def _sides(text: str, known: Callable[[str], bool], most: int) -> list[tuple[tuple[str, int], ...]]:
+    """The ways to read `text` (beside a piece that matters) as one or, when `most` allows, two pieces."""
+    if not text:
+        return [()]
+    out: list[tuple[tuple[str, int], ...]] = []
+    if most >= 1:
+        one = _piece(text, known)
+        if one is not None:
+            out.append((one,))
+    if most >= 2:
+        for cut in range(2, len(text) - 1):
+            left = _piece(text[:cut], known)
+            if left is not None:
+                right = _piece(text[cut:], known)
+                if right is not None:
+                    out.append((left, right))
+    return out
+
+
+_MAX_PART = 20
+_PART_STARTS = frozenset(w[:3] for w in _GLUE_PARTS)
+
+
+def _piece(text: str, known: Callable[[str], bool]) -> tuple[str, int] | None:
+    """(word, letters it surely covers) for `text` as a piece of a glued word: all of them when it is slang
+    ("gw") or a word that matters, none when it is only known."""
+    word = SLANG.get(text)
+    if word is not None:
+        return word, len(text)
+    if len(text) < 3:
+        return None
+    if text in _GLUE_PARTS:
+        return text, len(text)
+    return (text, 0) if known(text) else None
+
+
+def _better(pieces: tuple[tuple[str, int], ...], best: tuple, best_score: int) -> tuple[tuple, int]:  # type: ignore[type-arg]
+    if not any(p in _GLUE_PARTS for p, _ in pieces):
+        return best, best_score
+    score = sum(sure for _, sure in pieces) * 4 - len(pieces)
+    return (pieces, score) if score > best_score else (best, best_score)
 
 
 def _hate_only_inside_quotes(tokens: list[str]) -> bool:
