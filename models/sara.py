@@ -286,7 +286,7 @@ for _p, _w, _threat in (
     ("pasti ulah", 0.7, False), ("ulah orang", 0.6, False), 
     ("dasar orang", 0.75, False), ("ciri khas", 0.5, False),
     ("bikin rusak", 0.7, False), ("bikin ribut", 0.7, False), ("bikin masalah", 0.7, False), ("bikin susah", 0.65, False),
-    ("biang rusuh", 0.75, False), ("bisanya cuma", 0.55, False), ("tukang bikin", 0.6, False),
+    ("biang rusuh", 0.75, False), ("bikin rusuh", 0.7, False), ("bisanya cuma", 0.55, False), ("tukang bikin", 0.6, False),
     ("menguasai ekonomi", 0.6, False), ("kuasai ekonomi", 0.6, False),
     ("wajar saja", 0.5, False), ("pantesan", 0.55, False), ("barang hilang", 0.6, False), ("cek rumah", 0.5, False),
     ("geledah rumah", 0.55, False), ("jangan main", 0.6, False), ("tidak main", 0.6, False), ("tidak boleh main", 0.65, False),
