@@ -185,7 +185,7 @@ _THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
                       "dipercaya diandalkan beradab "
                       # "gak ada yang bener", "tidak pernah tulus", "mana ada yang rajin"
-                      "ramah rajin cerdas tulus setia adil berakhlak bermoral beriman waras toleran sportif "
+                      "ramah rajin cerdas tulus setia berakhlak bermoral beriman waras toleran sportif "
                       "disiplin tertib mampu berbudaya berpendidikan terpelajar manusiawi peduli ikhlas "
                       "dermawan becus pantas layak sehat normal bener guna berotak bertanggung "
                       "menghargai menghormati taat setia berprestasi maju".split())
