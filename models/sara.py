@@ -14,6 +14,19 @@ The shape is checked with the context rules that make it precise:
   damps every hate signal on it;
 - a pronoun ("mereka", "kalian") refers back to a group named earlier in the post.
 
+v2 (issue 11: rules that hold on discourse they were not written from) reads Indonesian as it is
+written online: regional and slang feelings ("eneg", "gedeg", "ogah", "amit-amit"), attributes and
+dehumanising words, expulsion and violence in their colloquial verb forms ("ngusir", "matiin",
+"pulangkan"), negated positives ("gak ada yang bener", "mana ada ... yang jujur", "tumben ada ... yang
+sopan"), avoidance ("jangan bergaul sama ..."), insinuation by framing (blame for a decline, a warning,
+a preference against), unambiguous slurs on their own, and more group forms ("orang Chindo", "wong
+Jowo", "orang asli Papua"). Spelling noise near a group: slips of typing (a missing, doubled or swapped
+letter) of a predicate, words split in two ("di bunuh") or glued in two or three ("guebenciorang").
+Answers to hate are recognised when they repeat the hateful words: a stock answer ("jangan rasis",
+"itu ujaran kebencian"), a verb of saying before the group with an answering word ("yang ngatain orang
+X monyet itu provokator"), an insult named before the group ("hinaan ke umat X"), a defence ("tidak
+pantas dihina"); a post that piles up two hostile words is never an answer.
+
 Works on normalised text (models.normalize: lower case, slang folded, entity placeholders), costs
 a few dict look-ups per token, and is pure and deterministic.
 
