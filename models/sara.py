@@ -174,11 +174,13 @@ def _men(stem: str) -> str:
 
 
 def _verb_forms(stems: str) -> set[str]:
-    """Imperative, passive, active, first-person and slang forms of each stem ("bunuh" -> dibunuh, ...)."""
+    """Imperative, passive, active, first-person and slang forms of each stem ("bunuh" -> dibunuh, ...;
+    colloquial "ngebunuh", "dibunuhin", "bunuhin")."""
     out: set[str] = set()
     for stem in stems.split():
         for base in (stem, stem + "kan", stem + "i"):
             out |= {base, "di" + base, _men(base), "ku" + base, base + "lah", base + "in"}
+        out |= {"nge" + stem, "di" + stem + "in", "nge" + stem + "in"}
     return out
 
 
@@ -264,6 +266,9 @@ for _p, _w, _threat in (
     ("bakar masjidnya", 0.9, True), ("bakar kampungnya", 0.9, True), ("potong lehernya", 0.95, True),
     ("potong kepalanya", 0.95, True), ("kita serbu", 0.85, True), ("kita serang", 0.85, True),
     ("kita habisi", 0.95, True), ("kita usir", 0.9, True), ("tumpahkan darah", 0.9, True),
+    # intimidation: "kalian nggak akan aman", "tunggu pembalasan kami", "tunggu tanggal mainnya"
+    ("tidak akan aman", 0.8, True), ("tidak bakal aman", 0.8, True), ("tunggu pembalasan", 0.85, True),
+    ("tunggu tanggal mainnya", 0.8, True), ("awas kalian", 0.7, True), ("siap siap kalian", 0.7, True),
     # negated positives and failings, as they are written
     ("tidak bisa dipegang", 0.75, False), ("tidak ada benarnya", 0.75, False),
     ("tidak ada baiknya", 0.8, False), ("tidak ada bagusnya", 0.75, False), ("tidak ada gunanya", 0.75, False),

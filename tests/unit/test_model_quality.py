@@ -90,9 +90,9 @@ def test_threats_are_labelled_hate_or_provocation(suite) -> None:
 
 
 def test_threats_raise_provocation_and_answers_to_hate_are_not_hate(suite) -> None:
-    # sara v2 on the tuning suite: threats labelled provocation 92.7 %, counter-speech flagged hate 0.0 %,
+    # sara v2 on the tuning suite: threats labelled provocation 95.0 %, counter-speech flagged hate 0.0 %,
     # negated hate flagged hate 10.5 %; floors a little under them
-    assert suite.threat_provocation_share >= 0.90
+    assert suite.threat_provocation_share >= 0.92
     assert suite.counter_speech_hate_share <= 0.03
     assert suite.negated_hate_share <= 0.14
 
