@@ -134,7 +134,7 @@ _ATTRIBUTES = {w: 0.7 for w in (
     # causing feelings ("orang X itu nyebelin"), failings, and slang insults
     "menyebalkan nyebelin ngeselin menjengkelkan memuakkan menjijikan jijikin nyusahin menyusahkan "
     "merepotkan ngerepotin meresahkan resek rese songong sombong angkuh arogan tengil belagu "
-    "bengis ndeso ndesa katrok "
+    "bengis ndeso ndesa katrok emosian pemarah "
     "gembel bodo bloon oon lemot telmi pekok pandir tolol dongo "
     "rakus maruk pencopet copet rampok begal jambret "
     "zalim zholim dzalim sesat kotor hina "
@@ -194,7 +194,7 @@ _THREAT_STEMS = (
 _THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
     "mampus", "modar", "modyar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin",
     "matiin", "musnahin", "ngebantai", "ngebunuh", "ngusir", "ngebakar", "ngehajar", "nusuk",
-    "nembak", "ngegebuk", "ngabisin", "dihabisin", "dibunuhin", "diusirin", "dibakarin", "bantaiin",
+    "nembak", "ngegebuk", "dihabisin", "dibunuhin", "diusirin", "dibakarin", "bantaiin",
     "enyahlah", "minggat", "bumihanguskan", "perangi", "pulangkan", "pulangin",
     "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
@@ -268,7 +268,9 @@ for _p, _w, _threat in (
     ("kita habisi", 0.95, True), ("kita usir", 0.9, True), ("tumpahkan darah", 0.9, True),
     # intimidation: "kalian nggak akan aman", "tunggu pembalasan kami", "tunggu tanggal mainnya"
     ("tidak akan aman", 0.8, True), ("tidak bakal aman", 0.8, True), ("tunggu pembalasan", 0.85, True),
-    ("tunggu tanggal mainnya", 0.8, True), ("awas kalian", 0.7, True), ("siap siap kalian", 0.7, True),
+    ("tunggu tanggal mainnya", 0.8, True), ("musuh dalam selimut", 0.8, False), ("mata duitan", 0.75, False),
+    ("mikirin duit", 0.6, False), ("tukang ribut", 0.7, False), ("suka berantem", 0.65, False),
+    ("sok suci", 0.65, False), ("sok alim", 0.6, False), ("sok eksklusif", 0.65, False), ("sok paling", 0.6, False), ("awas kalian", 0.7, True), ("siap siap kalian", 0.7, True),
     # negated positives and failings, as they are written
     ("tidak bisa dipegang", 0.75, False), ("tidak ada benarnya", 0.75, False),
     ("tidak ada baiknya", 0.8, False), ("tidak ada bagusnya", 0.75, False), ("tidak ada gunanya", 0.75, False),
@@ -560,6 +562,7 @@ def _none_without(tokens: list[str], i: int) -> bool:
     return "ada" in before
 
 
+_MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
 _WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
@@ -589,8 +592,9 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return True
     if any(a == "mana" and b in ("ada", "mungkin", "bisa", "pernah") for a, b in zip(before, before[1:])):
         return True  # "mana ada orang X yang jujur"
-    if tokens[i - 1] == "yang" and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
-        return True
+    relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
+    if relative and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
+        return True  # "tidak ada orang X yang (bisa) dipercaya"
     return any(t in ("tidak", "bukan") for t in near_before)
 
 
