@@ -403,6 +403,8 @@ def score(alerts, at_alert: dict, det: CoordinationDetector, truth: dict, cfg: C
             if DEBUG is not None:
                 print("FALSE", ev, [DEBUG.get(k.split(":", 1)[1], "")[:100] for k in snap["keys"][:4]],
                       file=sys.stderr)
+            elif EXPLAIN:  # the evidence and the kinds of its posts, no text
+                print("FALSE", a.emitted_at, len(snap["authors"]), dict(kinds), ev, file=sys.stderr)
     delays = []
     missed = []
     for c, t in truth.items():
@@ -443,7 +445,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--min-authors", type=int, default=10)
     ap.add_argument("--debug", action="store_true")
-    ap.add_argument("--explain", action="store_true", help="why each missed campaign's clusters never fired")
+    ap.add_argument("--explain", action="store_true", help="why each missed campaign's clusters never fired, and each false alert's evidence")
     ap.add_argument("--warmup-h", type=float, default=1.0, help="campaigns start after this (cold-start hold)")
     ap.add_argument("--campaign-text", choices=("held-out", "chain"), default="held-out")
     args = ap.parse_args()

@@ -3,8 +3,9 @@
     PYTHONPATH=. python bench/eval_fraud.py [--set dev|frozen] [--misses] [--real] [--method lexicon|combined|head]
 
 `--set dev` (default) reads the development sets: tests/data/hoaxes/dev_fraud_v2.jsonl (the one tuned on),
-the older dev_fraud.jsonl/dev_civil.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
-reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method.
+the older dev_fraud.jsonl/dev_civil.jsonl, dev_fraud_v3.jsonl/dev_civil_v3.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
+reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method. `--set blind_v4` reads tests/data/fraud_blind_v4 (written blind on 2 Dec 2026; run once, 2 Dec 06:27 UTC; now a dev set, --misses prints its errors). `--set blind_v5`: tests/data/fraud_blind_v5 (written blind on
+2 Dec 2026), run once per final change, errors never printed.
 `--real` adds the false-positive rate on /work/shared/data/political_text_id.csv (read, never copied;
 its texts are printed only with --misses, to the terminal); with `--method combined|head` only its half 1
 (`models.fraud_head.political_half`), the half the fraud head was not trained on.
@@ -92,7 +93,9 @@ def _report(name: str, pos: list[dict], neg: list[dict], misses: bool) -> None: 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="dev", choices=("dev", "frozen"))
+    ap.add_argument("--set", default="dev", choices=("dev", "frozen", "blind_v4", "blind_v5"),
+                    help="blind_v4 (now a dev set) / blind_v5: tests/data/fraud_blind_vN (README there); "
+                         "blind_v5 is run once to confirm a final change, its errors never printed")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--real", action="store_true")
     ap.add_argument("--method", default="lexicon", choices=("lexicon", "combined", "head"))
@@ -105,9 +108,17 @@ def main() -> None:
                 args.misses)
         _report("dev v1 (dev_fraud / dev_civil)", _rows(DATA / "dev_fraud.jsonl"), _rows(DATA / "dev_civil.jsonl"),
                 args.misses)
+        _report("dev v3 (dev_fraud_v3 / dev_civil_v3)", _rows(DATA / "dev_fraud_v3.jsonl"),
+                _rows(DATA / "dev_civil_v3.jsonl"), args.misses)
         for name in ("provocation_fraud.jsonl", "provocation_fraud_holdout.jsonl"):
             rows = _rows(VALIDATION / name)
             _report(name, [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]], False)
+    elif args.set == "blind_v5":
+        blind = ROOT / "tests" / "data" / "fraud_blind_v5"
+        _report("blind v5 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)
+    elif args.set == "blind_v4":
+        blind = ROOT / "tests" / "data" / "fraud_blind_v4"
+        _report("blind v4 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), args.misses)
     else:
         rows = _rows(DATA / "fraud_claims.jsonl")
         _report("frozen fraud_claims", [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]],

@@ -353,12 +353,15 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "(`kepung kpu`, `turun ke jalan`, `surat suara tercoblos`, `sirekap dimanipulasi`), 0.6-0.7 for a "
         "strong cue, 0.3-0.45 for a cue that needs a second one (a bare `bakar`, `lawan`, `hak angket`). "
         "Score = noisy-OR of the cues found.",
-        f"- fraud_claim (lexicon v4) adds {len(FRAUD_PREDICATES)} fraud-predicate families (`digelembungkan`, "
+        f"- fraud_claim (lexicon v4-v5) adds {len(FRAUD_PREDICATES)} fraud-predicate families (`digelembungkan`, "
         "`diubah`, `dicoblosin`, `siluman`, ...) that count only near an election object (surat/kotak suara, C1, "
         "Sirekap, DPT, rekap, KPPS; generic objects such as `hasil`/`data` only in an election post); weak ones "
         "(0.22) need a second cue: another family or a suspicion marker within 100 characters (`tanpa saksi`, "
         "`tengah malam`, `siapa yang`). Debunk framing (`ternyata itu`, `faktanya`, `salah baca`, `sudah "
-        "dikoreksi`) damps like reporting. Measured on the dev and frozen sets in docs/HOAXES.md.",
+        "dikoreksi`) damps like reporting; lexicon v5 adds procedure explained (`tetap sah`, `menurut aturan`, "
+        "`bimtek`), errors corrected (`sudah dibetulkan`), messages called false (`pesan ... palsu`, `tidak ada "
+        "buktinya`, `video lama`) and how-to-report questions to that framing. Measured on the dev and frozen sets "
+        "in docs/HOAXES.md.",
         "- Context rules: a negator among the 3 words before a cue (`jangan`, `tidak`, `tolak`, `stop`, "
         "`bantah`, ...) multiplies that cue by 0.15; reporting/denial framing anywhere in the post "
         "(`hoaks`, `klarifikasi`, `tidak terbukti`, `diamankan`, `membubarkan`, `damai`, ...) multiplies the "

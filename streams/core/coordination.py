@@ -28,7 +28,9 @@ joins it; otherwise it starts a cluster of its own (its id derives from the lead
 copies chain through edited copies, and the index stays bounded per cluster.
 
 A cluster is *coordinated* when its evidence holds (a hashtag on most members that is mostly used
-by this cluster, or a share of new accounts when the platform sends account age) and at least
+by this cluster and is a burst of that tag against its own last hour, `_tag_burst`; or a share of
+its distinct authors, at least ``new_account_authors``, that are new accounts when the platform
+sends account age) and at least
 ``min_authors`` (K, default 10) distinct authors posted into it over its last ``span_windows``
 sliding event-time windows (``window_ms``, default 15 min; 2 windows, so a campaign slower than the
 window, 20 accounts over 25 minutes, still counts). Without evidence a cluster is never a campaign,
@@ -117,13 +119,22 @@ class CoordinationConfig:
     tight_similarity: float = 0.45  # mean estimated Jaccard to the leader that makes copies "tight"
     hashtag_share: float = 0.7  # share of members carrying one hashtag that makes it a campaign tag
     new_account_days: int = 30
-    new_account_share: float = 0.3
+    # New accounts as evidence: a share of the cluster's distinct authors in the window, and at least
+    # this many of them (a few new-account copies inside an organic cluster are no campaign).
+    new_account_share: float = 0.4
+    new_account_authors: int = 5
     span_windows: int = 2  # an evidence-backed cluster counts its distinct authors over this many windows
     # Clusters of one campaign split by its edits: clusters that carry the same hashtag on most of their
     # members, with leaders this similar (estimated Jaccard), are judged together as one campaign when
     # together they hold most of the tag's uses; one alert per campaign tag (see `evidence`).
     link_similarity: float = 0.2
     link_max_clusters: int = 64  # a tag on more clusters than this in the window is not linked (cost bound)
+    # A campaign tag must be a burst of that tag: its uses in the window against its uses per window over
+    # the ``tag_lookback_ms`` before the window (counted in ``tag_bucket_ms`` buckets). An organic tag
+    # used steadily (a regional account's tag, a slogan tag the chatter repeats) concentrated on a few
+    # near-identical clusters is not a campaign tag however concentrated it is.
+    tag_bucket_ms: int = 5 * 60_000
+    tag_lookback_ms: int = 60 * 60_000
     burst_ratio: float = 3.0  # vs the cluster's own authors per window before the current one
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
@@ -338,7 +349,7 @@ class _Members:
 
 class _Cluster:
     __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
-                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "hate", "prov", "recheck",
+                 "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "new_authors", "hate", "prov", "recheck",
                  "echo", "remembered", "joined", "past")
 
     def __init__(self, cid: str, ms: int) -> None:
@@ -357,6 +368,7 @@ class _Cluster:
         self.alerted = False
         self.known = 0  # members in the window whose account age is known
         self.new = 0  # ... and new
+        self.new_authors: dict[str, int] | None = None  # distinct new-account authors in the window (posts each)
         self.hate = 0.0  # summed scores of the members in the window
         self.prov = 0.0
         self.recheck = 0  # distinct authors at which the evidence is judged again
@@ -398,6 +410,11 @@ class CoordinationDetector:
         self._index: dict[int, tuple[_Cluster, int]] = {}  # band key -> (cluster, registered slot), last wins
         self._tags: Counter[str] = Counter()  # hashtags of every fingerprinted post in the window
         self._tag_clusters: dict[str, set[_Cluster]] = {}  # hashtag -> clusters with it in the window
+        # hashtag -> [last bucket index, uses per bucket (a ring of _ring buckets)]: the tag's recent history
+        # (`_tag_burst`); tags unused for a ring's span are dropped at each new bucket (bounded).
+        self._ring = (self.cfg.tag_lookback_ms + self.cfg.window_ms) // self.cfg.tag_bucket_ms + 2
+        self._tag_hist: dict[str, list[int]] = {}
+        self._tag_bucket = -1
         # campaign tag -> (alerted cluster id, event ms of its alert): one alert per campaign tag while
         # that cluster lives (or for span_windows windows), whatever clusters its copies went to.
         self._tag_fired: dict[str, tuple[str, int]] = {}
@@ -528,8 +545,8 @@ class CoordinationDetector:
             for k in keys:
                 index[k] = entry
             c.bands.extend(keys)
-        for t in cp.hashtags:
-            self._tags[t] += 1
+        if cp.hashtags:
+            self._count_tags(cp.hashtags, cp.event_ms)
         c.joined += 1
         c.members.append((cp.event_ms, cp.author, cp.key, cp.post_id, cp.region, cp.hate, cp.provocation,
                           cp.new_account, cp.followers, cp.hashtags, sim_leader))
@@ -539,7 +556,13 @@ class CoordinationDetector:
         c.prov += cp.provocation
         if cp.new_account is not None:
             c.known += 1
-            c.new += bool(cp.new_account)
+            if cp.new_account:
+                c.new += 1
+                if cp.author is not None:
+                    na = c.new_authors
+                    if na is None:
+                        na = c.new_authors = {}
+                    na[cp.author] = na.get(cp.author, 0) + 1
         for t in cp.hashtags:
             n_t = c.tags.get(t, 0)
             if not n_t:
@@ -567,6 +590,53 @@ class CoordinationDetector:
             self._remember(c, cp.event_ms)
         out.extend(self._judge(c, cp.event_ms))
         return out
+
+    def _count_tags(self, tags: tuple[str, ...], ms: int) -> None:
+        """Count a post's hashtags: in the window (`_tags`) and in the tag's bucket history."""
+        b = ms // self.cfg.tag_bucket_ms
+        ring = self._ring
+        hist = self._tag_hist
+        if b > self._tag_bucket:  # a new bucket: forget the tags unused for a whole ring (bounded)
+            self._tag_bucket = b
+            for t in [t for t, h in hist.items() if h[0] <= b - ring]:
+                del hist[t]
+        for t in tags:
+            self._tags[t] += 1
+            h = hist.get(t)
+            if h is None:
+                h = hist[t] = [b] + [0] * ring
+            elif b > h[0]:
+                for i in range(h[0] + 1, min(b, h[0] + ring) + 1):
+                    h[1 + i % ring] = 0
+                h[0] = b
+            if b > h[0] - ring:
+                h[1 + b % ring] += 1
+
+    def _tag_burst(self, t: str, now: int) -> bool:
+        """Whether hashtag ``t`` is a burst now: its uses in the window (``now`` - window_ms, now] at least
+        ``burst_ratio`` x its uses per window over the ``tag_lookback_ms`` before the window (a new tag
+        has none). Not judged (False) before the detector has seen a window of history before the
+        window: after a cold start or a restart, every tag would look new."""
+        cfg = self.cfg
+        h = self._tag_hist.get(t)
+        if h is None:
+            return False
+        bm = cfg.tag_bucket_ms
+        ring = self._ring
+        start_b = (now - cfg.window_ms) // bm  # the bucket the window starts in (counted as the window's)
+        seen_ms = (now - cfg.window_ms) - (self._origin if self._origin is not None else now)
+        if seen_ms < cfg.window_ms:
+            return False
+        look_b = min(cfg.tag_lookback_ms, seen_ms) // bm
+        last = h[0]
+        before = inside = 0
+        for i in range(max(start_b - look_b, last - ring + 1), last + 1):
+            if i < start_b:
+                before += h[1 + i % ring]
+            else:
+                inside += h[1 + i % ring]
+        per_window = before * cfg.window_ms / max(bm, look_b * bm)
+        return inside > cfg.burst_ratio * per_window
 
     def _remember(self, c: _Cluster, now: int) -> None:
         """Put a recurring phrase's bands in the phrase memory (bounded: oldest out first)."""
@@ -606,7 +676,15 @@ class CoordinationDetector:
             c.prov -= m[_PROV]
             if m[_NEW] is not None:
                 c.known -= 1
-                c.new -= bool(m[_NEW])
+                if m[_NEW]:
+                    c.new -= 1
+                    na = c.new_authors
+                    if na is not None and m[_AUTHOR] in na:
+                        k_ = na[m[_AUTHOR]] - 1
+                        if k_:
+                            na[m[_AUTHOR]] = k_
+                        else:
+                            del na[m[_AUTHOR]]
             for t in m[_TAGS]:
                 n = c.tags[t] - 1
                 if n:
@@ -695,6 +773,8 @@ class CoordinationDetector:
             if not n or cnt < cfg.hashtag_share * n:
                 continue
             uses = self._tags.get(t, cnt)
+            if not self._tag_burst(t, c.last_ms):
+                continue  # a tag in steady use (organic): its concentration here is no campaign
             if cnt >= cfg.hashtag_share * uses:
                 if cnt / n > tag_share:
                     tag_share, tag, group = cnt / n, t, [c]
@@ -705,15 +785,18 @@ class CoordinationDetector:
             if len(linked) > 1 and sum(g.tags.get(t, 0) for g in linked) >= cfg.hashtag_share * uses \
                     and cnt / n > tag_share:
                 tag_share, tag, group = cnt / n, t, linked
-        # New accounts over all the cluster's members (unknown age = not new): a few new-account
-        # copies inside an organic cluster whose other authors' age is unknown are not half of it.
-        new_share = c.new / n if c.known and n else None
+        # New accounts by distinct author, over all the cluster's authors in the window (unknown age =
+        # not new): a few new-account copies inside an organic cluster whose other authors' age is
+        # unknown are not a share of it, nor are one new account's repeated posts.
+        new_auth = len(c.new_authors) if c.new_authors else 0
+        new_share = new_auth / len(c.authors) if c.known and c.authors else None
         tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
         # Near-identical text from many accounts is no evidence by itself: templates (share buttons,
         # quote formats, a quick-count evening's chatter), copypasta and slogans are near-identical
         # too, and as fast as a campaign (tests/unit/test_debate_night.py: ~27 templates at ~12
         # accounts a minute each). Without a campaign hashtag or new accounts, never a campaign.
-        strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share)
+        strong = tag_share >= cfg.hashtag_share or (new_share is not None and new_share >= cfg.new_account_share
+                                                    and new_auth >= cfg.new_account_authors)
         need = cfg.min_authors if strong else 1 << 30
         window_start = c.last_ms - cfg.window_ms
         # Linked clusters are one phrase: judged by the oldest of them and their authors together (a

@@ -169,14 +169,18 @@ class CoordinationStage:
         out: list[Alert] = []
         for raw in replay:
             out.extend(self.feed(raw))
-        det.changed.clear()  # what was read back is already in the state topic
-        # The store mirrors the detector's alerted clusters without queuing them for the changelog (a
-        # deletion needs its key in the store); writes not committed before the reset are dropped.
+        # What was read back is already in the state topic; what the replay changed (an alert decided
+        # anew, a resolution, a severity raised) is not: it stays queued, and the next batch writes it
+        # (`alerts`), after the alerts it goes with.
+        det.changed.clear()
+        det.changed.update(cid for cid in set(state) | set(det.alerted) if det.alerted.get(cid) != state.get(cid))
+        # The store mirrors the state topic as read, without queuing it for the changelog (a deletion
+        # needs its key in the store); writes not committed before the reset are dropped.
         store = self.state.backing if isinstance(self.state, ChangelogBuffer) else self.state
         if isinstance(self.state, ChangelogBuffer):
             self.state.drain()
         store.clear()
-        store.update((cid, encode_coordination(value)) for cid, value in det.alerted.items())
+        store.update((cid, encode_coordination(value)) for cid, value in state.items())
         out = [a for a in out if a.alert_id not in _emitted_ids(state, a)]
         return out
 

@@ -369,3 +369,32 @@ def test_without_pressure_the_bound_changes_nothing():
         outs.append([(a.status, a.coordination["cluster_id"]) for a in run(det, campaign(30)) + det.flush()])
         assert det.stats["shed"] == 0
     assert outs[0] == outs[1] and outs[0]
+
+def test_an_organic_tag_at_its_usual_rate_concentrated_on_near_identical_posts_is_no_campaign_tag():
+    # A tag used about once a minute all hour (a regional account's tag the chatter repeats); in the last
+    # quarter hour its uses happen to be near-identical posts of 12 accounts at that same rate: 100 % of
+    # the tag's uses in one cluster, but no burst of the tag. The same posts under a new tag are a campaign.
+    def stream(tag: str) -> list[CoordPost]:
+        rng = random.Random(7)
+        out = [post(10**5 + m, T0 + m * MIN, " ".join(f"kata{rng.randrange(10**6)}" for _ in range(8)), f"r{m}",
+                    tags=("lampungmaju",)) for m in range(60)]
+        out += [post(i, T0 + 60 * MIN + i * 75_000, edited(BASE, 0.1, rng), f"q{i}", tags=(tag,)) for i in range(12)]
+        return out
+
+    det = CoordinationDetector()
+    assert not [a for a in run(det, stream("lampungmaju")) + det.flush() if a.status == "firing"]
+    det = CoordinationDetector()
+    assert len([a for a in run(det, stream("tolakcurang77")) + det.flush() if a.status == "firing"]) == 1
+
+
+def test_new_accounts_count_by_distinct_author_and_a_few_are_no_evidence():
+    # 7 authors of unknown age share a headline; 4 new accounts post it too (one of them three times):
+    # 4 of 11 authors, not 6 of 13 posts, and 4 new accounts are too few to be evidence by themselves.
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(5)
+    authors = [f"q{i}" for i in range(7)] + ["n0", "n0", "n0", "n1", "n2", "n3"]
+    rng.shuffle(authors)
+    posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), a,
+                  new=True if a.startswith("n") else None) for i, a in enumerate(authors)]
+    assert not [a for a in run(det, posts) + det.flush() if a.status == "firing"]

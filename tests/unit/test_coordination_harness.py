@@ -30,5 +30,5 @@ def test_injected_campaigns_are_found_and_organic_repetition_is_not_a_campaign()
     res = h.run(hours=0.75, rate=25, n_campaigns=5, seed=11, cfg=CoordinationConfig(), quiet=True, warmup_h=0.35)
     assert res["campaigns"] == 5
     assert res["recall"] >= 0.8, res["missed"]
-    assert res["false_alerts"] == 0, res["false_kinds"]
+    assert res["false_alerts"] == 0, res["false_detail"]
     assert res["delay_median_min"] is not None and res["delay_median_min"] <= 3

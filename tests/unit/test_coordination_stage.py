@@ -91,6 +91,24 @@ async def test_recovery_mirrors_the_state_without_writing_it_again_and_a_resolut
     assert written and calls.index(resolved[-1]) < calls.index(written[0])
 
 
+async def test_what_the_replay_changes_is_written_to_the_state_topic_by_the_next_batch():
+    # A crash after a campaign's alert went out but before its state did: the state topic has nothing,
+    # the replay decides the alert anew; its state must reach the topic (else it is forgotten there).
+    calls: list = []
+    stage, commits = stage_and_checkpoint(calls)
+    stage.reset()
+    replay = events(background() + campaign(30)) + [mark(T0 + 50 * MIN, 100)]
+    recovered = stage.recover({}, [e.value for e in replay])
+    assert [a.status for a in recovered] == ["firing"]
+    assert stage.state.pending == 0 and dict(stage.state) == {}  # the store mirrors the topic as read
+    batch = await commits.begin([mark(T0 + 51 * MIN, 101)])
+    await commits.commit(batch, stage.alerts(batch.events, recovered))
+    written = [c for c in calls if c[0] == "send" and c[1] == STATE]
+    acked = [c for c in calls if c[0] == "acknowledged"]
+    assert len(written) == 1 and _state_key(written[0][3]) in stage.detector.alerted
+    assert acked and calls.index(acked[-1]) < calls.index(written[0])
+
+
 def test_the_forwarded_fingerprints_go_to_the_one_partition_stamped_with_event_time():
     stage = CoordinationStage(CoordinationConfig(), topic_name="posts-coordination")
     sp = SimpleNamespace(post=SimpleNamespace(event_ms=T0))
