@@ -14,6 +14,19 @@ The shape is checked with the context rules that make it precise:
   damps every hate signal on it;
 - a pronoun ("mereka", "kalian") refers back to a group named earlier in the post.
 
+v2 (issue 11: rules that hold on discourse they were not written from) reads Indonesian as it is
+written online: regional and slang feelings ("eneg", "gedeg", "ogah", "amit-amit"), attributes and
+dehumanising words, expulsion and violence in their colloquial verb forms ("ngusir", "matiin",
+"pulangkan"), negated positives ("gak ada yang bener", "mana ada ... yang jujur", "tumben ada ... yang
+sopan"), avoidance ("jangan bergaul sama ..."), insinuation by framing (blame for a decline, a warning,
+a preference against), unambiguous slurs on their own, and more group forms ("orang Chindo", "wong
+Jowo", "orang asli Papua"). Spelling noise near a group: slips of typing (a missing, doubled or swapped
+letter) of a predicate, words split in two ("di bunuh") or glued in two or three ("guebenciorang").
+Answers to hate are recognised when they repeat the hateful words: a stock answer ("jangan rasis",
+"itu ujaran kebencian"), a verb of saying before the group with an answering word ("yang ngatain orang
+X monyet itu provokator"), an insult named before the group ("hinaan ke umat X"), a defence ("tidak
+pantas dihina"); a post that piles up two hostile words is never an answer.
+
 Works on normalised text (models.normalize: lower case, slang folded, entity placeholders), costs
 a few dict look-ups per token, and is pure and deterministic.
 
@@ -33,7 +46,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "1"
+SARA_VERSION = "2"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -41,42 +54,64 @@ _GROUP_NOUNS = frozenset(
     "orang org suku etnis etnik warga kaum umat bangsa ras keturunan penganut jemaat jamaah jemaah "
     "golongan komunitas masyarakat anak pendukung simpatisan relawan kubu kader massa pemeluk aliran "
     "penduduk rakyat cewek cowok urang kulit berkulit setiap kelompok kalangan keluarga saudara teman "
-    "penghayat".split())
+    "penghayat wong pengikut para agama bocah".split())
 # Names that are groups only after a group noun (they are also places or ordinary words).
 _NAMED_AFTER_NOUN: dict[str, str] = {
     **{w: "race" for w in (
         "madura jawa batak sunda bugis minang minangkabau padang dayak papua ambon maluku betawi aceh "
         "banjar bali sasak flores timor nias toraja makassar manado minahasa melayu palembang banten "
         "ternate buton mandar gorontalo kaili bima lombok india arab asing "
-        "pribumi nonpribumi keling negro hitam timur kulit ntt sumba cino").split()},
+        "pribumi nonpribumi keling negro hitam timur kulit ntt sumba cino "
+        # more suku and regional forms ("wong jowo", "urang sunda", "orang ngapak")
+        "jowo jawir ngapak cirebon tegal osing tengger baduy badui samin lampung jambi riau bengkulu rejang "
+        "karo toba mandailing simalungun mentawai sakai asmat dani bajo tolaki muna buton sumbawa alor rote "
+        "kei manggarai kupang tionghoa chindo cindo bule barat afrika yaman hadrami pakistan bangladesh "
+        "jepang korea amerika londo kalimantan sulawesi sumatera sumatra kaltim kalbar medan").split()},
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
     **{w: "physical" for w in "cacat autis buta tuli bisu netra".split()},
-    **{w: "religion" for w in "kepercayaan protestan kristiani".split()},
+    **{w: "religion" for w in "kepercayaan protestan kristiani katholik kejawen wiwitan parmalim kaharingan "
+                                "bahai sikh advent yehuwa pantekosta kharismatik karismatik ldii".split()},
 }
 # Words that name a group on their own.
 _GROUP_WORDS: dict[str, str] = {
     **{w: "race" for w in (
-        "tionghoa cina china chinese aseng cokin cindo cino tiongkok pribumi nonpribumi yahudi negro").split()},
+        "tionghoa cina china chinese aseng cokin cindo chindo cino tiongkok pribumi nonpribumi yahudi negro "
+        "jawir keling").split()},
     **{w: "religion" for w in (
         "ahmadiyah ahmadi syiah kristen kristiani protestan katolik nasrani hindu buddha budha buddhis konghucu "
-        "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi").split()},
+        "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi "
+        "katholik kristiani salibis rafidhah rafidah kapir nonmuslim ahmadi").split()},
     **{w: "gender" for w in (
         "perempuan wanita cewek lgbt lgbtq gay lesbi lesbian homo homoseksual biseksual "
-        "transgender transpuan waria banci bences").split()},
+        "transgender transpuan waria banci bences bencong transgender queer").split()},
     **{w: "physical" for w in (
-        "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa").split()},
+        "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa tunagrahita").split()},
     **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki").split()},
 }
 # Camp labels: derogatory names for political camps, a group and an insult in one word.
-_CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang".split())
+_CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang termul".split())
+# Slurs that name a SARA group and insult it in one word, with no ordinary meaning to confuse them with:
+# alone they are evidence of hate ("ada cokin baru pindah ke sebelah"). Ambiguous ones (banci, homo,
+# kafir, monyet, negro, onta) need a predicate like any group word.
+_SLURS: dict[str, str] = {
+    **{w: "race" for w in "cokin jawir inlander".split()},
+    **{w: "religion" for w in "salibis rafidhah rafidah rafidi kapir".split()},
+    **{w: "gender" for w in "bencong".split()},
+}
+_SLUR_PHRASES: dict[tuple[str, ...], str] = {("kadal", "gurun"): "race", ("penyembah", "berhala"): "religion"}
 # After a group noun: a political camp ("pendukung ent_tokoh", "kader ent_partai").
 _CAMP_OBJECTS = frozenset(PLACEHOLDER[t] for t in ("tokoh", "paslon", "partai", "nomor_urut"))
 _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
-_PRONOUNS = frozenset("mereka kalian kaum".split())
+_PRONOUNS = frozenset("mereka kalian kaum merekalah kalianlah kalean".split())
+# "kamu semua", "golongan itu", "orang orang begitu": a group noun or pronoun pointing back to a group named before.
+_POINTING = frozenset("semua semuanya itu tersebut begitu begituan ini".split())
+_POINTING_HEADS = frozenset("kamu kau dia kelompok golongan kaum bangsa suku umat orang".split())
 # "di madura", "ke papua", "dari jawa": a place, not a group.
 _LOCATIVE = frozenset("di ke dari pulau kota provinsi kabupaten kab tanah daerah wilayah asal".split())
 
 GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
+# Group words of these categories name no place: "benci ke cewek", "dari kaum gay" are still the group.
+_PEOPLE_ONLY = frozenset(("gender", "physical"))
 
 # --- predicates -------------------------------------------------------------------------------
 # weight: how much a predicate alone says "hate" when it applies to a group.
@@ -84,7 +119,10 @@ GROUP_CATEGORY = ("race", "religion", "gender", "physical", "other")
 # after the group it is the one who feels ("warga X kesal karena banjir").
 _EMOTION = {w: 0.8 for w in (
     "benci membenci kubenci muak jijik enek muntah mual sebel sebal kesal jengkel geram dongkol risih ilfil "
-    "ilfeel murka dendam alergi").split()}
+    "ilfeel murka dendam alergi "
+    # colloquial and regional: "eneg", "gedeg", "sebel", "ogah", "amit-amit", "najis", "muak", "empet"
+    "eneg gedeg gedek empet enek eneq sebal sebel jijay amit ogah emoh "
+    "antipati dengki sirik").split()}
 _ATTRIBUTES = {w: 0.7 for w in (
     "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
     "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
@@ -92,10 +130,27 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "rendahan busuk bau bejat keji kejam serakah rakus tamak culas teroris radikal racun "
     "berbahaya ancaman bencana aib memalukan kriminal penjahat "
     "perampok pelacur lonte sundal gila sinting edan dasar menjijikkan najis dibenci norak onar pengacau perusuh penghianat pemabuk "
-    "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan").split()}
+    "amoral pengecut penjilat dekil kumuh jelek udik kasar beringas buas liar pelit kikir menyesatkan "
+    # causing feelings ("orang X itu nyebelin"), failings, and slang insults
+    "menyebalkan nyebelin ngeselin menjengkelkan memuakkan menjijikan jijikin nyusahin menyusahkan "
+    "merepotkan ngerepotin meresahkan resek rese songong sombong angkuh arogan tengil belagu "
+    "bengis ndeso ndesa katrok emosian pemarah "
+    "gembel bodo bloon oon lemot telmi pekok pandir tolol dongo "
+    "rakus maruk pencopet copet rampok begal jambret "
+    "zalim zholim dzalim sesat kotor hina "
+    "jorok bau apek pesing kucel lusuh "
+    "mesum cabul bejad bobrok perusak penghasut "
+    "pemabok pemabuk penjudi penadah pemalak pemeras kacung "
+    "penyusup kutukan sialan keparat laknatullah "
+    "sampah aib noda hama").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
-    "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal").split()}
+    "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal "
+    # animals, vermin, disease, parasites, filth
+    "celeng kadal buaya kutu busuk nyamuk belatung ulat rayap lintah benalu parasit "
+    "tungau kudis kurap koreng borok bisul kusta lepra rabies corona kolera pes limbah tinja "
+    "taik tai comberan got selokan biawak kodok katak cecunguk curut "
+    "sampah kotoran iblis siluman").split()}
 
 
 def _men(stem: str) -> str:
@@ -119,26 +174,40 @@ def _men(stem: str) -> str:
 
 
 def _verb_forms(stems: str) -> set[str]:
-    """Imperative, passive, active, first-person and slang forms of each stem ("bunuh" -> dibunuh, ...)."""
+    """Imperative, passive, active, first-person and slang forms of each stem ("bunuh" -> dibunuh, ...;
+    colloquial "ngebunuh", "dibunuhin", "bunuhin")."""
     out: set[str] = set()
     for stem in stems.split():
         for base in (stem, stem + "kan", stem + "i"):
             out |= {base, "di" + base, _men(base), "ku" + base, base + "lah", base + "in"}
+        out |= {"nge" + stem, "di" + stem + "in", "nge" + stem + "in"}
     return out
 
 
 # Violence against people: hate *and* a threat when aimed at a group.
-_THREATS = {w: 0.9 for w in _verb_forms(
+_THREAT_STEMS = (
     "bunuh bantai habis basmi musnah usir enyah ganyang bakar hajar gebuk tembak penggal gantung rajam bacok "
     "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom pancung "
-    "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat") | {
-    "mampus", "modar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin"}}
+    "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat "
+    # more violence: "serang", "tusuk", "lindas", "siksa", "berantas", "babat", "libas"
+    "tusuk lindas siksa berantas babat libas hantam gorok sembelih pentung tebas obrak")
+_THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
+    "mampus", "modar", "modyar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin",
+    "matiin", "musnahin", "ngebantai", "ngebunuh", "ngusir", "ngebakar", "ngehajar", "nusuk",
+    "nembak", "ngegebuk", "dihabisin", "dibunuhin", "diusirin", "dibakarin", "bantaiin",
+    "enyahlah", "minggat", "bumihanguskan", "perangi", "pulangkan", "pulangin",
+    "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
-                      "dipercaya diandalkan beradab".split())
+                      "dipercaya diandalkan beradab "
+                      # "gak ada yang bener", "tidak pernah tulus", "mana ada yang rajin"
+                      "ramah rajin cerdas tulus setia berakhlak bermoral beriman waras toleran sportif "
+                      "disiplin tertib mampu berbudaya berpendidikan terpelajar manusiawi peduli ikhlas "
+                      "dermawan becus pantas layak sehat normal bener guna berotak bertanggung "
+                      "menghargai menghormati taat setia berprestasi maju".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
 _WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol".split()}
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
-_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih".split())
+_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
 _PHRASES: dict[tuple[str, ...], tuple[float, bool]] = {}
 for _p, _w, _threat in (
@@ -172,9 +241,104 @@ for _p, _w, _threat in (
     ("harus dimusnahkan", 0.95, True), ("harus dibasmi", 0.95, True), ("harus diusir", 0.9, True),
     ("harus dibunuh", 0.95, True), ("harus mati", 0.95, True), ("pantas mati", 0.95, True),
     ("halal darahnya", 0.95, True), ("darahnya halal", 0.95, True),
+    # exclusion and expulsion, in the ways people write it
+    ("pulang sana", 0.8, True), ("balik sana", 0.8, True), ("pergi sana", 0.8, True), 
+    ("minggat dari", 0.8, True), ("enyah dari", 0.85, True), ("hengkang dari", 0.75, True),
+    ("balik ke asal", 0.8, True), ("pulang ke asal", 0.8, True), ("pulang kampung sana", 0.8, True),
+    ("balik ke kampung", 0.7, True), ("balik ke hutan", 0.9, True), ("pulang ke hutan", 0.9, True),
+    ("kembali ke hutan", 0.9, True), ("balik ke gurun", 0.85, True), ("pulang ke gurun", 0.85, True),
+    ("balik ke cina", 0.85, True), ("pulang ke cina", 0.85, True), ("balik ke china", 0.85, True),
+    ("pulang ke china", 0.85, True), ("balik ke arab", 0.85, True), ("pulang ke arab", 0.85, True),
+    ("buang ke laut", 0.9, True), ("dibuang ke laut", 0.9, True), ("ceburin ke laut", 0.9, True),
+    ("tidak usah tinggal", 0.8, False), ("tidak perlu tinggal", 0.75, False), ("jangan kasih tinggal", 0.8, False),
+    ("tidak boleh masuk", 0.75, False), ("jangan boleh masuk", 0.75, False), ("dilarang masuk", 0.7, False),
+    ("tidak boleh ada", 0.8, False), ("tidak boleh hidup", 0.9, True), ("tidak berhak hidup", 0.9, True),
+    ("tidak usah hidup", 0.9, True), ("tidak pantes hidup", 0.9, True), ("tidak pantes tinggal", 0.85, False),
+    ("tidak pantes", 0.75, False), ("tidak layak ada", 0.85, False), ("tidak boleh jadi", 0.75, False),
+    ("tidak usah dikasih", 0.7, False), ("jangan dikasih", 0.65, False), ("jangan diberi", 0.65, False),
+    ("pantas diperkosa", 0.95, True), ("pantasnya diperkosa", 0.95, True), ("layak diperkosa", 0.95, True),
+    ("perkosa saja", 0.95, True), ("diperkosa saja", 0.95, True), ("harus diperkosa", 0.95, True),
+    ("dibersihkan dari", 0.85, True), ("bersihkan dari", 0.85, True), ("mati saja", 0.9, True), ("mampus saja", 0.9, True), ("mati semua", 0.9, True), ("lebih baik mati", 0.9, True),
+    ("mending mati", 0.9, True), ("dihukum mati", 0.85, True), ("air keras", 0.85, True),
+    ("pantas dibunuh", 0.95, True), ("layak dibunuh", 0.95, True), ("wajib dibunuh", 0.95, True),
+    ("perlu dibasmi", 0.95, True), ("wajib diusir", 0.9, True), ("perlu diusir", 0.9, True),
+    ("bakar rumahnya", 0.9, True), ("bakar rumah", 0.85, True), ("bakar gerejanya", 0.9, True),
+    ("bakar masjidnya", 0.9, True), ("bakar kampungnya", 0.9, True), ("potong lehernya", 0.95, True),
+    ("potong kepalanya", 0.95, True), ("kita serbu", 0.85, True), ("kita serang", 0.85, True),
+    ("kita habisi", 0.95, True), ("kita usir", 0.9, True), ("tumpahkan darah", 0.9, True),
+    # intimidation: "kalian nggak akan aman", "tunggu pembalasan kami", "tunggu tanggal mainnya"
+    ("tidak akan aman", 0.8, True), ("tidak bakal aman", 0.8, True), ("tunggu pembalasan", 0.85, True),
+    ("tunggu tanggal mainnya", 0.8, True), ("musuh dalam selimut", 0.8, False), ("mata duitan", 0.75, False),
+    ("mikirin duit", 0.6, False), ("tukang ribut", 0.7, False), ("suka berantem", 0.65, False),
+    ("sok suci", 0.65, False), ("sok alim", 0.6, False), ("sok eksklusif", 0.65, False), ("sok paling", 0.6, False), ("awas kalian", 0.7, True), ("siap siap kalian", 0.7, True),
+    # negated positives and failings, as they are written
+    ("tidak bisa dipegang", 0.75, False), ("tidak ada benarnya", 0.75, False),
+    ("tidak ada baiknya", 0.8, False), ("tidak ada bagusnya", 0.75, False), ("tidak ada gunanya", 0.75, False),
+    ("tidak ada otak", 0.8, False), ("tidak ada akhlak", 0.8, False), ("tidak punya akhlak", 0.8, False),
+    ("tidak berakhlak", 0.8, False), ("tidak punya adab", 0.8, False), ("tidak beradab", 0.8, False),
+    ("tidak tahu adab", 0.8, False), ("tidak tau diri", 0.7, False), ("tidak tau malu", 0.7, False),
+    ("tidak pernah benar", 0.7, False), ("tidak pernah becus", 0.75, False), ("tidak becus", 0.7, False),
+    ("tidak bisa diatur", 0.7, False), ("tidak bisa dipercayai", 0.75, False),
+    ("tidak tahu terimakasih", 0.7, False), ("tidak punya hati", 0.75, False), ("tidak punya etika", 0.75, False),
+    ("tidak bisa maju", 0.7, False), ("tidak akan maju", 0.7, False), 
+    ("kurang ajar", 0.7, False), ("kurang beradab", 0.75, False), ("kurang waras", 0.75, False),
+    ("otak udang", 0.75, False), ("otaknya di dengkul", 0.8, False), ("otak dengkul", 0.8, False),
+    ("lintah darat", 0.8, False), ("sampah negara", 0.9, False), ("sampah bangsa", 0.9, False),
+    ("penyakit masyarakat", 0.9, False), ("penyakit bangsa", 0.9, False), ("beban negara", 0.8, False),
+    ("kanker bangsa", 0.9, False), ("musuh negara", 0.8, False), ("musuh bangsa", 0.8, False),
+    ("warga kelas dua", 0.8, False),
+    ("kasta rendah", 0.8, False), ("ras rendah", 0.85, False), ("derajatnya rendah", 0.8, False),
+    ("lebih hina", 0.8, False), ("setengah manusia", 0.9, False),
+    # implicit derogation: stereotype and insinuation
+    ("namanya juga", 0.55, False), ("maklum saja", 0.5, False), ("pantas saja", 0.5, False), ("pantesan saja", 0.5, False),
+    ("memang begitu", 0.5, False), ("memang begitu kelakuannya", 0.7, False), ("ya begitu kelakuannya", 0.7, False),
+    ("dari sananya", 0.6, False), ("sudah bawaan", 0.6, False), ("sudah tabiat", 0.7, False), ("sifat asli", 0.6, False),
+    ("watak asli", 0.65, False), ("kelakuan asli", 0.65, False), ("sudah watak", 0.7, False), ("sama saja semua", 0.6, False),
+    ("semua sama saja", 0.6, False), ("hati hati sama", 0.6, False), 
+    ("awas sama", 0.6, False), ("jaga dompet", 0.75, False), ("jaga barang", 0.6, False), ("kunci pintu", 0.6, False),
+    ("jangan percaya", 0.7, False), ("jangan pernah percaya", 0.8, False), ("tidak bisa percaya", 0.7, False),
+    ("jangan dekat", 0.7, False), ("jangan dekat dekat", 0.75, False), ("jauh jauh", 0.65, False),
+    ("jangan berteman", 0.75, False), ("jangan temenan", 0.75, False), ("jangan nikah", 0.7, False),
+    ("jangan menikah", 0.7, False), ("jangan kawin", 0.7, False), ("jangan sewakan", 0.75, False),
+    ("jangan terima", 0.7, False), ("jangan kasih kerja", 0.75, False), 
+    ("tidak mau", 0.6, False), ("tidak sudi", 0.75, False), ("ogah sama", 0.7, False),
+    ("amit amit", 0.8, False), ("najis sama", 0.85, False), ("males sama", 0.7, False), ("malas sama", 0.7, False),
+    ("pasti ulah", 0.7, False), ("ulah orang", 0.6, False), 
+    ("dasar orang", 0.75, False), ("ciri khas", 0.5, False),
+    ("bikin rusak", 0.7, False), ("bikin ribut", 0.7, False), ("bikin masalah", 0.7, False), ("bikin susah", 0.65, False),
+    ("biang rusuh", 0.75, False), ("bikin rusuh", 0.7, False), ("bisanya cuma", 0.55, False), ("tukang bikin", 0.6, False),
+    ("menguasai ekonomi", 0.6, False), ("kuasai ekonomi", 0.6, False),
+    ("wajar saja", 0.5, False), ("pantesan", 0.55, False), ("barang hilang", 0.6, False), ("cek rumah", 0.5, False),
+    ("geledah rumah", 0.55, False), ("jangan main", 0.6, False), ("tidak main", 0.6, False), ("tidak boleh main", 0.65, False),
+    ("jangan bergaul", 0.65, False), ("tidak bergaul", 0.6, False), ("waspadai", 0.6, False), ("waspada sama", 0.6, False),
+    ("waspada dengan", 0.55, False),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
+# Phrases of avoidance and distrust: like feelings, the group is their target only when it follows them
+# ("jangan percaya sama orang X"); after the group, the group is the one who avoids ("warga X tidak mau pindah").
+_TARGET_FIRST = frozenset(tuple(p.split()) for p in (
+    "tidak mau", "tidak sudi", "ogah sama", "najis sama", "males sama", "malas sama", "jangan percaya",
+    "jangan pernah percaya", "tidak bisa percaya", "jangan dekat", "jangan dekat dekat", "jauh jauh", "jangan berteman",
+    "jangan temenan", "jangan nikah", "jangan menikah", "jangan kawin", "jangan sewakan", "jangan terima",
+    "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "jangan main", "tidak main", "tidak boleh main",
+    "jangan bergaul", "tidak bergaul", "waspadai", "waspada sama", "waspada dengan", "ulah orang", "pasti ulah",
+    "tidak mau dekat", "tidak suka", "jaga dompet",
+    "jaga barang", "kunci pintu"))
+# "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
+_AVOID_NEXT = frozenset("sama dengan dekat berteman temenan tinggal satu punya kerja bekerja nikah menikah kawin lihat "
+                        "ketemu bertemu bertetangga tetanggaan dipimpin sewa beli milih memilih pilih terima menerima main bergaul "
+                        "ada salaman jabat makan duduk serumah sekantor sekelas berurusan urusan".split())
+# "orang X bikin aku muak": a causative before a feeling makes the group before it its cause.
+_CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
+# "tiap lihat orang X rasanya pengen muntah": a group that is seen or met is what the feeling is about.
+# Kinds of predicate: plain; a feeling or avoidance (its target follows it, a little further off); an
+# insinuation that frames the sentence ("namanya juga ... orang X", "wajar saja ... penduduknya orang X").
+_PLAIN, _FEELING, _INSINUATION = 0, 1, 2
+_INSINUATIONS = frozenset(tuple(p.split()) for p in (
+    "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran", "amit amit"))
+_REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4}
+_PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
 _THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
 _NEGATORS = frozenset("tidak bukan jangan tanpa belum stop berhenti".split())
@@ -184,6 +348,8 @@ _LITERAL_ANIMAL = frozenset("punya memelihara pelihara peliharaan beli membeli j
 # "orang madura itu memang yang paling buruk" (after). Wider windows catch unrelated words.
 _WINDOW_BEFORE = 4
 _WINDOW_AFTER = 5
+# A feeling or an avoidance reaches its target further on: "males banget gue satu kantor sama orang X".
+_FEELING_REACH = 2
 
 
 def _deletes(word: str) -> set[str]:
@@ -200,9 +366,21 @@ def _fuzzy_index(words: set[str] | frozenset[str]) -> dict[str, str]:
     return index
 
 
-# Typos are looked for among the plain predicates, not the generated verb forms (too many neighbours).
+# Typos are looked for among the plain predicates, the threat verbs' stems and their passive and active
+# forms, the positives that a negation turns hostile, and the words of phrases: not every generated form
+# (too many neighbours).
+_THREAT_TYPO_FORMS = {f for stem in _THREAT_STEMS.split() for f in (stem, "di" + stem, _men(stem))} & set(_THREATS)
 _FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | frozenset(_DEHUMANISING)
+                                 | _THREAT_TYPO_FORMS | _POSITIVE
                                  | {w for k in _PHRASES for w in k if len(w) >= 5})
+# Every word the rules read: a word in it is never "corrected" as a typo.
+_LEXICON = frozenset(_PREDICATES) | _POSITIVE | {w for k in _PHRASES for w in k}
+# Words split in two ("di bunuh", "b enci" after normalisation) that are joined back.
+_JOINABLE = frozenset(_PREDICATES) | _POSITIVE
+_JOIN_HEADS = frozenset(w[:k] for w in _JOINABLE for k in range(1, len(w)))  # first pieces of a split word
+_SLUR_WEIGHT = 0.65
+# "kampung keling", "jalan keling": a place name, not a slur.
+_PLACE_BEFORE = _LOCATIVE | frozenset("kampung kampong jalan jln gang pasar desa kelurahan kecamatan".split())
 
 
 _MAX_WORD = 30  # longer "words" (spam, glued sentences) are never split or read as typos: bounded cost
@@ -230,13 +408,15 @@ _REPORT_VERBS = frozenset("ditangkap menangkap tersangka pelaku dilaporkan melap
                           "divonis diamankan mengecam kecam dikecam mengutuk kutuk menolak tolak".split())
 _HATE_TOPICS = frozenset("kebencian rasis rasisme rasial rasialis diskriminasi diskriminatif intoleran intoleransi "
                          "penghinaan menghina sara persekusi".split())
-_SAYING = frozenset("bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
+_SAYING = frozenset("nyebutin ngatain ngatai "
+                    "bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
                     "menyebutnya berkata ucapan perkataan komentar cuitan unggahan postingan narasi pernyataan "
                     "ngomong bicara nulis menulis tulis ditulis tulisan".split())
 # Disapproval around a quotation: the quote is being rejected, not repeated.
 _DISAPPROVAL = frozenset("keterlaluan kelewatan parah miris prihatin kecewa malu menolak tolak introspeksi salah "
                          "berpendidikan fitnah hoaks hoax ngawur ngaco memalukan keliru".split())
 _REJECTION = tuple(f" {p} " for p in (
+    "jangan rasis", "stop rasis", "tidak boleh begitu", "jangan begitu", "ujaran kebencian", "keterlaluan",
     "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "tidak benar", "tidak boleh menyebut",
     "tidak boleh bilang", "tidak boleh menghina", "tidak boleh membenci", "jangan menyebut", "jangan bilang",
     "jangan sebut", "jangan menghina", "jangan membenci", "jangan benci", "stop menyebut", "stop bilang",
@@ -252,7 +432,30 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "hentikan ujaran", "lawan rasisme", "tolak rasisme",
     "ujaran kebencian terhadap", "ujaran kebencian kepada", "ujaran kebencian soal", "tidak ada tempat untuk kebencian",
     "berhenti menyalahkan", "jangan menyalahkan",
-    "stop menyalahkan"))
+    "stop menyalahkan",
+    # answering hate the way people do online: "jangan rasis", "gak boleh gitu", "stop SARA"
+    "tidak boleh begitu", "jangan begitu", "tidak boleh rasis", "stop sara", "jangan sara", "stop kebencian",
+    "hentikan kebencian", "sebar kebencian", "menyebar kebencian", "menyebarkan kebencian", "nyebar kebencian",
+    "jangan generalisasi", "jangan menggeneralisasi", "jangan digeneralisasi", "jangan generalisir",
+    "jangan pukul rata", "jangan gebyah uyah", "hargai perbedaan", "saling menghargai", "kita semua sama",
+    "sama sama manusia", "sesama manusia", "sesama anak bangsa", "saudara sebangsa", "bhinneka tunggal ika",
+    "jangan adu domba", "jangan memecah belah", "jangan terprovokasi", "tidak etis", "hanya oknum", "cuma oknum",
+    "korban rasisme", "korban diskriminasi", "lawan diskriminasi", "tolak diskriminasi", "menolak diskriminasi",
+    "anti rasisme", "anti diskriminasi", "diskriminasi terhadap", "kebencian terhadap", "kebencian kepada",
+    "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan"))
+# Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
+# sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
+_STRONG_COUNTER = tuple(f" {p} " for p in (
+    "jangan rasis", "stop rasis", "itu rasis", "dasar rasis", "kok rasis", "rasis banget", "sangat rasis",
+    "kamu rasis", "rasis kamu", "ujaran kebencian", "itu sara", "stop sara", "jangan sara", "tidak boleh begitu",
+    "jangan begitu", "jangan generalisasi", "jangan menggeneralisasi", "jangan pukul rata", "jangan gebyah uyah",
+    "tidak bisa dibenarkan", "tidak dibenarkan", "itu salah", "salah besar", "jelas salah", "tidak benar kalau", "tidak benar bahwa", "tidak ada alasan",
+    "bukan berarti", "salah kalau", "keliru kalau", "yang salah itu kamu", "yang salah kamu", "itu fitnah", "itu hoaks",
+    "itu diskriminasi", "itu diskriminatif", "itu menghina", "itu penghinaan", "sangat menyakitkan",
+    "sama sama manusia", "sesama manusia", "juga manusia", "kita semua saudara", "bhinneka tunggal ika",
+    "tidak pantas bilang", "tidak pantas ngomong",
+    "tidak pantas menyebut", "tidak boleh bilang", "tidak boleh ngomong", "jangan ngomong", "harus dilaporkan",
+    "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share"))
 
 
 
@@ -275,66 +478,92 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
         start, cat, cert = i, None, 1.0
         if prev in _GROUP_NOUNS and (tok in _NAMED_AFTER_NOUN or tok in _GROUP_WORDS):
             start, cat = i - 1, _NAMED_AFTER_NOUN.get(tok) or _GROUP_WORDS[tok]
+        elif prev == "asli" and i >= 2 and tokens[i - 2] in _GROUP_NOUNS and tok in _NAMED_AFTER_NOUN:
+            start, cat = i - 2, _NAMED_AFTER_NOUN[tok]  # "orang asli papua"
         elif prev in _CAMP_NOUNS and tok in _CAMP_OBJECTS:
             start, cat = i - 1, "other"
-        elif tok in _GROUP_WORDS and prev not in _LOCATIVE:
+        elif tok in _GROUP_WORDS and (prev not in _LOCATIVE or _GROUP_WORDS[tok] in _PEOPLE_ONLY):
             cat, cert = _GROUP_WORDS[tok], 0.9
         elif tok in _CAMP_LABELS:
             cat, cert = "other", 0.9
+        elif tok in _SLURS:
+            cat = _SLURS[tok]
         elif tok in _PRONOUNS and found:
             cat, cert = found[-1][2], 0.85
+        elif found and tok in _POINTING and prev in _POINTING_HEADS and found[-1][1] < i - 1:
+            start, cat, cert = i - 1, found[-1][2], 0.85  # "kamu semua", "golongan itu"
         if cat is not None:
             found.append((start, i, cat, cert))
     return found
 
 
 def _predicates(tokens: list[str], near: set[int],
-                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool]], list[int]]:
+                known: Callable[[str], bool] | None) -> tuple[list[tuple[int, float, bool, int]], list[int]]:
     """(position, weight, is_threat) of each hostile predicate, and the positions of negated ones.
 
     `near`: positions close to a group, where a word that `known` does not know may be a one-typo
     spelling of a predicate ("beci" for "benci", "hewna" for "hewan").
     """
-    found: list[tuple[int, float, bool]] = []
+    found: list[tuple[int, float, bool, int]] = []
     negated: list[int] = []
     skip_to = -1
     for i, tok in enumerate(tokens):
         if i < skip_to:
             continue
         if tok in _PHRASE_FIRST:
-            for length in (5, 4, 3, 2):
+            for length in (5, 4, 3, 2, 1):
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
+                    if key == ("tidak", "mau") and _AVOID_NEXT.isdisjoint(tokens[i + 2:i + 4]):
+                        break  # "tidak mau membenci": not avoidance
+                    if key[:2] in _DEFENDING_HEADS and i + length < len(tokens) \
+                            and tokens[i + length] in _HOSTILE_PASSIVE:
+                        negated.append(i)  # "umat X tidak pantas dihina": a defence
+                        skip_to = i + length + 1
+                        break
                     if _is_negated(tokens, i):
-                        negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
+                        if w >= 0.7:
+                            negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
                     else:
-                        found.append((i, w, threat))
+                        found.append((i, w, threat, _FEELING if key in _TARGET_FIRST else
+                                      _INSINUATION if key in _INSINUATIONS else _PLAIN))
                     skip_to = i + length
                     break
             if skip_to > i:
                 continue
+        if tok in _HOSTILE_PASSIVE and i >= 2 and tuple(tokens[i - 2:i]) in _DEFENDING_HEADS:
+            negated.append(i)
+            continue
         w = _PREDICATES.get(tok)
         if w is None and tok in _POSITIVE:
             if _negated_positive(tokens, i):
-                found.append((i, 0.7, False))
+                found.append((i, 0.7, False, _PLAIN))
             continue
-        if w is None and known is not None and i in near and not known(tok):
-            word = _fuzzy(tok, _FUZZY_PREDICATES)
-            w = _PREDICATES.get(word) if word else None
-            tok = word or tok
         if w is None:
             continue
         if tok in _DEHUMANISING and i and tokens[i - 1] in _LITERAL_ANIMAL:
             continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
         if _is_negated(tokens, i):
+            if _none_without(tokens, i):
+                found.append((i, w, False, _PLAIN))  # "ada gak sih orang X yang gak nyusahin?"
+                continue
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
-        found.append((i, w, tok in _THREAT_WORDS))
+        found.append((i, w, tok in _THREAT_WORDS, _FEELING if tok in _EMOTION else _PLAIN))
     return found, negated
 
 
-_WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split())
+def _none_without(tokens: list[str], i: int) -> bool:
+    """"ada (gak) X yang tidak <failing>", "mana ada X yang gak <failing>": every X has the failing."""
+    if i < 2 or tokens[i - 2] != "yang" or tokens[i - 1] not in ("tidak", "bukan"):
+        return False
+    before = tokens[max(0, i - 9):i - 2]
+    return "ada" in before
+
+
+_MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
+_WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
 def _is_negated(tokens: list[str], i: int) -> bool:
@@ -351,16 +580,21 @@ def _is_negated(tokens: list[str], i: int) -> bool:
 
 def _negated_positive(tokens: list[str], i: int) -> bool:
     """A negated good word is hostile: "tidak ada orang X yang jujur", "X tidak pernah berbuat baik"."""
-    before = tokens[max(0, i - 6):i]
+    before = tokens[max(0, i - 8):i]  # "gak pernah ada warga keturunan X yang pinter"
     near_before = tokens[max(0, i - 4):i]
+    if "tumben" in before and "yang" in near_before:
+        return True  # "tumben ada orang X yang jujur": they never are
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
         return False  # "bukan cuma pintar tapi juga jujur"
     if "tidak" in before and "pernah" in before:
         return True
-    if tokens[i - 1] == "yang" and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
-        return True
+    if any(a == "mana" and b in ("ada", "mungkin", "bisa", "pernah") for a, b in zip(before, before[1:])):
+        return True  # "mana ada orang X yang jujur"
+    relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
+    if relative and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
+        return True  # "tidak ada orang X yang (bisa) dipercaya"
     return any(t in ("tidak", "bukan") for t in near_before)
 
 
@@ -381,9 +615,10 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
         return True
     if not has_group:
         return False
-    if any(p in joined for p in _COUNTER_PHRASES):
+    if any(p in joined for w in _COUNTER_BY_FIRST.keys() & toks for p in _COUNTER_BY_FIRST[w]):
         return True
-    if (toks & _SAYING or quoted) and any(p in joined for p in _REJECTION):
+    if (toks & _SAYING or quoted) and any(p in joined for w in _REJECTION_BY_FIRST.keys() & toks
+                                          for p in _REJECTION_BY_FIRST[w]):
         return True
     if not quoted:
         return False
@@ -392,11 +627,68 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
     return bool(set(outside) & (_HATE_TOPICS | _DISAPPROVAL)) and not any(t in _PREDICATES for t in outside)
 
 
+# Words of a post that answers hate it repeats: "yang ngatain orang X monyet itu provokator", "miris liat
+# komentar yang bilang ...", "saya menentang pernyataan bahwa ...".
+_ANSWER_CUES = frozenset(
+    "rasis rasisme rasial diskriminasi diskriminatif intoleran intoleransi provokator provokasi toleransi stereotip "
+    "stereotipe menentang membantah menyangkal miris prihatin memalukan introspeksi ditangkap dilaporkan "
+    "keterlaluan kelewatan berpendidikan kecewa".split()) | _REPORT_VERBS
+# Words for an insult or attack on a group: what follows them is the insult's target, and what is said of it
+# ("hinaan ke umat X itu memalukan") is said of the insult.
+_ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
+                        "rasisme ujaran intoleransi stigma stigmatisasi prasangka ancaman teror intimidasi kekerasan "
+                        "serangan".split())
+# After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
+_TOWARDS = frozenset("terhadap kepada ke pada atas".split())
+_HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
+                             "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
+                             "diserang diperlakukan".split())
+_DEFENDING_HEADS = frozenset({("tidak", "pantas"), ("tidak", "layak"), ("tidak", "boleh"), ("tidak", "pantes"),
+                              ("tidak", "perlu"), ("tidak", "usah"), ("jangan", "sampai")})
+
+
+def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
+                   preds: list[tuple[int, float, bool, int]]) -> bool:
+    """The hostile words are reported or answered, not said: a verb of saying or "yang <predicate>" before
+    the group ("yang ngatain orang X monyet", "yang benci sama umat X") in a post with an answering word, or
+    the group right after a word for an insult and "terhadap", "ke" ("hinaan ke umat X", "ancaman terhadap
+    orang X"; "ancaman PKI" says the group is the threat)."""
+    for start, _, _, _ in groups:
+        if start >= 2 and tokens[start - 1] in _TOWARDS and tokens[start - 2] in _ABOUT_HATE:
+            return True
+    if _ANSWER_CUES.isdisjoint(tokens):
+        return False
+    for start, _, _, _ in groups:
+        before = tokens[max(0, start - 4):start]
+        if not _SAYING.isdisjoint(before):
+            return True
+        if any(p < start and p >= 1 and tokens[p - 1] == "yang" and start - p <= 4 for p, _, _, _ in preds):
+            return True
+    return False
+
+
+
+
+def _by_first(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Phrases grouped by their first word: a post is checked only for phrases whose first word it has."""
+    out: dict[str, tuple[str, ...]] = {}
+    for p in phrases:
+        out[p.split()[0]] = (*out.get(p.split()[0], ()), p)
+    return out
+
+
+_STRONG_BY_FIRST = _by_first(_STRONG_COUNTER)
+_COUNTER_BY_FIRST = _by_first(_COUNTER_PHRASES)
+_REJECTION_BY_FIRST = _by_first(_REJECTION)
+_SLUR_TOKENS = frozenset(_SLURS) | {k[0] for k in _SLUR_PHRASES}
+
 # Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
 _COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
-                     | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION})
+                     | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION}
+                     | {p.split()[0] for p in _STRONG_COUNTER})
 
-_GLUE_PARTS = frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
+_GLUE_PARTS = (frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
+               | _POSITIVE | {w for k in _PHRASES for w in k if len(w) >= 4})
 
 
 def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -414,15 +706,74 @@ def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _split_glued(tok: str, known: Callable[[str], bool]) -> tuple[str, ...]:
-    """One word's split (cached: words repeat across posts; the cache is bounded and thread-safe)."""
-    if known(tok):
+    """One word's split (cached: words repeat across posts; the cache is bounded and thread-safe).
+
+    Two or three pieces, each a word that matters here, a slang word or a known word, at least one that
+    matters. The vocabulary test is hashed (it says yes to some non-words), so among the candidates the
+    split with the most letters in sure pieces (words that matter, slang) wins: "itu|kanker|bangsa", not
+    "itukanker|bangsa"; a "known" word is split only when sure pieces cover all of it. Cost: the pieces
+    that matter are found by set look-ups of the substrings (at most _MAX_PART letters long); only the
+    rest of the word is tried against the vocabulary.
+    """
+    n = len(tok)
+    best: tuple = (tok,)  # type: ignore[type-arg]
+    best_score = 0
+    for a in range(n - 2):
+        if tok[a:a + 3] not in _PART_STARTS:
+            continue
+        for b in range(a + 3, min(n, a + _MAX_PART) + 1):
+            part = tok[a:b]
+            if part not in _GLUE_PARTS or (a == 0 and b == n):
+                continue
+            for before in _sides(tok[:a], known, 2 if b == n else 1):
+                for after in _sides(tok[b:], known, 3 - 1 - len(before)):
+                    best, best_score = _better((*before, (part, b - a), *after), best, best_score)
+    if len(best) == 1 or (known(tok) and sum(sure for _, sure in best) < n):
         return (tok,)
-    for cut in range(3, len(tok) - 2):
-        left, right = SLANG.get(tok[:cut], tok[:cut]), SLANG.get(tok[cut:], tok[cut:])
-        if (left in _GLUE_PARTS or right in _GLUE_PARTS) and (left in _GLUE_PARTS or known(left)) and (
-                right in _GLUE_PARTS or known(right)):
-            return (*left.split(), *right.split())
-    return (tok,)
+    return tuple(w for piece, _ in best for w in piece.split())
+
+
+def _sides(text: str, known: Callable[[str], bool], most: int) -> list[tuple[tuple[str, int], ...]]:
+    """The ways to read `text` (beside a piece that matters) as one or, when `most` allows, two pieces."""
+    if not text:
+        return [()]
+    out: list[tuple[tuple[str, int], ...]] = []
+    if most >= 1:
+        one = _piece(text, known)
+        if one is not None:
+            out.append((one,))
+    if most >= 2:
+        for cut in range(2, len(text) - 1):
+            left = _piece(text[:cut], known)
+            if left is not None:
+                right = _piece(text[cut:], known)
+                if right is not None:
+                    out.append((left, right))
+    return out
+
+
+_MAX_PART = 20
+_PART_STARTS = frozenset(w[:3] for w in _GLUE_PARTS)
+
+
+def _piece(text: str, known: Callable[[str], bool]) -> tuple[str, int] | None:
+    """(word, letters it surely covers) for `text` as a piece of a glued word: all of them when it is slang
+    ("gw") or a word that matters, none when it is only known."""
+    word = SLANG.get(text)
+    if word is not None:
+        return word, len(text)
+    if len(text) < 3:
+        return None
+    if text in _GLUE_PARTS:
+        return text, len(text)
+    return (text, 0) if known(text) else None
+
+
+def _better(pieces: tuple[tuple[str, int], ...], best: tuple, best_score: int) -> tuple[tuple, int]:  # type: ignore[type-arg]
+    if not any(p in _GLUE_PARTS for p, _ in pieces):
+        return best, best_score
+    score = sum(sure for _, sure in pieces) * 4 - len(pieces)
+    return (pieces, score) if score > best_score else (best, best_score)
 
 
 def _hate_only_inside_quotes(tokens: list[str]) -> bool:
@@ -465,13 +816,109 @@ def _negated_denial(tokens: list[str], group_pos: int) -> bool:
     return "tidak" in before and ("semua" in before or "salah" in before or "masalah" in before)
 
 
+def _join_split_words(tokens: list[str]) -> list[str]:
+    """Join a word written in two pieces when the pieces make a predicate: "di bunuh", "ben ci", "sam pah"."""
+    if _JOIN_HEADS.isdisjoint(tokens):
+        return tokens
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if i + 1 < n and tok in _JOIN_HEADS and tok not in _PREDICATES and tok + tokens[i + 1] in _JOINABLE:
+            out.append(tok + tokens[i + 1])
+            i += 2
+            continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], bool]) -> list[str]:
+    """Near a group, an unknown word one typo from a predicate word is read as that word ("bneci", "sampha")."""
+    out = tokens
+    for j in sorted(near):
+        tok = tokens[j]
+        if tok in _LEXICON or len(tok) < 4 or known(tok):
+            continue
+        word = _fuzzy(tok, _FUZZY_PREDICATES)
+        if word is not None and _typo_of(tok, word):
+            if out is tokens:
+                out = list(tokens)
+            out[j] = word
+    return out
+
+
+# Insinuation by framing, without a hostile word: blame for a decline ("kompleks ini dulu aman sebelum
+# orang X pindah"), a warning ("jangan sampai ketipu, apalagi sama orang X"), a preference against
+# ("mending kosong daripada disewa orang X").
+_SINCE = frozenset("sebelum sejak semenjak gara ulah akibat".split())
+_DECLINE = frozenset("rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal maling rusuh jorok bau "
+                     "mundur tertinggal".split())
+_WAS_GOOD = frozenset("aman tenang damai nyaman bersih tertib".split())  # "dulu aman sebelum X datang"
+_ESPECIALLY = frozenset("apalagi terutama khususnya".split())
+_WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
+                     "kecurian kemalingan waspada hati awas rugi".split())
+_FOR = frozenset("buat untuk bagi demi".split())  # "hati-hati, apalagi buat kaum perempuan": protective
+_RATHER = frozenset("mending mendingan lebih baik bagus milih".split())
+
+
+def _insinuation(tokens: list[str], start: int, cat: str) -> float:
+    before = tokens[max(0, start - 3):start]
+    if not _SINCE.isdisjoint(tokens[max(0, start - 2):start]) and (
+            not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))):
+        return 0.6
+    if not _ESPECIALLY.isdisjoint(before) and _FOR.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
+        return 0.6
+    if cat != "other" and "daripada" in before and not _RATHER.isdisjoint(tokens[:start]):
+        return 0.55
+    return 0.0
+
+
+def _typo_of(tok: str, word: str) -> bool:
+    """`tok` is `word` with one letter missing, one doubled, or two neighbours swapped, and its first letter
+    kept: the slips of typing. A changed letter is left out: "corak", "kuman", "muram" are words of their own."""
+    if tok[0] != word[0]:
+        return False
+    if len(tok) == len(word) - 1:
+        if len(tok) < 5 and tok[-1] != word[-1]:
+            return False  # "kada", "masu" are words (or clipped ones), not "kadal", "masuk"
+        return any(word[:i] + word[i + 1:] == tok for i in range(len(word)))
+    if len(tok) == len(word) + 1:  # an extra letter: only a doubled one ("sammpah"); "marduk" is not "maruk"
+        return any(tok[:i] + tok[i + 1:] == word and tok[i] in (tok[i - 1], tok[i + 1:i + 2]) for i in range(1, len(tok)))
+    if len(tok) == len(word):
+        diff = [i for i in range(len(tok)) if tok[i] != word[i]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and tok[diff[0]] == word[diff[1]] and tok[diff[1]] == word[diff[0]]
+    return False
+
+
+def _slur_hits(tokens: list[str]) -> list[tuple[int, str]]:
+    """(position, category) of each slur used outright ("ada cokin baru pindah"), not negated."""
+    if _SLUR_TOKENS.isdisjoint(tokens):
+        return []
+    hits = [(i, _SLURS[t]) for i, t in enumerate(tokens) if t in _SLURS]
+    hits += [(i, cat) for i in range(len(tokens) - 1) for key, cat in _SLUR_PHRASES.items()
+             if tokens[i] == key[0] and tokens[i + 1] == key[1]]
+    return [(i, c) for i, c in hits if not _is_negated(tokens, i) and not (i and tokens[i - 1] in _PLACE_BEFORE)]
+
+
+def _strong_counter(tokens: list[str]) -> bool:
+    """A stock answer to hate ("jangan rasis", "itu ujaran kebencian", "stop SARA") anywhere in the post."""
+    firsts = _STRONG_BY_FIRST.keys() & set(tokens)
+    if not firsts:
+        return False
+    joined = " " + " ".join(tokens) + " "
+    return any(p in joined for w in firsts for p in _STRONG_BY_FIRST[w])
+
+
 def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) -> GroupEvidence:
     """Hate and threat evidence against a group in one normalised post.
 
     `known(word)`: whether a word is an ordinary known word (the scorer passes the fast tier's
     vocabulary test); only unknown words near a group are tried as typos of a predicate.
     A post counts as counter-speech only when it has no hostile group + predicate pair of its own
-    outside quotation marks: "Ahmadiyah sesat, tidak ada tempat bagi mereka" is hate, not a defence.
+    outside quotation marks ("Ahmadiyah sesat, tidak ada tempat bagi mereka" is hate, not a defence),
+    or when it answers hate with a stock rejection ("yang bilang orang X sampah itu rasis"): then
+    its hate is damped by the scorer and its threat is dropped.
     """
     if not normalized:
         return _NONE
@@ -481,32 +928,52 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     groups = _groups(tokens)
     if not groups:
         return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False))
+    joined = _join_split_words(tokens)
+    if len(joined) != len(tokens):
+        tokens = joined
+        groups = _groups(tokens)
     own = _outside_quotes(tokens) if tokens.count(_QUOTE) >= 2 else tokens
     own_groups = _groups(own) if own is not tokens else groups
     near = {j for start, end, _, _ in own_groups
-            for j in range(max(0, start - _WINDOW_BEFORE), min(len(own), end + _WINDOW_AFTER + 1))}
+            for j in range(max(0, start - _WINDOW_BEFORE - _FEELING_REACH), min(len(own), end + _WINDOW_AFTER + 1))}
+    if known is not None:
+        own = _correct_typos(own, near, known)
     preds, negated = _predicates(own, near, known)
     best_hate, best_threat, best_cat = 0.0, 0.0, None
     defended = False
+    paired: set[int] = set()
     for start, end, cat, cert in own_groups:
         if _negated_denial(own, start):
             defended = True
             continue
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
-        for ppos, w, threat in preds:
-            if start <= ppos <= end or not lo <= ppos <= hi:
+        for ppos, w, threat, kind in preds:
+            if start <= ppos <= end or ppos > hi or ppos < lo - _REACH[kind]:
                 continue
-            if ppos > end and own[ppos] in _EMOTION:
-                continue  # "warga X kesal": the group feels it, it is not the target
+            if ppos > end and kind == _FEELING and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
+                    and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
+                continue  # "warga X kesal": the group feels it, it is not the target; "X bikin aku muak" is
             h = w * cert
+            paired.add(ppos)
             if h > best_hate:
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
                 best_threat = h
+    for start, _, cat, cert in own_groups:
+        w = _insinuation(own, start, cat)
+        if w * cert > best_hate:
+            best_hate, best_cat = w * cert, cat
+            paired.add(-1 - start)
+    for _, cat in _slur_hits(own):
+        if _SLUR_WEIGHT > best_hate:
+            best_hate, best_cat = _SLUR_WEIGHT, cat
     if best_hate:
+        # an answer to hate repeats one hostile word; a post that piles up several is hate itself
+        if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)):
+            return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
-    if defended or _counter_speech(tokens, True):
+    if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []):
         # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech
         return GroupEvidence(0.0, 0.0, groups[0][2], True)
     return GroupEvidence(0.0, 0.0, None, False)

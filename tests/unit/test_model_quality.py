@@ -73,8 +73,9 @@ def test_each_functionality_holds_its_card_floor(suite, row) -> None:
     assert now["pass_rate"] >= _floor(row["pass_rate"]), f"{row['id']} fell below the card's {row['pass_rate']:.1%}"
 
 
-# The known gaps named in the model card: hate without a hostile word, and words glued together.
-KNOWN_GAPS = {"F04_implicit_derogation", "F27_spell_missing_space"}
+# The known gaps named in the model card. sara v2 closed the two of v1 on the tuning suite (implicit
+# derogation 44.5 % -> 95.5 %, words glued together 68 % -> 96.7 %): none is left to excuse.
+KNOWN_GAPS: set[str] = set()
 
 
 def test_every_other_hateful_functionality_reaches_seventy_percent(suite) -> None:
@@ -86,6 +87,14 @@ def test_every_other_hateful_functionality_reaches_seventy_percent(suite) -> Non
 def test_threats_are_labelled_hate_or_provocation(suite) -> None:
     threats = [r for r in suite.functionalities if r["id"].startswith(("F05", "F06", "X01"))]
     assert threats and all(r["pass_rate"] >= 0.80 for r in threats)
+
+
+def test_threats_raise_provocation_and_answers_to_hate_are_not_hate(suite) -> None:
+    # sara v2 on the tuning suite: threats labelled provocation 95.0 %, counter-speech flagged hate 0.0 %,
+    # negated hate flagged hate 10.5 %; floors a little under them
+    assert suite.threat_provocation_share >= 0.92
+    assert suite.counter_speech_hate_share <= 0.03
+    assert suite.negated_hate_share <= 0.14
 
 
 @pytest.fixture(scope="module")

@@ -74,3 +74,89 @@ def test_category_follows_the_group() -> None:
     assert evidence("Gue benci umat Hindu").category == "religion"
     assert evidence("Gue benci kaum waria").category == "gender"
     assert evidence("Gue benci pendukung 01").category == "other"
+
+
+# --- sara v2: how people write it ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Eneg banget gue liat orang Batak",                      # regional and slang feelings
+    "Ogah gw temenan ama wong Jowo",                          # avoidance ("ogah" -> "tidak mau" + a verb of company)
+    "Orang Chindo emang pelit semua",                         # slang group form
+    "Etnis Tionghoa itu lintah darat",                        # parasite
+    "Orang Bugis gak pernah becus kerja",                     # negated positive
+    "Mana ada orang Cina yang jujur",                         # rhetorical negation
+    "Tumben ada orang Madura yang jujur",                     # "for once": never otherwise
+    "Orang Cina bikin gue muak",                              # a feeling after the group, caused by it
+    "Semenjak banyak orang Madura di sini, kampung jadi rawan maling",   # blame for a decline
+    "Hati-hati kalau jual beli, terutama sama orang Cina",   # a warning
+    "Mending rumah gue kosong daripada dikontrakin ke orang Papua",     # a preference against
+    "Ada cokin baru pindah ke sebelah rumah gue",             # an unambiguous slur alone
+    "Banyak orang Papua di kosanku. Jorok semua mereka.",     # pronoun in the next sentence
+    "Ada gak sih orang Madura yang gak nyusahin?",            # "is there one who isn't ...": all are
+])
+def test_v2_hate_as_people_write_it(text: str) -> None:
+    e = evidence(text)
+    assert e.hate >= 0.5 and not e.counter_speech, e
+
+
+@pytest.mark.parametrize("text", [
+    "Pulangkan semua orang Cina ke negaranya",
+    "Kita sweeping orang Batak malam ini",
+    "Tusuk aja tuh orang Batak kalau berani lewat sini",
+    "Orang Madura harus dibersihkan dari kota ini",
+    "Orang Papua mending mati aja semua",
+    "Bunuhin aja semua kaum LGBT",
+])
+def test_v2_threats_are_threats(text: str) -> None:
+    assert evidence(text).threat >= 0.8
+
+
+@pytest.mark.parametrize("text", [
+    "Jangan rasis dong, orang Papua juga manusia",
+    "Yang bilang orang Madura sampah itu rasis",
+    "Gak boleh gitu, orang Cina juga saudara kita",
+    "Miris liat komentar yang ngatain kaum difabel beban negara",
+    "Hinaan ke umat Hindu kemarin itu memalukan",
+    "Saya menentang keras pernyataan bahwa orang Ambon pemalas",
+    "Umat Kristen tidak pantas dihina",
+    "Tolong berhenti nyebut orang Cina penipu, itu gak adil",
+    "Kepolisian menyelidiki spanduk berisi ancaman terhadap orang Madura",
+])
+def test_v2_answers_to_hate_are_counter_speech(text: str) -> None:
+    e = evidence(text)
+    assert e.counter_speech and e.threat == 0.0, e
+
+
+@pytest.mark.parametrize("text", [
+    "Warga Papua menolak direlokasi",
+    "Orang Batak tidak mau pindah dari tanah leluhur",       # the group avoids: not avoidance of it
+    "Pengungsi Rohingya dipulangkan oleh pemerintah",
+    "Sejak orang Madura pindah ke sini, kampung jadi ramai dan aman",
+    "Hati-hati di jalan, apalagi buat kaum perempuan yang pulang malam",
+    "Kampung Keling di Medan kini dikenal dengan nama Kampung Madras",
+    "Bawaslu menurunkan unggahan yang menyerang suku Bugis",
+])
+def test_v2_civil_and_news_give_no_evidence(text: str) -> None:
+    assert evidence(text).hate == 0.0
+
+
+def test_a_post_that_piles_up_insults_is_not_counter_speech() -> None:
+    e = evidence("Dasar rasis lu, orang Cina itu penipu dan licik semua")
+    assert e.hate >= 0.6 and not e.counter_speech
+
+
+def test_glued_split_and_respelled_words() -> None:
+    known = lambda w: w in {"gue", "itu", "lihat", "orang", "adalah", "daripada", "asli"}  # noqa: E731
+    for text in ("Guebenciorang Papua", "Etnis Jawa itukankerbangsa", "Kaum muslim adalahsampahmasyarakat",
+                 "Aku jij ik lihat orang Dayak", "Orang Kristen pantes di bunuh", "Aku bneci orang Cina"):
+        assert group_evidence(normalize(text), known).hate >= 0.7, text
+
+
+def test_typos_are_slips_not_other_words() -> None:
+    from models.sara import _typo_of
+
+    assert _typo_of("bneci", "benci") and _typo_of("bnci", "benci") and _typo_of("sammpah", "sampah")
+    assert not _typo_of("corak", "norak")   # another first letter
+    assert not _typo_of("kuman", "kumat")   # a changed letter
+    assert not _typo_of("marduk", "maruk")  # an extra letter that is not doubled
+    assert not _typo_of("kada", "kadal")    # a short word missing its last letter
