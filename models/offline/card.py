@@ -6,7 +6,7 @@ numbers they quote.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from models.signals import FRAUD_CUES, FRAUD_PREDICATES, PROVOCATION_CUES, TENSION_WEIGHTS
 
@@ -185,6 +185,20 @@ def _bias(bias: Mapping[str, Any] | None) -> list[str]:
     return out + [""]
 
 
+def _functional_blind(runs: Sequence[Mapping[str, Any]] | None, note: str | None = None) -> list[str]:
+    """Blind-suite runs recorded in the config (`functional_blind_runs`): each suite run once per rules version."""
+    if not runs:
+        return []
+    out = ["## Group rules on the blind suites", "", note or "", "",
+           "| suite | rules | cases | accuracy | hateful caught | non-hateful passed | threats as provocation | "
+           "counter-speech as hate | negated hate as hate |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in runs:
+        out.append(f"| {r['suite']} | {r['rules']} | {r['n']:,} | {r['accuracy']:.1%} | {r['hateful']:.1%} | "
+                   f"{r['non_hateful']:.1%} | {r['threats_provocation']:.1%} | {r['counter_speech']:.1%} | "
+                   f"{r['negated_hate']:.1%} |")
+    return out + [""]
+
+
 def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None = None,
                 base: Mapping[str, Any] | None = None) -> list[str]:
     if not f:
@@ -341,6 +355,7 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         "",
         *_political(config.get("political_validation"), config.get("civil_corpus_test"), config.get("fast_v2_baseline")),
         *_functional(config.get("functional"), config.get("functional_holdout"), config.get("fast_v2_baseline")),
+        *_functional_blind(config.get("functional_blind_runs"), config.get("functional_blind_note")),
         *_bias(config.get("bias")),
         *_variants_v3_retune(config.get("variants_tried_v3_retune")),
         *_variants_v3(config.get("variants_tried_v3")),
