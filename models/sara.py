@@ -46,7 +46,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "2"
+SARA_VERSION = "3"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -54,7 +54,9 @@ _GROUP_NOUNS = frozenset(
     "orang org suku etnis etnik warga kaum umat bangsa ras keturunan penganut jemaat jamaah jemaah "
     "golongan komunitas masyarakat anak pendukung simpatisan relawan kubu kader massa pemeluk aliran "
     "penduduk rakyat cewek cowok urang kulit berkulit setiap kelompok kalangan keluarga saudara teman "
-    "penghayat wong pengikut para agama bocah".split())
+    "penghayat wong pengikut para agama bocah "
+    # v3: "basudara Maluku", "perantau Minang"
+    "basudara perantau".split())
 # Names that are groups only after a group noun (they are also places or ordinary words).
 _NAMED_AFTER_NOUN: dict[str, str] = {
     **{w: "race" for w in (
@@ -66,7 +68,11 @@ _NAMED_AFTER_NOUN: dict[str, str] = {
         "jowo jawir ngapak cirebon tegal osing tengger baduy badui samin lampung jambi riau bengkulu rejang "
         "karo toba mandailing simalungun mentawai sakai asmat dani bajo tolaki muna buton sumbawa alor rote "
         "kei manggarai kupang tionghoa chindo cindo bule barat afrika yaman hadrami pakistan bangladesh "
-        "jepang korea amerika londo kalimantan sulawesi sumatera sumatra kaltim kalbar medan").split()},
+        "jepang korea amerika londo kalimantan sulawesi sumatera sumatra kaltim kalbar medan "
+        # v3: "urang awak" (the Minang), "orang NTT", "warga Tamil"
+        "awak ntt tamil").split()},
+    **{w: "gender" for w in "hawa".split()},  # "kaum hawa"
+    **{w: "religion" for w in "gereja masjid".split()},  # "jemaat gereja", "jamaah masjid"
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
     **{w: "physical" for w in "cacat autis buta tuli bisu netra".split()},
     **{w: "religion" for w in "kepercayaan protestan kristiani katholik kejawen wiwitan parmalim kaharingan "
@@ -102,6 +108,11 @@ _SLUR_PHRASES: dict[tuple[str, ...], str] = {("kadal", "gurun"): "race", ("penye
 # After a group noun: a political camp ("pendukung ent_tokoh", "kader ent_partai").
 _CAMP_OBJECTS = frozenset(PLACEHOLDER[t] for t in ("tokoh", "paslon", "partai", "nomor_urut"))
 _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
+# Groups defined by what they do, not who they are: not protected, so abuse of them is not hate.
+_CONDUCT_GROUPS = frozenset(
+    "koruptor korupsi korup maling begal calo rentenir pinjol buzzer buzer penimbun pengemplang pungli bandar mafia "
+    "collector pembalap penipu copet pencopet jambret perampok pencuri preman pelakor penjudi".split())
+_GROUP_QUALIFIERS = frozenset("asli asal adat keturunan".split())
 _PRONOUNS = frozenset("mereka kalian kaum merekalah kalianlah kalean".split())
 # "kamu semua", "golongan itu", "orang orang begitu": a group noun or pronoun pointing back to a group named before.
 _POINTING = frozenset("semua semuanya itu tersebut begitu begituan ini".split())
@@ -142,7 +153,9 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "mesum cabul bejad bobrok perusak penghasut "
     "pemabok pemabuk penjudi penadah pemalak pemeras kacung "
     "penyusup kutukan sialan keparat laknatullah "
-    "sampah aib noda hama").split()}
+    "sampah aib noda hama "
+    # v3: failings as verbs ("emang ada X yang gak nyolong?") and debts
+    "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang tukang").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
     "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal "
@@ -203,7 +216,23 @@ _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih a
                       "ramah rajin cerdas tulus setia berakhlak bermoral beriman waras toleran sportif "
                       "disiplin tertib mampu berbudaya berpendidikan terpelajar manusiawi peduli ikhlas "
                       "dermawan becus pantas layak sehat normal bener guna berotak bertanggung "
-                      "menghargai menghormati taat setia berprestasi maju".split())
+                      "menghargai menghormati taat setia berprestasi maju "
+                      # v3: virtues people deny a group ("tidak mengenal rasa hormat", "tidak pernah berkontribusi")
+                      "hormat santun wangi akhlak akhlaknya adab adabnya kontribusi berkontribusi berjasa "
+                      "dipercayai diandalin respek respect dihormati dihargai berdampingan".split())
+# Two-word virtues, read at their second word: "tidak kenal yang namanya kerja keras".
+_POSITIVE_PAIRS = frozenset({("kerja", "keras"), ("tepat", "waktu"), ("terima", "kasih"), ("tahu", "diri"),
+                             ("tanggung", "jawab"), ("akal", "sehat")})
+# Rhetorical frames that deny a group a virtue: "mustahil orang X bisa jujur", "sejak kapan X punya malu",
+# "jangan harap X bisa maju", "belum pernah lihat X yang sopan", "mana mungkin X jujur".
+_RHETORICAL_ONE = frozenset("mustahil mustahal".split())
+_RHETORICAL_PAIRS = frozenset({("jangan", "harap"), ("sejak", "kapan"), ("mana", "mungkin"), ("belum", "pernah"),
+                               ("kapan", "pernah"), ("tidak", "mungkin"), ("apakah", "pernah"), ("masih", "pantaskah"),
+                               ("masih", "layakkah")})
+# After a rhetorical frame, being human is a virtue denied: "sejak kapan orang X bisa dianggap manusia?"
+_HUMAN = frozenset("manusia warga".split())
+# "tidak benar bahwa ...", "tidak adil kalau ...": a negated judgement of what follows is a denial, not an insult.
+_COMPLEMENTIZERS = frozenset("bahwa kalau jika apabila kalo".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
 _WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol".split()}
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
@@ -312,6 +341,23 @@ for _p, _w, _threat in (
     ("geledah rumah", 0.55, False), ("jangan main", 0.6, False), ("tidak main", 0.6, False), ("tidak boleh main", 0.65, False),
     ("jangan bergaul", 0.65, False), ("tidak bergaul", 0.6, False), ("waspadai", 0.6, False), ("waspada sama", 0.6, False),
     ("waspada dengan", 0.55, False),
+    # v3: blame, exclusion and expulsion as people write them
+    ("sumber segala", 0.75, False), ("sumber kekacauan", 0.75, False), ("sumber keributan", 0.75, False),
+    ("sumber kerusuhan", 0.75, False), ("sumber konflik", 0.7, False), ("biang keributan", 0.75, False),
+    ("dijajah", 0.65, False), ("apa gunanya", 0.7, False), ("tidak ada akhlaknya", 0.8, False),
+    ("tidak ada adabnya", 0.8, False), ("langsung buang", 0.6, False), ("langsung tolak", 0.6, False),
+    ("kirain hanya", 0.6, False), ("kiamat sudah dekat", 0.55, False), ("keajaiban dunia", 0.55, False),
+    ("siapa yang mau", 0.7, False), ("siapa juga yang mau", 0.7, False), ("siapa yang sudi", 0.75, False),
+    ("jangan kerja sama", 0.7, False), ("jangan kerjasama", 0.7, False), ("jangan bekerja sama", 0.7, False),
+    ("jangan berbisnis", 0.7, False), ("jangan kasih", 0.65, False), ("jangan pernah memberi", 0.7, False),
+    ("jangan pernah kasih", 0.7, False), ("tidak dijual kepada", 0.75, False), ("tidak disewakan kepada", 0.75, False),
+    ("tidak dijual ke", 0.75, False), ("tidak disewakan ke", 0.75, False), ("tidak dijual untuk", 0.75, False),
+    ("tidak disewakan untuk", 0.75, False), ("berpikir ulang sebelum", 0.6, False), ("pikir ulang sebelum", 0.6, False),
+    ("pikir pikir dulu sebelum", 0.6, False), ("jangan rekrut", 0.7, False), ("jangan terima kerja", 0.7, False),
+    ("balik saja ke", 0.8, True), ("pulang saja ke", 0.8, True), ("balik ke asalnya", 0.85, True),
+    ("pulang ke asalnya", 0.85, True), ("balik ke habitatnya", 0.9, True), ("pulang ke habitatnya", 0.9, True),
+    ("balik ke habitat", 0.9, True), ("kembali ke asalnya", 0.85, True),
+    ("jangan sampai menikah", 0.7, False), ("jangan sampai nikah", 0.7, False), ("jangan sampai kawin", 0.7, False),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
@@ -324,11 +370,31 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "jangan kasih kerja", "hati hati sama", "awas sama", "dasar orang", "jangan main", "tidak main", "tidak boleh main",
     "jangan bergaul", "tidak bergaul", "waspadai", "waspada sama", "waspada dengan", "ulah orang", "pasti ulah",
     "tidak mau dekat", "tidak suka", "jaga dompet",
-    "jaga barang", "kunci pintu"))
+    "jaga barang", "kunci pintu",
+    # v3
+    "siapa yang mau", "siapa juga yang mau", "siapa yang sudi", "jangan kerja sama", "jangan kerjasama",
+    "jangan bekerja sama", "jangan berbisnis", "jangan kasih", "jangan pernah memberi", "jangan pernah kasih",
+    "tidak dijual kepada", "tidak disewakan kepada", "tidak dijual ke", "tidak disewakan ke", "tidak dijual untuk",
+    "tidak disewakan untuk", "berpikir ulang sebelum", "pikir ulang sebelum", "pikir pikir dulu sebelum",
+    "jangan rekrut", "jangan terima kerja", "apa gunanya", "jangan sampai menikah", "jangan sampai nikah",
+    "jangan sampai kawin"))
+# Only in a question: "masih percaya sama orang X?", "pantaskah orang X disebut warga negara?"
+_QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w in (
+    ("masih percaya", 0.65), ("masih mau percaya", 0.65), ("pantaskah", 0.7), ("layakkah", 0.7),
+    ("masih pantaskah", 0.7), ("apa bedanya", 0.6))}
+# Regional and colloquial function words, read as Indonesian by the rules only (the normaliser, which the
+# models were trained with, is unchanged): Javanese, Sundanese, Betawi, Minang, Batak.
+_REGIONAL = {"ora": "tidak", "teu": "tidak", "indak": "tidak", "mboten": "tidak", "ndak": "tidak",
+             "ono": "ada", "aya": "ada", "ade": "ada", "ado": "ada", "sing": "yang", "nyang": "yang",
+             "iso": "bisa", "biso": "bisa", "dipercoyo": "dipercaya", "halak": "orang", "ulah": "jangan",
+             "ojo": "jangan", "aje": "saja", "semuanye": "semuanya", "kite": "kita", "ngerti": "mengerti",
+             "kagak": "tidak", "wonten": "ada", "ingkang": "yang", "saged": "bisa"}
+# Particles that carry no meaning the rules read, dropped so phrases match across them ("balik sih ke asalnya").
+_PARTICLES = frozenset("sih dong deh tuh nih mah kok loh lho kan yah lah toh kek".split())
 # "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
 _AVOID_NEXT = frozenset("sama dengan dekat berteman temenan tinggal satu punya kerja bekerja nikah menikah kawin lihat "
                         "ketemu bertemu bertetangga tetanggaan dipimpin sewa beli milih memilih pilih terima menerima main bergaul "
-                        "ada salaman jabat makan duduk serumah sekantor sekelas berurusan urusan".split())
+                        "ada salaman jabat makan duduk serumah sekantor sekelas berurusan urusan anak anakku".split())
 # "orang X bikin aku muak": a causative before a feeling makes the group before it its cause.
 _CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
 # "tiap lihat orang X rasanya pengen muntah": a group that is seen or met is what the feeling is about.
@@ -411,7 +477,9 @@ _HATE_TOPICS = frozenset("kebencian rasis rasisme rasial rasialis diskriminasi d
 _SAYING = frozenset("nyebutin ngatain ngatai "
                     "bilang dibilang menyebut sebut disebut nyebut mengatakan dikatakan ngatain mengatai "
                     "menyebutnya berkata ucapan perkataan komentar cuitan unggahan postingan narasi pernyataan "
-                    "ngomong bicara nulis menulis tulis ditulis tulisan".split())
+                    "ngomong bicara nulis menulis tulis ditulis tulisan "
+                    # v3: labelling ("orang X dicap kotor")
+                    "dicap dilabeli dilabel distigma cap label stigma anggapan".split())
 # Disapproval around a quotation: the quote is being rejected, not repeated.
 _DISAPPROVAL = frozenset("keterlaluan kelewatan parah miris prihatin kecewa malu menolak tolak introspeksi salah "
                          "berpendidikan fitnah hoaks hoax ngawur ngaco memalukan keliru".split())
@@ -442,7 +510,11 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "jangan adu domba", "jangan memecah belah", "jangan terprovokasi", "tidak etis", "hanya oknum", "cuma oknum",
     "korban rasisme", "korban diskriminasi", "lawan diskriminasi", "tolak diskriminasi", "menolak diskriminasi",
     "anti rasisme", "anti diskriminasi", "diskriminasi terhadap", "kebencian terhadap", "kebencian kepada",
-    "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan"))
+    "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan",
+    # v3: defending and shrugging off ("aku bakal belain orang X", "tetanggaan sama orang X biasa saja")
+    "biasa saja", "tidak masalah", "tidak apa apa", "tidak takut", "belain", "membela", "jangan bawa bawa",
+    "bahan lelucon", "tidak ada yang keren", "tidak keren", "tidak lucu", "tidak beradab", "malu maluin",
+    "memalukan", "cara mikir", "cara berpikir", "pola pikir"))
 # Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
 # sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
 _STRONG_COUNTER = tuple(f" {p} " for p in (
@@ -455,7 +527,22 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "sama sama manusia", "sesama manusia", "juga manusia", "kita semua saudara", "bhinneka tunggal ika",
     "tidak pantas bilang", "tidak pantas ngomong",
     "tidak pantas menyebut", "tidak boleh bilang", "tidak boleh ngomong", "jangan ngomong", "harus dilaporkan",
-    "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share"))
+    "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share",
+    # v3: denials of a stereotype ("siapa bilang orang X bodoh?", "tidak adil kalau orang X dicap kotor")
+    "siapa bilang", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
+    "tidak setuju kalau", "tidak setuju jika", "tidak setuju dengan anggapan", "tidak mengerti kenapa",
+    "tidak paham kenapa", "heran kenapa orang", "tidak benar itu",
+    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip"))
+# Verbs of insulting: a group right after one is the insult's object, and what the post says is about
+# the insult ("merendahkan orang X adalah tindakan tidak beradab", "lu ngehina orang X gitu mikir gak sih?").
+_INSULT_VERBS = frozenset(
+    "merendahkan ngerendahin rendahin menghina ngehina hina menyalahkan nyalahin salahin mengejek ngejek ejek "
+    "nyinyirin menyinyiri mengolok ngolok ngolokin membully ngebully bully merundung mendiskriminasi "
+    "diskriminasi menjelekkan jelekin ngejelekin ngatain mengatai menghujat hujat memfitnah fitnah menstigma "
+    "mencaci memaki menertawakan ngetawain meledek ngeledek ledekin menghakimi mengucilkan ngucilin "
+    "mengkafirkan ngafirin menyudutkan nyudutin".split())
+# ... unless the post calls for it or enjoys it ("ayo hina orang X", "gue hobi ngejek orang X").
+_INSULT_CALL = frozenset("ayo yuk mari kita harus wajib silakan boleh hobi suka senang seneng enak asyik".split())
 
 
 
@@ -465,6 +552,9 @@ class GroupEvidence:
     threat: float  # evidence of a threat or call to violence against a group, in [0, 1]
     category: str | None  # race | religion | gender | physical | other of the strongest pair
     counter_speech: bool  # the post denounces, negates or reports hate
+    # v3: the post names no protected group but a group defined by conduct ("koruptor", "begal", "calo"):
+    # abuse of it is incivility, not hate (HateCheck F24), so the scorer damps the heads' hate
+    conduct_only: bool = False
 
 
 _NONE = GroupEvidence(0.0, 0.0, None, False)
@@ -478,8 +568,8 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
         start, cat, cert = i, None, 1.0
         if prev in _GROUP_NOUNS and (tok in _NAMED_AFTER_NOUN or tok in _GROUP_WORDS):
             start, cat = i - 1, _NAMED_AFTER_NOUN.get(tok) or _GROUP_WORDS[tok]
-        elif prev == "asli" and i >= 2 and tokens[i - 2] in _GROUP_NOUNS and tok in _NAMED_AFTER_NOUN:
-            start, cat = i - 2, _NAMED_AFTER_NOUN[tok]  # "orang asli papua"
+        elif prev in _GROUP_QUALIFIERS and i >= 2 and tokens[i - 2] in _GROUP_NOUNS and tok in _NAMED_AFTER_NOUN:
+            start, cat = i - 2, _NAMED_AFTER_NOUN[tok]  # "orang asli papua", "warga asal madura", "masyarakat adat dayak"
         elif prev in _CAMP_NOUNS and tok in _CAMP_OBJECTS:
             start, cat = i - 1, "other"
         elif tok in _GROUP_WORDS and (prev not in _LOCATIVE or _GROUP_WORDS[tok] in _PEOPLE_ONLY):
@@ -515,12 +605,14 @@ def _predicates(tokens: list[str], near: set[int],
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
-                    if key == ("tidak", "mau") and _AVOID_NEXT.isdisjoint(tokens[i + 2:i + 4]):
+                    if key[-1] == "mau" and _AVOID_NEXT.isdisjoint(tokens[i + length:i + length + 2]):
                         break  # "tidak mau membenci": not avoidance
                     if key[:2] in _DEFENDING_HEADS and i + length < len(tokens) \
                             and tokens[i + length] in _HOSTILE_PASSIVE:
                         negated.append(i)  # "umat X tidak pantas dihina": a defence
                         skip_to = i + length + 1
+                        if skip_to < len(tokens) and tokens[skip_to] in ("sebagai", "seperti", "bagai", "kayak"):
+                            skip_to += 5  # "... tidak layak diperlakukan sebagai warga kelas dua": all of it
                         break
                     if _is_negated(tokens, i):
                         if w >= 0.7:
@@ -536,11 +628,18 @@ def _predicates(tokens: list[str], near: set[int],
             negated.append(i)
             continue
         w = _PREDICATES.get(tok)
-        if w is None and tok in _POSITIVE:
+        if w is None and (tok in _POSITIVE or (i and (tokens[i - 1], tok) in _POSITIVE_PAIRS)
+                          or (tok in _HUMAN and _rhetorical(tokens[max(0, i - 8):i]))):
             if _negated_positive(tokens, i):
-                found.append((i, 0.7, False, _PLAIN))
+                # anchored at the negation, which stands next to the group: "orang X tidak akan pernah bisa
+                # jadi warga negara yang baik" is about X however far the good word is
+                found.append((_negation_anchor(tokens, i), 0.7, False, _PLAIN))
             continue
         if w is None:
+            w = _affixed(tok)
+        if w is None:
+            if tok == "kecuali" and not _EXCLUSION_CONTEXT.isdisjoint(tokens):
+                found.append((i, 0.6, False, _FEELING))  # "lowongan terbuka untuk umum, kecuali orang X"
             continue
         if tok in _DEHUMANISING and i and tokens[i - 1] in _LITERAL_ANIMAL:
             continue  # "punya anjing", "daging babi", "seekor monyet": the animal itself
@@ -551,7 +650,55 @@ def _predicates(tokens: list[str], near: set[int],
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
         found.append((i, w, tok in _THREAT_WORDS, _FEELING if tok in _EMOTION else _PLAIN))
+    if "?" in tokens:
+        for i in range(len(tokens)):
+            for length in (2, 1):
+                key = tuple(tokens[i:i + length])
+                if len(key) == length and key in _QUESTION_PHRASES:
+                    found.append((i, _QUESTION_PHRASES[key], False, _FEELING))
+                    break
     return found, negated
+
+
+# Renting, selling, hiring: "kecuali" there excludes a group from it.
+_EXCLUSION_CONTEXT = frozenset("lowongan loker dijual disewakan sewa kos kost kontrakan kamar menerima terbuka dicari "
+                               "rekrutmen karyawan pegawai penyewa".split())
+# Degree and form affixes on an insult: "sebego itu", "terjorok", "bodohnya", "malasnya".
+_PREFIXES = ("se", "ter", "paling")
+_SUFFIXES = ("nya", "lah", "kah")
+
+
+def _affixed(tok: str) -> float | None:
+    """The weight of an attribute or dehumanising word written with a prefix or suffix of degree or form."""
+    if len(tok) < 6:
+        return None
+    for pre in _PREFIXES:
+        if tok.startswith(pre):
+            w = _ATTRIBUTES.get(tok[len(pre):])
+            if w is not None:
+                return w
+    for suf in _SUFFIXES:
+        if tok.endswith(suf):
+            stem = tok[:-len(suf)]
+            w = _ATTRIBUTES.get(stem) or _DEHUMANISING.get(stem)
+            if w is not None:
+                return w
+    return None
+
+
+def _negation_anchor(tokens: list[str], i: int) -> int:
+    """Where the denial of the good word at i starts: the first negator or rhetorical cue of the 8 words before."""
+    for k in range(max(0, i - 8), i):
+        if tokens[k] in _NEGATORS or tokens[k] in _RHETORICAL_ONE or tokens[k] in ("mana", "sejak", "kapan", "apakah"):
+            return k
+    return i
+
+
+def _rhetorical(before: list[str]) -> bool:
+    """A frame that denies what follows: "mustahil", "jangan harap", "sejak kapan", "belum pernah"."""
+    if not _RHETORICAL_ONE.isdisjoint(before):
+        return True
+    return any((a, b) in _RHETORICAL_PAIRS for a, b in zip(before, before[1:]))
 
 
 def _none_without(tokens: list[str], i: int) -> bool:
@@ -563,6 +710,7 @@ def _none_without(tokens: list[str], i: int) -> bool:
 
 
 _MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
+_WHY = frozenset("kenapa mengapa napa".split())
 _WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
@@ -573,7 +721,10 @@ def _is_negated(tokens: list[str], i: int) -> bool:
     if any(b in _NEGATION_UNDONE for b in before):
         return False
     if any(b in _NEGATORS for b in before):
-        return True
+        j = max(k for k in range(max(0, i - 3), i) if tokens[k] in _NEGATORS)
+        # "kenapa orang X tidak balik saja ke asalnya?": a suggestion, not a negation
+        return not (tokens[j] == "tidak" and not _WHY.isdisjoint(tokens[max(0, j - 5):j]))
+    
     wide = tokens[max(0, i - 7):i]
     return any(a in _NEGATORS and b in _WIDE_SCOPE for a, b in zip(wide, wide[1:]))
 
@@ -582,12 +733,19 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
     """A negated good word is hostile: "tidak ada orang X yang jujur", "X tidak pernah berbuat baik"."""
     before = tokens[max(0, i - 8):i]  # "gak pernah ada warga keturunan X yang pinter"
     near_before = tokens[max(0, i - 4):i]
+    if i + 1 < len(tokens) and tokens[i + 1] in _COMPLEMENTIZERS:
+        return False  # "tidak benar bahwa ...": a denial of what follows
     if "tumben" in before and "yang" in near_before:
         return True  # "tumben ada orang X yang jujur": they never are
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
         return False  # "bukan cuma pintar tapi juga jujur"
+    if _rhetorical(before):
+        return True  # "mustahil orang X bisa jujur", "jangan harap orang X bisa maju"
+    relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
+    if relative and "?" in tokens[i:] and ("ada" in before or "pernah" in before):
+        return True  # "emang ada orang X yang jujur?", "pernah lihat orang X yang wangi?"
     if "tidak" in before and "pernah" in before:
         return True
     if any(a == "mana" and b in ("ada", "mungkin", "bisa", "pernah") for a, b in zip(before, before[1:])):
@@ -632,7 +790,7 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
 _ANSWER_CUES = frozenset(
     "rasis rasisme rasial diskriminasi diskriminatif intoleran intoleransi provokator provokasi toleransi stereotip "
     "stereotipe menentang membantah menyangkal miris prihatin memalukan introspeksi ditangkap dilaporkan "
-    "keterlaluan kelewatan berpendidikan kecewa".split()) | _REPORT_VERBS
+    "keterlaluan kelewatan berpendidikan kecewa sara".split()) | _REPORT_VERBS
 # Words for an insult or attack on a group: what follows them is the insult's target, and what is said of it
 # ("hinaan ke umat X itu memalukan") is said of the insult.
 _ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
@@ -810,6 +968,14 @@ def _outside_quotes(tokens: list[str]) -> list[str]:
     return out
 
 
+def _insulted_object(tokens: list[str], group_pos: int) -> bool:
+    """The group is the object of a verb of insulting that nobody is called to: the post is about the insult."""
+    for k in range(max(0, group_pos - 2), group_pos):
+        if tokens[k] in _INSULT_VERBS:
+            return _INSULT_CALL.isdisjoint(tokens[max(0, k - 2):k])
+    return False
+
+
 def _negated_denial(tokens: list[str], group_pos: int) -> bool:
     """"tidak ada yang salah dengan X", "tidak semua X ..." : the statement defends the group."""
     before = tokens[max(0, group_pos - 6):group_pos]
@@ -851,9 +1017,19 @@ def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], boo
 # Insinuation by framing, without a hostile word: blame for a decline ("kompleks ini dulu aman sebelum
 # orang X pindah"), a warning ("jangan sampai ketipu, apalagi sama orang X"), a preference against
 # ("mending kosong daripada disewa orang X").
-_SINCE = frozenset("sebelum sejak semenjak gara ulah akibat".split())
+_SINCE = frozenset("sebelum sejak semenjak gara ulah akibat setelah dikuasai kedatangan datangnya masuknya".split())
 _DECLINE = frozenset("rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal maling rusuh jorok bau "
-                     "mundur tertinggal".split())
+                     "mundur tertinggal semrawut amburadul kriminalitas".split())
+# Between "sejak" and the group: "sejak banyak orang X di sini", "semenjak para pendatang datang".
+_SINCE_FILLERS = frozenset("banyak ada para makin semakin".split())
+# A wink at what "everybody knows" about the group named: "lu ngerti lah maksud gue", "udah paham lah ya",
+# "tau sendiri", "jaga anak gadis kalau tetangganya orang X", "aku nggak rasis, cuma ...".
+_WINKS = tuple(f" {p} " for p in (
+    "paham lah", "sudah paham", "mengerti maksud", "mengerti lah maksud", "paham maksud", "tahu sendiri",
+    "mengerti sendiri", "paham sendiri", "tahu lah ya", "you know", "kasihan keturunannya", "kasihan anaknya nanti",
+    "jaga anak", "jaga anak gadis", "jaga anak perawan", "jaga istri", "ya bagaimana", "mau bagaimana lagi",
+    "tidak rasis tapi", "tidak rasis hanya", "tidak rasis tetapi", "bukan rasis tapi", "bukan rasis hanya",
+    "bukan rasis tetapi", "no offense", "bukan mau rasis", "bukan bermaksud rasis", "maaf bukan rasis"))
 _WAS_GOOD = frozenset("aman tenang damai nyaman bersih tertib".split())  # "dulu aman sebelum X datang"
 _ESPECIALLY = frozenset("apalagi terutama khususnya".split())
 _WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
@@ -864,14 +1040,27 @@ _RATHER = frozenset("mending mendingan lebih baik bagus milih".split())
 
 def _insinuation(tokens: list[str], start: int, cat: str) -> float:
     before = tokens[max(0, start - 3):start]
-    if not _SINCE.isdisjoint(tokens[max(0, start - 2):start]) and (
-            not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))):
+    since = tokens[max(0, start - 2):start]
+    if since and since[-1] in _SINCE_FILLERS:
+        since = tokens[max(0, start - 3):start - 1]
+    if not _SINCE.isdisjoint(since) and (
+            not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))
+            or _worse_after(tokens, start)):
+        return 0.6
+    joined = " " + " ".join(tokens) + " "
+    if any(w in joined for w in _WINKS):
         return 0.6
     if not _ESPECIALLY.isdisjoint(before) and _FOR.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
         return 0.6
     if cat != "other" and "daripada" in before and not _RATHER.isdisjoint(tokens[:start]):
         return 0.55
     return 0.0
+
+
+def _worse_after(tokens: list[str], start: int) -> bool:
+    """After the group, a good state denied: "... jadi nggak aman", "suasananya jadi tidak enak"."""
+    after = tokens[start:start + 12]
+    return any(a == "tidak" and b in _WAS_GOOD | {"enak", "kondusif"} for a, b in zip(after, after[1:]))
 
 
 def _typo_of(tok: str, word: str) -> bool:
@@ -922,12 +1111,12 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     """
     if not normalized:
         return _NONE
-    tokens = normalized.split()
+    tokens = [_REGIONAL.get(t, t) for t in normalized.split() if t not in _PARTICLES]
     if known is not None:
         tokens = _unglue(tokens, known)
     groups = _groups(tokens)
     if not groups:
-        return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False))
+        return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False), not _CONDUCT_GROUPS.isdisjoint(tokens))
     joined = _join_split_words(tokens)
     if len(joined) != len(tokens):
         tokens = joined
@@ -943,7 +1132,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     defended = False
     paired: set[int] = set()
     for start, end, cat, cert in own_groups:
-        if _negated_denial(own, start):
+        if _negated_denial(own, start) or _insulted_object(own, start):
             defended = True
             continue
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER

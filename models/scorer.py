@@ -27,6 +27,9 @@ _CATEGORIES = ("religion", "race", "physical", "gender", "other")
 _DECIMALS = 6
 # A post that denounces, negates or reports hate keeps this share of its hate score (models/sara.py).
 COUNTER_SPEECH_FACTOR = 0.3
+# Abuse of a group defined by conduct ("koruptor anjing semua") reads as hate to heads trained on tweets that
+# label it so; with no protected group named, their hate counts half (models.sara.GroupEvidence.conduct_only).
+CONDUCT_ONLY_FACTOR = 0.5
 # The heads' `hate` needs this many words of content: a cheer ("Prabowo!!!", "Hidup Ganjar!") or a bare
 # word says nothing about a group; group evidence (two words at least) still applies.
 MIN_CONTENT_WORDS = 2
@@ -171,6 +174,8 @@ def combine_hate(model_hate: float, evidence: GroupEvidence | None,
     """Noisy-OR of the heads and the group evidence: either is enough; counter-speech damps both."""
     if evidence is None:
         return model_hate
+    if evidence.conduct_only:
+        model_hate *= CONDUCT_ONLY_FACTOR
     hate = 1.0 - (1.0 - model_hate) * (1.0 - evidence.hate)
     return hate * counter_speech_factor if evidence.counter_speech else hate
 
