@@ -1111,12 +1111,19 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     """
     if not normalized:
         return _NONE
-    tokens = [_REGIONAL.get(t, t) for t in normalized.split() if t not in _PARTICLES]
+    tokens = normalized.split()
+    if "halak" in tokens:  # the regional word that makes a group: Batak "halak" ("orang")
+        tokens = ["orang" if t == "halak" else t for t in tokens]
     if known is not None:
         tokens = _unglue(tokens, known)
     groups = _groups(tokens)
     if not groups:
         return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False), not _CONDUCT_GROUPS.isdisjoint(tokens))
+    # only posts that name a group pay for the regional words and the particles (most posts name none)
+    read = [_REGIONAL.get(t, t) for t in tokens if t not in _PARTICLES]
+    if read != tokens:
+        tokens = read
+        groups = _groups(tokens)
     joined = _join_split_words(tokens)
     if len(joined) != len(tokens):
         tokens = joined

@@ -125,14 +125,27 @@ def score_command(ctx: click.Context, file: IO[bytes], output: IO[bytes], model_
               help="Only (re)train the fraud head of the artifact at --out on its existing features "
                    "(models/validation/fraud_train.jsonl + half of political_text_id.csv + tweets as negatives); "
                    "the other heads' weights are not touched.")
+@click.option("--refresh-metrics", is_flag=True,
+              help="Train nothing: score the data again with the artifact at --out and the current scoring code "
+                   "(group rules, lexicons) and rewrite its card's numbers (models/offline/refresh.py).")
 def train_command(csv_path: str | None, out_dir: str, seed: int | None, transformer_base: str | None,
                   transformer_out: str, epochs: float, max_length: int, torch_threads: int | None,
-                  scratch_out: str | None, max_train_rows: int | None, fraud_head: bool) -> None:
+                  scratch_out: str | None, max_train_rows: int | None, fraud_head: bool,
+                  refresh_metrics: bool) -> None:
     """Train the fast tier (and optionally fine-tune a local transformer) from a labelled CSV."""
     from models.offline.evaluate import SPLIT_SEED, resolve_data_path
     from models.offline.train import train_fast
 
     path = resolve_data_path(csv_path)
+    if refresh_metrics:
+        from models.offline.refresh import refresh_metrics as refresh
+
+        try:
+            refresh(Path(out_dir), path)
+        except FileNotFoundError as e:
+            raise click.ClickException(str(e)) from e
+        click.echo(f"{out_dir}: card numbers recomputed with the current scoring code", err=True)
+        return
     if fraud_head:
         from models.offline.corpora import CIVIL_CORPUS
         from models.offline.fraud_head_training import train_fraud_head

@@ -66,8 +66,8 @@ def test_weights_of_the_other_heads_are_the_shipped_file() -> None:
 
 
 def test_version_names_the_head(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
-    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v2"
-    assert without_head.version == "fast-v3+lexicon-v6+sara-v2"
+    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v3"
+    assert without_head.version == "fast-v3+lexicon-v6+sara-v3"
 
 
 def test_every_other_signal_is_unchanged(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
@@ -161,8 +161,13 @@ TWEETS = _tweets()
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (REAL_CIVIL.is_file() and TWEETS.is_file()), reason="training corpora (../shared) not present")
-def test_training_rebuilds_the_shipped_head_byte_for_byte(tmp_path: Path) -> None:
-    """`suhu train --fraud-head` on the committed data rebuilds fraud_head.npz exactly (about 2 minutes)."""
+def test_training_rebuilds_the_shipped_head(tmp_path: Path) -> None:
+    """`suhu train --fraud-head` on the committed data rebuilds fraud_head.npz (about 2 minutes).
+
+    Byte for byte on the library versions it was trained with; a newer numpy/scipy/scikit-learn moves the
+    solver's last digits (measured 2 Dec 2026: numpy 2.4.6, scikit-learn 1.9.1, largest coefficient change
+    1.6e-4), so the check is the coefficients within 1e-3 and the same decision on every validation post.
+    """
     import shutil
 
     from models.offline.fraud_head_training import train_fraud_head
@@ -170,4 +175,12 @@ def test_training_rebuilds_the_shipped_head_byte_for_byte(tmp_path: Path) -> Non
     art = tmp_path / "fast-v3"
     shutil.copytree(DEFAULT_FAST_DIR, art)
     train_fraud_head(art, REAL_CIVIL, TWEETS, log=lambda m: None, write=True)
-    assert (art / FRAUD_HEAD_FILE).read_bytes() == (DEFAULT_FAST_DIR / FRAUD_HEAD_FILE).read_bytes()
+    rebuilt, shipped = np.load(art / FRAUD_HEAD_FILE), np.load(DEFAULT_FAST_DIR / FRAUD_HEAD_FILE)
+    assert sorted(rebuilt.files) == sorted(shipped.files)
+    for key in shipped.files:
+        assert rebuilt[key].shape == shipped[key].shape
+        assert np.allclose(rebuilt[key], shipped[key], rtol=0, atol=1e-3), key
+    validation = ROOT / "models" / "validation" / "provocation_fraud.jsonl"
+    texts = [json.loads(line)["text"] for line in validation.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert [p.labels for p in load_scorer(art).score_batch(texts)] == \
+        [p.labels for p in load_scorer(DEFAULT_FAST_DIR).score_batch(texts)]

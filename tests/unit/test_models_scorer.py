@@ -32,7 +32,7 @@ def scorer():  # type: ignore[no-untyped-def]
 
 
 def test_default_scorer_loads_the_committed_artifact(scorer) -> None:  # type: ignore[no-untyped-def]
-    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v2"
+    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v3"
     assert set(scorer.thresholds) == {"incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax"}
 
 
@@ -116,3 +116,20 @@ def test_held_out_f1_is_what_the_card_claims(scorer) -> None:  # type: ignore[no
     claimed = scorer.config["metrics_test"]
     for signal in ("hate", "incivility"):
         assert got[signal]["f1"] >= claimed[signal]["f1"] - 0.005
+
+
+def test_abuse_of_a_group_defined_by_conduct_counts_the_heads_hate_half() -> None:
+    """"Koruptor anjing semua" is incivility, not hate (HateCheck F24): with no protected group named, the
+    heads' hate is halved; a protected group's evidence is never damped."""
+    from models.sara import GroupEvidence
+    from models.scorer import CONDUCT_ONLY_FACTOR, combine_hate
+
+    conduct = GroupEvidence(0.0, 0.0, None, False, conduct_only=True)
+    plain = GroupEvidence(0.0, 0.0, None, False)
+    assert combine_hate(0.8, conduct) == pytest.approx(0.8 * CONDUCT_ONLY_FACTOR)
+    assert combine_hate(0.8, plain) == pytest.approx(0.8)
+    scorer = load_scorer()
+    [koruptor, group] = scorer.score_batch(["Koruptor anjing semua, bikin susah rakyat kecil.",
+                                            "Orang Madura anjing semua, bikin susah rakyat kecil."])
+    assert "hate" not in koruptor.labels and "incivility" in koruptor.labels
+    assert "hate" in group.labels

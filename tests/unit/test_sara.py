@@ -160,3 +160,55 @@ def test_typos_are_slips_not_other_words() -> None:
     assert not _typo_of("kuman", "kumat")   # a changed letter
     assert not _typo_of("marduk", "maruk")  # an extra letter that is not doubled
     assert not _typo_of("kada", "kadal")    # a short word missing its last letter
+
+
+# --- sara v3: denials, rhetorical questions, winks, regional words, answers to insults ----------------
+
+@pytest.mark.parametrize("text", [
+    "Mustahil orang Sasak bisa dipercaya.",                      # a rhetorical frame denies the virtue
+    "Jangan harap umat Konghucu bisa maju di sini.",
+    "Sejak kapan kaum transpuan punya sopan santun?",
+    "Orang Toraja nggak akan pernah bisa jadi tetangga yang baik.",  # the virtue far from the group
+    "Emang ada orang Ambon yang jujur?",                          # a question that denies
+    "Ora ono wong Tegal sing iso dipercoyo.",                      # Javanese function words
+    "Kenapa kaum pendatang nggak pulang aja ke asalnya?",          # a suggestion, not a negation
+    "Kok bisa sih warga Dayak sebego itu?",                        # an insult with a degree prefix
+    "Rumah ini tidak dijual kepada orang Madura.",                 # exclusion when selling or renting
+    "Siapa juga yang mau punya menantu orang Batak?",
+    "Beli HP bekas dari orang Tionghoa? Tau sendiri lah.",         # a wink at what "everybody knows"
+    "Sejak banyak orang Bugis di kompleks ini, jadi nggak aman.",  # blame for a decline
+])
+def test_v3_denials_questions_and_insinuation_are_hate(text: str) -> None:
+    e = evidence(text)
+    assert e.hate >= 0.55 and not e.counter_speech
+
+
+@pytest.mark.parametrize("text", [
+    "Tidak benar bahwa orang Sunda pemalas.",                      # a denial of what follows
+    "Siapa bilang umat Hindu bodoh? Ngawur.",
+    "Nggak adil kalau orang Chindo dicap pelit.",
+    "Saya menolak anggapan bahwa warga Papua tidak bisa dipercaya.",
+    "Merendahkan umat Buddha adalah tindakan yang tidak beradab.",  # the insult is what is judged
+    "Lu ngejek orang Madura gitu mikir gak sih?",
+    "Penganut Syiah tidak layak diperlakukan sebagai warga kelas dua.",
+    "Aku bakal selalu belain kaum difabel kalau ada yang ngerendahin.",
+])
+def test_v3_denials_and_answers_to_insults_are_counter_speech(text: str) -> None:
+    e = evidence(text)
+    assert e.counter_speech and e.threat == 0.0
+
+
+def test_v3_a_call_to_insult_is_not_an_answer_to_it() -> None:
+    assert not evidence("Ayo hina orang Madura rame-rame, mereka sampah.").counter_speech
+
+
+def test_v3_groups_defined_by_conduct_are_not_protected_groups() -> None:
+    assert evidence("Koruptor anjing semua, bikin susah rakyat.").conduct_only
+    assert not evidence("Orang Batak anjing semua.").conduct_only
+    assert not evidence("Dasar tolol, kuota gue habis.").conduct_only
+
+
+def test_v3_regional_and_qualified_group_forms() -> None:
+    for text in ("Gue benci halak Batak.", "Aku muak sama urang awak.", "Saya benci warga asal Madura.",
+                 "Jijik gue sama masyarakat adat Dayak.", "Benci banget sama kaum hawa."):
+        assert evidence(text).hate >= 0.7, text
