@@ -46,7 +46,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "3"
+SARA_VERSION = "4"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -70,7 +70,7 @@ _NAMED_AFTER_NOUN: dict[str, str] = {
         "kei manggarai kupang tionghoa chindo cindo bule barat afrika yaman hadrami pakistan bangladesh "
         "jepang korea amerika londo kalimantan sulawesi sumatera sumatra kaltim kalbar medan "
         # v3: "urang awak" (the Minang), "orang NTT", "warga Tamil"
-        "awak ntt tamil").split()},
+        "awak ntt tamil gelap").split()},
     **{w: "gender" for w in "hawa".split()},  # "kaum hawa"
     **{w: "religion" for w in "gereja masjid".split()},  # "jemaat gereja", "jamaah masjid"
     **{w: "religion" for w in "islam muslim kristen katolik hindu buddha budha konghucu nasrani".split()},
@@ -85,6 +85,7 @@ _GROUP_WORDS: dict[str, str] = {
         "jawir keling").split()},
     **{w: "religion" for w in (
         "ahmadiyah ahmadi syiah kristen kristiani protestan katolik nasrani hindu buddha budha buddhis konghucu "
+        "khonghucu "
         "muslim muslimin muslimah islam kafir kafirun yahudi ateis atheis salafi wahabi "
         "katholik kristiani salibis rafidhah rafidah kapir nonmuslim ahmadi").split()},
     **{w: "gender" for w in (
@@ -92,7 +93,7 @@ _GROUP_WORDS: dict[str, str] = {
         "transgender transpuan waria banci bences bencong transgender queer").split()},
     **{w: "physical" for w in (
         "disabilitas difabel tunanetra tunarungu tunawicara tunadaksa tunagrahita").split()},
-    **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki").split()},
+    **{w: "other" for w in ("pendatang transmigran imigran pengungsi rohingya perantau komunis pki transmigrasi").split()},
 }
 # Camp labels: derogatory names for political camps, a group and an insult in one word.
 _CAMP_LABELS = frozenset("cebong kampret kadrun togog buzzerp kampang termul".split())
@@ -111,7 +112,9 @@ _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".
 # Groups defined by what they do, not who they are: not protected, so abuse of them is not hate.
 _CONDUCT_GROUPS = frozenset(
     "koruptor korupsi korup maling begal calo rentenir pinjol buzzer buzer penimbun pengemplang pungli bandar mafia "
-    "collector pembalap penipu copet pencopet jambret perampok pencuri preman pelakor penjudi".split())
+    "collector pembalap penipu copet pencopet jambret perampok pencuri preman pelakor penjudi "
+    # v4
+    "ugal ugalan parkir penimbun tengkulak".split())
 _GROUP_QUALIFIERS = frozenset("asli asal adat keturunan".split())
 _PRONOUNS = frozenset("mereka kalian kaum merekalah kalianlah kalean".split())
 # "kamu semua", "golongan itu", "orang orang begitu": a group noun or pronoun pointing back to a group named before.
@@ -155,7 +158,9 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "penyusup kutukan sialan keparat laknatullah "
     "sampah aib noda hama "
     # v3: failings as verbs ("emang ada X yang gak nyolong?") and debts
-    "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang tukang").split()}
+    "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang tukang "
+    # v4
+    "merusak ngerusak").split()}
 _DEHUMANISING = {w: 0.85 for w in (
     "binatang hewan babi anjing monyet kera kecoa tikus virus penyakit wabah setan iblis kutu lintah ular "
     "cacing lalat hama kuman bakteri kotoran tahi kecoak kanker tumor keledai dajjal "
@@ -203,13 +208,18 @@ _THREAT_STEMS = (
     "tikam rata hancur singkir lenyap tumpas serbu gorok tebas sembelih perang bom pancung "
     "grebek gerebek lempar tendang injak cincang mutilasi binasa sikat "
     # more violence: "serang", "tusuk", "lindas", "siksa", "berantas", "babat", "libas"
-    "tusuk lindas siksa berantas babat libas hantam gorok sembelih pentung tebas obrak")
+    "tusuk lindas siksa berantas babat libas hantam gorok sembelih pentung tebas obrak "
+    # v4: "menyerang posko", "culik", "hancurin", "patahin kakinya"
+    "serang culik hancur patah")
 _THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
     "mampus", "modar", "modyar", "sweeping", "abisin", "ratain", "gebukin", "bakarin", "usirin",
     "matiin", "musnahin", "ngebantai", "ngebunuh", "ngusir", "ngebakar", "ngehajar", "nusuk",
     "nembak", "ngegebuk", "dihabisin", "dibunuhin", "diusirin", "dibakarin", "bantaiin",
     "enyahlah", "minggat", "bumihanguskan", "perangi", "pulangkan", "pulangin",
-    "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni"}}
+    "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni",
+    # v4: Javanese and Sundanese ("tak pateni kabeh", "tak antemi", "ngagebugan"), slang ("hancurin", "kupatahin")
+    "pateni", "dipateni", "mateni", "antemi", "diantemi", "ngantemi", "gebug", "ngagebugan", "digebug",
+    "hancurin", "dihancurin", "patahin", "kupatahin", "dipatahin"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
                       "dipercaya diandalkan beradab "
                       # "gak ada yang bener", "tidak pernah tulus", "mana ada yang rajin"
@@ -219,22 +229,37 @@ _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih a
                       "menghargai menghormati taat setia berprestasi maju "
                       # v3: virtues people deny a group ("tidak mengenal rasa hormat", "tidak pernah berkontribusi")
                       "hormat santun wangi akhlak akhlaknya adab adabnya kontribusi berkontribusi berjasa "
-                      "dipercayai diandalin respek respect dihormati dihargai berdampingan".split())
+                      "dipercayai diandalin respek respect dihormati dihargai berdampingan "
+                      # v4: virtues as nouns ("kejujuran bukanlah sifat orang X", "tidak kenal tata krama")
+                      "krama integritas kejujuran kebaikan sumbangsih manfaat nurani setara bermartabat "
+                      "martabat".split())
 # Two-word virtues, read at their second word: "tidak kenal yang namanya kerja keras".
 _POSITIVE_PAIRS = frozenset({("kerja", "keras"), ("tepat", "waktu"), ("terima", "kasih"), ("tahu", "diri"),
-                             ("tanggung", "jawab"), ("akal", "sehat")})
+                             ("tanggung", "jawab"), ("akal", "sehat"), ("harga", "diri"), ("hati", "nurani")})
 # Rhetorical frames that deny a group a virtue: "mustahil orang X bisa jujur", "sejak kapan X punya malu",
 # "jangan harap X bisa maju", "belum pernah lihat X yang sopan", "mana mungkin X jujur".
 _RHETORICAL_ONE = frozenset("mustahil mustahal".split())
 _RHETORICAL_PAIRS = frozenset({("jangan", "harap"), ("sejak", "kapan"), ("mana", "mungkin"), ("belum", "pernah"),
                                ("kapan", "pernah"), ("tidak", "mungkin"), ("apakah", "pernah"), ("masih", "pantaskah"),
-                               ("masih", "layakkah")})
+                               ("masih", "layakkah"),
+                               # v4: "jangan ngarep", "gak ada ceritanya", "tidak bakal", "tidak satu pun",
+                               # "bagaimana mungkin"
+                               ("jangan", "ngarep"), ("jangan", "berharap"), ("ada", "ceritanya"),
+                               ("tidak", "bakal"), ("tidak", "akan"), ("satu", "pun"), ("bagaimana", "mungkin"),
+                               ("tidak", "kenal"), ("tidak", "mengenal"), ("tidak", "punya"), ("tidak", "memiliki")})
+_HUMANITY_PAIRS = frozenset({("sejak", "kapan"), ("masih", "pantaskah"), ("masih", "layakkah"),
+                             ("bagaimana", "mungkin"), ("mana", "mungkin")})
+# Questions that doubt a virtue: "apakah orang X layak disebut manusia?", "emangnya orang X punya hati nurani?"
+_DOUBTING = frozenset("apakah memangnya emangnya masa masak".split())
 # After a rhetorical frame, being human is a virtue denied: "sejak kapan orang X bisa dianggap manusia?"
 _HUMAN = frozenset("manusia warga".split())
+# A negator right after a virtue: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X".
+_AFTER_NEGATORS = frozenset("bukan bukanlah tidaklah".split())
 # "tidak benar bahwa ...", "tidak adil kalau ...": a negated judgement of what follows is a denial, not an insult.
 _COMPLEMENTIZERS = frozenset("bahwa kalau jika apabila kalo".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
-_WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol".split()}
+_WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol "
+                           "pentungan sajam arit badik keris tombak panah busur".split()}
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
 _NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
@@ -358,6 +383,14 @@ for _p, _w, _threat in (
     ("pulang ke asalnya", 0.85, True), ("balik ke habitatnya", 0.9, True), ("pulang ke habitatnya", 0.9, True),
     ("balik ke habitat", 0.9, True), ("kembali ke asalnya", 0.85, True),
     ("jangan sampai menikah", 0.7, False), ("jangan sampai nikah", 0.7, False), ("jangan sampai kawin", 0.7, False),
+    # v4: breeding like animals, hosting, what can be expected, being led by
+    ("berkembang biak", 0.8, False), ("beranak pinak", 0.75, False), ("masih menampung", 0.65, False),
+    ("masih nampung", 0.65, False), ("apa yang bisa diharapkan", 0.7, False), ("jangan sampai dipimpin", 0.7, False),
+    ("tidak melayani", 0.6, False), ("mohon tidak menghubungi", 0.6, False),
+    # v4: violence as people write it
+    ("dengan kekerasan", 0.8, True), ("tinggal nama", 0.85, True), ("menumpahkan darah", 0.9, True),
+    ("akan tumpah", 0.7, True), ("rata dengan tanah", 0.85, True), ("ratakan dengan tanah", 0.9, True),
+    ("lempar batu", 0.75, True), ("bambu runcing", 0.8, True),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
@@ -377,7 +410,8 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "tidak dijual kepada", "tidak disewakan kepada", "tidak dijual ke", "tidak disewakan ke", "tidak dijual untuk",
     "tidak disewakan untuk", "berpikir ulang sebelum", "pikir ulang sebelum", "pikir pikir dulu sebelum",
     "jangan rekrut", "jangan terima kerja", "apa gunanya", "jangan sampai menikah", "jangan sampai nikah",
-    "jangan sampai kawin"))
+    "jangan sampai kawin", "masih menampung", "masih nampung", "apa yang bisa diharapkan", "jangan sampai dipimpin",
+    "tidak melayani"))
 # Only in a question: "masih percaya sama orang X?", "pantaskah orang X disebut warga negara?"
 _QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w in (
     ("masih percaya", 0.65), ("masih mau percaya", 0.65), ("pantaskah", 0.7), ("layakkah", 0.7),
@@ -388,7 +422,10 @@ _REGIONAL = {"ora": "tidak", "teu": "tidak", "indak": "tidak", "mboten": "tidak"
              "ono": "ada", "aya": "ada", "ade": "ada", "ado": "ada", "sing": "yang", "nyang": "yang",
              "iso": "bisa", "biso": "bisa", "dipercoyo": "dipercaya", "halak": "orang", "ulah": "jangan",
              "ojo": "jangan", "aje": "saja", "semuanye": "semuanya", "kite": "kita", "ngerti": "mengerti",
-             "kagak": "tidak", "wonten": "ada", "ingkang": "yang", "saged": "bisa"}
+             "kagak": "tidak", "wonten": "ada", "ingkang": "yang", "saged": "bisa", "dipicayo": "dipercaya",
+             "wae": "saja", "karo": "sama", "sengit": "benci", "oreng": "orang", "madhura": "madura",
+             "kabeh": "semua", "alesan": "alasan"}
+_GROUP_MAKING = frozenset("halak oreng madhura".split())
 # Particles that carry no meaning the rules read, dropped so phrases match across them ("balik sih ke asalnya").
 _PARTICLES = frozenset("sih dong deh tuh nih mah kok loh lho kan yah lah toh kek".split())
 # "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
@@ -400,10 +437,11 @@ _CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
 # "tiap lihat orang X rasanya pengen muntah": a group that is seen or met is what the feeling is about.
 # Kinds of predicate: plain; a feeling or avoidance (its target follows it, a little further off); an
 # insinuation that frames the sentence ("namanya juga ... orang X", "wajar saja ... penduduknya orang X").
-_PLAIN, _FEELING, _INSINUATION = 0, 1, 2
+_PLAIN, _FEELING, _INSINUATION, _WEAPON = 0, 1, 2, 3
 _INSINUATIONS = frozenset(tuple(p.split()) for p in (
     "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran", "amit amit"))
-_REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4}
+# A weapon opens the post and the group comes later: "golok sudah diasah, tinggal nunggu orang X keluar".
+_REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4, _WEAPON: 3}
 _PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
 _THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
@@ -512,9 +550,13 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "anti rasisme", "anti diskriminasi", "diskriminasi terhadap", "kebencian terhadap", "kebencian kepada",
     "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan",
     # v3: defending and shrugging off ("aku bakal belain orang X", "tetanggaan sama orang X biasa saja")
-    "biasa saja", "tidak masalah", "tidak apa apa", "tidak takut", "belain", "membela", "jangan bawa bawa",
+    "biasa saja", "tidak masalah", "tidak apa apa", "tidak takut", "belain", "jangan bawa bawa",
     "bahan lelucon", "tidak ada yang keren", "tidak keren", "tidak lucu", "tidak beradab", "malu maluin",
-    "memalukan", "cara mikir", "cara berpikir", "pola pikir"))
+    "memalukan", "cara mikir", "cara berpikir", "pola pikir",
+    # v4
+    "tidak ada yang perlu ditakutin", "tidak ada yang perlu ditakuti", "tidak ada yang perlu ditakutkan",
+    "tidak perlu takut", "tidak akan menyakiti", "tidak bakal menyakiti", "tidak bakal nyakitin",
+    "tidak akan nyakitin", "tidak bakal pernah nyakitin", "tidak akan pernah menyakiti"))
 # Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
 # sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
 _STRONG_COUNTER = tuple(f" {p} " for p in (
@@ -532,7 +574,13 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "siapa bilang", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
     "tidak setuju kalau", "tidak setuju jika", "tidak setuju dengan anggapan", "tidak mengerti kenapa",
     "tidak paham kenapa", "heran kenapa orang", "tidak benar itu",
-    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip"))
+    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip", "tidak ada bukti", "tidak terbukti"))
+# A report of authorities stopping an attack ("polisi membubarkan massa yang hendak menyerang permukiman orang X"):
+# the violence is reported, not threatened.
+_AUTHORITIES = frozenset("polisi aparat tni polri satpol kapolda kapolres kapolsek brimob densus bawaslu".split())
+_STOPPING = frozenset("membubarkan dibubarkan mencegah dicegah menggagalkan digagalkan menghalau dihalau mengamankan "
+                      "diamankan menangkap ditangkap mengevakuasi dievakuasi melerai menurunkan diturunkan menghapus "
+                      "dihapus memblokir diblokir takedown menindak ditindak".split())
 # Verbs of insulting: a group right after one is the insult's object, and what the post says is about
 # the insult ("merendahkan orang X adalah tindakan tidak beradab", "lu ngehina orang X gitu mikir gak sih?").
 _INSULT_VERBS = frozenset(
@@ -613,13 +661,18 @@ def _predicates(tokens: list[str], near: set[int],
                         skip_to = i + length + 1
                         if skip_to < len(tokens) and tokens[skip_to] in ("sebagai", "seperti", "bagai", "kayak"):
                             skip_to += 5  # "... tidak layak diperlakukan sebagai warga kelas dua": all of it
+                        elif skip_to < len(tokens) and tokens[skip_to] in ("apalagi", "atau", "dan", "maupun", "bahkan"):
+                            skip_to += 2  # "... tidak layak dihina, apalagi diusir": both defended
                         break
                     if _is_negated(tokens, i):
                         if w >= 0.7:
                             negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
+                    elif key in _TARGET_FIRST:
+                        # the target follows the phrase: measured from its last word ("siapa yang mau tinggal
+                        # sebelahan sama orang X")
+                        found.append((i + length - 1, w, threat, _FEELING))
                     else:
-                        found.append((i, w, threat, _FEELING if key in _TARGET_FIRST else
-                                      _INSINUATION if key in _INSINUATIONS else _PLAIN))
+                        found.append((i, w, threat, _INSINUATION if key in _INSINUATIONS else _PLAIN))
                     skip_to = i + length
                     break
             if skip_to > i:
@@ -629,11 +682,20 @@ def _predicates(tokens: list[str], near: set[int],
             continue
         w = _PREDICATES.get(tok)
         if w is None and (tok in _POSITIVE or (i and (tokens[i - 1], tok) in _POSITIVE_PAIRS)
-                          or (tok in _HUMAN and _rhetorical(tokens[max(0, i - 8):i]))):
+                          or (tok in _HUMAN and _doubting_humanity(tokens[max(0, i - 8):i]))):
             if _negated_positive(tokens, i):
                 # anchored at the negation, which stands next to the group: "orang X tidak akan pernah bisa
                 # jadi warga negara yang baik" is about X however far the good word is
-                found.append((_negation_anchor(tokens, i), 0.7, False, _PLAIN))
+                anchor = _negation_anchor(tokens, i)
+                found.append((anchor, 0.7, False, _PLAIN))
+                if anchor != i:
+                    found.append((i, 0.7, False, _PLAIN))  # "jangan harap ada kebaikan dari orang X"
+            elif i + 1 < len(tokens) and tokens[i + 1] == "?" and _NEGATORS.isdisjoint(tokens[max(0, i - 3):i]):
+                # the virtue asked first, then denied: "Dipercaya? orang X? Tidak mungkin." "Sopan santun? orang X
+                # tidak kenal."
+                later = [k for k in range(i + 2, min(len(tokens), i + 12)) if tokens[k] in _NEGATORS]
+                if later:
+                    found.append((later[0], 0.7, False, _PLAIN))
             continue
         if w is None:
             w = _affixed(tok)
@@ -649,7 +711,8 @@ def _predicates(tokens: list[str], near: set[int],
                 continue
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
-        found.append((i, w, tok in _THREAT_WORDS, _FEELING if tok in _EMOTION else _PLAIN))
+        found.append((i, w, tok in _THREAT_WORDS,
+                      _FEELING if tok in _EMOTION else _WEAPON if tok in _WEAPONS else _PLAIN))
     if "?" in tokens:
         for i in range(len(tokens)):
             for length in (2, 1):
@@ -689,9 +752,18 @@ def _affixed(tok: str) -> float | None:
 def _negation_anchor(tokens: list[str], i: int) -> int:
     """Where the denial of the good word at i starts: the first negator or rhetorical cue of the 8 words before."""
     for k in range(max(0, i - 8), i):
-        if tokens[k] in _NEGATORS or tokens[k] in _RHETORICAL_ONE or tokens[k] in ("mana", "sejak", "kapan", "apakah"):
+        if tokens[k] in _NEGATORS or tokens[k] in _RHETORICAL_ONE or tokens[k] in _DOUBTING \
+                or tokens[k] in ("mana", "sejak", "kapan", "bagaimana"):
             return k
     return i
+
+
+def _doubting_humanity(before: list[str]) -> bool:
+    """Frames that doubt being human or a citizen ("sejak kapan orang X dianggap manusia?"), not every negation:
+    "kami tidak akan mengusir warga X" says nothing of the kind."""
+    if not _RHETORICAL_ONE.isdisjoint(before) or not _DOUBTING.isdisjoint(before):
+        return True
+    return any((a, b) in _HUMANITY_PAIRS for a, b in zip(before, before[1:]))
 
 
 def _rhetorical(before: list[str]) -> bool:
@@ -706,7 +778,7 @@ def _none_without(tokens: list[str], i: int) -> bool:
     if i < 2 or tokens[i - 2] != "yang" or tokens[i - 1] not in ("tidak", "bukan"):
         return False
     before = tokens[max(0, i - 9):i - 2]
-    return "ada" in before
+    return "ada" in before or "pernah" in before  # v4: "pernah lihat orang X yang tidak nyusahin?"
 
 
 _MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
@@ -735,14 +807,24 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
     near_before = tokens[max(0, i - 4):i]
     if i + 1 < len(tokens) and tokens[i + 1] in _COMPLEMENTIZERS:
         return False  # "tidak benar bahwa ...": a denial of what follows
+    if i and tokens[i - 1] in _COMPLEMENTIZERS:
+        return False  # "jika benar ...": a condition, whatever negation came before it
+    if tokens[i] in ("benar", "betul") and tokens[i - 1] != "yang" and (
+            i + 1 == len(tokens) or tokens[i + 1] in ("itu", "?", "kok")):
+        return False  # "siapa bilang orang X jorok? tidak benar itu": a denial ("yang tidak benar" is not)
     if "tumben" in before and "yang" in near_before:
         return True  # "tumben ada orang X yang jujur": they never are
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
         return False  # "bukan cuma pintar tapi juga jujur"
-    if _rhetorical(before):
+    if _rhetorical(tokens[max(0, i - 10):i]):
         return True  # "mustahil orang X bisa jujur", "jangan harap orang X bisa maju"
+    after = tokens[i + 1:i + 4]
+    if after and (after[0] in _AFTER_NEGATORS or (after[0] == "tidak" and "ada" in after)):
+        return True  # "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada ..."
+    if "?" in tokens[i:] and not _DOUBTING.isdisjoint(before):
+        return True  # "apakah orang X layak disebut manusia?"
     relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
     if relative and "?" in tokens[i:] and ("ada" in before or "pernah" in before):
         return True  # "emang ada orang X yang jujur?", "pernah lihat orang X yang wangi?"
@@ -795,9 +877,9 @@ _ANSWER_CUES = frozenset(
 # ("hinaan ke umat X itu memalukan") is said of the insult.
 _ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
                         "rasisme ujaran intoleransi stigma stigmatisasi prasangka ancaman teror intimidasi kekerasan "
-                        "serangan".split())
+                        "serangan rasis kebencian komen komentar candaan lelucon".split())
 # After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
-_TOWARDS = frozenset("terhadap kepada ke pada atas".split())
+_TOWARDS = frozenset("terhadap kepada ke pada atas soal tentang".split())
 _HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
                              "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
                              "diserang diperlakukan".split())
@@ -812,6 +894,8 @@ def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
     the group right after a word for an insult and "terhadap", "ke" ("hinaan ke umat X", "ancaman terhadap
     orang X"; "ancaman PKI" says the group is the threat)."""
     for start, _, _, _ in groups:
+        while start and tokens[start - 1] in _GROUP_NOUNS:
+            start -= 1  # "rasis ke orang berkulit gelap": the group's first noun
         if start >= 2 and tokens[start - 1] in _TOWARDS and tokens[start - 2] in _ABOUT_HATE:
             return True
     if _ANSWER_CUES.isdisjoint(tokens):
@@ -846,7 +930,8 @@ _COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
                      | {p.split()[0] for p in _STRONG_COUNTER})
 
 _GLUE_PARTS = (frozenset(_PREDICATES) | frozenset(_GROUP_WORDS) | frozenset(_NAMED_AFTER_NOUN) | _GROUP_NOUNS
-               | _POSITIVE | {w for k in _PHRASES for w in k if len(w) >= 4})
+               | _POSITIVE | {w for k in _PHRASES for w in k if len(w) >= 4}
+               | {w for k in _QUESTION_PHRASES for w in k if len(w) >= 4})
 
 
 def _unglue(tokens: list[str], known: Callable[[str], bool]) -> list[str]:
@@ -1019,7 +1104,7 @@ def _correct_typos(tokens: list[str], near: set[int], known: Callable[[str], boo
 # ("mending kosong daripada disewa orang X").
 _SINCE = frozenset("sebelum sejak semenjak gara ulah akibat setelah dikuasai kedatangan datangnya masuknya".split())
 _DECLINE = frozenset("rusak kacau rawan kumuh kotor berantakan hancur ribut kriminal maling rusuh jorok bau "
-                     "mundur tertinggal semrawut amburadul kriminalitas".split())
+                     "mundur tertinggal semrawut amburadul kriminalitas kehilangan hilang".split())
 # Between "sejak" and the group: "sejak banyak orang X di sini", "semenjak para pendatang datang".
 _SINCE_FILLERS = frozenset("banyak ada para makin semakin".split())
 # A wink at what "everybody knows" about the group named: "lu ngerti lah maksud gue", "udah paham lah ya",
@@ -1029,7 +1114,15 @@ _WINKS = tuple(f" {p} " for p in (
     "mengerti sendiri", "paham sendiri", "tahu lah ya", "you know", "kasihan keturunannya", "kasihan anaknya nanti",
     "jaga anak", "jaga anak gadis", "jaga anak perawan", "jaga istri", "ya bagaimana", "mau bagaimana lagi",
     "tidak rasis tapi", "tidak rasis hanya", "tidak rasis tetapi", "bukan rasis tapi", "bukan rasis hanya",
-    "bukan rasis tetapi", "no offense", "bukan mau rasis", "bukan bermaksud rasis", "maaf bukan rasis"))
+    "bukan rasis tetapi", "no offense", "bukan mau rasis", "bukan bermaksud rasis", "maaf bukan rasis",
+    # v4
+    "ketebak", "tebak siapa", "bisa ditebak", "sudah ditebak", "ikhlaskan saja", "ikhlasin saja", "turut berduka",
+    "lihat saja siapa", "lihat siapa yang", "bukan sara tapi", "bukan sara tetapi", "tapi fakta", "tetapi fakta"))
+# Exclusion by a negator right before the group where people hire, rent, sell or marry: "dicari karyawan:
+# jujur, rajin, bukan orang X", "cari jodoh siapa saja asal jangan orang X".
+_EXCLUDING = frozenset("bukan jangan kecuali selain".split())
+_MATCHMAKING = frozenset("jodoh menantu mantu pacar calon pelamar pembeli penyewa mengutamakan diutamakan "
+                         "melayani".split())
 _WAS_GOOD = frozenset("aman tenang damai nyaman bersih tertib".split())  # "dulu aman sebelum X datang"
 _ESPECIALLY = frozenset("apalagi terutama khususnya".split())
 _WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
@@ -1050,6 +1143,11 @@ def _insinuation(tokens: list[str], start: int, cat: str) -> float:
     joined = " " + " ".join(tokens) + " "
     if any(w in joined for w in _WINKS):
         return 0.6
+    if not _EXCLUDING.isdisjoint(tokens[max(0, start - 3):start]) and not (
+            _EXCLUSION_CONTEXT.isdisjoint(tokens) and _MATCHMAKING.isdisjoint(tokens)):
+        return 0.65
+    if start >= 2 and tokens[start - 2:start] == ["tidak", "ada"] and not _WAS_GOOD.isdisjoint(tokens[:start]):
+        return 0.6  # "motor aman, dompet aman, soalnya di sini tidak ada orang X"
     if not _ESPECIALLY.isdisjoint(before) and _FOR.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
         return 0.6
     if cat != "other" and "daripada" in before and not _RATHER.isdisjoint(tokens[:start]):
@@ -1112,8 +1210,9 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     if not normalized:
         return _NONE
     tokens = normalized.split()
-    if "halak" in tokens:  # the regional word that makes a group: Batak "halak" ("orang")
-        tokens = ["orang" if t == "halak" else t for t in tokens]
+    if "halak" in tokens or "oreng" in tokens or "madhura" in tokens:
+        # regional words that make a group: Batak "halak", Madurese "oreng" ("orang"), "Madhura"
+        tokens = [_REGIONAL.get(t, t) if t in _GROUP_MAKING else t for t in tokens]
     if known is not None:
         tokens = _unglue(tokens, known)
     groups = _groups(tokens)
@@ -1164,6 +1263,8 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     for _, cat in _slur_hits(own):
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat
+    if best_hate and not _AUTHORITIES.isdisjoint(own) and not _STOPPING.isdisjoint(own):
+        return GroupEvidence(0.0, 0.0, best_cat, True)  # authorities stopping an attack: news, not a threat
     if best_hate:
         # an answer to hate repeats one hostile word; a post that piles up several is hate itself
         if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)):

@@ -212,3 +212,48 @@ def test_v3_regional_and_qualified_group_forms() -> None:
     for text in ("Gue benci halak Batak.", "Aku muak sama urang awak.", "Saya benci warga asal Madura.",
                  "Jijik gue sama masyarakat adat Dayak.", "Benci banget sama kaum hawa."):
         assert evidence(text).hate >= 0.7, text
+
+
+# --- sara v4: virtues as nouns, doubting questions, exclusion, violence as written, reports of it ---------------
+
+@pytest.mark.parametrize("text", [
+    "Apakah orang Sasak layak disebut manusia?",                   # a question that doubts being human
+    "Emangnya umat Konghucu punya hati nurani?",
+    "Jujur? orang Toraja? Nggak mungkin lah.",                      # the virtue asked first, then denied
+    "Jangan ngarep kaum pendatang bakal jadi warga yang baik.",
+    "Orang Bugis itu nggak kenal yang namanya tata krama.",
+    "Lowongan kasir: rajin, jujur, bukan orang Madura.",            # exclusion where people hire
+    "Cari jodoh siapa saja boleh, asal jangan orang Batak.",
+    "Kota makin semrawut, tebak siapa yang makin banyak? orang Ambon.",
+    "Siapa sih yang mau tinggal sebelahan sama orang keturunan India?",
+])
+def test_v4_doubts_exclusion_and_winks_are_hate(text: str) -> None:
+    e = evidence(text)
+    assert e.hate >= 0.55 and not e.counter_speech
+
+
+@pytest.mark.parametrize("text", [
+    "Golok sudah diasah, tinggal nunggu orang Ambon keluar rumah.",  # a weapon opens the post
+    "Kami akan membubarkan massa pendukung 02 dengan kekerasan.",
+    "Pendukung 01 yang demo besok pulang tinggal nama.",
+])
+def test_v4_violence_as_written_is_a_threat(text: str) -> None:
+    assert evidence(text).threat >= 0.75
+
+
+@pytest.mark.parametrize("text", [
+    "Suku Batak tidak layak dihina, apalagi diusir.",               # both verbs defended
+    "Siapa bilang warga Madura jorok? Gak bener itu.",
+    "Polisi membubarkan massa yang hendak menyerang permukiman orang Dayak.",  # authorities stopping it
+    "Gak ada alesan buat jijik sama umat Khonghucu.",
+    "Tidak ada bukti bahwa orang Arab lebih sering berbuat kriminal.",
+])
+def test_v4_defences_denials_and_reports_are_not_hate(text: str) -> None:
+    e = evidence(text)
+    assert e.counter_speech and e.threat == 0.0
+
+
+def test_v4_a_negated_human_word_is_not_a_doubt_of_humanity() -> None:
+    """"warga" is a virtue denied only after a frame that doubts it ("sejak kapan ... warga negara?")."""
+    assert evidence("Kami tidak akan pernah mengusir warga Papua dari kampung ini.").hate == 0.0
+    assert evidence("Jika benar pendukung 01 curang, apa hubungannya dengan banjir?").hate == 0.0
