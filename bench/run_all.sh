@@ -43,6 +43,8 @@ for b in 1 16 64 256 1024; do
 done
 echo "== scorer, civil false positives"
 $PY bench/bench_scorer.py --civil | tee "$OUT/civil.txt"
+echo "== generator and entity masking, one core"
+taskset -c 0 $PY bench/bench_generator.py | tee "$OUT/generator.txt"
 
 echo "== scorer, transformer tier by mode and batch"
 TF_DIR=${TF_DIR:-}

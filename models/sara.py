@@ -46,7 +46,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "4"
+SARA_VERSION = "5"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -136,7 +136,9 @@ _EMOTION = {w: 0.8 for w in (
     "ilfeel murka dendam alergi "
     # colloquial and regional: "eneg", "gedeg", "sebel", "ogah", "amit-amit", "najis", "muak", "empet"
     "eneg gedeg gedek empet enek eneq sebal sebel jijay amit ogah emoh "
-    "antipati dengki sirik").split()}
+    "antipati dengki sirik "
+    # v5: disgust in slang and Sundanese ("geli gue liat orang X", "geuleuh pisan ka orang X")
+    "geli geuleuh").split()}
 _ATTRIBUTES = {w: 0.7 for w in (
     "sampah buruk terburuk jahat bodoh goblok tolol idiot bego dungu penipu pembohong maling pencuri "
     "licik pemalas malas males kotor jorok biadab barbar primitif terbelakang kampungan brengsek bangsat "
@@ -158,7 +160,7 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "penyusup kutukan sialan keparat laknatullah "
     "sampah aib noda hama "
     # v3: failings as verbs ("emang ada X yang gak nyolong?") and debts
-    "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang tukang "
+    "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang "
     # v4
     "merusak ngerusak").split()}
 _DEHUMANISING = {w: 0.85 for w in (
@@ -219,7 +221,9 @@ _THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
     "tenggelamkan", "ditenggelamkan", "singkirin", "lenyapin", "racuni", "diracun", "meracuni",
     # v4: Javanese and Sundanese ("tak pateni kabeh", "tak antemi", "ngagebugan"), slang ("hancurin", "kupatahin")
     "pateni", "dipateni", "mateni", "antemi", "diantemi", "ngantemi", "gebug", "ngagebugan", "digebug",
-    "hancurin", "dihancurin", "patahin", "kupatahin", "dipatahin"}}
+    "hancurin", "dihancurin", "patahin", "kupatahin", "dipatahin",
+    # v5: sterilising, locking up, Sundanese "dipaehan" (killed)
+    "disterilkan", "disteril", "sterilkan", "dipaehan", "paehan"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
                       "dipercaya diandalkan beradab "
                       # "gak ada yang bener", "tidak pernah tulus", "mana ada yang rajin"
@@ -232,10 +236,13 @@ _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih a
                       "dipercayai diandalin respek respect dihormati dihargai berdampingan "
                       # v4: virtues as nouns ("kejujuran bukanlah sifat orang X", "tidak kenal tata krama")
                       "krama integritas kejujuran kebaikan sumbangsih manfaat nurani setara bermartabat "
-                      "martabat".split())
+                      "martabat "
+                      # v5
+                      "kebersihan kecerdasan jasa".split())
 # Two-word virtues, read at their second word: "tidak kenal yang namanya kerja keras".
 _POSITIVE_PAIRS = frozenset({("kerja", "keras"), ("tepat", "waktu"), ("terima", "kasih"), ("tahu", "diri"),
-                             ("tanggung", "jawab"), ("akal", "sehat"), ("harga", "diri"), ("hati", "nurani")})
+                             ("tanggung", "jawab"), ("akal", "sehat"), ("harga", "diri"), ("hati", "nurani"),
+                             ("tahu", "adat")})
 # Rhetorical frames that deny a group a virtue: "mustahil orang X bisa jujur", "sejak kapan X punya malu",
 # "jangan harap X bisa maju", "belum pernah lihat X yang sopan", "mana mungkin X jujur".
 _RHETORICAL_ONE = frozenset("mustahil mustahal".split())
@@ -246,7 +253,8 @@ _RHETORICAL_PAIRS = frozenset({("jangan", "harap"), ("sejak", "kapan"), ("mana",
                                # "bagaimana mungkin"
                                ("jangan", "ngarep"), ("jangan", "berharap"), ("ada", "ceritanya"),
                                ("tidak", "bakal"), ("tidak", "akan"), ("satu", "pun"), ("bagaimana", "mungkin"),
-                               ("tidak", "kenal"), ("tidak", "mengenal"), ("tidak", "punya"), ("tidak", "memiliki")})
+                               ("tidak", "kenal"), ("tidak", "mengenal"), ("tidak", "punya"), ("tidak", "memiliki"),
+                               ("usah", "ngarep")})
 _HUMANITY_PAIRS = frozenset({("sejak", "kapan"), ("masih", "pantaskah"), ("masih", "layakkah"),
                              ("bagaimana", "mungkin"), ("mana", "mungkin")})
 # Questions that doubt a virtue: "apakah orang X layak disebut manusia?", "emangnya orang X punya hati nurani?"
@@ -391,6 +399,12 @@ for _p, _w, _threat in (
     ("dengan kekerasan", 0.8, True), ("tinggal nama", 0.85, True), ("menumpahkan darah", 0.9, True),
     ("akan tumpah", 0.7, True), ("rata dengan tanah", 0.85, True), ("ratakan dengan tanah", 0.9, True),
     ("lempar batu", 0.75, True), ("bambu runcing", 0.8, True),
+    # v5: exclusion and distrust as written
+    ("jatuh ke tangan", 0.65, False), ("tidak usah dipercaya", 0.7, False), ("jangan dipercaya", 0.7, False),
+    ("dibiarkan mati", 0.9, True), ("dibiarkan kelaparan", 0.85, True), ("biarkan mati", 0.9, True),
+    ("dikurung", 0.7, True),
+    ("tidak cocok jadi pemimpin", 0.75, False), ("tidak cocok memimpin", 0.75, False),
+    ("jangan sampai dijual", 0.7, False), ("jangan dijual", 0.7, False), ("jangan kasih masuk", 0.7, False),
 ):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
@@ -411,7 +425,7 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "tidak disewakan untuk", "berpikir ulang sebelum", "pikir ulang sebelum", "pikir pikir dulu sebelum",
     "jangan rekrut", "jangan terima kerja", "apa gunanya", "jangan sampai menikah", "jangan sampai nikah",
     "jangan sampai kawin", "masih menampung", "masih nampung", "apa yang bisa diharapkan", "jangan sampai dipimpin",
-    "tidak melayani"))
+    "tidak melayani", "jatuh ke tangan", "jangan sampai dijual", "jangan dijual", "jangan kasih masuk"))
 # Only in a question: "masih percaya sama orang X?", "pantaskah orang X disebut warga negara?"
 _QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w in (
     ("masih percaya", 0.65), ("masih mau percaya", 0.65), ("pantaskah", 0.7), ("layakkah", 0.7),
@@ -424,8 +438,13 @@ _REGIONAL = {"ora": "tidak", "teu": "tidak", "indak": "tidak", "mboten": "tidak"
              "ojo": "jangan", "aje": "saja", "semuanye": "semuanya", "kite": "kita", "ngerti": "mengerti",
              "kagak": "tidak", "wonten": "ada", "ingkang": "yang", "saged": "bisa", "dipicayo": "dipercaya",
              "wae": "saja", "karo": "sama", "sengit": "benci", "oreng": "orang", "madhura": "madura",
-             "kabeh": "semua", "alesan": "alasan"}
-_GROUP_MAKING = frozenset("halak oreng madhura".split())
+             "kabeh": "semua", "alesan": "alasan",
+             # v5: Minang, Palembang, Banjar, Makassar, Javanese, Sundanese
+             "nan": "yang", "dipacayo": "dipercaya", "dak": "tidak", "kada": "tidak", "janganmi": "jangan",
+             "kasi": "kasih", "duwe": "punya", "isin": "malu", "toto": "tata", "kromo": "krama", "nu": "yang",
+             "yen": "kalau", "leres": "benar", "upami": "kalau", "nganti": "sampai", "rabi": "nikah",
+             "bangso": "bangsa"}
+_GROUP_MAKING = frozenset("halak oreng madhura bangso".split())
 # Particles that carry no meaning the rules read, dropped so phrases match across them ("balik sih ke asalnya").
 _PARTICLES = frozenset("sih dong deh tuh nih mah kok loh lho kan yah lah toh kek".split())
 # "tidak mau" is avoidance only before one of these ("gak mau temenan sama orang X"), not "tidak mau membenci".
@@ -442,7 +461,9 @@ _INSINUATIONS = frozenset(tuple(p.split()) for p in (
     "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran", "amit amit"))
 # A weapon opens the post and the group comes later: "golok sudah diasah, tinggal nunggu orang X keluar".
 _REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4, _WEAPON: 3}
-_PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap".split())
+_PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap "
+                      # v5: an interjection of disgust before the group ("Ih, orang X. Jijik.")
+                      "ih ihh idih iyuh hih".split())
 _PREDICATES: dict[str, float] = {**_ATTRIBUTES, **_EMOTION, **_DEHUMANISING, **_THREATS, **_WEAPONS}
 _THREAT_WORDS = frozenset(_THREATS) | frozenset(_WEAPONS)
 _NEGATORS = frozenset("tidak bukan jangan tanpa belum stop berhenti".split())
@@ -556,7 +577,10 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     # v4
     "tidak ada yang perlu ditakutin", "tidak ada yang perlu ditakuti", "tidak ada yang perlu ditakutkan",
     "tidak perlu takut", "tidak akan menyakiti", "tidak bakal menyakiti", "tidak bakal nyakitin",
-    "tidak akan nyakitin", "tidak bakal pernah nyakitin", "tidak akan pernah menyakiti"))
+    "tidak akan nyakitin", "tidak bakal pernah nyakitin", "tidak akan pernah menyakiti",
+    # v5
+    "hanya karena identitasnya", "karena identitasnya", "hanya karena sukunya", "hanya karena agamanya",
+    "tidak akan menolak", "tidak pernah takut", "tidak pernah menolak"))
 # Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
 # sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
 _STRONG_COUNTER = tuple(f" {p} " for p in (
@@ -574,7 +598,9 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "siapa bilang", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
     "tidak setuju kalau", "tidak setuju jika", "tidak setuju dengan anggapan", "tidak mengerti kenapa",
     "tidak paham kenapa", "heran kenapa orang", "tidak benar itu",
-    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip", "tidak ada bukti", "tidak terbukti"))
+    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip", "tidak ada bukti", "tidak terbukti",
+    # v5
+    "bohong kalau", "bohong jika", "keliru jika", "salah jika", "tidak benar jika"))
 # A report of authorities stopping an attack ("polisi membubarkan massa yang hendak menyerang permukiman orang X"):
 # the violence is reported, not threatened.
 _AUTHORITIES = frozenset("polisi aparat tni polri satpol kapolda kapolres kapolsek brimob densus bawaslu".split())
@@ -653,7 +679,7 @@ def _predicates(tokens: list[str], near: set[int],
                 key = tuple(tokens[i:i + length])
                 if len(key) == length and key in _PHRASES:
                     w, threat = _PHRASES[key]
-                    if key[-1] == "mau" and _AVOID_NEXT.isdisjoint(tokens[i + length:i + length + 2]):
+                    if key[-1] == "mau" and _AVOID_NEXT.isdisjoint(tokens[i + length:i + length + 4]):
                         break  # "tidak mau membenci": not avoidance
                     if key[:2] in _DEFENDING_HEADS and i + length < len(tokens) \
                             and tokens[i + length] in _HOSTILE_PASSIVE:
@@ -687,7 +713,8 @@ def _predicates(tokens: list[str], near: set[int],
                 # anchored at the negation, which stands next to the group: "orang X tidak akan pernah bisa
                 # jadi warga negara yang baik" is about X however far the good word is
                 anchor = _negation_anchor(tokens, i)
-                found.append((anchor, 0.7, False, _PLAIN))
+                # a virtue denied after it names its owner further on ("kebersihan bukan bagian dari hidup orang X")
+                found.append((anchor, 0.7, False, _INSINUATION if _virtue_denied_after(tokens, i) else _PLAIN))
                 if anchor != i:
                     found.append((i, 0.7, False, _PLAIN))  # "jangan harap ada kebaikan dari orang X"
             elif i + 1 < len(tokens) and tokens[i + 1] == "?" and _NEGATORS.isdisjoint(tokens[max(0, i - 3):i]):
@@ -758,6 +785,12 @@ def _negation_anchor(tokens: list[str], i: int) -> int:
     return i
 
 
+def _virtue_denied_after(tokens: list[str], i: int) -> bool:
+    """A virtue then its denial: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X"."""
+    after = tokens[i + 1:i + 4]
+    return bool(after) and (after[0] in _AFTER_NEGATORS or (after[0] == "tidak" and ("ada" in after or "terbukti" in after)))
+
+
 def _doubting_humanity(before: list[str]) -> bool:
     """Frames that doubt being human or a citizen ("sejak kapan orang X dianggap manusia?"), not every negation:
     "kami tidak akan mengusir warga X" says nothing of the kind."""
@@ -814,14 +847,21 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return False  # "siapa bilang orang X jorok? tidak benar itu": a denial ("yang tidak benar" is not)
     if "tumben" in before and "yang" in near_before:
         return True  # "tumben ada orang X yang jujur": they never are
+    if "lebih" in near_before and "dari" in tokens[i + 1:i + 3] and not _NEGATORS.isdisjoint(before):
+        than = tokens[tokens.index("dari", i + 1) + 1:][:2]
+        # "orang X tidak lebih pintar dari anak TK", "tidak ada orang X yang lebih bersih dari kandang"; but
+        # "tidak ada yang lebih baik dari orang X" praises X
+        named = than[:1] and (than[0] in _GROUP_WORDS or than[0] in _PRONOUNS or (
+            than[0] in _GROUP_NOUNS and len(than) > 1 and (than[1] in _NAMED_AFTER_NOUN or than[1] in _GROUP_WORDS)))
+        if not named:
+            return True
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
         return False  # "bukan cuma pintar tapi juga jujur"
     if _rhetorical(tokens[max(0, i - 10):i]):
         return True  # "mustahil orang X bisa jujur", "jangan harap orang X bisa maju"
-    after = tokens[i + 1:i + 4]
-    if after and (after[0] in _AFTER_NEGATORS or (after[0] == "tidak" and "ada" in after)):
+    if _virtue_denied_after(tokens, i):
         return True  # "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada ..."
     if "?" in tokens[i:] and not _DOUBTING.isdisjoint(before):
         return True  # "apakah orang X layak disebut manusia?"
@@ -1110,14 +1150,17 @@ _SINCE_FILLERS = frozenset("banyak ada para makin semakin".split())
 # A wink at what "everybody knows" about the group named: "lu ngerti lah maksud gue", "udah paham lah ya",
 # "tau sendiri", "jaga anak gadis kalau tetangganya orang X", "aku nggak rasis, cuma ...".
 _WINKS = tuple(f" {p} " for p in (
-    "paham lah", "sudah paham", "mengerti maksud", "mengerti lah maksud", "paham maksud", "tahu sendiri",
-    "mengerti sendiri", "paham sendiri", "tahu lah ya", "you know", "kasihan keturunannya", "kasihan anaknya nanti",
+    "paham kenapa", "kalian paham", "sudah paham", "mengerti maksud", "paham maksud", "tahu sendiri",
+    "mengerti sendiri", "paham sendiri", "tahu ya", "you know", "kasihan keturunannya", "kasihan anaknya nanti",
     "jaga anak", "jaga anak gadis", "jaga anak perawan", "jaga istri", "ya bagaimana", "mau bagaimana lagi",
     "tidak rasis tapi", "tidak rasis hanya", "tidak rasis tetapi", "bukan rasis tapi", "bukan rasis hanya",
     "bukan rasis tetapi", "no offense", "bukan mau rasis", "bukan bermaksud rasis", "maaf bukan rasis",
     # v4
     "ketebak", "tebak siapa", "bisa ditebak", "sudah ditebak", "ikhlaskan saja", "ikhlasin saja", "turut berduka",
-    "lihat saja siapa", "lihat siapa yang", "bukan sara tapi", "bukan sara tetapi", "tapi fakta", "tetapi fakta"))
+    "lihat saja siapa", "lihat siapa yang", "bukan sara tapi", "bukan sara tetapi", "tapi fakta", "tetapi fakta",
+    # v5
+    "bukan bermaksud menggeneralisasi", "bukan maksud menggeneralisasi", "bukan maksud sara", "bukan bermaksud sara",
+    "begitulah jadinya", "jadinya begitu", "pengalaman saja"))
 # Exclusion by a negator right before the group where people hire, rent, sell or marry: "dicari karyawan:
 # jujur, rajin, bukan orang X", "cari jodoh siapa saja asal jangan orang X".
 _EXCLUDING = frozenset("bukan jangan kecuali selain".split())
@@ -1143,7 +1186,8 @@ def _insinuation(tokens: list[str], start: int, cat: str) -> float:
     joined = " " + " ".join(tokens) + " "
     if any(w in joined for w in _WINKS):
         return 0.6
-    if not _EXCLUDING.isdisjoint(tokens[max(0, start - 3):start]) and not (
+    excluding = tokens[max(0, start - 3):start]
+    if (not _EXCLUDING.isdisjoint(excluding) or ("tidak" in excluding and "menerima" in excluding)) and not (
             _EXCLUSION_CONTEXT.isdisjoint(tokens) and _MATCHMAKING.isdisjoint(tokens)):
         return 0.65
     if start >= 2 and tokens[start - 2:start] == ["tidak", "ada"] and not _WAS_GOOD.isdisjoint(tokens[:start]):
@@ -1210,7 +1254,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     if not normalized:
         return _NONE
     tokens = normalized.split()
-    if "halak" in tokens or "oreng" in tokens or "madhura" in tokens:
+    if "halak" in tokens or "oreng" in tokens or "madhura" in tokens or "bangso" in tokens:
         # regional words that make a group: Batak "halak", Madurese "oreng" ("orang"), "Madhura"
         tokens = [_REGIONAL.get(t, t) if t in _GROUP_MAKING else t for t in tokens]
     if known is not None:

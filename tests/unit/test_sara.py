@@ -257,3 +257,37 @@ def test_v4_a_negated_human_word_is_not_a_doubt_of_humanity() -> None:
     """"warga" is a virtue denied only after a frame that doubts it ("sejak kapan ... warga negara?")."""
     assert evidence("Kami tidak akan pernah mengusir warga Papua dari kampung ini.").hate == 0.0
     assert evidence("Jika benar pendukung 01 curang, apa hubungannya dengan banjir?").hate == 0.0
+
+
+# --- sara v5: comparisons, virtues denied after, disgust, purpose-built threats, denials --------------------------
+
+@pytest.mark.parametrize("text", [
+    "Orang Sasak gak lebih pinter dari anak TK.",                    # a comparison that belittles
+    "Kebersihan bukan bagian dari hidup orang Bugis.",               # a virtue denied after it is named
+    "Ih, orang Tegal. Jijik, jauh-jauh sana.",                       # an interjection, then the feeling
+    "Geli gue liat kaum waria.",
+    "Kontrakan 2 kamar dekat pasar. Maaf, tidak menerima orang Batak.",
+    "Suku Nias dak pernah jujur, percayolah.",                        # Palembang "dak"
+])
+def test_v5_comparisons_disgust_and_exclusion_are_hate(text: str) -> None:
+    e = evidence(text)
+    assert e.hate >= 0.55 and not e.counter_speech
+
+
+def test_v5_praise_by_comparison_is_not_hate() -> None:
+    assert evidence("Tidak ada yang lebih baik dari orang Sunda").hate == 0.0
+    assert evidence("Nggak kok, masyarakat adat Dayak nggak jorok.").hate == 0.0  # "adat" is not a virtue here
+
+
+def test_v5_sterilising_and_letting_die_are_threats() -> None:
+    assert evidence("Harusnya orang Madura disterilkan biar nggak beranak-pinak.").threat >= 0.8
+    assert evidence("Umat Hindu dikurung saja lalu dibiarkan mati.").threat >= 0.7
+
+
+@pytest.mark.parametrize("text", [
+    "Bohong kalau dibilang orang Madura itu parasit.",
+    "Keliru jika menganggap orang Batak tidak bisa dipercaya.",
+    "Kagak bener tuh kalo suku Bugis dibilang tukang nipu.",        # "tukang" alone is a trade, not an insult
+])
+def test_v5_denials_are_counter_speech(text: str) -> None:
+    assert evidence(text).counter_speech
