@@ -46,7 +46,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "5"
+SARA_VERSION = "6"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -111,10 +111,10 @@ _CAMP_OBJECTS = frozenset(PLACEHOLDER[t] for t in ("tokoh", "paslon", "partai", 
 _CAMP_NOUNS = frozenset("pendukung simpatisan relawan kubu kader massa pemilih".split())
 # Groups defined by what they do, not who they are: not protected, so abuse of them is not hate.
 _CONDUCT_GROUPS = frozenset(
-    "koruptor korupsi korup maling begal calo rentenir pinjol buzzer buzer penimbun pengemplang pungli bandar mafia "
+    "koruptor maling begal calo rentenir pinjol buzzer buzer penimbun pengemplang pungli "
     "collector pembalap penipu copet pencopet jambret perampok pencuri preman pelakor penjudi "
     # v4
-    "ugal ugalan parkir penimbun tengkulak".split())
+    "ugal ugalan penimbun tengkulak".split())
 _GROUP_QUALIFIERS = frozenset("asli asal adat keturunan".split())
 _PRONOUNS = frozenset("mereka kalian kaum merekalah kalianlah kalean".split())
 # "kamu semua", "golongan itu", "orang orang begitu": a group noun or pronoun pointing back to a group named before.
@@ -233,7 +233,7 @@ _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih a
                       "menghargai menghormati taat setia berprestasi maju "
                       # v3: virtues people deny a group ("tidak mengenal rasa hormat", "tidak pernah berkontribusi")
                       "hormat santun wangi akhlak akhlaknya adab adabnya kontribusi berkontribusi berjasa "
-                      "dipercayai diandalin respek respect dihormati dihargai berdampingan "
+                      "dipercayai diandalin respek respect berdampingan "
                       # v4: virtues as nouns ("kejujuran bukanlah sifat orang X", "tidak kenal tata krama")
                       "krama integritas kejujuran kebaikan sumbangsih manfaat nurani setara bermartabat "
                       "martabat "
@@ -252,22 +252,32 @@ _RHETORICAL_PAIRS = frozenset({("jangan", "harap"), ("sejak", "kapan"), ("mana",
                                # v4: "jangan ngarep", "gak ada ceritanya", "tidak bakal", "tidak satu pun",
                                # "bagaimana mungkin"
                                ("jangan", "ngarep"), ("jangan", "berharap"), ("ada", "ceritanya"),
-                               ("tidak", "bakal"), ("tidak", "akan"), ("satu", "pun"), ("bagaimana", "mungkin"),
-                               ("tidak", "kenal"), ("tidak", "mengenal"), ("tidak", "punya"), ("tidak", "memiliki"),
-                               ("usah", "ngarep")})
+                               ("satu", "pun"), ("bagaimana", "mungkin"), ("usah", "ngarep")})
+# Weaker frames ("tidak akan", "tidak punya"): only with the group named before them, as their subject ("orang X
+# tidak punya sopan santun"), never "kami tidak akan melupakan jasa orang X".
+_SUBJECT_PAIRS = frozenset({("tidak", "bakal"), ("tidak", "akan"), ("tidak", "kenal"), ("tidak", "mengenal"),
+                            ("tidak", "punya"), ("tidak", "memiliki")})
+_FORGETTING = frozenset("lupa melupakan lupakan dilupakan".split())
 _HUMANITY_PAIRS = frozenset({("sejak", "kapan"), ("masih", "pantaskah"), ("masih", "layakkah"),
                              ("bagaimana", "mungkin"), ("mana", "mungkin")})
 # Questions that doubt a virtue: "apakah orang X layak disebut manusia?", "emangnya orang X punya hati nurani?"
-_DOUBTING = frozenset("apakah memangnya emangnya masa masak".split())
+_DOUBTING = frozenset("apakah memangnya emangnya".split())  # not "masa": "masa kampanye", "masa tenang"
 # After a rhetorical frame, being human is a virtue denied: "sejak kapan orang X bisa dianggap manusia?"
 _HUMAN = frozenset("manusia warga".split())
 # A negator right after a virtue: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X".
 _AFTER_NEGATORS = frozenset("bukan bukanlah tidaklah".split())
+# "Jujur? orang X? tidak mungkin", "Sopan santun? orang X tidak kenal": the denial, not any negation.
+_DENYING_NEXT = frozenset("mungkin kenal punya mengenal pernah bisa ada".split()) - {"ada"}
+_OWNED = frozenset("sifat bagian ciri milik kebiasaan budaya watak karakter sesuatu".split())
 # "tidak benar bahwa ...", "tidak adil kalau ...": a negated judgement of what follows is a denial, not an insult.
 _COMPLEMENTIZERS = frozenset("bahwa kalau jika apabila kalo".split())
 # Weapons near a group: "datangi rumah orang X bawa golok" is a threat.
 _WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov senapan pistol "
-                           "pentungan sajam arit badik keris tombak panah busur".split()}
+                           "pentungan sajam arit badik".split()}
+# A weapon is a threat only when it is carried, readied or waited with ("bawa golok", "golok sudah diasah,
+# tinggal nunggu ..."), not in a report of one found ("aparat menyita golok").
+_WEAPON_CUES = frozenset("bawa membawa bawain siapkan siapin siapkan diasah asah mengasah tunggu nunggu tinggal "
+                         "datengin datangi".split())
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
 _NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
@@ -426,6 +436,12 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "jangan rekrut", "jangan terima kerja", "apa gunanya", "jangan sampai menikah", "jangan sampai nikah",
     "jangan sampai kawin", "masih menampung", "masih nampung", "apa yang bisa diharapkan", "jangan sampai dipimpin",
     "tidak melayani", "jatuh ke tangan", "jangan sampai dijual", "jangan dijual", "jangan kasih masuk"))
+# Threats and dehumanisation only after a call, a wish or a plan: "pendukung 01 besok pulang tinggal nama",
+# "harusnya orang X dikurung", "untuk apa orang X dibiarkan berkembang biak"; not "budaya X kini tinggal nama".
+_NEEDS_CALL = frozenset(tuple(p.split()) for p in (
+    "tinggal nama", "dengan kekerasan", "dikurung", "berkembang biak", "beranak pinak"))
+_CALLS = frozenset("akan bakal harus harusnya seharusnya sebaiknya mestinya sepatutnya ayo yuk mari kita kami besok "
+                   "siap siap pantas layak biar dibiarkan biarkan hadapi awas tunggu".split())
 # Only in a question: "masih percaya sama orang X?", "pantaskah orang X disebut warga negara?"
 _QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w in (
     ("masih percaya", 0.65), ("masih mau percaya", 0.65), ("pantaskah", 0.7), ("layakkah", 0.7),
@@ -434,14 +450,14 @@ _QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w 
 # models were trained with, is unchanged): Javanese, Sundanese, Betawi, Minang, Batak.
 _REGIONAL = {"ora": "tidak", "teu": "tidak", "indak": "tidak", "mboten": "tidak", "ndak": "tidak",
              "ono": "ada", "aya": "ada", "ade": "ada", "ado": "ada", "sing": "yang", "nyang": "yang",
-             "iso": "bisa", "biso": "bisa", "dipercoyo": "dipercaya", "halak": "orang", "ulah": "jangan",
+             "iso": "bisa", "biso": "bisa", "dipercoyo": "dipercaya", "halak": "orang",
              "ojo": "jangan", "aje": "saja", "semuanye": "semuanya", "kite": "kita", "ngerti": "mengerti",
              "kagak": "tidak", "wonten": "ada", "ingkang": "yang", "saged": "bisa", "dipicayo": "dipercaya",
-             "wae": "saja", "karo": "sama", "sengit": "benci", "oreng": "orang", "madhura": "madura",
+             "wae": "saja", "sengit": "benci", "oreng": "orang", "madhura": "madura",
              "kabeh": "semua", "alesan": "alasan",
              # v5: Minang, Palembang, Banjar, Makassar, Javanese, Sundanese
-             "nan": "yang", "dipacayo": "dipercaya", "dak": "tidak", "kada": "tidak", "janganmi": "jangan",
-             "kasi": "kasih", "duwe": "punya", "isin": "malu", "toto": "tata", "kromo": "krama", "nu": "yang",
+             "nan": "yang", "dipacayo": "dipercaya", "kada": "tidak", "janganmi": "jangan",
+             "kasi": "kasih", "duwe": "punya", "isin": "malu", "toto": "tata", "kromo": "krama",
              "yen": "kalau", "leres": "benar", "upami": "kalau", "nganti": "sampai", "rabi": "nikah",
              "bangso": "bangsa"}
 _GROUP_MAKING = frozenset("halak oreng madhura bangso".split())
@@ -572,8 +588,8 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "jangan menyudutkan", "jangan mendiskriminasi", "jangan merendahkan", "jangan hina", "tidak boleh merendahkan",
     # v3: defending and shrugging off ("aku bakal belain orang X", "tetanggaan sama orang X biasa saja")
     "biasa saja", "tidak masalah", "tidak apa apa", "tidak takut", "belain", "jangan bawa bawa",
-    "bahan lelucon", "tidak ada yang keren", "tidak keren", "tidak lucu", "tidak beradab", "malu maluin",
-    "memalukan", "cara mikir", "cara berpikir", "pola pikir",
+    # v6: anti-SARA advice ("pilih calon yang jujur, bukan karena dia orang X")
+    "bukan karena dia", "bukan karena sukunya", "bukan karena agamanya", "bukan karena suku", "bukan karena agama",
     # v4
     "tidak ada yang perlu ditakutin", "tidak ada yang perlu ditakuti", "tidak ada yang perlu ditakutkan",
     "tidak perlu takut", "tidak akan menyakiti", "tidak bakal menyakiti", "tidak bakal nyakitin",
@@ -594,19 +610,27 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "tidak pantas bilang", "tidak pantas ngomong",
     "tidak pantas menyebut", "tidak boleh bilang", "tidak boleh ngomong", "jangan ngomong", "harus dilaporkan",
     "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share",
-    # v3: denials of a stereotype ("siapa bilang orang X bodoh?", "tidak adil kalau orang X dicap kotor")
+))
+# Denials of a stereotype ("siapa bilang orang X bodoh? tidak benar itu", "tidak adil kalau orang X dicap kotor"):
+# they answer the insult they repeat, but only within their own sentence, and never a threat ("heran kenapa
+# orang X dibiarkan di sini, usir saja"; "siapa bilang orang X jujur? mereka semua penipu").
+_DENIALS = tuple(f" {p} " for p in (
     "siapa bilang", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
     "tidak setuju kalau", "tidak setuju jika", "tidak setuju dengan anggapan", "tidak mengerti kenapa",
-    "tidak paham kenapa", "heran kenapa orang", "tidak benar itu",
-    "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip", "tidak ada bukti", "tidak terbukti",
-    # v5
-    "bohong kalau", "bohong jika", "keliru jika", "salah jika", "tidak benar jika"))
+    "tidak paham kenapa", "tidak benar itu", "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip",
+    "tidak ada bukti", "tidak terbukti", "bohong kalau", "bohong jika", "keliru jika", "salah jika", "tidak benar jika"))
 # A report of authorities stopping an attack ("polisi membubarkan massa yang hendak menyerang permukiman orang X"):
 # the violence is reported, not threatened.
 _AUTHORITIES = frozenset("polisi aparat tni polri satpol kapolda kapolres kapolsek brimob densus bawaslu".split())
-_STOPPING = frozenset("membubarkan dibubarkan mencegah dicegah menggagalkan digagalkan menghalau dihalau mengamankan "
+_STOPPING = frozenset("menyita disita ditemukan razia dikurung ditahan menahan "
+                      "membubarkan dibubarkan mencegah dicegah menggagalkan digagalkan menghalau dihalau mengamankan "
                       "diamankan menangkap ditangkap mengevakuasi dievakuasi melerai menurunkan diturunkan menghapus "
                       "dihapus memblokir diblokir takedown menindak ditindak".split())
+# Judgements that also describe a group ("orang X itu memalukan"): they answer hate only where an insult or
+# hate is named in the post ("ngatain orang X itu memalukan", "rasis ke orang X tidak lucu").
+_SOFT_COUNTER = tuple(f" {p} " for p in (
+    "bahan lelucon", "tidak ada yang keren", "tidak keren", "tidak lucu", "tidak beradab", "malu maluin",
+    "memalukan", "cara mikir", "cara berpikir", "pola pikir", "norak"))
 # Verbs of insulting: a group right after one is the insult's object, and what the post says is about
 # the insult ("merendahkan orang X adalah tindakan tidak beradab", "lu ngehina orang X gitu mikir gak sih?").
 _INSULT_VERBS = frozenset(
@@ -616,7 +640,12 @@ _INSULT_VERBS = frozenset(
     "mencaci memaki menertawakan ngetawain meledek ngeledek ledekin menghakimi mengucilkan ngucilin "
     "mengkafirkan ngafirin menyudutkan nyudutin".split())
 # ... unless the post calls for it or enjoys it ("ayo hina orang X", "gue hobi ngejek orang X").
-_INSULT_CALL = frozenset("ayo yuk mari kita harus wajib silakan boleh hobi suka senang seneng enak asyik".split())
+_INSULT_CALL = frozenset("ayo yuk mari kita harus wajib silakan boleh hobi suka senang seneng enak asyik terus "
+                         "memang pantas wajar layak".split())
+# Disapproval of the insult: "merendahkan orang X adalah tindakan tidak beradab", "lu ngehina orang X mikir gak?"
+_DISAPPROVING = frozenset("beradab memalukan malu rasis jangan mikir norak stop berhenti salah dosa tega keren lucu "
+                          "kasihan sedih miris prihatin kecewa bermoral moral pantas pantes persatuan capek ilok "
+                          "diam diem bertanggung hapus dihapus".split())
 
 
 
@@ -690,13 +719,17 @@ def _predicates(tokens: list[str], near: set[int],
                         elif skip_to < len(tokens) and tokens[skip_to] in ("apalagi", "atau", "dan", "maupun", "bahkan"):
                             skip_to += 2  # "... tidak layak dihina, apalagi diusir": both defended
                         break
+                    if key in _NEEDS_CALL and _CALLS.isdisjoint(tokens[max(0, i - 8):i]):
+                        skip_to = i + length
+                        break  # "budaya orang X kini tinggal nama", "sapi warga X berkembang biak"
                     if _is_negated(tokens, i):
                         if w >= 0.7:
                             negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
                     elif key in _TARGET_FIRST:
                         # the target follows the phrase: measured from its last word ("siapa yang mau tinggal
                         # sebelahan sama orang X")
-                        found.append((i + length - 1, w, threat, _FEELING))
+                        last = i + length - 1  # ("ulah orang" ends on the group's own noun: keep its start)
+                        found.append((last if tokens[last] not in _GROUP_NOUNS else i, w, threat, _FEELING))
                     else:
                         found.append((i, w, threat, _INSINUATION if key in _INSINUATIONS else _PLAIN))
                     skip_to = i + length
@@ -720,7 +753,8 @@ def _predicates(tokens: list[str], near: set[int],
             elif i + 1 < len(tokens) and tokens[i + 1] == "?" and _NEGATORS.isdisjoint(tokens[max(0, i - 3):i]):
                 # the virtue asked first, then denied: "Dipercaya? orang X? Tidak mungkin." "Sopan santun? orang X
                 # tidak kenal."
-                later = [k for k in range(i + 2, min(len(tokens), i + 12)) if tokens[k] in _NEGATORS]
+                later = [k for k in range(i + 2, min(len(tokens) - 1, i + 12))
+                         if tokens[k] in _NEGATORS and tokens[k + 1] in _DENYING_NEXT]
                 if later:
                     found.append((later[0], 0.7, False, _PLAIN))
             continue
@@ -738,6 +772,10 @@ def _predicates(tokens: list[str], near: set[int],
                 continue
             negated.append(i)  # "tidak benci", "bukan sampah", "jangan usir"
             continue
+        if tok in _WEAPONS and _WEAPON_CUES.isdisjoint(tokens):
+            continue
+        if tok == "geli" and not _AMUSED.isdisjoint(tokens):
+            continue  # "geli ketawa": amused, not disgusted
         found.append((i, w, tok in _THREAT_WORDS,
                       _FEELING if tok in _EMOTION else _WEAPON if tok in _WEAPONS else _PLAIN))
     if "?" in tokens:
@@ -751,7 +789,7 @@ def _predicates(tokens: list[str], near: set[int],
 
 
 # Renting, selling, hiring: "kecuali" there excludes a group from it.
-_EXCLUSION_CONTEXT = frozenset("lowongan loker dijual disewakan sewa kos kost kontrakan kamar menerima terbuka dicari "
+_EXCLUSION_CONTEXT = frozenset("lowongan loker dijual disewakan sewa kos kost kontrakan kamar dicari "
                                "rekrutmen karyawan pegawai penyewa".split())
 # Degree and form affixes on an insult: "sebego itu", "terjorok", "bodohnya", "malasnya".
 _PREFIXES = ("se", "ter", "paling")
@@ -786,9 +824,29 @@ def _negation_anchor(tokens: list[str], i: int) -> int:
 
 
 def _virtue_denied_after(tokens: list[str], i: int) -> bool:
-    """A virtue then its denial: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X"."""
+    """A virtue then its denial: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X";
+    not "orang X itu ramah, bukan seperti yang diberitakan"."""
     after = tokens[i + 1:i + 4]
-    return bool(after) and (after[0] in _AFTER_NEGATORS or (after[0] == "tidak" and ("ada" in after or "terbukti" in after)))
+    if not after:
+        return False
+    if after[0] in _AFTER_NEGATORS:
+        return len(after) > 1 and after[1] in _OWNED
+    return after[0] == "tidak" and ("ada" in after or "terbukti" in after)
+
+
+def _doubted_subject(tokens: list[str], i: int) -> bool:
+    """"apakah orang X layak ...?": a doubting word, then the group, then the virtue at most two words on
+    (not "apakah pemilih disabilitas mendapat pendampingan yang layak?": the virtue describes something else)."""
+    before = tokens[max(0, i - 8):i]
+    if _DOUBTING.isdisjoint(before):
+        return False
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = tokens[k]
+        if t == "yang":
+            return False
+        if t in _GROUP_WORDS or t in _NAMED_AFTER_NOUN or t in _PRONOUNS or t in _CAMP_LABELS:
+            return True
+    return False
 
 
 def _doubting_humanity(before: list[str]) -> bool:
@@ -803,7 +861,15 @@ def _rhetorical(before: list[str]) -> bool:
     """A frame that denies what follows: "mustahil", "jangan harap", "sejak kapan", "belum pernah"."""
     if not _RHETORICAL_ONE.isdisjoint(before):
         return True
-    return any((a, b) in _RHETORICAL_PAIRS for a, b in zip(before, before[1:]))
+    if any((a, b) in _RHETORICAL_PAIRS for a, b in zip(before, before[1:])):
+        return True
+    if not _FORGETTING.isdisjoint(before):
+        return False
+    for k in range(len(before) - 1):
+        if (before[k], before[k + 1]) in _SUBJECT_PAIRS:
+            head = before[:k]
+            return any(t in _GROUP_WORDS or t in _NAMED_AFTER_NOUN or t in _PRONOUNS or t in _CAMP_LABELS for t in head)
+    return False
 
 
 def _none_without(tokens: list[str], i: int) -> bool:
@@ -816,6 +882,8 @@ def _none_without(tokens: list[str], i: int) -> bool:
 
 _MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
 _WHY = frozenset("kenapa mengapa napa".split())
+_AMUSED = frozenset("ketawa tertawa lucu ngakak haha wkwk kocak".split())
+_JAVANESE_VERBS = frozenset("pateni mateni antemi gebug paehan".split())
 _WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
@@ -828,7 +896,10 @@ def _is_negated(tokens: list[str], i: int) -> bool:
     if any(b in _NEGATORS for b in before):
         j = max(k for k in range(max(0, i - 3), i) if tokens[k] in _NEGATORS)
         # "kenapa orang X tidak balik saja ke asalnya?": a suggestion, not a negation
-        return not (tokens[j] == "tidak" and not _WHY.isdisjoint(tokens[max(0, j - 5):j]))
+        if tokens[j] == "tidak" and tokens[i] in _JAVANESE_VERBS and j == i - 1:
+            return False  # Javanese "tak pateni" (I will kill), normalised as "tidak pateni"
+        return not (tokens[j] == "tidak" and not _WHY.isdisjoint(tokens[max(0, j - 5):j])
+                    and "saja" in tokens[i:i + 3] and "karena" not in tokens)
     
     wide = tokens[max(0, i - 7):i]
     return any(a in _NEGATORS and b in _WIDE_SCOPE for a, b in zip(wide, wide[1:]))
@@ -842,7 +913,9 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return False  # "tidak benar bahwa ...": a denial of what follows
     if i and tokens[i - 1] in _COMPLEMENTIZERS:
         return False  # "jika benar ...": a condition, whatever negation came before it
-    if tokens[i] in ("benar", "betul") and tokens[i - 1] != "yang" and (
+    if not _FORGETTING.isdisjoint(near_before):
+        return False  # "kami tidak akan melupakan jasa orang X"
+    if tokens[i] in ("benar", "betul") and (not i or tokens[i - 1] != "yang") and (
             i + 1 == len(tokens) or tokens[i + 1] in ("itu", "?", "kok")):
         return False  # "siapa bilang orang X jorok? tidak benar itu": a denial ("yang tidak benar" is not)
     if "tumben" in before and "yang" in near_before:
@@ -863,16 +936,15 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return True  # "mustahil orang X bisa jujur", "jangan harap orang X bisa maju"
     if _virtue_denied_after(tokens, i):
         return True  # "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada ..."
-    if "?" in tokens[i:] and not _DOUBTING.isdisjoint(before):
+    if "?" in tokens[i:i + 7] and _doubted_subject(tokens, i):
         return True  # "apakah orang X layak disebut manusia?"
-    relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
+    relative = i > 0 and (tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD))
     if relative and "?" in tokens[i:] and ("ada" in before or "pernah" in before):
         return True  # "emang ada orang X yang jujur?", "pernah lihat orang X yang wangi?"
     if "tidak" in before and "pernah" in before:
         return True
     if any(a == "mana" and b in ("ada", "mungkin", "bisa", "pernah") for a, b in zip(before, before[1:])):
         return True  # "mana ada orang X yang jujur"
-    relative = tokens[i - 1] == "yang" or (i >= 2 and tokens[i - 2] == "yang" and tokens[i - 1] in _MODAL_GOOD)
     if relative and any(a == "tidak" and b == "ada" for a, b in zip(before, before[1:])):
         return True  # "tidak ada orang X yang (bisa) dipercaya"
     return any(t in ("tidak", "bukan") for t in near_before)
@@ -897,6 +969,9 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
         return False
     if any(p in joined for w in _COUNTER_BY_FIRST.keys() & toks for p in _COUNTER_BY_FIRST[w]):
         return True
+    if not (_INSULT_VERBS.isdisjoint(toks) and _HATE_TOPICS.isdisjoint(toks) and "rasis" not in toks) and any(
+            p in joined for p in _SOFT_COUNTER):
+        return True
     if (toks & _SAYING or quoted) and any(p in joined for w in _REJECTION_BY_FIRST.keys() & toks
                                           for p in _REJECTION_BY_FIRST[w]):
         return True
@@ -917,7 +992,7 @@ _ANSWER_CUES = frozenset(
 # ("hinaan ke umat X itu memalukan") is said of the insult.
 _ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
                         "rasisme ujaran intoleransi stigma stigmatisasi prasangka ancaman teror intimidasi kekerasan "
-                        "serangan rasis kebencian komen komentar candaan lelucon".split())
+                        "serangan rasis kebencian komen komentar candaan lelucon fitnah hoaks".split())
 # After "tidak pantas", "tidak boleh": an insult done to the group is defended against ("tidak pantas dihina").
 _TOWARDS = frozenset("terhadap kepada ke pada atas soal tentang".split())
 _HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
@@ -936,8 +1011,8 @@ def _reported_hate(tokens: list[str], groups: list[tuple[int, int, str, float]],
     for start, _, _, _ in groups:
         while start and tokens[start - 1] in _GROUP_NOUNS:
             start -= 1  # "rasis ke orang berkulit gelap": the group's first noun
-        if start >= 2 and tokens[start - 1] in _TOWARDS and tokens[start - 2] in _ABOUT_HATE:
-            return True
+        if start >= 2 and tokens[start - 1] in _TOWARDS and not _ABOUT_HATE.isdisjoint(tokens[max(0, start - 4):start - 1]):
+            return True  # "hinaan ke umat X", "komen jahat soal orang X"
     if _ANSWER_CUES.isdisjoint(tokens):
         return False
     for start, _, _, _ in groups:
@@ -965,7 +1040,7 @@ _REJECTION_BY_FIRST = _by_first(_REJECTION)
 _SLUR_TOKENS = frozenset(_SLURS) | {k[0] for k in _SLUR_PHRASES}
 
 # Any counter-speech rule needs one of these words: most posts are ruled out by one set test.
-_COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE}
+_COUNTER_TRIGGERS = (_REPORT_VERBS | _SAYING | {_QUOTE} | {p.split()[0] for p in _SOFT_COUNTER}
                      | {p.split()[0] for p in _COUNTER_PHRASES} | {p.split()[0] for p in _REJECTION}
                      | {p.split()[0] for p in _STRONG_COUNTER})
 
@@ -1097,7 +1172,9 @@ def _insulted_object(tokens: list[str], group_pos: int) -> bool:
     """The group is the object of a verb of insulting that nobody is called to: the post is about the insult."""
     for k in range(max(0, group_pos - 2), group_pos):
         if tokens[k] in _INSULT_VERBS:
-            return _INSULT_CALL.isdisjoint(tokens[max(0, k - 2):k])
+            return _INSULT_CALL.isdisjoint(tokens[max(0, k - 3):k]) and not (
+                _DISAPPROVING.isdisjoint(tokens) and _HATE_TOPICS.isdisjoint(tokens) and _ANSWER_CUES.isdisjoint(tokens)
+                and not any(p in " " + " ".join(tokens) + " " for p in _SOFT_COUNTER))
     return False
 
 
@@ -1163,9 +1240,9 @@ _WINKS = tuple(f" {p} " for p in (
     "begitulah jadinya", "jadinya begitu", "pengalaman saja"))
 # Exclusion by a negator right before the group where people hire, rent, sell or marry: "dicari karyawan:
 # jujur, rajin, bukan orang X", "cari jodoh siapa saja asal jangan orang X".
-_EXCLUDING = frozenset("bukan jangan kecuali selain".split())
-_MATCHMAKING = frozenset("jodoh menantu mantu pacar calon pelamar pembeli penyewa mengutamakan diutamakan "
-                         "melayani".split())
+_EXCLUDING = frozenset("bukan jangan kecuali".split())
+_MATCHMAKING = frozenset("jodoh menantu mantu pacar pelamar pembeli penyewa mengutamakan diutamakan".split())
+_WINKS_BY_FIRST = _by_first(_WINKS)
 _WAS_GOOD = frozenset("aman tenang damai nyaman bersih tertib".split())  # "dulu aman sebelum X datang"
 _ESPECIALLY = frozenset("apalagi terutama khususnya".split())
 _WARNING = frozenset("ketipu ditipu tertipu dibohongi dibohongin dikibuli dikibulin dicurangi dicopet dirampok dicuri "
@@ -1174,7 +1251,16 @@ _FOR = frozenset("buat untuk bagi demi".split())  # "hati-hati, apalagi buat kau
 _RATHER = frozenset("mending mendingan lebih baik bagus milih".split())
 
 
-def _insinuation(tokens: list[str], start: int, cat: str) -> float:
+def _has_wink(tokens: list[str]) -> bool:
+    """A wink anywhere in the post, looked for once per post and only by phrases whose first word it has."""
+    firsts = _WINKS_BY_FIRST.keys() & set(tokens)
+    if not firsts:
+        return False
+    joined = " " + " ".join(tokens) + " "
+    return any(p in joined for w in firsts for p in _WINKS_BY_FIRST[w])
+
+
+def _insinuation(tokens: list[str], start: int, cat: str, wink: bool = False) -> float:
     before = tokens[max(0, start - 3):start]
     since = tokens[max(0, start - 2):start]
     if since and since[-1] in _SINCE_FILLERS:
@@ -1183,13 +1269,11 @@ def _insinuation(tokens: list[str], start: int, cat: str) -> float:
             not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))
             or _worse_after(tokens, start)):
         return 0.6
-    joined = " " + " ".join(tokens) + " "
-    if any(w in joined for w in _WINKS):
+    if wink:
         return 0.6
-    excluding = tokens[max(0, start - 3):start]
-    if (not _EXCLUDING.isdisjoint(excluding) or ("tidak" in excluding and "menerima" in excluding)) and not (
-            _EXCLUSION_CONTEXT.isdisjoint(tokens) and _MATCHMAKING.isdisjoint(tokens)):
-        return 0.65
+    excluded = (start >= 1 and tokens[start - 1] in _EXCLUDING) or tokens[max(0, start - 2):start] == ["tidak", "menerima"]
+    if excluded and not (_EXCLUSION_CONTEXT.isdisjoint(tokens) and _MATCHMAKING.isdisjoint(tokens)):
+        return 0.65  # "dicari karyawan: jujur, rajin, bukan orang X"; "kontrakan ... tidak menerima orang X"
     if start >= 2 and tokens[start - 2:start] == ["tidak", "ada"] and not _WAS_GOOD.isdisjoint(tokens[:start]):
         return 0.6  # "motor aman, dompet aman, soalnya di sini tidak ada orang X"
     if not _ESPECIALLY.isdisjoint(before) and _FOR.isdisjoint(before) and not _WARNING.isdisjoint(tokens[:start]):
@@ -1199,10 +1283,13 @@ def _insinuation(tokens: list[str], start: int, cat: str) -> float:
     return 0.0
 
 
+_GOOD_STATES = _WAS_GOOD | {"enak", "kondusif"}
+
+
 def _worse_after(tokens: list[str], start: int) -> bool:
     """After the group, a good state denied: "... jadi nggak aman", "suasananya jadi tidak enak"."""
     after = tokens[start:start + 12]
-    return any(a == "tidak" and b in _WAS_GOOD | {"enak", "kondusif"} for a, b in zip(after, after[1:]))
+    return any(a == "tidak" and b in _GOOD_STATES for a, b in zip(after, after[1:]))
 
 
 def _typo_of(tok: str, word: str) -> bool:
@@ -1230,6 +1317,35 @@ def _slur_hits(tokens: list[str]) -> list[tuple[int, str]]:
     hits += [(i, cat) for i in range(len(tokens) - 1) for key, cat in _SLUR_PHRASES.items()
              if tokens[i] == key[0] and tokens[i + 1] == key[1]]
     return [(i, c) for i, c in hits if not _is_negated(tokens, i) and not (i and tokens[i - 1] in _PLACE_BEFORE)]
+
+
+_CONTRAST = frozenset("tapi tetapi namun tetap harus saja ayo yuk aku gue saya kami bodo".split())
+_SENTENCE_ENDS = frozenset("? !".split())
+
+
+def _authorities_stopping(tokens: list[str], paired: set[int]) -> bool:
+    """Authorities stop or seize, and the hostile words follow in the same clause: "polisi membubarkan massa yang
+    hendak menyerang permukiman orang X". Not "biar polisi menangkap gue, orang X tetap harus dibunuh"."""
+    if _AUTHORITIES.isdisjoint(tokens) or _STOPPING.isdisjoint(tokens):
+        return False
+    stops = [k for k, t in enumerate(tokens) if t in _STOPPING]
+    for p in paired:
+        if p < 0:
+            return False  # an insinuation about the group itself
+        if not any(k < p <= k + 8 and _CONTRAST.isdisjoint(tokens[k + 1:p]) for k in stops):
+            return False
+    return True
+
+
+def _denial(tokens: list[str], paired: set[int]) -> bool:
+    """A denial phrase, and no hostile word paired after the end of its sentence."""
+    joined = " " + " ".join(tokens) + " "
+    found = [joined.index(p) for p in _DENIALS if p in joined]
+    if not found:
+        return False
+    at = len(joined[:min(found)].split())  # the token where the first denial starts
+    ends = [k for k, t in enumerate(tokens) if t in _SENTENCE_ENDS and k > at]
+    return not ends or all(p < ends[0] for p in paired if p >= 0)
 
 
 def _strong_counter(tokens: list[str]) -> bool:
@@ -1299,22 +1415,25 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
                 best_hate, best_cat = h, cat
             if threat and h > best_threat:
                 best_threat = h
+    wink = _has_wink(own)
     for start, _, cat, cert in own_groups:
-        w = _insinuation(own, start, cat)
+        w = _insinuation(own, start, cat, wink)
         if w * cert > best_hate:
             best_hate, best_cat = w * cert, cat
             paired.add(-1 - start)
     for _, cat in _slur_hits(own):
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat
-    if best_hate and not _AUTHORITIES.isdisjoint(own) and not _STOPPING.isdisjoint(own):
+    if best_hate and _authorities_stopping(own, paired):
         return GroupEvidence(0.0, 0.0, best_cat, True)  # authorities stopping an attack: news, not a threat
     if best_hate:
         # an answer to hate repeats one hostile word; a post that piles up several is hate itself
-        if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)):
+        if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)
+                                or (not best_threat and _denial(own, paired))):
             return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
-    if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []):
+    if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []) \
+            or _denial(own, set()):
         # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech
         return GroupEvidence(0.0, 0.0, groups[0][2], True)
     return GroupEvidence(0.0, 0.0, None, False)

@@ -267,7 +267,7 @@ def test_v4_a_negated_human_word_is_not_a_doubt_of_humanity() -> None:
     "Ih, orang Tegal. Jijik, jauh-jauh sana.",                       # an interjection, then the feeling
     "Geli gue liat kaum waria.",
     "Kontrakan 2 kamar dekat pasar. Maaf, tidak menerima orang Batak.",
-    "Suku Nias dak pernah jujur, percayolah.",                        # Palembang "dak"
+    "Suku Nias ndak pernah jujur, percayolah.",
 ])
 def test_v5_comparisons_disgust_and_exclusion_are_hate(text: str) -> None:
     e = evidence(text)
@@ -291,3 +291,61 @@ def test_v5_sterilising_and_letting_die_are_threats() -> None:
 ])
 def test_v5_denials_are_counter_speech(text: str) -> None:
     assert evidence(text).counter_speech
+
+
+# --- sara v6: a review of v3-v5 found civil election talk flagged and hateful posts let through ---------------------
+
+def scored(text: str):
+    from models.scorer import load_scorer
+
+    global _SCORER
+    try:
+        scorer = _SCORER
+    except NameError:
+        scorer = _SCORER = load_scorer()
+    return scorer.score_batch([text])[0]
+
+
+@pytest.mark.parametrize("text", [
+    "Masa kampanye di Madura berjalan tertib, warga Madura sangat ramah. Siapa yang mau ikut pantau?",
+    "Di masa tenang pemilih disabilitas tetap dilayani dengan baik. Ada pertanyaan?",
+    "Apakah TPS di daerah ini sudah ramah disabilitas?",
+    "Apakah pemilih disabilitas mendapat pendampingan yang layak di TPS?",
+    "Pilih calon yang jujur, bukan karena dia orang Jawa atau orang Batak.",
+    "Calon bupati itu bukan orang Dayak tapi didukung warga Dayak.",
+    "Selain orang Batak, calon dari suku lain juga lolos verifikasi.",
+    "Petugas TPS melayani semua pemilih, bukan hanya warga Jawa.",
+    "KPU tidak menerima laporan warga Madura karena melewati batas waktu.",
+    "Ribuan warga Jawa ikut kirab pusaka keris di Solo menjelang pemilu.",
+    "Aparat menemukan busur dan panah di rumah warga Papua saat razia.",
+    "Budaya asli orang Betawi kini tinggal nama.",
+    "Tersangka penganiaya warga Papua dikurung polisi selama 20 hari.",
+    "Massa membubarkan kampanye dengan kekerasan, warga Kristen terluka.",
+    "Sapi milik warga Madura berkembang biak dengan baik.",
+    "Gue geli ketawa liat video orang Batak joget di TPS.",
+    "Kami tidak akan lupa mengucapkan terima kasih kepada warga Papua.",
+    "Kami tidak akan melupakan jasa warga Betawi.",
+    "Suara warga Papua tidak dihargai oleh penyelenggara pemilu.",
+    "Warga Madura itu ramah, bukan seperti yang diberitakan.",
+    "Jujur? Tidak ada pemilih Tionghoa yang dicoret dari DPT, kata KPU.",
+    "Kenapa panitia tidak mengusir warga Ahmadiyah dari TPS? Karena mereka juga punya hak pilih.",
+    "Anggaran DAK untuk warga Papua layak ditambah.",
+])
+def test_v6_civil_election_talk_is_not_hate(text: str) -> None:
+    labels = scored(text).labels
+    assert "hate" not in labels and "provocation" not in labels, labels
+
+
+@pytest.mark.parametrize("text", [
+    "Banjir dan macet ini ulah orang Madura.",
+    "Orang Karo itu sampah semua.",
+    "Biar polisi menangkap gue, orang Cina tetap babi dan harus dibunuh.",
+    "Polisi mencegah bentrokan, tapi orang Madura memang harus diusir dari sini.",
+    "Terus hujat umat Ahmadiyah, sesat dan layak dibakar.",
+    "Memang pantas merendahkan orang Batak, bodoh semua.",
+    "Siapa bilang orang Cina jujur? Mereka semua penipu.",
+    "Heran kenapa orang Cina dibiarkan menguasai negeri ini, usir saja mereka.",
+    "Orang Tionghoa itu malu maluin bangsa.",
+])
+def test_v6_hate_is_not_taken_for_an_answer_to_it(text: str) -> None:
+    assert "hate" in scored(text).labels
