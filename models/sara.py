@@ -267,7 +267,7 @@ _HUMAN = frozenset("manusia warga".split())
 # A negator right after a virtue: "kejujuran bukanlah sifat orang X", "integritas tidak pernah ada pada orang X".
 _AFTER_NEGATORS = frozenset("bukan bukanlah tidaklah".split())
 # "Jujur? orang X? tidak mungkin", "Sopan santun? orang X tidak kenal": the denial, not any negation.
-_DENYING_NEXT = frozenset("mungkin kenal punya mengenal pernah bisa ada".split()) - {"ada"}
+_DENYING_NEXT = frozenset("mungkin kenal punya mengenal pernah bisa".split())
 _OWNED = frozenset("sifat bagian ciri milik kebiasaan budaya watak karakter sesuatu".split())
 # "tidak benar bahwa ...", "tidak adil kalau ...": a negated judgement of what follows is a denial, not an insult.
 _COMPLEMENTIZERS = frozenset("bahwa kalau jika apabila kalo".split())
@@ -834,6 +834,11 @@ def _virtue_denied_after(tokens: list[str], i: int) -> bool:
     return after[0] == "tidak" and ("ada" in after or "terbukti" in after)
 
 
+def _names_group(token: str) -> bool:
+    """A word that names a group (or points back to one): the subject a denial or a doubt is about."""
+    return token in _GROUP_WORDS or token in _NAMED_AFTER_NOUN or token in _PRONOUNS or token in _CAMP_LABELS
+
+
 def _doubted_subject(tokens: list[str], i: int) -> bool:
     """"apakah orang X layak ...?": a doubting word, then the group, then the virtue at most two words on
     (not "apakah pemilih disabilitas mendapat pendampingan yang layak?": the virtue describes something else)."""
@@ -844,7 +849,7 @@ def _doubted_subject(tokens: list[str], i: int) -> bool:
         t = tokens[k]
         if t == "yang":
             return False
-        if t in _GROUP_WORDS or t in _NAMED_AFTER_NOUN or t in _PRONOUNS or t in _CAMP_LABELS:
+        if _names_group(t):
             return True
     return False
 
@@ -868,7 +873,7 @@ def _rhetorical(before: list[str]) -> bool:
     for k in range(len(before) - 1):
         if (before[k], before[k + 1]) in _SUBJECT_PAIRS:
             head = before[:k]
-            return any(t in _GROUP_WORDS or t in _NAMED_AFTER_NOUN or t in _PRONOUNS or t in _CAMP_LABELS for t in head)
+            return any(_names_group(t) for t in head)
     return False
 
 

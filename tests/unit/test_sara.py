@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pytest
 
 from models.normalize import normalize
@@ -295,15 +297,15 @@ def test_v5_denials_are_counter_speech(text: str) -> None:
 
 # --- sara v6: a review of v3-v5 found civil election talk flagged and hateful posts let through ---------------------
 
-def scored(text: str):
+@lru_cache(maxsize=1)
+def _scorer():
     from models.scorer import load_scorer
 
-    global _SCORER
-    try:
-        scorer = _SCORER
-    except NameError:
-        scorer = _SCORER = load_scorer()
-    return scorer.score_batch([text])[0]
+    return load_scorer()
+
+
+def scored(text: str):
+    return _scorer().score_batch([text])[0]
 
 
 @pytest.mark.parametrize("text", [
