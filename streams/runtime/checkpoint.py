@@ -62,7 +62,7 @@ class Record:
     headers: Sequence[tuple[str, bytes]] | None = None
     acknowledged: bool = False  # wait for the broker's acknowledgement before the next output
     sent: Callable[[], None] | None = None  # called once the record is handed over (or acknowledged)
-    timestamp: float | None = None  # seconds; None: the producer's clock (posts-coordination: event time)
+    timestamp: float | None = None  # seconds; None: the producer's clock (what every stage uses: retention counts from it)
 
 
 class Producer(Protocol):

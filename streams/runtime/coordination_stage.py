@@ -39,7 +39,7 @@ from streams.core.watermarks import WATERMARK_KIND, combine, parse_watermark_rec
 
 log = logging.getLogger("suhu.coordination")
 
-__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since"]
+__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since", "record_event_ms"]
 
 FINGERPRINT_KEY = b"c"  # every fingerprint on posts-coordination (one partition: the key only names the kind)
 
@@ -89,10 +89,51 @@ def _state_key(raw: Any) -> str:
     return text
 
 
+REPLAY_CHUNK = 20_000  # records read per step back when looking for where a replay starts
+
+
+def record_event_ms(raw: Any) -> int | None:
+    """The event time a ``posts-coordination`` record stands for: a fingerprint's post time, a watermark
+    record's lowest mark; None for anything else. Read from the payload, never from the record's
+    timestamp, which is when it was written (see `CoordinationStage.forward`)."""
+    try:
+        doc = orjson.loads(raw)
+        if doc.get("kind") == WATERMARK_KIND:
+            marks = parse_watermark_record(doc)[0]
+            return min(marks.values()) if marks else None
+        return int(doc["t"])
+    except Exception:  # noqa: BLE001 - an unreadable record has no time; `feed` counts it
+        return None
+
+
+def first_event_ms(values: Iterable[Any]) -> int | None:
+    """The event time of the first record in ``values`` that has one."""
+    for raw in values:
+        ms = record_event_ms(raw)
+        if ms is not None:
+            return ms
+    return None
+
+
+def replay_start(values: list[Any], since_ms: int) -> int:
+    """Index of the first record whose event time is at or after ``since_ms`` (len when none): what
+    ``offsets_for_times`` answered when the records carried their event time as timestamp."""
+    for i, raw in enumerate(values):
+        ms = record_event_ms(raw)
+        if ms is not None and ms >= since_ms:
+            return i
+    return len(values)
+
+
 def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: int,
-               timeout_s: float = 120.0) -> list[bytes]:
-    """Blocking: the values of partition 0 of ``topic`` from the first record at or after ``since_ms``
-    (broker timestamps: the forwarder stamps records with their event time) up to offset ``stop``."""
+               timeout_s: float = 120.0, chunk: int = REPLAY_CHUNK) -> list[bytes]:
+    """Blocking: the values of partition 0 of ``topic`` from the first record whose event time is at or
+    after ``since_ms`` up to offset ``stop``.
+
+    The records' timestamps are their write times (so retention counts from when they were written),
+    and a stream in catch-up or replay is written far from its event time, so the start is found from
+    the payloads: step back from ``stop`` a chunk at a time until a whole chunk lies before ``since_ms``
+    (the topic is in event-time order up to the scoring stage's reorder, far below a chunk)."""
     import time
 
     from kafka import TopicPartition
@@ -101,21 +142,34 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
     try:
         tp = TopicPartition(topic, 0)
         reader.assign([tp])
-        found = reader.offsets_for_times({tp: max(0, since_ms)}).get(tp)
-        start = found.offset if found is not None else reader.end_offsets([tp])[tp]
-        start = max(start, reader.beginning_offsets([tp])[tp])
-        out: list[bytes] = []
-        if start >= stop:
-            return out
-        reader.seek(tp, start)
+        begin = reader.beginning_offsets([tp])[tp]
         deadline = time.monotonic() + timeout_s
-        while reader.position(tp) < stop and time.monotonic() < deadline:
-            for rec in reader.poll(timeout_ms=500).get(tp, []):
-                if rec.offset < stop:
-                    out.append(rec.value)
-        return out
+        values: list[bytes] = []
+        hi = stop
+        while hi > begin and time.monotonic() < deadline:
+            lo = max(begin, hi - chunk)
+            part = _read_range(reader, tp, lo, hi, deadline)
+            values[:0] = part
+            hi = lo
+            times = [ms for ms in map(record_event_ms, part) if ms is not None]
+            if times and max(times) < since_ms:
+                break
+        return values[replay_start(values, since_ms):]
     finally:
         reader.close()
+
+
+def _read_range(reader: Any, tp: Any, lo: int, hi: int, deadline: float) -> list[bytes]:
+    """The values at offsets [lo, hi) of ``tp`` (fewer if the deadline passes or retention removed some)."""
+    import time
+
+    out: list[bytes] = []
+    reader.seek(tp, lo)
+    while reader.position(tp) < hi and time.monotonic() < deadline:
+        for rec in reader.poll(timeout_ms=500).get(tp, []):
+            if lo <= rec.offset < hi:
+                out.append(rec.value)
+    return out
 
 
 class CoordinationStage:
@@ -150,11 +204,10 @@ class CoordinationStage:
 
     def forward(self, sps: list[ScoredPost]) -> list[Record]:
         """The scoring stage's records for ``posts-coordination``: each scored post's fingerprint to its one
-        partition, stamped with the post's event time (a replay seeks by time, see `read_since`)."""
-        if not sps:
-            return []
-        return [Record(self.topic_name, FINGERPRINT_KEY, body, 0, timestamp=sp.post.event_ms / 1000.0)
-                for sp, body in zip(sps, self.forward_records(sps))]
+        partition. The timestamp is the producer's clock, not the event time: the topic's retention counts
+        from it, and a replay of last week's posts must not be deleted at the broker's next retention check
+        while it is being processed. The event time is in the payload (``t``; `read_since` seeks by it)."""
+        return [Record(self.topic_name, FINGERPRINT_KEY, body, 0) for body in self.forward_records(sps)] if sps else []
 
     def reset(self) -> None:
         self.detector = None
@@ -285,9 +338,11 @@ def install_coordination_stage(app: Any, settings: Any, *, alerts_topic: str, ph
             recovered: list[Alert] = []
             if stage.detector is None and batch.events:
                 first = batch.events[0].message
-                since = int(first.timestamp * 1000) - 2 * cfg.window_ms - cfg.reorder_ms
+                first_ms = first_event_ms(ev.value for ev in batch.events)
+                since = None if first_ms is None else first_ms - 2 * cfg.window_ms - cfg.reorder_ms
                 alerted = await run_blocking(read_state, open_reader, state_name)
-                replay = await run_blocking(read_since, open_reader, name, since, first.offset)
+                replay = [] if since is None else \
+                    await run_blocking(read_since, open_reader, name, since, first.offset)
                 recovered = stage.recover(alerted, replay)
                 log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
                          len(alerted), len(replay), since, first.offset, stage.detector.snapshot())

@@ -101,7 +101,7 @@ class Watermarks:
         low = self.sources.low_mark()
         if low is not None:
             for topic in self.single:
-                await self.producer.send(Record(topic, WATERMARK_KEY, body, 0, timestamp=low / 1000.0))
+                await self.producer.send(Record(topic, WATERMARK_KEY, body, 0))
 
 
 class ScoringStage:

@@ -15,7 +15,7 @@ from streams.core.changelog import ChangelogBuffer
 from streams.runtime.checkpoint import Checkpoint
 from streams.core.codecs import decode_coordination
 from streams.core.coordination import CoordinationConfig
-from streams.runtime.coordination_stage import CoordinationStage, _state_key
+from streams.runtime.coordination_stage import CoordinationStage, _state_key, read_since, record_event_ms
 from streams.core.watermarks import WATERMARK_KEY, WATERMARK_KIND
 from tests.unit.test_checkpoint import Event, FakeProducer, Msg
 from tests.unit.test_coordination import MIN, T0, campaign, post
@@ -109,14 +109,83 @@ async def test_what_the_replay_changes_is_written_to_the_state_topic_by_the_next
     assert acked and calls.index(acked[-1]) < calls.index(written[0])
 
 
-def test_the_forwarded_fingerprints_go_to_the_one_partition_stamped_with_event_time():
+def test_the_forwarded_fingerprints_go_to_the_one_partition_stamped_when_written_not_with_event_time():
+    """A record stamped with a February-2024 event time is past any retention the moment it is written:
+    the broker deletes it at its next retention check, under a replay that still needs it."""
     stage = CoordinationStage(CoordinationConfig(), topic_name="posts-coordination")
     sp = SimpleNamespace(post=SimpleNamespace(event_ms=T0))
     stage.forward_records = lambda sps: [b"fp"] * len(sps)  # the fingerprinting is test_coordination's
     records = stage.forward([sp, sp])
     assert [(r.topic, r.partition, r.key, r.value, r.timestamp) for r in records] == [
-        ("posts-coordination", 0, b"c", b"fp", T0 / 1000.0)] * 2
+        ("posts-coordination", 0, b"c", b"fp", None)] * 2
     assert stage.forward([]) == []
+
+
+class PartitionLog:
+    """kafka-python's consumer over one partition's records (values only; no timestamps at all, so a
+    replay that sought by timestamp would fail here). ``begin``: what retention has already removed."""
+
+    def __init__(self, values: list[bytes], begin: int = 0) -> None:
+        self.values, self.begin, self.pos, self.read = values, begin, 0, 0
+
+    def assign(self, tps):  # type: ignore[no-untyped-def]
+        self.tp = tps[0]
+
+    def beginning_offsets(self, tps):  # type: ignore[no-untyped-def]
+        return {tp: self.begin for tp in tps}
+
+    def seek(self, tp, offset: int) -> None:  # type: ignore[no-untyped-def]
+        self.pos = max(offset, self.begin)
+
+    def position(self, tp) -> int:  # type: ignore[no-untyped-def]
+        return self.pos
+
+    def poll(self, timeout_ms: int = 0):  # type: ignore[no-untyped-def]
+        got = [SimpleNamespace(offset=o, value=self.values[o]) for o in range(self.pos, min(self.pos + 7, len(self.values)))]
+        self.pos += len(got)
+        self.read += len(got)
+        return {self.tp: got}
+
+    def close(self) -> None:
+        pass
+
+
+def fingerprints(minutes: int, start: int = T0) -> list[bytes]:
+    """One fingerprint a minute from ``start``, with a watermark record after every tenth."""
+    out = []
+    for m in range(minutes):
+        out.append(orjson.dumps(post(m, start + m * MIN, f"kata{m} lain{m}").to_dict()))
+        if m % 10 == 9:
+            out.append(mark(start + m * MIN, 0).message.value)
+    return out
+
+
+def test_a_replay_starts_at_the_first_record_within_its_event_time_span_whatever_the_write_times():
+    log = PartitionLog(fingerprints(120))
+    since = T0 + 80 * MIN
+    replay = read_since(lambda: log, "posts-coordination", since, stop=len(log.values), chunk=10)
+    assert [record_event_ms(v) for v in replay][:2] == [since, since + MIN]
+    assert replay == log.values[log.values.index(replay[0]):]  # everything after the start, watermarks too
+    assert all(record_event_ms(v) >= since for v in replay)
+
+
+def test_a_replay_steps_back_only_until_a_whole_chunk_is_older_than_it_needs():
+    log = PartitionLog(fingerprints(600))
+    read_since(lambda: log, "posts-coordination", T0 + 570 * MIN, stop=len(log.values), chunk=20)
+    assert log.read <= 33 + 2 * 20  # the 33 records it needs, the chunk it starts in, one chunk before
+
+
+def test_a_replay_stops_at_the_stop_offset_and_at_what_retention_left():
+    log = PartitionLog(fingerprints(100), begin=50)
+    replay = read_since(lambda: log, "posts-coordination", T0, stop=80, chunk=7)
+    assert replay == log.values[50:80]
+    assert read_since(lambda: log, "posts-coordination", T0, stop=50) == []
+
+
+def test_the_event_time_of_a_record_comes_from_its_payload():
+    assert record_event_ms(orjson.dumps(post(1, T0, "kata").to_dict())) == T0
+    assert record_event_ms(mark(T0 + MIN, 5).message.value) == T0 + MIN
+    assert record_event_ms(b"not json") is None and record_event_ms(b'{"kind": "x"}') is None
 
 
 def test_state_keys_read_both_as_the_checkpoint_writes_them_and_raw():
