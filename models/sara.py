@@ -27,6 +27,17 @@ Answers to hate are recognised when they repeat the hateful words: a stock answe
 X monyet itu provokator"), an insult named before the group ("hinaan ke umat X"), a defence ("tidak
 pantas dihina"); a post that piles up two hostile words is never an answer.
 
+v7 (implicit derogation, the weakest functionality on the blind suites) reads stereotype frames that carry no
+insult word: certainty or habit then misconduct ("orang X kalau dagang pasti ada akal-akalannya", "pengusaha X
+suka nyogok"), an inherited failing ("sudah turun temurun", "darah X"), a warning that ends in regret ("jangan
+nikah sama orang X, nanti nyesel"), a precaution the group's presence calls for ("tetangga baru orang X, jadi
+motor digembok"), cutting their numbers, control with scheming ("diam-diam X menguasai ..."), "jangan kaget
+kalau ...", anyone but them ("asal bukan X"), surprise at a virtue ("heran, ada juga X yang jujur"), idioms of
+a failing ("lupa daratan", "panjang tangan"); each needs the misconduct, loss or exclusion in the post, and
+praise after a frame ("namanya juga orang X, suaranya merdu") is not hate. Planned attacks reach further after
+the group ("warga X di gang kami bakal gue tebas"), and answers to a stereotype ("jangan gampang bilang orang X
+pasti ...", "kata siapa ...", "ada anggapan ..., padahal ...") are counter-speech.
+
 Works on normalised text (models.normalize: lower case, slang folded, entity placeholders), costs
 a few dict look-ups per token, and is pure and deterministic.
 
@@ -46,7 +57,7 @@ from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "6"
+SARA_VERSION = "7"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -158,6 +169,8 @@ _ATTRIBUTES = {w: 0.7 for w in (
     "mesum cabul bejad bobrok perusak penghasut "
     "pemabok pemabuk penjudi penadah pemalak pemeras kacung "
     "penyusup kutukan sialan keparat laknatullah "
+    # v7: taking more than one is given
+    "ngelunjak melunjak "
     "sampah aib noda hama "
     # v3: failings as verbs ("emang ada X yang gak nyolong?") and debts
     "nyolong nyuri nipu ngibul ngapusi korup ngutang pengutang "
@@ -222,6 +235,10 @@ _THREATS = {w: 0.9 for w in _verb_forms(_THREAT_STEMS) | {
     # v4: Javanese and Sundanese ("tak pateni kabeh", "tak antemi", "ngagebugan"), slang ("hancurin", "kupatahin")
     "pateni", "dipateni", "mateni", "antemi", "diantemi", "ngantemi", "gebug", "ngagebugan", "digebug",
     "hancurin", "dihancurin", "patahin", "kupatahin", "dipatahin",
+    # v7: colloquial nasal forms of s-, t- and p-stems ("nyerbu", "nyikat", "nebas", "mukulin"); not "nyerang",
+    # which online is mostly verbal ("buzzer mulai nyerang lagi")
+    "nyerbu", "nyikat", "nyiksa", "nyembelih", "nyingkirin", "nebas", "nikam", "nendang", "numpas",
+    "ngeroyok", "keroyok", "keroyokin", "pukulin", "mukulin", "gebugin",
     # v5: sterilising, locking up, Sundanese "dipaehan" (killed)
     "disterilkan", "disteril", "sterilkan", "dipaehan", "paehan"}}
 _POSITIVE = frozenset("baik jujur pintar pinter becus benar beres sopan bersih amanah berguna bagus "
@@ -252,7 +269,10 @@ _RHETORICAL_PAIRS = frozenset({("jangan", "harap"), ("sejak", "kapan"), ("mana",
                                # v4: "jangan ngarep", "gak ada ceritanya", "tidak bakal", "tidak satu pun",
                                # "bagaimana mungkin"
                                ("jangan", "ngarep"), ("jangan", "berharap"), ("ada", "ceritanya"),
-                               ("satu", "pun"), ("bagaimana", "mungkin"), ("usah", "ngarep")})
+                               ("satu", "pun"), ("bagaimana", "mungkin"), ("usah", "ngarep"),
+                               # v7: a challenge to name one: "coba sebutkan satu saja ... yang maju karena X"
+                               ("sebutkan", "satu"), ("sebut", "satu"), ("tunjukkan", "satu"), ("tunjukin", "satu")})
+_CHALLENGE = frozenset({("sebutkan", "satu"), ("sebut", "satu"), ("tunjukkan", "satu"), ("tunjukin", "satu")})
 # Weaker frames ("tidak akan", "tidak punya"): only with the group named before them, as their subject ("orang X
 # tidak punya sopan santun"), never "kami tidak akan melupakan jasa orang X".
 _SUBJECT_PAIRS = frozenset({("tidak", "bakal"), ("tidak", "akan"), ("tidak", "kenal"), ("tidak", "mengenal"),
@@ -282,7 +302,7 @@ _WEAPON_CUES = frozenset("bawa membawa bawain siapkan siapin siapkan diasah asah
 _NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
 _PHRASES: dict[tuple[str, ...], tuple[float, bool]] = {}
-for _p, _w, _threat in (
+_PHRASES_V6 = (
     ("tidak pantas hidup", 0.9, True), ("tidak layak hidup", 0.9, True), ("tidak pantas ada", 0.85, False),
     ("tidak pantas tinggal", 0.85, False), ("tidak boleh tinggal", 0.85, False), ("tidak layak tinggal", 0.85, False),
     ("tidak pantas jadi pemimpin", 0.8, False), ("tidak boleh jadi pemimpin", 0.8, False),
@@ -362,7 +382,9 @@ for _p, _w, _threat in (
     ("kasta rendah", 0.8, False), ("ras rendah", 0.85, False), ("derajatnya rendah", 0.8, False),
     ("lebih hina", 0.8, False), ("setengah manusia", 0.9, False),
     # implicit derogation: stereotype and insinuation
-    ("namanya juga", 0.55, False), ("maklum saja", 0.5, False), ("pantas saja", 0.5, False), ("pantesan saja", 0.5, False),
+    ("namanya juga", 0.55, False), ("maklum saja", 0.5, False), ("pantes saja", 0.5, False),
+    ("pasti begitu", 0.5, False), ("begitu jadinya", 0.5, False), ("begitu kelakuannya", 0.6, False),
+    ("pantas saja", 0.5, False), ("pantesan saja", 0.5, False),
     ("memang begitu", 0.5, False), ("memang begitu kelakuannya", 0.7, False), ("ya begitu kelakuannya", 0.7, False),
     ("dari sananya", 0.6, False), ("sudah bawaan", 0.6, False), ("sudah tabiat", 0.7, False), ("sifat asli", 0.6, False),
     ("watak asli", 0.65, False), ("kelakuan asli", 0.65, False), ("sudah watak", 0.7, False), ("sama saja semua", 0.6, False),
@@ -415,7 +437,42 @@ for _p, _w, _threat in (
     ("dikurung", 0.7, True),
     ("tidak cocok jadi pemimpin", 0.75, False), ("tidak cocok memimpin", 0.75, False),
     ("jangan sampai dijual", 0.7, False), ("jangan dijual", 0.7, False), ("jangan kasih masuk", 0.7, False),
-):
+)
+# v7 phrases: their words are kept out of the typo index (a new word there would take a slip of typing
+# that meant an older predicate: "mauk" is "muak", not "masuk")
+_PHRASES_V7 = (
+    # v7: not letting live, exile
+    ("tidak boleh dibiarkan hidup", 0.9, True), ("tidak boleh dibiarin hidup", 0.9, True),
+    ("jangan biarkan hidup", 0.9, True), ("jangan dibiarkan hidup", 0.9, True), ("jangan dibiarin hidup", 0.9, True),
+    ("tidak usah dibiarkan hidup", 0.9, True), ("tidak layak dibiarkan hidup", 0.9, True),
+    ("dikirim ke pulau", 0.75, True), ("buang ke pulau", 0.8, True), ("dibuang ke pulau", 0.8, True),
+    # v7: idioms of a failing of character, said of a group as its nature ("orang X kalau kaya lupa daratan")
+    ("lupa daratan", 0.7, False), ("lupa diri", 0.65, False), ("besar kepala", 0.65, False),
+    ("keras kepala", 0.65, False), ("panjang tangan", 0.75, False), ("tangan panjang", 0.75, False),
+    ("muka tembok", 0.7, False), ("bermuka dua", 0.75, False), ("muka dua", 0.7, False), ("mata keranjang", 0.7, False),
+    ("lidah bercabang", 0.75, False), ("kacang lupa kulitnya", 0.75, False), ("musang berbulu domba", 0.8, False),
+    ("serigala berbulu domba", 0.8, False), ("darahnya panas", 0.65, False), ("darah panas", 0.65, False),
+    ("gampang ngamuk", 0.7, False), ("suka ngamuk", 0.7, False), ("ringan tangan", 0.7, False),
+    ("kaki tangan", 0.75, False),
+    ("kuda troya", 0.75, False), ("tidak bisa diharapkan", 0.7, False), ("tidak bisa diandalkan", 0.7, False),
+    ("cuma jadi beban", 0.75, False), ("hanya jadi beban", 0.75, False),
+    ("susah diatur", 0.65, False), ("sulit diatur", 0.65, False),
+    ("cuma numpang", 0.65, False), ("hanya numpang", 0.65, False), ("numpang hidup", 0.7, False),
+    ("air susu dibalas air tuba", 0.75, False), ("minta jantung", 0.65, False), ("tidak tahu diuntung", 0.7, False),
+    ("tukang tipu", 0.7, False), ("tukang palak", 0.7, False), ("tukang ngutang", 0.7, False),
+    ("tukang bohong", 0.7, False), ("tukang rusuh", 0.7, False),
+    ("tukang santet", 0.7, False), ("tukang fitnah", 0.7, False), ("tukang peras", 0.7, False),
+    # a place assigned to the group: the kitchen, the zoo
+    ("tempatnya di dapur", 0.7, False), ("urusannya dapur", 0.65, False), ("balik ke dapur", 0.7, False),
+    ("kembali ke dapur", 0.7, False), ("di dapur saja", 0.65, False), ("ke dapur saja", 0.65, False),
+    ("ujungnya di dapur", 0.65, False), ("dapur sumur kasur", 0.7, False), ("tempatnya di kasur", 0.75, False),
+    ("cocoknya di kebun binatang", 0.85, False), ("tempatnya di kebun binatang", 0.85, False),
+    ("pantasnya di kebun binatang", 0.85, False),
+    # loyalty elsewhere: "orang X lebih cinta negara leluhurnya"
+    ("negara leluhurnya", 0.6, False), ("tanah leluhurnya", 0.6, False), ("negara asalnya", 0.6, False),
+    ("negeri asalnya", 0.6, False),
+)
+for _p, _w, _threat in (*_PHRASES_V6, *_PHRASES_V7):
     _PHRASES[tuple(_p.split())] = (_w, _threat)
 _PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
 # Phrases of avoidance and distrust: like feelings, the group is their target only when it follows them
@@ -438,10 +495,16 @@ _TARGET_FIRST = frozenset(tuple(p.split()) for p in (
     "tidak melayani", "jatuh ke tangan", "jangan sampai dijual", "jangan dijual", "jangan kasih masuk"))
 # Threats and dehumanisation only after a call, a wish or a plan: "pendukung 01 besok pulang tinggal nama",
 # "harusnya orang X dikurung", "untuk apa orang X dibiarkan berkembang biak"; not "budaya X kini tinggal nama".
+# v7: loyalty to another country only when it is said to come first ("lebih cinta negara leluhurnya").
+_NEEDS_LOYALTY = frozenset(tuple(p.split()) for p in (
+    "negara leluhurnya", "tanah leluhurnya", "negara asalnya", "negeri asalnya"))
+_LOYALTY = frozenset("cinta setia loyal membela bela peduli patuh tunduk".split())
 _NEEDS_CALL = frozenset(tuple(p.split()) for p in (
     "tinggal nama", "dengan kekerasan", "dikurung", "berkembang biak", "beranak pinak"))
 _CALLS = frozenset("akan bakal harus harusnya seharusnya sebaiknya mestinya sepatutnya ayo yuk mari kita kami besok "
                    "siap siap pantas layak biar dibiarkan biarkan hadapi awas tunggu".split())
+# v7: before an avoidance phrase these warn, they do not negate: "jangan sampai jatuh ke tangan orang X".
+_WARNING_HEADS = frozenset({("jangan", "sampai"), ("jangan", "biarkan"), ("jangan", "biar")})
 # Only in a question: "masih percaya sama orang X?", "pantaskah orang X disebut warga negara?"
 _QUESTION_PHRASES: dict[tuple[str, ...], float] = {tuple(p.split()): w for p, w in (
     ("masih percaya", 0.65), ("masih mau percaya", 0.65), ("pantaskah", 0.7), ("layakkah", 0.7),
@@ -459,7 +522,15 @@ _REGIONAL = {"ora": "tidak", "teu": "tidak", "indak": "tidak", "mboten": "tidak"
              "nan": "yang", "dipacayo": "dipercaya", "kada": "tidak", "janganmi": "jangan",
              "kasi": "kasih", "duwe": "punya", "isin": "malu", "toto": "tata", "kromo": "krama",
              "yen": "kalau", "leres": "benar", "upami": "kalau", "nganti": "sampai", "rabi": "nikah",
-             "bangso": "bangsa"}
+             "bangso": "bangsa",
+             # v7: Minang, Manado, Javanese
+             "jujua": "jujur", "juo": "juga", "ruponyo": "rupanya", "bagitu": "begitu", "mesti": "pasti",
+             "ngono": "begitu", "kelakuane": "kelakuannya",
+             # v7: answering an insult in Sundanese and Javanese ("ulah ngahina orang X", "ojo ngece ...,
+             # kabeh podo menungsane")
+             "ngahina": "menghina", "ngina": "menghina", "ngino": "menghina", "ngece": "mengejek",
+             "ngenyek": "menghina", "podo": "sama", "sarua": "sama", "menungso": "manusia", "menungsa": "manusia",
+             "menungsane": "manusia", "jalma": "manusia"}
 _GROUP_MAKING = frozenset("halak oreng madhura bangso".split())
 # Particles that carry no meaning the rules read, dropped so phrases match across them ("balik sih ke asalnya").
 _PARTICLES = frozenset("sih dong deh tuh nih mah kok loh lho kan yah lah toh kek".split())
@@ -474,7 +545,8 @@ _CAUSATIVE = frozenset("bikin membuat buat bikinin".split())
 # insinuation that frames the sentence ("namanya juga ... orang X", "wajar saja ... penduduknya orang X").
 _PLAIN, _FEELING, _INSINUATION, _WEAPON = 0, 1, 2, 3
 _INSINUATIONS = frozenset(tuple(p.split()) for p in (
-    "namanya juga", "maklum saja", "pantas saja", "pantesan saja", "pantesan", "wajar saja", "tidak heran", "amit amit"))
+    "namanya juga", "maklum saja", "pantas saja", "pantes saja", "pantesan saja", "pasti begitu", "begitu jadinya",
+    "begitu kelakuannya", "pantesan", "wajar saja", "tidak heran", "amit amit"))
 # A weapon opens the post and the group comes later: "golok sudah diasah, tinggal nunggu orang X keluar".
 _REACH = {_PLAIN: 0, _FEELING: 2, _INSINUATION: 4, _WEAPON: 3}
 _PERCEIVE = frozenset("lihat liat melihat ngeliat ketemu bertemu dengar denger mendengar ingat inget tiap "
@@ -510,10 +582,12 @@ def _fuzzy_index(words: set[str] | frozenset[str]) -> dict[str, str]:
 # Typos are looked for among the plain predicates, the threat verbs' stems and their passive and active
 # forms, the positives that a negation turns hostile, and the words of phrases: not every generated form
 # (too many neighbours).
+_V7_ONLY_WORDS = ({w for p, _, _ in _PHRASES_V7 for w in p.split()}
+                  - {w for p, _, _ in _PHRASES_V6 for w in p.split()})
 _THREAT_TYPO_FORMS = {f for stem in _THREAT_STEMS.split() for f in (stem, "di" + stem, _men(stem))} & set(_THREATS)
 _FUZZY_PREDICATES = _fuzzy_index(frozenset(_ATTRIBUTES) | frozenset(_EMOTION) | frozenset(_DEHUMANISING)
                                  | _THREAT_TYPO_FORMS | _POSITIVE
-                                 | {w for k in _PHRASES for w in k if len(w) >= 5})
+                                 | ({w for k in _PHRASES for w in k if len(w) >= 5} - _V7_ONLY_WORDS))
 # Every word the rules read: a word in it is never "corrected" as a typo.
 _LEXICON = frozenset(_PREDICATES) | _POSITIVE | {w for k in _PHRASES for w in k}
 # Words split in two ("di bunuh", "b enci" after normalisation) that are joined back.
@@ -610,12 +684,20 @@ _STRONG_COUNTER = tuple(f" {p} " for p in (
     "tidak pantas bilang", "tidak pantas ngomong",
     "tidak pantas menyebut", "tidak boleh bilang", "tidak boleh ngomong", "jangan ngomong", "harus dilaporkan",
     "laporkan saja", "harus di report", "lapor polisi", "jangan diulang", "jangan disebar", "jangan di share",
+    # v7: "jangan gampang bilang orang X pasti ...", "stereotip bahwa orang X ... itu keliru"
+    "jangan gampang bilang", "jangan asal bilang", "jangan sembarangan bilang", "jangan gampang menuduh",
+    "jangan asal menuduh", "jangan asal tuduh", "jangan main tuduh", "jangan gampang menilai", "jangan menilai",
+    "jangan menghakimi", "itu keliru", "keliru besar", "stereotip bahwa", "stereotipe bahwa", "stereotip soal",
+    "stereotip tentang", "itu stereotip", "cuma stereotip", "hanya stereotip",
+    # v7: playing the SARA card is denounced ("caleg kok mainnya SARA"); getting to know them is the answer
+    "mainnya sara", "main sara", "main isu sara", "mainkan isu sara", "memainkan isu sara", "jualan sara",
+    "coba kenalan dulu", "kenalan dulu sebelum", "semua sama manusia",
 ))
 # Denials of a stereotype ("siapa bilang orang X bodoh? tidak benar itu", "tidak adil kalau orang X dicap kotor"):
 # they answer the insult they repeat, but only within their own sentence, and never a threat ("heran kenapa
 # orang X dibiarkan di sini, usir saja"; "siapa bilang orang X jujur? mereka semua penipu").
 _DENIALS = tuple(f" {p} " for p in (
-    "siapa bilang", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
+    "siapa bilang", "kata siapa", "tidak adil kalau", "tidak adil jika", "menolak anggapan", "membantah anggapan",
     "tidak setuju kalau", "tidak setuju jika", "tidak setuju dengan anggapan", "tidak mengerti kenapa",
     "tidak paham kenapa", "tidak benar itu", "itu tidak benar", "itu stereotip", "itu stereotipe", "hanya stereotip",
     "tidak ada bukti", "tidak terbukti", "bohong kalau", "bohong jika", "keliru jika", "salah jika", "tidak benar jika"))
@@ -719,10 +801,24 @@ def _predicates(tokens: list[str], near: set[int],
                         elif skip_to < len(tokens) and tokens[skip_to] in ("apalagi", "atau", "dan", "maupun", "bahkan"):
                             skip_to += 2  # "... tidak layak dihina, apalagi diusir": both defended
                         break
+                    if key[:2] in _DEFENDING_HEADS and i + length < len(tokens) \
+                            and tokens[i + length] in _LABELLING_PASSIVE \
+                            and any(t in _PREDICATES for t in tokens[i + length + 1:i + length + 4]):
+                        # v7: "orang X tidak pantas dibilang sampah masyarakat": the insult is refused (but
+                        # "tidak pantas disebut manusia" denies a virtue and stays hate)
+                        negated.append(i)
+                        skip_to = i + length + 4
+                        break
+                    if key in _NEEDS_LOYALTY and not ("lebih" in tokens[max(0, i - 4):i]
+                                                      and not _LOYALTY.isdisjoint(tokens[max(0, i - 4):i])):
+                        skip_to = i + length
+                        break  # "warga X tetap cinta Indonesia dan negara leluhurnya": no preference
                     if key in _NEEDS_CALL and _CALLS.isdisjoint(tokens[max(0, i - 8):i]):
                         skip_to = i + length
                         break  # "budaya orang X kini tinggal nama", "sapi warga X berkembang biak"
-                    if _is_negated(tokens, i):
+                    if key in _TARGET_FIRST and not _WARNING_HEADS.isdisjoint(_pairs(tokens[max(0, i - 4):i])):
+                        found.append((i + length - 1, w, threat, _FEELING))  # v7: "jangan sampai jatuh ke tangan X"
+                    elif _is_negated(tokens, i):
                         if w >= 0.7:
                             negated.append(i)  # "orang X bukan biang kerok", "tidak harus pergi"
                     elif key in _TARGET_FIRST:
@@ -885,6 +981,7 @@ def _none_without(tokens: list[str], i: int) -> bool:
     return "ada" in before or "pernah" in before  # v4: "pernah lihat orang X yang tidak nyusahin?"
 
 
+_SURPRISED = frozenset("heran ternyata ajaib ajaibnya tumben kaget".split())
 _MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
 _WHY = frozenset("kenapa mengapa napa".split())
 _AMUSED = frozenset("ketawa tertawa lucu ngakak haha wkwk kocak".split())
@@ -925,6 +1022,10 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
         return False  # "siapa bilang orang X jorok? tidak benar itu": a denial ("yang tidak benar" is not)
     if "tumben" in before and "yang" in near_before:
         return True  # "tumben ada orang X yang jujur": they never are
+    if i >= 2 and tokens[i - 2:i] == ["belum", "tentu"]:
+        return True  # v7: "kalau senyum belum tentu tulus"
+    if not _SURPRISED.isdisjoint(before) and "ada" in before and "yang" in near_before:
+        return True  # v7: "heran, ada juga orang X yang jujur ternyata"
     if "lebih" in near_before and "dari" in tokens[i + 1:i + 3] and not _NEGATORS.isdisjoint(before):
         than = tokens[tokens.index("dari", i + 1) + 1:][:2]
         # "orang X tidak lebih pintar dari anak TK", "tidak ada orang X yang lebih bersih dari kandang"; but
@@ -935,6 +1036,8 @@ def _negated_positive(tokens: list[str], i: int) -> bool:
             return True
     if "lebih" in before or "semua" in before or "salah" in near_before:
         return False
+    if not _CHALLENGE.isdisjoint(_pairs(tokens[max(0, i - 10):i])):
+        return True  # v7: "coba sebutkan satu saja orang X yang berprestasi"
     if any(t in ("cuma", "hanya", "saja", "sekadar") for t in near_before):
         return False  # "bukan cuma pintar tapi juga jujur"
     if _rhetorical(tokens[max(0, i - 10):i]):
@@ -992,7 +1095,9 @@ def _counter_speech(tokens: list[str], has_group: bool) -> bool:
 _ANSWER_CUES = frozenset(
     "rasis rasisme rasial diskriminasi diskriminatif intoleran intoleransi provokator provokasi toleransi stereotip "
     "stereotipe menentang membantah menyangkal miris prihatin memalukan introspeksi ditangkap dilaporkan "
-    "keterlaluan kelewatan berpendidikan kecewa sara".split()) | _REPORT_VERBS
+    "keterlaluan kelewatan berpendidikan kecewa sara "
+    # v7: "ada anggapan orang X pasti pelit, padahal ..."
+    "padahal".split()) | _REPORT_VERBS
 # Words for an insult or attack on a group: what follows them is the insult's target, and what is said of it
 # ("hinaan ke umat X itu memalukan") is said of the insult.
 _ABOUT_HATE = frozenset("hinaan penghinaan hujatan cacian makian ejekan olokan diskriminasi persekusi "
@@ -1003,6 +1108,8 @@ _TOWARDS = frozenset("terhadap kepada ke pada atas soal tentang".split())
 _HOSTILE_PASSIVE = frozenset("dihina dibenci dicaci dimaki dihujat dikucilkan direndahkan didiskriminasi disakiti "
                              "dilecehkan diejek dipersekusi diolok dipojokkan disudutkan diusir dibunuh dianiaya "
                              "diserang diperlakukan".split())
+_LABELLING_PASSIVE = frozenset("dibilang disebut dicap dianggap dilabeli dilabel dituduh dikatakan dinilai "
+                                "dikatain dikatai".split())
 _DEFENDING_HEADS = frozenset({("tidak", "pantas"), ("tidak", "layak"), ("tidak", "boleh"), ("tidak", "pantes"),
                               ("tidak", "perlu"), ("tidak", "usah"), ("jangan", "sampai")})
 
@@ -1186,7 +1293,12 @@ def _insulted_object(tokens: list[str], group_pos: int) -> bool:
 def _negated_denial(tokens: list[str], group_pos: int) -> bool:
     """"tidak ada yang salah dengan X", "tidak semua X ..." : the statement defends the group."""
     before = tokens[max(0, group_pos - 6):group_pos]
-    return "tidak" in before and ("semua" in before or "salah" in before or "masalah" in before)
+    if "tidak" not in before and "bukan" not in before:
+        return False
+    # v7: the negator must govern "semua" or "salah" ("tidak semua", "tidak ada yang salah"), not stand anywhere
+    # before them: Javanese "tak pateni kabeh wong X" (I will kill them all) is normalised "tidak pateni semua ..."
+    return any(a in ("tidak", "bukan") and b == "semua" for a, b in zip(before, before[1:])) or any(
+        t in ("salah", "masalah") and "tidak" in before[max(0, k - 3):k] for k, t in enumerate(before))
 
 
 def _join_split_words(tokens: list[str]) -> list[str]:
@@ -1242,7 +1354,9 @@ _WINKS = tuple(f" {p} " for p in (
     "lihat saja siapa", "lihat siapa yang", "bukan sara tapi", "bukan sara tetapi", "tapi fakta", "tetapi fakta",
     # v5
     "bukan bermaksud menggeneralisasi", "bukan maksud menggeneralisasi", "bukan maksud sara", "bukan bermaksud sara",
-    "begitulah jadinya", "jadinya begitu", "pengalaman saja"))
+    "begitulah jadinya", "jadinya begitu", "pengalaman saja",
+    # v7: what "everybody knows"
+    "rahasia umum", "bukan rahasia", "semua orang tahu", "semua orang juga tahu"))
 # Exclusion by a negator right before the group where people hire, rent, sell or marry: "dicari karyawan:
 # jujur, rajin, bukan orang X", "cari jodoh siapa saja asal jangan orang X".
 _EXCLUDING = frozenset("bukan jangan kecuali".split())
@@ -1274,8 +1388,8 @@ def _insinuation(tokens: list[str], start: int, cat: str, wink: bool = False) ->
             not _DECLINE.isdisjoint(tokens) or ("sebelum" in before and not _WAS_GOOD.isdisjoint(tokens[:start]))
             or _worse_after(tokens, start)):
         return 0.6
-    if wink:
-        return 0.6
+    if wink and not _praised(tokens, start, start + 10):
+        return 0.6  # v7: not "tahu sendiri lah kalau orang X main bola, larinya kencang"
     excluded = (start >= 1 and tokens[start - 1] in _EXCLUDING) or tokens[max(0, start - 2):start] == ["tidak", "menerima"]
     if excluded and not (_EXCLUSION_CONTEXT.isdisjoint(tokens) and _MATCHMAKING.isdisjoint(tokens)):
         return 0.65  # "dicari karyawan: jujur, rajin, bukan orang X"; "kontrakan ... tidak menerima orang X"
@@ -1362,6 +1476,266 @@ def _strong_counter(tokens: list[str]) -> bool:
     return any(p in joined for w in firsts for p in _STRONG_BY_FIRST[w])
 
 
+# --- v7: stereotype frames (implicit derogation without an insult word) -------------------------------------------
+# A stereotype is a trait said to come with the group: "orang X itu kalau dagang pasti ada akal-akalannya", "kalau
+# ada X yang sukses pasti ada yang beking", "daerah yang dipimpin X selalu lebih kumuh". The frame is a word of
+# certainty or habit after the group, then misconduct; or an inherited trait ("sudah mendarah daging", "darah X"),
+# a warning that ends in regret ("jangan nikah sama X, nanti nyesel"), a precaution the group's presence calls for
+# ("tetangga baru orang X, jadi motor digembok"), a call to cut their numbers ("jumlah X harus dibatasi"), control
+# or infiltration said of them ("diam-diam X menguasai ..."), "jangan kaget kalau ..." with a loss, "asal bukan X".
+# Each needs the misconduct, the loss or the exclusion in the post: "orang X kalau masak pasti enak" is praise.
+# Fondness and frequency: only with misconduct the group does ("suka nyogok"), not suffers ("sering ditipu").
+_FONDNESS = frozenset("suka hobi hobinya doyan gemar demen sering kerap terbiasa biasa".split())
+_HABITUAL = frozenset("pasti pastinya mesti selalu dijamin pokoknya ujungnya ujung biasanya kebanyakan".split())
+# Misconduct a stereotype insinuates, none of them an insult word of their own (those are predicates already).
+_MISCONDUCT = frozenset(
+    "akal akalan akalannya akalin ngakalin mengakali bulus maunya udang udangnya modus modusnya curang kecurangan "
+    "nyontek menyontek contek contekan mencontek nyogok menyogok sogok sogokan suap nyuap menyuap disuap titipan "
+    "beking bekingan backing backingan dibekingi belakangnya kongkalikong nepotisme kkn korupsi mark markup "
+    "ngemplang kabur ngilang menghilang ingkar bohong boong bohongin dibohongi menipu tipu ditipu tertipu kibul "
+    "dikibulin mencuri curi dicuri kecurian kemalingan hilang ilang raib ribut onar rusuh berantem tawuran mabuk "
+    "mabok judi dukun santet pelet jatah pungli ngutang utang hutang ngaret jorok "
+    "berantakan kumuh semrawut amburadul kacau ambruk bangkrut menyusahkan nyusahin seenaknya semaunya semena "
+    "memaksa maksa".split())
+# "pasti lewat jalur khusus", "pasti ada orang dalam", "pasti ada apa apanya"
+_MISCONDUCT_PAIRS = frozenset({("jalur", "khusus"), ("jalur", "belakang"), ("orang", "dalam"), ("apa", "apanya"),
+                               ("main", "belakang"), ("bayar", "dulu"), ("tidak", "bayar"), ("tidak", "dibayar"),
+                               ("tidak", "lunas"), ("tidak", "beres"), ("tidak", "aman"), ("tidak", "jujur"),
+                               ("tidak", "balik"), ("tidak", "kembali"), ("tidak", "dikembalikan"),
+                               ("tidak", "dibalikin")})
+# Inherited traits: the failing is in the blood ("sudah mendarah daging", "darah X", "turun temurun").
+_HEREDITY = frozenset({("mendarah", "daging"), ("turun", "temurun"), ("dari", "sononya"), ("dari", "sananya"),
+                       ("bawaan", "lahir"), ("sudah", "bawaan"), ("sudah", "darah"), ("darah", "daging"),
+                       ("sudah", "gen"), ("faktor", "gen"), ("sudah", "genetik"), ("dari", "lahir"),
+                       ("sudah", "tabiat"), ("sudah", "watak")})
+_HEREDITY_WORDS = frozenset("tabiat tabiatnya watak wataknya genetik genetiknya".split())
+# A warning that ends in regret: "jangan ... X, nanti nyesel"; what one is warned off is dealing with them.
+_CONSEQUENCE = frozenset("nanti ntar entar nantinya ujungnya bisa kena beko mengko".split())
+_REGRET = frozenset("menyesal nyesel nyesal manyasal manyasa nyeselnya rugi sengsara rekoso susah repot sial celaka "
+                    "ditipu dibohongi tertipu tipu hilang bangkrut hancur menderita dikibulin ketularan "
+                    "tertular".split())
+_DEALINGS = _AVOID_NEXT | frozenset(
+    "sewa disewakan sewakan sewain disewain disewoan jual dijual jualan pinjam pinjamkan pinjemin minjemin utangi "
+    "kasih percaya dagang berdagang bisnis berbisnis pacaran pacaran macarin nikahi menikahi kawini bakawin rabi "
+    "menantu mantu minantu ambil ambiak rekrut kongsi patungan kos ngekos kontrak kontrakan titip nitip".split())
+# Respect warnings are not avoidance: "jangan remehkan orang X, nanti nyesel".
+_RESPECTED = frozenset("remehkan meremehkan remehin sepelekan menyepelekan diremehkan ganggu mengganggu usik mengusik "
+                       "lawan melawan macam sakiti menyakiti musuhi memusuhi tantang menantang hina menghina".split())
+# Precautions the group's presence is said to call for: locks, and guarding what is worth stealing.
+_LOCKS = frozenset("gembok digembok gembokin dikunci kunciin dikunciin gerendel digerendel".split())
+_GUARD = frozenset("cek ngecek mengecek periksa jaga jagain dijagain dijaga awasi awasin diawasi amankan amanin "
+                   "diamankan umpetin diumpetin "
+                   "sembunyikan disembunyikan simpan masuk masukin dimasukin dimasukkan angkat diangkat pegang "
+                   "hitung ngitung dihitung".split())
+_VALUABLES = frozenset("dompet motor jemuran barang barangnya tas hp ponsel perhiasan emas sandal sendal helm uang "
+                       "duit "
+                       "lemari kembalian kembaliannya laptop sepeda ayam kambing".split())
+_SO = frozenset("jadi makanya mulai langsung terpaksa mending sekarang harus mesti buruan".split())
+# A call to cut a group's numbers: "jumlah X harus dibatasi", "kurangi populasi X".
+_NUMBERS = frozenset("jumlah populasi jumlahnya kelahiran".split())
+_CUT = frozenset("dikurangi dikurangin kurangi kurangin dibatasi batasi dibatasin ditekan dipangkas pangkas "
+                 "dibendung bendung dikendalikan kendalikan dicegah".split())
+# Control and infiltration said of a group, with a mark of scheming ("diam-diam X menguasai ...").
+_CONTROL = frozenset("menguasai kuasai dikuasai nguasain dikuasain menyusup menyusupi disusupi susupi infiltrasi "
+                     "menginfiltrasi merebut mencaplok mengambil ambil alih mendominasi didominasi menjajah dijajah "
+                     "mengendalikan dikendalikan menyetir disetir kristenisasi islamisasi arabisasi jawanisasi "
+                     "pemurtadan "
+                     "memurtadkan dimurtadkan".split())
+_SCHEMING = frozenset({("diam", "diam"), ("pelan", "pelan"), ("lama", "lama"), ("sedikit", "demi"),
+                       ("agenda", "tersembunyi"), ("misi", "terselubung"), ("agenda", "terselubung"),
+                       ("jangan", "biarkan"), ("jangan", "sampai"), ("mau", "menguasai"), ("ingin", "menguasai"),
+                       ("hati", "hati"), ("sudah", "mulai"), ("mulai", "menguasai"), ("mulai", "menyusup")})
+_SCHEMING_WORDS = frozenset("terselubung tersembunyi agenda waspada waspadai awas bahaya ancaman".split())
+# "jangan kaget kalau ...", "tidak usah heran kalau ...": what follows is what the group is said to bring.
+_NO_SURPRISE = frozenset({("jangan", "kaget"), ("jangan", "heran"), ("usah", "kaget"), ("usah", "heran"),
+                          ("perlu", "kaget"), ("perlu", "heran"), ("wajar", "kalau"), ("wajar", "jika"),
+                          ("pantas", "kalau"), ("pantes", "kalau"), ("pantes", "saja"), ("maklum", "kalau")})
+# Only-not: "siapa saja boleh, asal bukan X", "yang penting jangan X".
+_ONLY_NOT = frozenset({("asal", "bukan"), ("asal", "jangan"), ("asalkan", "bukan"), ("asalkan", "jangan"),
+                       ("penting", "bukan"), ("penting", "jangan"), ("pokoknya", "bukan"), ("pokoknya", "jangan"),
+                       ("asal", "tidak"), ("penting", "tidak")})
+_WORSENING = frozenset("rusak kacau rawan kumuh kotor berantakan hancur ribut rusuh jorok semrawut amburadul kriminal "
+                       "kriminalitas maling bau".split())
+_ROLE = frozenset("jadi dipercaya dikasih diberi dipilih mimpin memimpin pimpin menjabat nyalon".split())
+_HOPE_WORDS = frozenset("semoga moga mudahan".split())  # ... then a negator: "semoga anakku tidak dapat jodoh X"
+_HOPE = frozenset({("amit", "amit"), ("jangan", "sampai")})
+_WHAT_FOR = frozenset({("buat", "apa"), ("untuk", "apa"), ("apa", "gunanya")})
+_GIVING = frozenset("kasih kasi beri memberi berikan terima menerima rekrut merekrut angkat mengangkat pilih memilih "
+                    "sekolahin sekolahkan beasiswa bantuan jabatan kerjaan pekerjaan gaji modal".split())
+_EACH_TIME = frozenset({("setiap", "kali"), ("tiap", "kali"), ("kalau", "ada"), ("setiap", "ada"), ("tiap", "ada"),
+                        ("begitu", "ada"), ("asal", "ada"), ("kalo", "ada"), ("jika", "ada")})
+_BUT = frozenset("tapi tetapi asal asalkan kecuali penting".split())
+# Praise after a frame: "namanya juga orang X, masakannya pasti enak".
+_PRAISE = _POSITIVE | frozenset(
+    "enak lezat hebat jago mantap keren juara sukses berhasil merdu cantik ganteng kuat tangguh ulet gigih kompak rukun "
+    "solid ramai meriah semangat bangga lembut halus sabar pekerja dermawan rajin hemat teliti cepat kencang pandai "
+    "mahir terampil ahli berbakat ulung handal andal terkenal dikenal".split())
+
+
+def _pairs(seq: list[str]) -> set[tuple[str, str]]:
+    return set(zip(seq, seq[1:]))
+
+
+def _misconduct_at(tokens: list[str], lo: int, hi: int) -> int | None:
+    """The first word of misconduct in tokens[lo:hi] that no negator just before denies."""
+    for k in range(max(0, lo), min(len(tokens), hi)):
+        t = tokens[k]
+        if k + 1 < len(tokens) and (t, tokens[k + 1]) in _MISCONDUCT_PAIRS:
+            return k
+        if t in _MISCONDUCT and not (k and tokens[k - 1] in _NEGATORS):
+            return k
+    return None
+
+
+def _camp(tokens: list[str], start: int, end: int) -> bool:
+    return tokens[start] in _CAMP_NOUNS or tokens[end] in _CAMP_LABELS or tokens[end] in _CAMP_OBJECTS
+
+
+def _stereotype(tokens: list[str], start: int, end: int) -> float:
+    """Evidence of a stereotype frame about the group at tokens[start:end + 1] (v7)."""
+    if _camp(tokens, start, end):
+        return 0.0  # political camps: "pendukung 01 pasti kecewa" is election talk
+    n = len(tokens)
+    stop = next((k for k in range(end + 1, n) if tokens[k] in _SENTENCE_ENDS), n)
+    before = tokens[max(0, start - 8):start]
+    # a word of certainty or habit after the group, then misconduct: "orang X kalau dagang pasti ada akal-akalannya"
+    for k in range(end + 1, min(n, end + 12)):
+        if tokens[k] in _HABITUAL and tokens[k - 1] not in _NEGATORS and tokens[k - 1] != "belum":
+            if _misconduct_at(tokens, k + 1, k + 7) is not None:
+                return 0.6
+        if tokens[k] in _FONDNESS and tokens[k - 1] not in _NEGATORS:
+            m = _misconduct_at(tokens, k + 1, k + 4)
+            if m is not None and not tokens[m].startswith(("di", "ter", "ke")):
+                return 0.6  # "pengusaha X suka nyogok"; not "warga X sering ditipu"
+    # ... or the frame first and the group after it: "pasti ada akal-akalannya kalau yang pegang orang X"
+    for k in range(max(0, start - 9), start):
+        if tokens[k] in _HABITUAL and (not k or tokens[k - 1] not in _NEGATORS):
+            m = _misconduct_at(tokens, k + 1, k + 6)
+            if m is not None and m < start:
+                return 0.6
+    # an inherited failing: "pelitnya sudah turun temurun, darah X"
+    window = tokens[max(0, start - 8):min(n, end + 9)]
+    if (not _HEREDITY.isdisjoint(_pairs(window)) or not _HEREDITY_WORDS.isdisjoint(window)
+            or (start and tokens[start - 1] == "darah")):
+        if any((t in _ATTRIBUTES or _affixed(t) or t in _MISCONDUCT) and _NEGATORS.isdisjoint(window[max(0, k - 2):k])
+               for k, t in enumerate(window)):
+            return 0.6  # not "orang X tidak pelit, sudah turun temurun"
+        if _PRAISE.isdisjoint(window) and not any(t in _ATTRIBUTES or t in _MISCONDUCT for t in window) and (
+                "tabiat" in window or "tabiatnya" in window or not _HEREDITY.isdisjoint(_pairs(window))):
+            return 0.55  # "sudah tabiatnya orang X", "watak keras orang X turun temurun": a trait named to blame
+    # a warning that ends in regret: "jangan nikah sama orang X, nanti nyesel"
+    if "jangan" in before[-7:]:
+        j = len(before) - 1 - before[::-1].index("jangan")
+        between = before[j + 1:]
+        if _RESPECTED.isdisjoint(between) and not _DEALINGS.isdisjoint(between):
+            for k in range(end + 1, min(n, end + 6)):
+                if tokens[k] in _CONSEQUENCE and (not _REGRET.isdisjoint(tokens[k + 1:k + 5])
+                                                  or _misconduct_at(tokens, k + 1, k + 5) is not None):
+                    return 0.6
+    # a precaution the group's presence calls for: "tetangga baru orang X, jadi motor digembok"
+    rest = tokens[end + 1:min(stop + 8, n, end + 16)]
+    if not _SO.isdisjoint(rest[:8]):
+        if not _LOCKS.isdisjoint(rest):
+            return 0.6
+        for k, t in enumerate(rest):
+            if t in _GUARD and not _VALUABLES.isdisjoint(rest[max(0, k - 4):k + 4]):
+                return 0.6
+    # a call to cut their numbers: "jumlah X harus dibatasi", "batasi populasi X"
+    if not _NUMBERS.isdisjoint(tokens[max(0, start - 2):start]):
+        if not _CUT.isdisjoint(tokens[max(0, start - 4):start]):
+            return 0.65
+        for k in range(end + 1, min(n, end + 6)):
+            if tokens[k] == "yang":
+                break  # "jumlah penyandang disabilitas yang menganggur harus ditekan"
+            if tokens[k] in _CUT:
+                return 0.65
+    # control or infiltration with a mark of scheming: "diam diam orang X menguasai tanah di sini"
+    ctl = [k for k in range(max(0, start - 4), min(n, end + 8)) if tokens[k] in _CONTROL]
+    if ctl:
+        scope = tokens[max(0, start - 8):min(stop, end + 12)]
+        if not _SCHEMING.isdisjoint(_pairs(scope)) or not _SCHEMING_WORDS.isdisjoint(scope):
+            if "tidak" not in tokens[max(0, ctl[0] - 2):ctl[0]]:
+                return 0.6
+    # "jangan kaget kalau dompet hilang, tetangganya orang X"
+    whole = tokens[max(0, start - 14):min(n, end + 14)]
+    if not _NO_SURPRISE.isdisjoint(_pairs(whole)) and _misconduct_at(whole, 0, len(whole)) is not None:
+        return 0.6
+    # each time the group is there, misconduct follows: "setiap kali orang X dapat proyek, jembatannya ambruk"
+    if not _EACH_TIME.isdisjoint(_pairs(tokens[max(0, start - 3):start])):
+        m = _misconduct_at(tokens, end + 1, min(stop, end + 13))
+        if m is not None and not tokens[m].startswith(("di", "ter", "ke")):
+            return 0.6
+    # anyone will do but the group: "pacaran sama siapa saja boleh, tapi kalau sama orang X ..."
+    if "siapa" in tokens[max(0, start - 14):start]:
+        near = tokens[max(0, start - 4):start]
+        if not _BUT.isdisjoint(near) and ("jangan" in near or "bukan" in near or (
+                "boleh" in tokens[max(0, start - 14):start] and ("kalau" in near or "kalo" in near))):
+            return 0.6  # not "siapa pun yang menang, tapi kalau warga X tetap miskin, percuma"
+    # allowed, but kept away: "boleh temenan sama orang X, tapi jangan dibawa ke rumah"
+    if "boleh" in before and not _DEALINGS.isdisjoint(before) \
+            and tokens[end + 1:end + 3] in (["tapi", "jangan"], ["tetapi", "jangan"]) \
+            and not (tokens[end + 3:end + 4] and (tokens[end + 3] == "lupa" or tokens[end + 3] in _INSULT_VERBS
+                                                   or tokens[end + 3] in _RESPECTED)):
+        return 0.6  # not "boleh kritik orang X, tapi jangan menghina"
+    # the more of them, the worse: "makin banyak orang X di sini, makin rawan"
+    if start >= 2 and tokens[start - 1] == "banyak" and tokens[start - 2] in ("makin", "semakin", "tambah", "kian"):
+        if not _WORSENING.isdisjoint(tokens[end + 1:min(stop, end + 9)]):
+            return 0.6
+    # disbelief at the group in a role: "perempuan kok jadi pemimpin", "orang X kok dikasih jabatan"
+    if tokens[end + 1:end + 2] == ["kok"] and not _ROLE.isdisjoint(tokens[end + 2:end + 4]) \
+            and not _praised(tokens, end + 1, min(n, end + 10)):
+        return 0.55
+    # a wish to be spared them as family: "semoga anakku tidak dapat jodoh orang X"
+    hope = tokens[max(0, start - 7):start]
+    wished = [k for k, t in enumerate(hope) if t in _HOPE_WORDS]
+    if ((wished and not _NEGATORS.isdisjoint(hope[wished[0] + 1:])) or not _HOPE.isdisjoint(_pairs(hope))) \
+            and not _MATCHMAKING.isdisjoint(tokens[max(0, start - 5):min(n, end + 4)]):
+        return 0.6
+    # what is the use of giving them anything: "buat apa kasih beasiswa ke anak X", "ngapain terima pegawai X"
+    why = tokens[max(0, start - 7):start]
+    if ("ngapain" in why or not _WHAT_FOR.isdisjoint(_pairs(why))) and not _GIVING.isdisjoint(why):
+        return 0.6
+    # only-not: "siapa saja boleh, asal bukan orang X"
+    if start >= 2 and (tokens[start - 2], tokens[start - 1]) in _ONLY_NOT:
+        return 0.6
+    if start >= 3 and (tokens[start - 3], tokens[start - 2]) in _ONLY_NOT \
+            and tokens[start - 1] in ("sama", "dengan", "dari", "orang"):
+        return 0.6
+    # a group-free place: "lingkungan bebas orang X"
+    if start and tokens[start - 1] == "bebas":
+        return 0.6
+    return 0.0
+
+
+# v7: a threat verb further after the group is still aimed at it when the attack is planned or wished, in the
+# same sentence: "malam ini warga X di gang kami bakal gue tebas", "bagusnya orang X dikirim ke pulau terpencil
+# dan dibiarkan mati di sana".
+_PLANS = _CALLS | frozenset("aku kami kita saya gue bagusnya baiknya sebaiknya mending mendingan".split())
+_THREAT_REACH = 10
+
+
+def _planned(tokens: list[str], start: int, end: int, ppos: int) -> bool:
+    if ppos > end + _THREAT_REACH or not _SENTENCE_ENDS.isdisjoint(tokens[end + 1:ppos]):
+        return False
+    return not (_PLANS.isdisjoint(tokens[max(end + 1, ppos - 3):ppos])
+                and _PLANS.isdisjoint(tokens[max(0, start - 3):start]))
+
+
+def _frames_sentence(tokens: list[str], i: int) -> bool:
+    """A framing phrase ("namanya juga", "pantes saja") starts at i, not a denied virtue."""
+    return tuple(tokens[i:i + 2]) in _INSINUATIONS or tokens[i] == "pantesan"
+
+
+def _praised(tokens: list[str], lo: int, hi: int) -> bool:
+    """Praise, not denied, and no misconduct in tokens[lo:hi]: "namanya juga orang X, suaranya memang bagus"."""
+    span = tokens[max(0, lo):hi]
+    if _misconduct_at(span, 0, len(span)) is not None or any(t in _PREDICATES or t in _NEGATORS for t in span):
+        return False
+    if "padahal" in span or "tapi" in span:
+        return False  # "... padahal badannya sehat sehat": a sneer
+    return any(t in _PRAISE and not (k and span[k - 1] in _NEGATORS) for k, t in enumerate(span))
+
+
 def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) -> GroupEvidence:
     """Hate and threat evidence against a group in one normalised post.
 
@@ -1385,6 +1759,9 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False), not _CONDUCT_GROUPS.isdisjoint(tokens))
     # only posts that name a group pay for the regional words and the particles (most posts name none)
     read = [_REGIONAL.get(t, t) for t in tokens if t not in _PARTICLES]
+    if "ulah" in read:  # v7: Sundanese "ulah" (do not) before an insult verb; elsewhere Indonesian "ulah" (misdeed)
+        read = ["jangan" if t == "ulah" and read[k + 1:k + 2] and read[k + 1] in _INSULT_VERBS else t
+                for k, t in enumerate(read)]
     if read != tokens:
         tokens = read
         groups = _groups(tokens)
@@ -1409,11 +1786,16 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
         defended |= any(lo <= n <= hi for n in negated)
         for ppos, w, threat, kind in preds:
-            if start <= ppos <= end or ppos > hi or ppos < lo - _REACH[kind]:
+            if start <= ppos <= end or ppos < lo - _REACH[kind]:
                 continue
+            if ppos > hi and not (threat and _planned(own, start, end, ppos)):
+                continue  # v7: a planned attack reaches further: "warga X di gang kami bakal gue tebas"
             if ppos > end and kind == _FEELING and not any(t in _CAUSATIVE for t in own[max(end + 1, ppos - 3):ppos]) \
                     and _PERCEIVE.isdisjoint(own[max(0, start - 2):start]):
                 continue  # "warga X kesal": the group feels it, it is not the target; "X bikin aku muak" is
+            if kind == _INSINUATION and _frames_sentence(own, ppos) \
+                    and _praised(own, ppos, min(len(own), max(ppos, end) + 8)):
+                continue  # v7: "namanya juga orang X, suaranya memang bagus"
             h = w * cert
             paired.add(ppos)
             if h > best_hate:
@@ -1421,11 +1803,20 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
             if threat and h > best_threat:
                 best_threat = h
     wink = _has_wink(own)
+    # stereotype frames read through scare quotes: "pasti lewat 'jalur khusus' lah"
+    frame = [t for t in tokens if t != _QUOTE] if own is not tokens else own
+    frame_groups = _groups(frame) if frame is not own else own_groups
     for start, _, cat, cert in own_groups:
         w = _insinuation(own, start, cat, wink)
         if w * cert > best_hate:
             best_hate, best_cat = w * cert, cat
             paired.add(-1 - start)
+    if own_groups:
+        for start, end, cat, cert in frame_groups:
+            w = _stereotype(frame, start, end)
+            if w * cert > best_hate:
+                best_hate, best_cat = w * cert, cat
+                paired.add(-1 - start)
     for _, cat in _slur_hits(own):
         if _SLUR_WEIGHT > best_hate:
             best_hate, best_cat = _SLUR_WEIGHT, cat

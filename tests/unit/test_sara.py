@@ -351,3 +351,91 @@ def test_v6_civil_election_talk_is_not_hate(text: str) -> None:
 ])
 def test_v6_hate_is_not_taken_for_an_answer_to_it(text: str) -> None:
     assert "hate" in scored(text).labels
+
+
+# --- sara v7: stereotype frames (implicit derogation without an insult word), planned attacks further off ----------
+
+@pytest.mark.parametrize("text", [
+    "Orang Padang kalau jualan pasti ada akal-akalannya.",                       # certainty, then misconduct
+    "Kalau ada warga keturunan Arab jadi kepala desa, pasti ada sogokan di belakangnya.",
+    "Pelitnya sudah turun-temurun, darah Tionghoa.",                             # an inherited failing
+    "Jangan kasih pinjam motor ke orang Flores, nanti nggak balik.",             # a warning that ends in a loss
+    "Mending jangan nikah sama orang Batak, ntar nyesel seumur hidup.",
+    "Anak kos sebelah orang Ambon, jadi laptop gue gembok terus.",               # a precaution against the group
+    "Penghuni baru orang Madura, makanya dompet gue simpan di lemari.",
+    "Populasi umat Hindu di kota ini harus dibatasi.",                           # cutting their numbers
+    "Diam-diam orang Tionghoa menguasai semua ruko di jalan ini.",               # control, with scheming
+    "Jangan kaget kalau sandalmu raib, jemaahnya kebanyakan orang Bugis.",
+    "Siapa aja boleh jadi ketua RW, asal bukan orang Betawi.",                   # anyone but them
+    "Tiap kali ada orang Madura ikut arisan, uangnya raib.",                     # each time they are there
+    "Semoga adikku tidak dapat menantu orang Sunda.",                            # a wish to be spared them
+    "Orang Minang kalau sudah kaya lupa daratan.",                               # idioms of a failing
+    "Heran, ternyata ada juga orang Papua yang disiplin.",                       # surprise at a virtue
+    "Coba tunjukkan satu saja orang Dayak yang berprestasi di kantor ini.",      # a challenge to name one
+    "Perempuan itu tempatnya di dapur.",                                         # a place assigned
+    "Makin banyak pendatang di kampung ini, makin kumuh.",
+    "Orang Tionghoa lebih setia ke negara leluhurnya.",                          # loyalty elsewhere
+    "Jangan sampai kota kita jatuh ke tangan orang Cina.",                       # a warning, not a negation
+    "Buat apa kasih beasiswa ke anak-anak transmigran.",                         # what is the use of giving them
+])
+def test_v7_stereotype_frames_are_hate(text: str) -> None:
+    e = evidence(text)
+    assert e.hate >= 0.5 and not e.counter_speech, e
+    assert "hate" in scored(text).labels
+
+
+@pytest.mark.parametrize("text", [
+    "Orang Padang kalau masak pasti enak.",                                      # a positive stereotype
+    "Namanya juga orang Batak, suaranya memang merdu.",
+    "Orang Minang pandai berdagang, sudah turun-temurun.",
+    "Jangan remehkan orang Madura, nanti menyesal.",                             # a warning to respect them
+    "Tetangga baru kami orang Flores, jadi kami antar kue.",
+    "Jumlah pemilih perempuan di dapil ini naik tajam.",                         # numbers in the news
+    "Jumlah pengangguran penyandang disabilitas yang belum terlatih harus ditekan.",
+    "Pedagang Tionghoa di Glodok menguasai pasar elektronik sejak lama.",        # control, stated, not insinuated
+    "Jangan kaget kalau warga Minang menyambut tamu dengan rendang.",
+    "Siapa pun boleh jadi lurah, termasuk orang Betawi.",
+    "Setiap ada warga Papua datang ke posko, kami sambut dengan hangat.",
+    "Mudah-mudahan anakku dapat jodoh orang Sunda yang baik.",
+    "Tahu sendiri lah kalau orang Papua main bola, larinya kencang.",            # a wink at praise
+    "Kalau banjir, rumah warga Betawi di bantaran kali pasti terendam.",         # the group as victims
+    "Warga Tionghoa tetap cinta Indonesia dan menghormati negara leluhurnya.",
+    "Ibu-ibu memasak di dapur umum untuk petugas TPS.",
+    "Orang Jawa bilang watak akan terbawa sampai mati.",                         # a proverb
+    "Buat apa bedakan orang dari sukunya, kita semua sama.",
+    "Umat Hindu itu kalau ada hari raya pasti saling berbagi makanan.",
+])
+def test_v7_praise_news_and_neutral_mentions_are_not_hate(text: str) -> None:
+    assert evidence(text).hate == 0.0
+    assert "hate" not in scored(text).labels
+
+
+@pytest.mark.parametrize("text", [
+    "Jangan gampang bilang orang Bugis pasti curang, banyak yang jujur.",
+    "Stereotip bahwa orang Madura pasti kasar itu keliru.",
+    "Kata siapa orang Papua pasti mabuk? Teman-temanku tidak ada yang begitu.",
+    "Ada anggapan orang Tionghoa pasti pelit, padahal banyak yang dermawan.",
+])
+def test_v7_quoting_a_stereotype_to_reject_it_is_counter_speech(text: str) -> None:
+    assert evidence(text).counter_speech
+    assert "hate" not in scored(text).labels
+
+
+@pytest.mark.parametrize("text", [
+    "Malam ini warga Madura di gang kami bakal gue tebas.",                      # planned, further off
+    "Bagusnya orang Ambon dikirim ke pulau terpencil dan dibiarkan mati di sana.",
+    "Orang Bugis tidak boleh dibiarin hidup.",
+    "Tak pateni kabeh wong Sunda.",                                              # "tak ... kabeh" is not "tidak semua"
+    "Kita nyerbu kampung orang Dayak besok malam.",                              # colloquial nasal forms
+])
+def test_v7_planned_attacks_are_threats(text: str) -> None:
+    assert evidence(text).threat >= 0.8
+    assert "provocation" in scored(text).labels
+
+
+def test_v7_surprise_at_an_injustice_is_not_surprise_at_a_virtue() -> None:
+    assert evidence("Heran, kenapa warga Papua yang jujur malah dipecat?").hate == 0.0  # the heads may still flag it
+
+
+def test_v7_a_report_of_mobbing_is_not_a_threat() -> None:
+    assert evidence("Barusan ada kabar warga Bugis dikeroyok preman di terminal.").threat == 0.0
