@@ -8,6 +8,7 @@ replay at any speed, or after a crash, produces identical alerts (identical ``al
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, Mapping
@@ -88,9 +89,12 @@ def step(state: dict[str, Any] | None, obs: Observation, rule: Rule) -> tuple[di
     crit, warn = rule.critical, rule.warning
 
     crit_fire = enough and crit is not None and v >= crit.fire
+    # A warning is judged on the value less its margin of noise (rule.warning_margin_z standard errors);
+    # critical levels stay absolute, so a real wave is never held back at that severity.
+    lo = v - rule.warning_margin_z * math.sqrt(max(v * (1.0 - v), 0.0) / max(1, obs.post_count))
     warn_fire = (
-        enough and warn is not None and known and v >= warn.fire and v >= b + bl.min_rise
-        and (bl.ratio is None or v >= b * bl.ratio)
+        enough and warn is not None and known and lo >= warn.fire and lo >= b + bl.min_rise
+        and (bl.ratio is None or lo >= b * bl.ratio)
     )
     hold = enough and (
         (crit is not None and v >= crit.clear)

@@ -39,12 +39,12 @@ __all__ = [
 SEVERITIES = ("warning", "critical")
 DEFAULT_THRESHOLDS = "defaults/thresholds.yaml"  # inside the streams package
 _KNOBS = ("metric", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
-          "reminder_windows", "baseline", "min_declared_share")
+          "reminder_windows", "baseline", "min_declared_share", "warning_margin_z")
 _BASELINE_KEYS = ("half_life_minutes", "warmup_windows", "min_rise", "ratio", "clear_rise")
 # City windows reuse the province's levels, metric and baseline rule; only how much evidence a
 # window needs and how quickly it fires/clears can differ (a city has fewer posts than its province).
 _CITY_KNOBS = ("enabled", "min_posts", "min_authors", "consecutive_windows", "consecutive_clear",
-               "reminder_windows", "min_declared_share")
+               "reminder_windows", "min_declared_share", "warning_margin_z")
 
 
 class ThresholdsError(ValueError):
@@ -88,6 +88,9 @@ class Rule:
     # A window is judged only when at least this share of its posts has a declared region (the
     # region field or the author's profile location) rather than one read from the text.
     min_declared_share: float = 0.0
+    # A warning needs its window's value to clear its levels by this many standard errors of a share
+    # over the window's posts (sqrt(v(1-v)/n)): a small window's noise is not an incident.
+    warning_margin_z: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class Thresholds:
             warning=lv.get("warning"),
             critical=lv.get("critical"),
             min_declared_share=knobs.get("min_declared_share", 0.0),
+            warning_margin_z=knobs.get("warning_margin_z", 0.0),
         )
         self._cache[key] = rule
         return rule
@@ -223,6 +227,8 @@ def _knobs(path: str, m: Mapping[str, Any], base: Mapping[str, Any], src: str) -
             out[k] = _number(f"{p}{k}", m[k], lo, 1_000_000, src, True)
     if "min_declared_share" in m:
         out["min_declared_share"] = _number(f"{p}min_declared_share", m["min_declared_share"], 0.0, 1.0, src)
+    if "warning_margin_z" in m:
+        out["warning_margin_z"] = _number(f"{p}warning_margin_z", m["warning_margin_z"], 0.0, 10.0, src)
     if "baseline" in m:
         out["baseline"] = _baseline(f"{p}baseline", m["baseline"], base.get("baseline", BaselineRule()), src)
     return out
@@ -298,7 +304,7 @@ def parse_thresholds(data: Any, source: str = "") -> Thresholds:
     _unknown("defaults", dm, _KNOBS, src)
     defaults: dict[str, Any] = {"metric": "capped_share", "min_posts": 30, "min_authors": 15,
                                 "consecutive_windows": 2, "consecutive_clear": 3, "reminder_windows": 0,
-                                "baseline": BaselineRule(), "min_declared_share": 0.0}
+                                "baseline": BaselineRule(), "min_declared_share": 0.0, "warning_margin_z": 0.0}
     defaults.update(_knobs("defaults", dm, defaults, src))
     cities: dict[str, Any] = {"enabled": True}
     cities.update(_city_knobs("cities", m.get("cities"), src))
