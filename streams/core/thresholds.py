@@ -385,6 +385,9 @@ def _knob_words(k: Mapping[str, Any], cap: int) -> list[str]:
         *([f"A window is judged only when at least {format_level(k['min_declared_share'], 'share')} of its posts have a "
            "declared region (the region field or the author's profile), not one read from the text."]
           if k.get("min_declared_share") else []),
+        *([f"A warning needs the window's value, less {k['warning_margin_z']:g} standard errors of a share over its posts, "
+           "to clear its levels: a small window's chance excursion does not page."]
+          if k.get("warning_margin_z") else []),
         "While an alert stays firing it is not repeated"
         + (f", except a reminder every {k['reminder_windows']} windows." if k["reminder_windows"] else "."),
         f"Baseline: the region's own level, an average of its closed windows with a half-life of "
