@@ -35,6 +35,21 @@ pytestmark = [pytest.mark.integration, pytest.mark.faults]
 DOWN_S = 15.0
 
 
+def _once_the_broker_answers(ask, timeout_s: float):  # type: ignore[no-untyped-def]
+    """The test's own client asks a broker that has just restarted: on a slow host its first offset
+    request can time out (kafka-python: 30 s) while the broker still loads its logs. Ask again."""
+    from kafka.errors import KafkaError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            return ask()
+        except KafkaError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
 def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         worker_process, tmp_path, record_property):  # type: ignore[no-untyped-def]
     kafka_port, controller_port, web_port, hook_port = free_ports(4)
@@ -67,7 +82,7 @@ def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         assert worker.alive(), "the worker must ride out a broker outage:\n" + worker.log_text()[-3000:]
         broker = start_local_kafka(broker_settings, data_dir=kafka_dir, die_with_parent=True)
         back_at = time.monotonic()
-        scored_when_back = scored_posts()
+        scored_when_back = _once_the_broker_answers(scored_posts, 120)
         produce(settings, T.POSTS, stream.values[half:], keys=stream.keys[half:], timeout_s=120)
         resumed_s = wait_until(lambda: scored_posts() > scored_when_back, 240,
                                "the worker to score again after the broker returned", worker.log_text, 0.2)
