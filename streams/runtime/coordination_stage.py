@@ -144,16 +144,17 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
         reader.assign([tp])
         begin = reader.beginning_offsets([tp])[tp]
         deadline = time.monotonic() + timeout_s
-        values: list[bytes] = []
+        chunks: list[list[bytes]] = []  # newest first
         hi = stop
         while hi > begin and time.monotonic() < deadline:
             lo = max(begin, hi - chunk)
             part = _read_range(reader, tp, lo, hi, deadline)
-            values[:0] = part
+            chunks.append(part)
             hi = lo
             times = [ms for ms in map(record_event_ms, part) if ms is not None]
             if times and max(times) < since_ms:
                 break
+        values = [v for part in reversed(chunks) for v in part]
         return values[replay_start(values, since_ms):]
     finally:
         reader.close()
