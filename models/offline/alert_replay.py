@@ -35,7 +35,7 @@ from models.offline.bias import mentions_of
 from models.offline.corpora import read_civil_corpus
 from models.offline.evaluate import read_labelled_csv, resolve_data_path, split_indices
 
-__all__ = ["REPLAY_START", "SURGE", "INCIDENTS", "text_pools", "real_text_evening", "judge"]
+__all__ = ["REPLAY_START", "SURGE", "INCIDENTS", "text_pools", "real_text_evening", "judge", "run"]
 
 REPLAY_START = "2024-02-14T14:30:00+07:00"  # voting day, quick counts coming in: the strictest levels
 MINUTES = 120
