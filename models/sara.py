@@ -51,13 +51,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+from models.denials import answered_no, canonical, claim_denied, negated_stances
 from models.entities import PLACEHOLDER
 from models.normalize import QUOTE_TOKEN as _QUOTE
 from models.slang import SLANG
 
 __all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
 
-SARA_VERSION = "7"
+SARA_VERSION = "8"
 
 # --- groups -----------------------------------------------------------------------------------
 # A group noun before a name makes the name a group ("orang madura", "umat kristen").
@@ -299,7 +300,8 @@ _WEAPONS = {w: 0.8 for w in "golok parang celurit clurit pedang samurai molotov 
 _WEAPON_CUES = frozenset("bawa membawa bawain siapkan siapin siapkan diasah asah mengasah tunggu nunggu tinggal "
                          "datengin datangi".split())
 # Words between a negator and a predicate that undo the negation: "tidak segan membantai".
-_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran".split())
+_NEGATION_UNDONE = frozenset("segan ragu sungkan takut lebih heran "
+                              "ubahnya bedanya".split())  # v8: "tidak ubahnya parasit" (no different from) is likeness
 # Multi-word predicates (exclusion, negated positives); checked before single words and before negation.
 _PHRASES: dict[tuple[str, ...], tuple[float, bool]] = {}
 _PHRASES_V6 = (
@@ -670,7 +672,10 @@ _COUNTER_PHRASES = tuple(f" {p} " for p in (
     "tidak akan nyakitin", "tidak bakal pernah nyakitin", "tidak akan pernah menyakiti",
     # v5
     "hanya karena identitasnya", "karena identitasnya", "hanya karena sukunya", "hanya karena agamanya",
-    "tidak akan menolak", "tidak pernah takut", "tidak pernah menolak"))
+    "tidak akan menolak", "tidak pernah takut", "tidak pernah menolak",
+    # v8: a scapegoat refused, a sneer rebuked, no reason found to hate
+    "kambing hitam", "kambinghitamkan", "dikambinghitamkan", "mengkambinghitamkan", "stop nyinyir", "jangan nyinyir",
+    "tidak nemu alasan", "tidak menemukan alasan", "tidak punya alasan"))
 # Stock answers to hate that hold even when the post repeats the hateful words ("yang bilang orang X
 # sampah itu rasis", "dasar rasis, orang X juga manusia"): the post is counter-speech.
 _STRONG_COUNTER = tuple(f" {p} " for p in (
@@ -985,7 +990,8 @@ _SURPRISED = frozenset("heran ternyata ajaib ajaibnya tumben kaget".split())
 _MODAL_GOOD = frozenset("bisa mau pernah punya benar berani".split())
 _WHY = frozenset("kenapa mengapa napa".split())
 _AMUSED = frozenset("ketawa tertawa lucu ngakak haha wkwk kocak".split())
-_JAVANESE_VERBS = frozenset("pateni mateni antemi gebug paehan".split())
+_JAVANESE_VERBS = frozenset("pateni mateni antemi gebug paehan gebuki gebugi kepruki keplaki tabok taboki bacoki "
+                             "sembeleh sembelih".split())  # v8: more verbs after "tak" (I will)
 _WIDE_SCOPE = frozenset("pernah menganggap anggap merasa bilang percaya setuju".split()) | _SAYING
 
 
@@ -997,6 +1003,8 @@ def _is_negated(tokens: list[str], i: int) -> bool:
         return False
     if any(b in _NEGATORS for b in before):
         j = max(k for k in range(max(0, i - 3), i) if tokens[k] in _NEGATORS)
+        if j and tokens[j - 1] == "?" and not _POSITIVE.isdisjoint(tokens[max(0, j - 6):j - 1]):
+            return False  # v8: "orang X jujur? enggak, maling semua": the "no" denies the virtue, not the insult
         # "kenapa orang X tidak balik saja ke asalnya?": a suggestion, not a negation
         if tokens[j] == "tidak" and tokens[i] in _JAVANESE_VERBS and j == i - 1:
             return False  # Javanese "tak pateni" (I will kill), normalised as "tidak pateni"
@@ -1288,6 +1296,15 @@ def _insulted_object(tokens: list[str], group_pos: int) -> bool:
                 _DISAPPROVING.isdisjoint(tokens) and _HATE_TOPICS.isdisjoint(tokens) and _ANSWER_CUES.isdisjoint(tokens)
                 and not any(p in " " + " ".join(tokens) + " " for p in _SOFT_COUNTER))
     return False
+
+
+_NOT_THEM_NEXT = frozenset("yang".split())
+
+
+def _not_them(tokens: list[str], start: int, end: int) -> bool:
+    """v8: "bukan orang X yang bikin kampung ini rusak": the post denies the group did it (a scapegoat refused);
+    not "bukan orang X saja, semua pendatang ..." (no "yang" after the group)."""
+    return start >= 1 and tokens[start - 1] == "bukan" and end + 1 < len(tokens) and tokens[end + 1] in _NOT_THEM_NEXT
 
 
 def _negated_denial(tokens: list[str], group_pos: int) -> bool:
@@ -1758,7 +1775,7 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     if not groups:
         return GroupEvidence(0.0, 0.0, None, _counter_speech(tokens, False), not _CONDUCT_GROUPS.isdisjoint(tokens))
     # only posts that name a group pay for the regional words and the particles (most posts name none)
-    read = [_REGIONAL.get(t, t) for t in tokens if t not in _PARTICLES]
+    read = canonical([_REGIONAL.get(t, t) for t in tokens if t not in _PARTICLES])
     if "ulah" in read:  # v7: Sundanese "ulah" (do not) before an insult verb; elsewhere Indonesian "ulah" (misdeed)
         read = ["jangan" if t == "ulah" and read[k + 1:k + 2] and read[k + 1] in _INSULT_VERBS else t
                 for k, t in enumerate(read)]
@@ -1776,11 +1793,16 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
     if known is not None:
         own = _correct_typos(own, near, known)
     preds, negated = _predicates(own, near, known)
+    stances = negated_stances(own)  # v8: "gue sama sekali gak anti orang X", "yakali gue benci orang X"
+    if stances:
+        preds = [p for p in preds if p[0] not in stances]
+        negated = negated + stances
+    no_spans = answered_no(own) if "?" in own else []  # v8: "Gue? Benci orang X? Kagak lah"
     best_hate, best_threat, best_cat = 0.0, 0.0, None
     defended = False
     paired: set[int] = set()
     for start, end, cat, cert in own_groups:
-        if _negated_denial(own, start) or _insulted_object(own, start):
+        if _negated_denial(own, start) or _insulted_object(own, start) or _not_them(own, start, end):
             defended = True
             continue
         lo, hi = start - _WINDOW_BEFORE, end + _WINDOW_AFTER
@@ -1827,7 +1849,12 @@ def group_evidence(normalized: str, known: Callable[[str], bool] | None = None) 
         if len(paired) < 2 and (_strong_counter(tokens) or _reported_hate(own, own_groups, preds)
                                 or (not best_threat and _denial(own, paired))):
             return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
+        # v8: every hostile word inside a claim the post denies, or inside a question it answers "no"
+        if not best_threat and (claim_denied(own, paired, [g[0] for g in own_groups]) or (
+                paired and all(p >= 0 and any(s <= p <= e for s, e in no_spans) for p in paired))):
+            return GroupEvidence(round(best_hate, 6), 0.0, best_cat, True)
         return GroupEvidence(round(best_hate, 6), round(best_threat, 6), best_cat, False)
+    defended = defended or any(s <= g <= e for s, e in no_spans for g, _, _, _ in own_groups)
     if defended or _counter_speech(tokens, True) or _strong_counter(tokens) or _reported_hate(own, own_groups, []) \
             or _denial(own, set()):
         # a group whose only predicates are negated ("orang X bukan sampah"), or counter-speech

@@ -439,3 +439,52 @@ def test_v7_surprise_at_an_injustice_is_not_surprise_at_a_virtue() -> None:
 
 def test_v7_a_report_of_mobbing_is_not_a_threat() -> None:
     assert evidence("Barusan ada kabar warga Bugis dikeroyok preman di terminal.").threat == 0.0
+
+
+# --- sara v8: denial frames as structures (models/denials.py), not fixed phrases ------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Siapa sih yang bilang orang Flores itu malas? Ngawur.",                      # who says, with fillers
+    "Sopo sing ngomong wong Madura kuwi kasar? Salah gedhe.",                     # Javanese
+    "Kate siape orang Betawi pade bodo? Kagak bener.",                            # Betawi
+    "Tuduhan bahwa umat Syiah itu sesat sama sekali tidak berdasar.",             # claim noun, verdict later
+    "Dulu aku kira orang Batak itu kasar, ternyata orangnya lembut banget.",      # belief, then the pivot
+    "Gak usah asal bilang orang Dayak itu primitif.",                             # an order not to say it
+    "Saya keberatan kalau warga Papua dicap sebagai pembuat onar.",               # objection to a label
+    "Dak bener kalu wong Palembang dibilang pemalas.",                            # Palembang negator in context
+    "Aku? Benci orang Tionghoa? Ya enggak lah.",                                  # a question answered no
+    "Gue sama sekali gak anti orang Arab.",                                       # negated stance
+    "Yakali gue benci orang Bugis, bini gue aja orang Bugis.",                    # rhetorical stance
+    "Tidak seorang pun berhak mengusir warga Ahmadiyah dari kampungnya.",         # nobody may
+    "Bukan orang Madura yang bikin pasar ini kumuh, jangan cari kambing hitam.",  # a scapegoat refused
+    "Gak ada tuh ceritanya orang Minang lebih pelit dari yang lain.",             # "no such story"
+])
+def test_v8_denials_of_a_claim_about_a_group_are_not_hate(text: str) -> None:
+    assert evidence(text).counter_speech
+    assert "hate" not in scored(text).labels
+
+
+@pytest.mark.parametrize("text", [
+    "Jangan ngomongin orang Batak di depan gue. Mereka cuma bikin susah.",        # the insult is a new clause
+    "Aku bukannya benci, cuma kalau ada orang Rohingya di dekatku aku jaga tas.",  # the group after the pivot
+    "Siapa bilang orang Cina jujur? Mereka semua penipu.",                        # the insult after the question
+    "Dikira orang Madura itu baik, ternyata penipu semua.",                       # the insult after the pivot
+    "Orang Ambon jujur? Enggak lah, maling semua.",                               # a virtue asked, then denied
+    "Warga Papua tidak ubahnya parasit di tanah ini.",                            # likeness, not negation
+    "Pendukung Anies sing wani demo tak gebuki nganti modar.",                    # Javanese "tak" = I will
+    "Anggapan bahwa orang Jawa pemalas memang benar adanya.",                     # no verdict of false
+])
+def test_v8_hate_dressed_as_a_denial_is_still_hate(text: str) -> None:
+    assert "hate" in scored(text).labels or "provocation" in scored(text).labels
+    assert not evidence(text).counter_speech
+
+
+def test_v8_regional_negators_only_in_context() -> None:
+    from models.denials import canonical
+
+    assert canonical("atap seng rumah".split()) == "atap seng rumah".split()   # zinc, not "not"
+    assert canonical("beta seng benci".split()) == "beta tidak benci".split()
+    assert canonical("dana dak cair".split()) == "dana dak cair".split()       # DAK, the grant
+    assert canonical("salah pisan".split()) == "salah besar".split()
+    assert canonical("sia nan mangecek".split())[0] == "siapa"
+    assert canonical("sia mah".split())[0] == "sia"                             # Sundanese "you"
