@@ -236,6 +236,7 @@ def run(hours: float, rate: float, n_campaigns: int, seed: int, cfg: Coordinatio
     det = _Tracing(cfg)
     alerts = []
     at_alert: dict[str, dict] = {}  # dedup key -> the cluster as it was when it first fired
+    verdicts: Counter = Counter()  # judged as each alert first fires, so a run cut short still reports
     kinds: dict[str, str] = {}
     ei = 0
     n = 0
@@ -271,22 +272,24 @@ def run(hours: float, rate: float, n_campaigns: int, seed: int, cfg: Coordinatio
                            fp.sig, fp.hashtags, fp.repost, 0.1, 0.1, p.get("new"), None)
             for a in det.feed(cp):
                 alerts.append(a)
-                _snapshot(det, a, at_alert)
+                _snapshot(det, a, at_alert, verdicts, (t - t0) / 3_600_000, cfg.min_authors)
             n += 1
         det_s += time.perf_counter() - t_det
         if not quiet and sec % 600_000 == 0 and sec:
             snap = det.snapshot()
             print(f"  {sec / 3_600_000:5.2f} h  posts {n:,}  clusters {snap['clusters']:,}  index {snap['index']:,}  "
-                  f"alerts {len(alerts)}  rss {_rss_mb():.0f} MB  {n / (time.perf_counter() - started):,.0f} posts/s",
+                  f"alerts {len(alerts)}  first firings {dict(verdicts)}  rss {_rss_mb():.0f} MB  {n / (time.perf_counter() - started):,.0f} posts/s",
                   file=sys.stderr)
     for a in det.flush():
         alerts.append(a)
-        _snapshot(det, a, at_alert)
+        _snapshot(det, a, at_alert, verdicts, hours, cfg.min_authors)
     return score(alerts, at_alert, det, truth, cfg, hours, n, det_s, time.perf_counter() - started)
 
 
-def _snapshot(det: CoordinationDetector, a, at_alert: dict[str, dict]) -> None:
-    """The firing cluster's authors (and its evidence) when it first fires: what the analyst sees."""
+def _snapshot(det: CoordinationDetector, a, at_alert: dict[str, dict], verdicts: Counter | None = None,
+              at_hours: float = 0.0, k: int = 10) -> None:
+    """The firing cluster's authors (and its evidence) when it first fires: what the analyst sees. Its verdict
+    (`judge_alert`) is counted and printed then, so a run stopped early has judged every alert so far."""
     if a.status != "firing" or a.dedup_key in at_alert:
         return
     c = det._clusters.get(a.dedup_key.rsplit(":", 1)[1])
@@ -294,6 +297,11 @@ def _snapshot(det: CoordinationDetector, a, at_alert: dict[str, dict]) -> None:
     at_alert[a.dedup_key] = {"authors": Counter(m[1] for m in members if m[1] is not None),
                              "keys": [m[2] for m in members],
                              "evidence": det.evidence(c) if c is not None else {}}
+    if verdicts is not None and a.severity in ("warning", "critical"):
+        verdict, camp = judge_alert(at_alert[a.dedup_key]["authors"], k)
+        verdicts[verdict] += 1
+        print(f"  VERDICT {at_hours:6.3f} h  {verdict:5s}  campaign {camp}  authors "
+              f"{len(at_alert[a.dedup_key]['authors'])}", file=sys.stderr, flush=True)
 
 
 class _Tracing(CoordinationDetector):
