@@ -203,6 +203,7 @@ _RHETORICAL_PAIRS = frozenset({("mana", "mungkin"), ("masa", "iya"), ("buat", "a
 
 _NOBODY = frozenset("seorang satu siapa".split())
 _MAY = frozenset("berhak boleh bisa pantas layak".split())
+_NOBODY_OR_ADA = _NOBODY | {"ada"}  # "tidak (ada) seorang pun"
 
 
 def negated_stances(tokens: list[str]) -> list[int]:
@@ -211,7 +212,7 @@ def negated_stances(tokens: list[str]) -> list[int]:
     "tidak seorang pun berhak" ("tidak seorang pun berhak mengusir mereka")."""
     out = []
     for k in range(len(tokens) - 3):
-        if tokens[k] == "tidak" and tokens[k + 1] in _NOBODY | {"ada"}:
+        if tokens[k] == "tidak" and tokens[k + 1] in _NOBODY_OR_ADA:
             j = k + 1 + (tokens[k + 1] == "ada")
             if j + 1 < len(tokens) and tokens[j] in _NOBODY and tokens[j + 1] == "pun":
                 j += 2

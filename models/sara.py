@@ -1298,13 +1298,10 @@ def _insulted_object(tokens: list[str], group_pos: int) -> bool:
     return False
 
 
-_NOT_THEM_NEXT = frozenset("yang".split())
-
-
 def _not_them(tokens: list[str], start: int, end: int) -> bool:
     """v8: "bukan orang X yang bikin kampung ini rusak": the post denies the group did it (a scapegoat refused);
     not "bukan orang X saja, semua pendatang ..." (no "yang" after the group)."""
-    return start >= 1 and tokens[start - 1] == "bukan" and end + 1 < len(tokens) and tokens[end + 1] in _NOT_THEM_NEXT
+    return start >= 1 and tokens[start - 1] == "bukan" and end + 1 < len(tokens) and tokens[end + 1] == "yang"
 
 
 def _negated_denial(tokens: list[str], group_pos: int) -> bool:
