@@ -8,7 +8,7 @@ posts only, so they answer "which kind, given that it is hate".
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -47,6 +47,7 @@ class FastModel:
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.heads = tuple(heads)
         self.head_index = {h: i for i, h in enumerate(self.heads)}
+        self.group_reader: Any = None  # models.reader.GroupReader, where the artifact has one (set by `load`)
 
     def predict(self, normalized: Sequence[str]) -> np.ndarray:
         """Probabilities, shape (len(normalized), len(heads)), each row independent of the others."""
@@ -91,6 +92,13 @@ class FastModel:
             if extra is None:
                 raise ArtifactError(f"{directory}: config has a fraud head but {config['fraud_head'].get('file')} is missing")
             model = model.with_head("fraud", *extra)
+        if "group_reader" in config:  # listed in the checksums, so read_config has verified it
+            from models.reader import load_group_reader
+
+            try:
+                model.group_reader = load_group_reader(Path(directory), config["group_reader"])
+            except (KeyError, ValueError, OSError) as exc:
+                raise ArtifactError(f"{directory}: malformed group reader: {exc}") from None
         return model, config
 
     def with_head(self, name: str, coef: np.ndarray, intercept: float) -> "FastModel":

@@ -56,7 +56,7 @@ from models.entities import PLACEHOLDER
 from models.normalize import QUOTE_TOKEN as _QUOTE
 from models.slang import SLANG
 
-__all__ = ["GroupEvidence", "group_evidence", "GROUP_CATEGORY", "SARA_VERSION"]
+__all__ = ["GroupEvidence", "group_evidence", "group_masked", "GROUP_CATEGORY", "SARA_VERSION"]
 
 SARA_VERSION = "8"
 
@@ -775,6 +775,22 @@ def _groups(tokens: list[str]) -> list[tuple[int, int, str, float]]:
         if cat is not None:
             found.append((start, i, cat, cert))
     return found
+
+
+def group_masked(normalized: str) -> str | None:
+    """The post with each group mention replaced by its category's placeholder (``<grp_race>``, ...), so the
+    learned group reader (models/reader.py) reads what is said about a group, never which group; None when
+    the post names no group."""
+    tokens = normalized.split()
+    spans = _groups(tokens)
+    if not spans:
+        return None
+    out: list[str | None] = list(tokens)
+    for start, end, cat, _ in spans:
+        for i in range(start, end + 1):
+            out[i] = None
+        out[start] = f"<grp_{cat}>"
+    return " ".join(t for t in out if t is not None)
 
 
 def _predicates(tokens: list[str], near: set[int],

@@ -16,7 +16,8 @@ from models.fast import FastModel
 from models.entities import ENTITY_TYPES, entity_types_in, mask_entities
 from models.fraud_head import combine_fraud
 from models.normalize import NORMALIZER_VERSION, normalize_plain
-from models.sara import SARA_VERSION, GroupEvidence, group_evidence
+from models.reader import read_hate
+from models.sara import SARA_VERSION, GroupEvidence, group_evidence, group_masked
 from models.signals import LexiconSignals, fraud_claim_score, provocation_score, tension_score
 
 __all__ = ["load_scorer", "SuhuScorer", "TRANSFORMER_MODES", "combine_hate", "COUNTER_SPEECH_FACTOR", "content_words",
@@ -93,6 +94,10 @@ class SuhuScorer:
         version += f"+{LexiconSignals.version}"
         if self.group_rules:
             version += f"+sara-v{SARA_VERSION}"
+        # The group reader (models/reader.py), where the artifact has one: it reads group posts after the rules.
+        self.reader = fast.group_reader if self.group_rules and "group_reader" in self.config else None
+        if self.reader is not None:
+            version += f"+{self.reader.version}"
         if self.transformer is not None:
             tt = self.transformer.thresholds  # type: ignore[attr-defined]
             if transformer_mode == "all":
@@ -130,12 +135,20 @@ class SuhuScorer:
                     inc[i] = tprobs[row]["incivility"]
                     hate[i] = tprobs[row]["hate"]
                     thresholds[i].update(self.transformer.thresholds)  # type: ignore[attr-defined]
+        evidences = ([group_evidence(text, self.fast.featurizer.knows_word) for text in normalized]
+                     if self.group_rules else [None] * len(normalized))
+        read: dict[int, float] = {}
+        if self.reader is not None:  # one batch over the posts that name a group
+            masked = {i: m for i, m in ((i, group_masked(t)) for i, t in enumerate(normalized)) if m is not None}
+            read = dict(zip(masked, (float(p) for p in self.reader.predict(list(masked.values())))))
         out: list[PostScores] = []
         for i, text in enumerate(normalized):
             model_hate = float(hate[i]) if _has_content_words(text, MIN_CONTENT_WORDS) else 0.0
             provocation = provocation_score(text)
-            evidence = group_evidence(text, self.fast.featurizer.knows_word) if self.group_rules else None
+            evidence = evidences[i]
             combined_hate = combine_hate(model_hate, evidence, self.counter_speech_factor)
+            if i in read:
+                combined_hate = read_hate(combined_hate, read[i], self.reader.lo, self.reader.hi)  # type: ignore[union-attr]
             if evidence is not None:
                 if evidence.threat:
                     provocation = round(1.0 - (1.0 - provocation) * (1.0 - evidence.threat), _DECIMALS)

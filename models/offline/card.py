@@ -199,6 +199,35 @@ def _functional_blind(runs: Sequence[Mapping[str, Any]] | None, note: str | None
     return out + [""]
 
 
+def _group_reader(g: Mapping[str, Any] | None) -> list[str]:
+    """The group reader's section (models/reader.py): data, levels and the cross-validation that chose them."""
+    if not g:
+        return []
+    cv = g.get("cross_validation", {})
+    real = g.get("real_text", {})
+    out = ["## Group reader (`" + str(g.get("version")) + "`)", "",
+           "A logistic regression over the post with every group mention replaced by its category (`<grp_race>`, "
+           "`models.sara.group_masked`), run only on posts that name a group. Where it is confident the post does "
+           f"not attack the group (p < {g['lo']}) it caps the hate score at p; where it is confident it does "
+           f"(p > {g['hi']}) it raises it to p; in between the rules and heads decide alone (`models/reader.py`).",
+           "",
+           f"- Trained on {g.get('examples', 0):,} distinct masked texts of the development functional suites "
+           f"({', '.join('`' + n + '.yaml`' for n in g.get('trained_on', []))}: those suites are training data now, "
+           "so their numbers above are optimistic), plus "
+           f"{real.get('examples', 0):,} real group-naming texts: {real.get('tweets', '')}; {real.get('political', '')}. "
+           "The blind suites were never read in training.",
+           f"- Features: word 1-3-grams and character 2-5-grams within words, hashed and idf-weighted (the fast "
+           f"tier's featurizer, its own vocabulary); C = {g.get('C')}; weights in `{g.get('file')}` (float32, no pickles).",
+           "- Levels chosen by leave-one-suite-out over the development suites (the reader fitted without the suite "
+           "it is scored on, the real text always in): mean accuracy of the scorer with it "
+           f"{cv.get('best_mean', float('nan')):.1%} against {cv.get('rules_alone_mean', float('nan')):.1%} with the "
+           "rules and heads alone.", "",
+           "| left-out suite | rules and heads | with the reader |", "| --- | --- | --- |"]
+    for name, acc in cv.get("per_suite", {}).items():
+        out.append(f"| `{name}` | {cv['rules_alone'][name]:.1%} | {acc:.1%} |")
+    return out + [""]
+
+
 def _functional(f: Mapping[str, Any] | None, holdout: Mapping[str, Any] | None = None,
                 base: Mapping[str, Any] | None = None) -> list[str]:
     if not f:
@@ -356,6 +385,7 @@ def render_card(config: Mapping[str, Any], scratch: Mapping[str, Any] | None = N
         *_political(config.get("political_validation"), config.get("civil_corpus_test"), config.get("fast_v2_baseline")),
         *_functional(config.get("functional"), config.get("functional_holdout"), config.get("fast_v2_baseline")),
         *_functional_blind(config.get("functional_blind_runs"), config.get("functional_blind_note")),
+        *_group_reader(config.get("group_reader")),
         *_bias(config.get("bias")),
         *_variants_v3_retune(config.get("variants_tried_v3_retune")),
         *_variants_v3(config.get("variants_tried_v3")),

@@ -43,5 +43,7 @@ def refresh_metrics(out_dir: Path = Path(DEFAULT_OUT), csv_path: Path | str | No
     config.pop("checksums")
     config.update(report)
     extra = [config["fraud_head"]["file"]] if "fraud_head" in config else []
+    if "group_reader" in config:
+        extra.append(config["group_reader"]["file"])
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md", *extra])
     return refresh_card(out_dir)

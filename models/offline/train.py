@@ -368,6 +368,8 @@ def refresh_card(out_dir: Path = Path(DEFAULT_OUT)) -> dict:  # type: ignore[typ
             config[key] = {k: config[key][k] for k in sorted(config[key], key=jsonl_order.index)}
     (out_dir / "MODEL_CARD.md").write_text(render_card(config, _scratch_record()), encoding="utf-8")
     extra = [config["fraud_head"]["file"]] if "fraud_head" in config else []
+    if "group_reader" in config:
+        extra.append(config["group_reader"]["file"])
     write_config(out_dir, config, [WEIGHTS_NAME, "MODEL_CARD.md", *extra])
     return config
 

@@ -1,9 +1,10 @@
-"""What the scorer makes of a tier's raw hate probabilities: the content rule, then the group evidence."""
+"""What the scorer makes of a tier's raw hate probabilities: the content rule, the group evidence, then the group reader."""
 
 from __future__ import annotations
 
 from models.normalize import normalize
-from models.sara import group_evidence
+from models.reader import read_hate
+from models.sara import group_evidence, group_masked
 from models.scorer import MIN_CONTENT_WORDS, combine_hate, content_words
 
 
@@ -14,5 +15,9 @@ def with_group_evidence(scorer, texts: list[str], hate: list[float]) -> list[flo
     for t, h in zip(texts, hate):
         n = normalize(t)
         h = h if content_words(n) >= MIN_CONTENT_WORDS else 0.0
-        out.append(round(combine_hate(h, group_evidence(n, known), scorer.counter_speech_factor), 6))
+        hate = combine_hate(h, group_evidence(n, known), scorer.counter_speech_factor)
+        masked = group_masked(n) if scorer.reader is not None else None
+        if masked is not None:  # the group reader, on posts that name a group
+            hate = read_hate(hate, float(scorer.reader.predict([masked])[0]), scorer.reader.lo, scorer.reader.hi)
+        out.append(round(hate, 6))
     return out

@@ -47,6 +47,7 @@ def without_head(scorer: SuhuScorer) -> SuhuScorer:
     fast = scorer.fast
     base = FastModel(fast.featurizer, fast.coef[:, :fast.n_saved], fast.intercept[:fast.n_saved],
                      fast.heads[:fast.n_saved])
+    base.group_reader = fast.group_reader  # the same group reader: only the fraud head differs
     config = {k: v for k, v in scorer.config.items() if k != "fraud_head"}
     return SuhuScorer(base, config)
 
@@ -66,8 +67,8 @@ def test_weights_of_the_other_heads_are_the_shipped_file() -> None:
 
 
 def test_version_names_the_head(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
-    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v8"
-    assert without_head.version == "fast-v3+lexicon-v6+sara-v8"
+    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v8+reader-v1"
+    assert without_head.version == "fast-v3+lexicon-v6+sara-v8+reader-v1"
 
 
 def test_every_other_signal_is_unchanged(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
