@@ -75,7 +75,8 @@ from streams.core.formatting import format_number, format_rfc3339
 from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost
 
 __all__ = ["CoordinationConfig", "CoordinationDetector", "Fingerprint", "CoordPost", "fingerprint",
-           "coord_post", "SIGNAL", "NATIONAL_REGION"]
+           "coord_post", "SIGNAL", "NATIONAL_REGION", "FINGERPRINTS_KIND", "fingerprints_record",
+           "coord_posts_of"]
 
 SIGNAL = "coordination"
 NATIONAL_REGION = "ID"  # a campaign spans provinces: its alert is national, its provinces are listed
@@ -271,6 +272,29 @@ class CoordPost:
         return cls(str(d["k"]), str(d["i"]), int(d["t"]), d.get("a"), str(d.get("r") or UNKNOWN_REGION),
                    tuple(int(v) for v in d.get("s") or ()), tuple(d.get("h") or ()), bool(d.get("rp")),
                    float(d.get("ha") or 0.0), float(d.get("pv") or 0.0), d.get("n"), d.get("f"))
+
+
+# One record of ``posts-coordination`` carries a scoring batch's fingerprints (issue 12: every record is
+# a trip through Faust's per-message machinery; one per post cost the worker about a sixth of its rate).
+# A record holding one post's ``to_dict`` (written before format 1) still reads.
+FINGERPRINTS_KIND = "fingerprints"
+FINGERPRINTS_FORMAT = 1
+
+
+def fingerprints_record(cps: Sequence[CoordPost]) -> dict[str, Any]:
+    """The posts-coordination record for a batch of fingerprints, in batch order."""
+    return {"kind": FINGERPRINTS_KIND, "fmt": FINGERPRINTS_FORMAT, "posts": [cp.to_dict() for cp in cps]}
+
+
+def coord_posts_of(doc: Mapping[str, Any]) -> list[CoordPost]:
+    """The fingerprints a posts-coordination record carries (a batch, or one post of the older format).
+    Raises ValueError (or KeyError/TypeError) on a record it cannot read, a newer format included."""
+    if doc.get("kind") == FINGERPRINTS_KIND:
+        fmt = doc.get("fmt")
+        if not isinstance(fmt, int) or not 1 <= fmt <= FINGERPRINTS_FORMAT:
+            raise ValueError(f"fingerprints record of unknown format {fmt!r}")
+        return [CoordPost.from_dict(d) for d in doc["posts"]]
+    return [CoordPost.from_dict(doc)]
 
 
 def _parse_ms(value: Any) -> int | None:

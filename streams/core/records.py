@@ -145,6 +145,47 @@ class ScoredPost:
         return cls.from_dict(orjson.loads(raw))
 
 
+# One ``posts-scored`` record carries the scored posts of one scoring batch that go to one partition,
+# in batch order (issue 12: each record is a trip through Faust's per-message machinery on both sides,
+# and one per post held the worker to a fraction of the scorer's rate). Each post is still on the
+# partition its region's key gives (`streams.core.engine.partition_for`); the record's key only names
+# the kind. A record holding one post's ``to_dict`` (written before format 1, keyed by region) still reads.
+SCORED_BATCH_KIND = "scored"
+SCORED_BATCH_KEY = b"~scored"
+SCORED_BATCH_FORMAT = 1
+SCORED_BATCH_MAX_BYTES = 256 * 1024  # well under the broker's 1 MB message limit; a bigger post goes alone
+_SCORED_HEAD = orjson.dumps({"kind": SCORED_BATCH_KIND, "fmt": SCORED_BATCH_FORMAT})[:-1] + b',"posts":['
+
+
+def scored_batch_records(encoded: list[bytes], max_bytes: int = SCORED_BATCH_MAX_BYTES) -> list[bytes]:
+    """``posts-scored`` records for posts already encoded (`ScoredPost.to_json`), in their order: as
+    few as hold them in at most ``max_bytes`` each (a post over it alone in its record)."""
+    out: list[bytes] = []
+    part: list[bytes] = []
+    size = 0
+    for body in encoded:
+        if part and size + len(body) + 1 > max_bytes:
+            out.append(_SCORED_HEAD + b",".join(part) + b"]}")
+            part, size = [], 0
+        part.append(body)
+        size += len(body) + 1
+    if part:
+        out.append(_SCORED_HEAD + b",".join(part) + b"]}")
+    return out
+
+
+def scored_posts_of(raw: bytes | str) -> list[ScoredPost]:
+    """The scored posts a ``posts-scored`` record carries (a batch, or one post of the older format).
+    Raises ValueError (or KeyError/TypeError) on a record it cannot read, a newer format included."""
+    doc = orjson.loads(raw)
+    if isinstance(doc, dict) and doc.get("kind") == SCORED_BATCH_KIND:
+        fmt = doc.get("fmt")
+        if not isinstance(fmt, int) or not 1 <= fmt <= SCORED_BATCH_FORMAT:
+            raise ValueError(f"scored-posts record of unknown format {fmt!r}")
+        return [ScoredPost.from_dict(d) for d in doc["posts"]]
+    return [ScoredPost.from_dict(doc)]
+
+
 def _opt_str(value: Any) -> str | None:
     if value is None:
         return None

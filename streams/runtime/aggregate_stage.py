@@ -1,6 +1,8 @@
 """Stage two, `aggregate`: a batch of posts-scored records -> the alerts the regional engine emits.
 
-    posts-scored --(RegionalEngine, event by event)--> alerts (key = dedup_key)
+    posts-scored --(RegionalEngine, post by post)--> alerts (key = dedup_key)
+
+A posts-scored record carries a region's posts from one scoring batch (`scored_posts_of`).
 
 The engine keeps its two tables (contributions, engine-state) through `ChangelogBuffer`s, each write
 to the partition of the event that made it; the agent's `Checkpoint` sends what changed once per
@@ -19,7 +21,7 @@ import orjson
 from streams.runtime.checkpoint import Record
 from streams.core.engine import RegionalEngine
 from streams.runtime.metrics import SuhuMetrics
-from streams.core.records import Alert, ScoredPost
+from streams.core.records import Alert, scored_posts_of
 from streams.core.watermarks import WATERMARK_KEY, parse_watermark_record
 
 log = logging.getLogger("suhu.worker")
@@ -70,14 +72,15 @@ class AggregateStage:
             self.needs_rebuild = False
             out.extend(alert_record(self.alerts_topic, a) for a in engine.replay_pending())
         emitted: list[tuple[Alert, float]] = []
-        for partition, marks, sp in window_events(events, ScoredPost.from_json,
-                                                  lambda: metrics.posts_dead_lettered("not_json")):
+        for partition, marks, posts in window_events(events, scored_posts_of,
+                                                     lambda: metrics.posts_dead_lettered("not_json")):
             if marks is not None:
                 found = engine.advance(partition, *marks)
-            else:
+                emitted.extend((alert, time.perf_counter()) for alert in found)
+                continue
+            for sp in posts:
                 found = engine.process(sp, partition, None if sp.source is None else str(sp.source))
-            for alert in found:
-                emitted.append((alert, time.perf_counter()))
+                emitted.extend((alert, time.perf_counter()) for alert in found)
         out.extend(alert_record(self.alerts_topic, alert, self._emitted(alert, closed_at))
                    for alert, closed_at in emitted)
         return out

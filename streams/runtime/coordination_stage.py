@@ -3,8 +3,8 @@
 Partitioning. ``posts-scored`` is keyed by region, and a campaign spans regions: a detector per
 region partition would see 300 copies over 20 provinces as 20 small groups. So the scoring stage
 fingerprints every post (the costly part, spread over every worker) and forwards a compact record
-(fingerprint, ids, pseudonym, region, two scores; never the text) to ``posts-coordination``, a
-topic of ONE partition: one detector sees the whole country, in one place, in one order. Its work
+(fingerprint, ids, pseudonym, region, two scores; never the text), one message per scoring batch
+(`fingerprints_record`), to ``posts-coordination``, a topic of ONE partition: one detector sees the whole country, in one place, in one order. Its work
 per post is a few dict lookups (~15 us), far below the ~200 us a post costs to score, so one
 partition is no bottleneck at the rates suhu is sized for (2,000 posts/s is ~3 % of a core); the
 alternative, re-keying by LSH band to many partitions, sends each post once per band and needs a
@@ -33,15 +33,17 @@ from streams.runtime.aggregate_stage import alert_record
 from streams.core.changelog import ChangelogBuffer, writer
 from streams.runtime.checkpoint import Checkpoint, Record
 from streams.core.codecs import CodecError, decode_coordination, encode_coordination
-from streams.core.coordination import CoordinationConfig, CoordinationDetector, CoordPost, coord_post, coord_posts
+from streams.core.coordination import (CoordinationConfig, CoordinationDetector, coord_post, coord_posts,
+                                       coord_posts_of, fingerprints_record)
 from streams.core.records import Alert, ScoredPost
 from streams.core.watermarks import WATERMARK_KIND, combine, parse_watermark_record
 
 log = logging.getLogger("suhu.coordination")
 
-__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since", "record_event_ms"]
+__all__ = ["CoordinationStage", "install_coordination_stage", "read_state", "read_since", "record_event_ms",
+           "record_event_span"]
 
-FINGERPRINT_KEY = b"c"  # every fingerprint on posts-coordination (one partition: the key only names the kind)
+FINGERPRINT_KEY = b"c"  # every fingerprint record on posts-coordination (one partition: the key only names the kind)
 
 
 def read_state(open_reader: Callable[[], Any], topic: str, timeout_s: float = 60.0) -> dict[str, Any]:
@@ -92,18 +94,30 @@ def _state_key(raw: Any) -> str:
 REPLAY_CHUNK = 20_000  # records read per step back when looking for where a replay starts
 
 
-def record_event_ms(raw: Any) -> int | None:
-    """The event time a ``posts-coordination`` record stands for: a fingerprint's post time, a watermark
-    record's lowest mark; None for anything else. Read from the payload, never from the record's
-    timestamp, which is when it was written (see `CoordinationStage.forward`)."""
+def record_event_span(raw: Any) -> tuple[int, int] | None:
+    """The event times a ``posts-coordination`` record stands for, (earliest, latest): its fingerprints'
+    post times, or a watermark record's lowest mark; None for anything else. Read from the payload,
+    never from the record's timestamp, which is when it was written (see `CoordinationStage.forward`)."""
     try:
         doc = orjson.loads(raw)
         if doc.get("kind") == WATERMARK_KIND:
             marks = parse_watermark_record(doc)[0]
-            return min(marks.values()) if marks else None
-        return int(doc["t"])
+            return (min(marks.values()),) * 2 if marks else None
+        times = [cp.event_ms for cp in coord_posts_of(doc)]
+        return (min(times), max(times)) if times else None
     except Exception:  # noqa: BLE001 - an unreadable record has no time; `feed` counts it
         return None
+
+
+def record_event_ms(raw: Any) -> int | None:
+    """The earliest event time a ``posts-coordination`` record stands for (`record_event_span`)."""
+    span = record_event_span(raw)
+    return None if span is None else span[0]
+
+
+def _latest_event_ms(raw: Any) -> int | None:
+    span = record_event_span(raw)
+    return None if span is None else span[1]
 
 
 def first_event_ms(values: Iterable[Any]) -> int | None:
@@ -116,10 +130,11 @@ def first_event_ms(values: Iterable[Any]) -> int | None:
 
 
 def replay_start(values: list[Any], since_ms: int) -> int:
-    """Index of the first record whose event time is at or after ``since_ms`` (len when none): what
-    ``offsets_for_times`` answered when the records carried their event time as timestamp."""
+    """Index of the first record with an event time at or after ``since_ms`` (len when none): what
+    ``offsets_for_times`` answered when the records carried their event time as timestamp. A batch of
+    fingerprints counts by its latest post, so a batch that straddles ``since_ms`` is replayed whole."""
     for i, raw in enumerate(values):
-        ms = record_event_ms(raw)
+        ms = _latest_event_ms(raw)
         if ms is not None and ms >= since_ms:
             return i
     return len(values)
@@ -151,7 +166,7 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
             part = _read_range(reader, tp, lo, hi, deadline)
             chunks.append(part)
             hi = lo
-            times = [ms for ms in map(record_event_ms, part) if ms is not None]
+            times = [ms for ms in map(_latest_event_ms, part) if ms is not None]
             if times and max(times) < since_ms:
                 break
         values = [v for part in reversed(chunks) for v in part]
@@ -196,15 +211,16 @@ class CoordinationStage:
         self.topic_name, self.alerts_topic, self.on_alert = topic_name, alerts_topic, on_alert
 
     def forward_record(self, sp: ScoredPost) -> bytes:
-        """The compact record for ``posts-coordination`` (no text)."""
-        return orjson.dumps(coord_post(sp, self.config).to_dict())
+        """The compact record for ``posts-coordination`` of one post (no text)."""
+        return orjson.dumps(fingerprints_record([coord_post(sp, self.config)]))
 
     def forward_records(self, sps: list[ScoredPost]) -> list[bytes]:
-        """`forward_record` for a scored batch (one vectorised MinHash for all of it)."""
-        return [orjson.dumps(cp.to_dict()) for cp in coord_posts(sps, self.config)]
+        """The records for a scored batch: ONE record of all its fingerprints (one vectorised MinHash), so
+        the coordinate agent takes one message per scoring batch, not one per post; none for no posts."""
+        return [orjson.dumps(fingerprints_record(coord_posts(sps, self.config)))] if sps else []
 
     def forward(self, sps: list[ScoredPost]) -> list[Record]:
-        """The scoring stage's records for ``posts-coordination``: each scored post's fingerprint to its one
+        """The scoring stage's records for ``posts-coordination``: the batch's fingerprints to its one
         partition. The timestamp is the producer's clock, not the event time: the topic's retention counts
         from it, and a replay of last week's posts must not be deleted at the broker's next retention check
         while it is being processed. The event time is in the payload (``t``; `read_since` seeks by it)."""
@@ -257,8 +273,8 @@ class CoordinationStage:
         return [alert_record(self.alerts_topic, a, _sent(self.on_alert, a)) for a in found]
 
     def feed(self, raw: bytes) -> list[Alert]:
-        """One record of ``posts-coordination``: a post's fingerprint, or a watermark record (the
-        scoring stage's marks per input partition, as on posts-scored)."""
+        """One record of ``posts-coordination``: a batch's fingerprints (or one post's, the older format),
+        or a watermark record (the scoring stage's marks per input partition, as on posts-scored)."""
         det = self.detector
         assert det is not None
         try:
@@ -270,12 +286,15 @@ class CoordinationStage:
                 self.marks.update(marks)
                 wm = combine(self.marks, self.idle, self.expected)
                 return [] if wm is None else det.advance_watermark(wm)
-            cp = CoordPost.from_dict(doc)
+            cps = coord_posts_of(doc)
         except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record
             log.error("unreadable record on posts-coordination")
             det.stats["unreadable"] += 1
             return []
-        return det.feed(cp)
+        out: list[Alert] = []
+        for cp in cps:
+            out.extend(det.feed(cp))
+        return out
 
 
 def _emitted_ids(state: dict[str, Any], alert: Alert) -> set[str]:

@@ -1,7 +1,8 @@
 """Stage one, `score-posts`: a batch of raw posts -> scored posts, dead letters and hoax matches, and
 the sources' watermarks that the scored posts carry forward.
 
-    posts --(score: validate + score in batches)--> posts-scored (key = region)
+    posts --(score: validate + score in batches)--> posts-scored (partitioned by region; one record per
+                      |                              partition per batch, `scored_batch_records`)
                       \\--> posts-dlq (original bytes + reason headers)
                       \\--> hoax-matches (posts spreading a known claim, streams/runtime/claims_stage.py)
                       \\--> posts-coordination (fingerprints, no text; streams/runtime/coordination_stage.py)
@@ -29,6 +30,8 @@ from streams.core import topics as T
 from streams.runtime.checkpoint import Producer, Record
 from streams.runtime.metrics import SuhuMetrics
 from streams.core.pipeline import PostProcessor
+from streams.core.engine import partition_for
+from streams.core.records import SCORED_BATCH_KEY, scored_batch_records
 from streams.core.watermarks import WATERMARK_KEY, SourceTracker, closing_step, watermark_record
 
 log = logging.getLogger("suhu.worker")
@@ -40,8 +43,8 @@ SCORING_SLICE = 64  # posts scored between two yields to the event loop (~10 ms 
 
 @dataclass
 class ScoredBatch:
-    records: list[Record]  # dead letters, then each scored post followed by its hoax match, in batch order,
-    # then the batch's fingerprints for posts-coordination
+    records: list[Record]  # dead letters, the hoax matches, then the scored posts (a record per posts-scored
+    # partition, its posts in batch order), then the batch's fingerprints for posts-coordination
     event_ms: dict[int, int]  # index in the batch -> event time of the post scored from it
     now: float
 
@@ -118,6 +121,8 @@ class ScoringStage:
         # which releases the GIL inside torch, is worth the thread hop.
         self.inline = settings.transformer_dir is None or settings.transformer_mode == "off"
         self.newest_event_ms = 0
+        self.topic_partitions = settings.topic_partitions
+        self.partitions: dict[str, int] = {}  # region -> its posts-scored partition (Kafka's partitioner)
 
     async def score(self, events: list[Any]) -> ScoredBatch:
         metrics = self.metrics
@@ -148,11 +153,20 @@ class ScoringStage:
         now = time.time()
         event_ms: dict[int, int] = {}
         forwarded: list[Any] = []
+        # One record per posts-scored partition, its posts in batch order: a post moves its source's mark
+        # on that partition (streams/core/engine.py), so a partition must see each source in order. (A
+        # record per region put one region's posts after another's: up to a batch's span late.)
+        by_partition: dict[int, list[bytes]] = {}
+        partitions = self.partitions
         for i, sp in result.scored:
             # Stamped with its input partition: the post carries its source's watermark progress.
             sp = dataclasses.replace(sp, source=events[i].message.partition)
             forwarded.append(sp)
-            records.append(Record(self.scored_topic, sp.post.region.encode(), sp.to_json()))
+            region = sp.post.region
+            q = partitions.get(region)
+            if q is None:
+                q = partitions[region] = partition_for(region, self.topic_partitions)
+            by_partition.setdefault(q, []).append(sp.to_json())
             hoax = self.match(sp)  # a post spreading a known hoax, to its claim's partition
             if hoax is not None:
                 records.append(hoax)
@@ -160,6 +174,8 @@ class ScoringStage:
             event_ms[i] = sp.post.event_ms
             if sp.post.event_ms > self.newest_event_ms:
                 self.newest_event_ms = sp.post.event_ms
+        for q, encoded in by_partition.items():
+            records.extend(Record(self.scored_topic, SCORED_BATCH_KEY, body, q) for body in scored_batch_records(encoded))
         if self.forward is not None:  # fingerprints: one vectorised MinHash for the whole batch
             records.extend(self.forward(forwarded))
         return ScoredBatch(records, event_ms, now)

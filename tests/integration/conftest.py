@@ -164,6 +164,7 @@ def consume(
     """Read a topic from the beginning (no consumer group) until ``min_messages`` arrived or time ran out.
 
     Watermark records (on ``posts-scored``, key ``~watermark``) are left out unless ``watermarks``.
+    ``posts-scored`` is read one scored post per record (`one_post_per_record`), and counted so.
 
     Returns kafka-python ConsumerRecords (with ``.headers``), in partition order. With
     ``max_idle_s``, keep reading after ``min_messages`` until nothing new came for that long
@@ -185,6 +186,7 @@ def consume(
                     return []
                 time.sleep(0.2)
         tps = [TopicPartition(name, p) for p in sorted(partitions)]
+        per_post = name == settings.topic("posts-scored")
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
         records: list[Any] = []
@@ -192,7 +194,8 @@ def consume(
         while time.monotonic() < deadline:
             batch = consumer.poll(timeout_ms=200)
             for tp_records in batch.values():
-                records.extend(r for r in tp_records if watermarks or r.key != WATERMARK_KEY)
+                kept = [r for r in tp_records if watermarks or r.key != WATERMARK_KEY]
+                records.extend(one_post_per_record(kept) if per_post else kept)
             if batch:
                 last_new = time.monotonic()
             if len(records) >= min_messages:
@@ -202,6 +205,25 @@ def consume(
         return records
     finally:
         consumer.close()
+
+
+def one_post_per_record(records: Sequence[Any]) -> list[Any]:
+    """``posts-scored`` records as one record per scored post: the scoring stage writes a batch's posts
+    for one partition in one record (streams/core/records.py, `scored_batch_records`); each post comes
+    back here with its batch record's partition and offset, keyed by its region (as a record of one
+    post was), its value the post's JSON."""
+    import orjson
+
+    from streams.core.records import SCORED_BATCH_KIND
+
+    out: list[Any] = []
+    for r in records:
+        doc = orjson.loads(r.value) if r.key != WATERMARK_KEY else None
+        if isinstance(doc, dict) and doc.get("kind") == SCORED_BATCH_KIND:
+            out.extend(r._replace(key=str(d.get("region")).encode(), value=orjson.dumps(d)) for d in doc["posts"])
+        else:
+            out.append(r)
+    return out
 
 
 # --- worker subprocesses ---------------------------------------------------------------------------------------

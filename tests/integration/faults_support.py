@@ -26,7 +26,7 @@ from streams.outputs.delivery import verify_webhook
 from streams.tooling.generator import generate_posts, parse_incident
 from streams.core.records import Alert
 from streams.core.settings import Settings
-from tests.integration.conftest import consume
+from tests.integration.conftest import consume, one_post_per_record
 
 WEBHOOK_SECRET = "fault-test-secret"
 
@@ -139,7 +139,8 @@ class ScoredPosts:
         end = self.consumer.end_offsets(self.tps)
         while any(self.consumer.position(tp) < end[tp] for tp in self.tps):
             batch = self.consumer.poll(timeout_ms=200)
-            self.n += sum(1 for records in batch.values() for r in records if r.key != WATERMARK_KEY)
+            self.n += sum(len(one_post_per_record([r for r in records if r.key != WATERMARK_KEY]))
+                          for records in batch.values())
         return self.n
 
     def close(self) -> None:

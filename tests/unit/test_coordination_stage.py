@@ -14,8 +14,9 @@ import orjson
 from streams.core.changelog import ChangelogBuffer
 from streams.runtime.checkpoint import Checkpoint
 from streams.core.codecs import decode_coordination
-from streams.core.coordination import CoordinationConfig
-from streams.runtime.coordination_stage import CoordinationStage, _state_key, read_since, record_event_ms
+from streams.core.coordination import CoordinationConfig, coord_posts_of, fingerprints_record
+from streams.runtime.coordination_stage import (CoordinationStage, _state_key, read_since, record_event_ms,
+                                                record_event_span)
 from streams.core.watermarks import WATERMARK_KEY, WATERMARK_KIND
 from tests.unit.test_checkpoint import Event, FakeProducer, Msg
 from tests.unit.test_coordination import MIN, T0, campaign, post
@@ -26,6 +27,13 @@ STATE = "suhu-coordination-state"
 def events(posts, offset: int = 0) -> list[Event]:
     return [Event(Msg("posts-coordination", 0, offset + i, b"c", orjson.dumps(p.to_dict())))
             for i, p in enumerate(posts)]
+
+
+def batched(posts, size: int, offset: int = 0) -> list[Event]:
+    """The records the scoring stage writes now: one per batch of ``size`` fingerprints."""
+    return [Event(Msg("posts-coordination", 0, offset + i, b"c",
+                      orjson.dumps(fingerprints_record(posts[start:start + size]))))
+            for i, start in enumerate(range(0, len(posts), size))]
 
 
 def mark(ms: int, offset: int) -> Event:
@@ -107,6 +115,42 @@ async def test_what_the_replay_changes_is_written_to_the_state_topic_by_the_next
     acked = [c for c in calls if c[0] == "acknowledged"]
     assert len(written) == 1 and _state_key(written[0][3]) in stage.detector.alerted
     assert acked and calls.index(acked[-1]) < calls.index(written[0])
+
+
+def test_a_batch_of_fingerprints_in_one_record_finds_what_one_record_per_post_finds():
+    """One message per scoring batch instead of one per post (issue 12): the detector sees the same posts
+    in the same order, so the same alerts, ids included; and records of the older one-post format still read."""
+    posts = background() + campaign(30)
+    outputs = []
+    for records in (events(posts), batched(posts, 16), batched(posts, 256)):
+        stage, _ = stage_and_checkpoint([])
+        out = stage.alerts(records + [mark(T0 + 50 * MIN, 100)])
+        outputs.append([(r.key, r.value) for r in out])
+        assert stage.detector.stats["unreadable"] == 0
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_fingerprints_record_of_a_newer_format_is_refused_and_counted_not_guessed():
+    stage, _ = stage_and_checkpoint([])
+    doc = fingerprints_record(campaign(3)) | {"fmt": 2}
+    assert stage.alerts([Event(Msg("posts-coordination", 0, 0, b"c", orjson.dumps(doc)))]) == []
+    assert stage.detector.stats["unreadable"] == 1
+
+
+def test_the_forwarded_fingerprints_are_one_record_per_batch_in_batch_order():
+    stage = CoordinationStage(CoordinationConfig(), topic_name="posts-coordination")
+    posts = campaign(5)
+    stage.forward_records = lambda sps: [orjson.dumps(fingerprints_record(posts))] if sps else []
+    (record,) = stage.forward([object()] * 5)
+    assert [cp.post_id for cp in coord_posts_of(orjson.loads(record.value))] == [cp.post_id for cp in posts]
+
+
+def test_a_replay_takes_a_batch_that_straddles_its_start_whole():
+    posts = [post(m, T0 + m * MIN, f"kata{m} lain{m}") for m in range(60)]
+    records = [orjson.dumps(fingerprints_record(posts[i:i + 10])) for i in range(0, 60, 10)]
+    assert record_event_span(records[0]) == (T0, T0 + 9 * MIN)
+    replay = read_since(lambda: PartitionLog(records), "posts-coordination", T0 + 25 * MIN, stop=6, chunk=2)
+    assert replay == records[2:]  # minutes 20-29 hold minute 25
 
 
 def test_the_forwarded_fingerprints_go_to_the_one_partition_stamped_when_written_not_with_event_time():
