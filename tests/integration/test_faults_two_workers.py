@@ -66,7 +66,7 @@ def test_survivor_takes_over_and_alerts_equal_a_single_workers(
         produce(base, T.POSTS, stream.values[half:], keys=stream.keys[half:], timeout_s=120)
         assert scored_at_stop < len(stream)
         wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
-                   lambda: _where_are_they(base, expected, recorder) + a.log_text())
+                   lambda: a.log_text() + "\n" + _where_are_they(base, expected, recorder))
         takeover_s = time.monotonic() - stopped_at
         time.sleep(3)
         assert a.alive()
