@@ -33,7 +33,7 @@ from streams.runtime.aggregate_stage import alert_record
 from streams.core.changelog import ChangelogBuffer, writer
 from streams.runtime.checkpoint import Checkpoint, Record
 from streams.core.codecs import CodecError, decode_coordination, encode_coordination
-from streams.core.coordination import (CoordinationConfig, CoordinationDetector, coord_post, coord_posts,
+from streams.core.coordination import (CoordinationConfig, CoordinationDetector, coord_posts,
                                        coord_posts_of, fingerprints_record)
 from streams.core.records import Alert, ScoredPost
 from streams.core.watermarks import WATERMARK_KIND, combine, parse_watermark_record
@@ -209,10 +209,6 @@ class CoordinationStage:
         self.state: MutableMapping[str, Any] = {} if state is None else state
         self._state_at = writer(self.state)
         self.topic_name, self.alerts_topic, self.on_alert = topic_name, alerts_topic, on_alert
-
-    def forward_record(self, sp: ScoredPost) -> bytes:
-        """The compact record for ``posts-coordination`` of one post (no text)."""
-        return orjson.dumps(fingerprints_record([coord_post(sp, self.config)]))
 
     def forward_records(self, sps: list[ScoredPost]) -> list[bytes]:
         """The records for a scored batch: ONE record of all its fingerprints (one vectorised MinHash), so
