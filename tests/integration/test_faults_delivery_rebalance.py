@@ -45,7 +45,9 @@ class RecordingProxy:
     """Forwards a worker's Alertmanager posts and records, per post, the alerts' dedup keys and status."""
 
     def __init__(self, port: int, target: str) -> None:
-        self.posts: list[tuple[float, str, str]] = []  # (monotonic time, dedup_key, "firing"|"resolved")
+        # (monotonic time, dedup_key, severity, "firing"|"resolved"): an escalation ends the alert of the
+        # old severity (a resolved post) while the incident still fires at the new one.
+        self.posts: list[tuple[float, str, str, str]] = []
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,7 +58,7 @@ class RecordingProxy:
                     ends = a.get("endsAt")
                     resolved = bool(ends) and _epoch_ms(ends) <= now_ms
                     proxy.posts.append((time.monotonic(), a["labels"].get("dedup_key", ""),
-                                        "resolved" if resolved else "firing"))
+                                        a["labels"].get("severity", ""), "resolved" if resolved else "firing"))
                 req = urllib.request.Request(target + self.path, data=body, method="POST",
                                              headers={"Content-Type": "application/json"})
                 with urllib.request.urlopen(req, timeout=10) as resp:
@@ -72,8 +74,9 @@ class RecordingProxy:
         self.url = f"http://127.0.0.1:{port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def sent(self, key: str, since: float, status: str = "firing") -> int:
-        return sum(1 for at, k, s in list(self.posts) if k == key and s == status and at >= since)
+    def sent(self, key: str, since: float, status: str = "firing", severity: str | None = None) -> int:
+        return sum(1 for at, k, sev, s in list(self.posts)
+                   if k == key and s == status and at >= since and (severity is None or sev == severity))
 
     def close(self) -> None:
         self.server.shutdown()
@@ -89,9 +92,10 @@ def kafka_partition(key: str, partitions: int) -> int:
     return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
 
 
-def incident_on(settings: Any, wanted: set[int]) -> tuple[Any, Any, str, int]:
+def incident_on(settings: Any, wanted: set[int]) -> tuple[Any, Any, str, int, str]:
     """An incivility incident in the first province whose alert lands on one of `wanted` partitions:
-    (the stream up to where it fires, the rest that resolves it, its dedup_key, its partition)."""
+    (the stream up to where it fires, the rest that resolves it, its dedup_key, its partition, the
+    severity it resolves at)."""
     for region in ("ID-JB", "ID-JK", "ID-JT", "ID-JI", "ID-BT", "ID-SU", "ID-SN", "ID-BA", "ID-SS", "ID-KB"):
         stream = incident_stream(minutes=12, rate=5, seed=11, incidents=[f"{region}:incivility:3:4"])
         alerts = expected_alerts(settings, stream)
@@ -102,8 +106,8 @@ def incident_on(settings: Any, wanted: set[int]) -> tuple[Any, Any, str, int]:
         cut_ms = parse_rfc3339(fired.window_end) + (FAST_WINDOWS["window_grace_s"] + FAST_WINDOWS["window_step_s"]) * 1000
         assert cut_ms < parse_rfc3339(resolved.window_end), "the incident must still be firing at the cut"
         cut = next(i for i, v in enumerate(stream.values) if parse_rfc3339(orjson.loads(v)["created_at"]) >= cut_ms)
-        return stream.slice(0, cut), stream.slice(cut), fired.dedup_key, kafka_partition(fired.dedup_key,
-                                                                                          settings.topic_partitions)
+        return (stream.slice(0, cut), stream.slice(cut), fired.dedup_key,
+                kafka_partition(fired.dedup_key, settings.topic_partitions), resolved.severity)
     raise AssertionError(f"no candidate province's alert lands on partitions {sorted(wanted)}")
 
 
@@ -151,7 +155,7 @@ def test_after_each_rebalance_exactly_one_worker_re_sends_a_firing_alert(
             time.sleep(3)
             taken = joined_partitions(scout)
             scout.stop()
-            prefix, rest, key, partition = incident_on(base, taken)
+            prefix, rest, key, partition, final_severity = incident_on(base, taken)
 
             produce(base, T.POSTS, prefix.values, keys=prefix.keys, timeout_s=120)
             wait_until(lambda: am_alert(am_url, key) is not None, 240, f"{key} firing in Alertmanager", a.log_text)
@@ -187,7 +191,8 @@ def test_after_each_rebalance_exactly_one_worker_re_sends_a_firing_alert(
 
             # Suhu resolves it; afterwards nobody posts it as firing again.
             produce(base, T.POSTS, rest.values, keys=rest.keys, timeout_s=120)
-            wait_until(lambda: any(p.sent(key, 0, "resolved") for p in proxies), 240, f"{key} resolved",
+            wait_until(lambda: any(p.sent(key, 0, "resolved", final_severity) for p in proxies), 240,
+                       f"{key} resolved at {final_severity}",
                        workers[owner].log_text)
             resolved_at = time.monotonic()
             time.sleep(3 * RESEND_S)

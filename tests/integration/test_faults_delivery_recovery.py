@@ -60,9 +60,12 @@ class NotificationRecorder:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def statuses(self, dedup_key: str) -> list[tuple[float, str]]:
+    def statuses(self, dedup_key: str, severity: str | None = None) -> list[tuple[float, str]]:
+        """Notifications for ``dedup_key`` (of one ``severity``: an escalation ends the alert of the old
+        severity, which Alertmanager notifies as resolved while the incident still fires)."""
         return [(at, a["status"]) for at, n in list(self.received) for a in n["alerts"]
-                if a["labels"].get("dedup_key") == dedup_key]
+                if a["labels"].get("dedup_key") == dedup_key
+                and (severity is None or a["labels"].get("severity") == severity)]
 
     def close(self) -> None:
         self.server.shutdown()
@@ -82,8 +85,8 @@ def am_alert(am_url: str, dedup_key: str) -> dict[str, Any] | None:
 
 
 def split_while_firing(settings, stream):  # type: ignore[no-untyped-def]
-    """A prefix of the stream after which one incident is firing, and that incident's dedup_key; the
-    whole stream resolves it (the oracle: the offline engine)."""
+    """A prefix of the stream after which one incident is firing, that incident's dedup_key and the
+    severity it resolves at; the whole stream resolves it (the oracle: the offline engine)."""
     alerts = expected_alerts(settings, stream)
     fired = next(a for a in alerts if a.status == "firing" and a.region == "ID-JB" and a.city is None)
     resolved = next(a for a in alerts if a.dedup_key == fired.dedup_key and a.status == "resolved")
@@ -94,7 +97,7 @@ def split_while_firing(settings, stream):  # type: ignore[no-untyped-def]
     prefix = stream.slice(0, cut)
     last = [a for a in expected_alerts(settings, prefix) if a.dedup_key == fired.dedup_key]
     assert last and last[-1].status == "firing", "the prefix must end with the incident firing"
-    return prefix, stream.slice(cut), fired.dedup_key
+    return prefix, stream.slice(cut), fired.dedup_key, resolved.severity
 
 
 def test_a_firing_alert_survives_a_worker_crash_in_alertmanager_and_resolves_only_with_suhu(
@@ -108,7 +111,7 @@ def test_a_firing_alert_survives_a_worker_crash_in_alertmanager_and_resolves_onl
                 alertmanager_url=am_url, alertmanager_resend_s=RESEND_S, kafka_session_timeout_s=6,
                 source_idle_timeout_s=5, **FAST_WINDOWS)
             stream = incident_stream(minutes=12, rate=5, seed=11, incidents=[INCIDENT])
-            prefix, rest, key = split_while_firing(settings, stream)
+            prefix, rest, key, final_severity = split_while_firing(settings, stream)
 
             first = worker_process(settings, name="before-kill")
             wait_healthy(web_port, first)
@@ -139,15 +142,17 @@ def test_a_firing_alert_survives_a_worker_crash_in_alertmanager_and_resolves_onl
             rebuilt_s = datetime.strptime(rebuilt.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp() - killed_at
             resumed_at = time.monotonic()
 
-            # Suhu resolves it: the rest of the stream calms the province.
+            # Suhu resolves it: the rest of the stream calms the province. (On the way it escalates, in
+            # this stream: the end of the old severity's alert is notified as resolved too, so the wait is
+            # for the resolution at the severity the oracle resolves it at.)
             produce(settings, T.POSTS, rest.values, keys=rest.keys, timeout_s=120)
-            wait_until(lambda: any(s == "resolved" for _, s in recorder.statuses(key)), 240,
-                       f"{key} resolved in Alertmanager", second.log_text)
+            wait_until(lambda: any(s == "resolved" for _, s in recorder.statuses(key, final_severity)), 240,
+                       f"{key} resolved in Alertmanager at {final_severity}", second.log_text)
             assert am_alert(am_url, key) is None
             on_topic = [a for a in alerts_on_topic(settings, min_messages=1, timeout_s=30) if a.dedup_key == key]
             assert [a.status for a in on_topic][-1] == "resolved"
             statuses = recorder.statuses(key)
-            assert statuses[0][1] == "firing" and statuses[-1][1] == "resolved"
+            assert statuses[0][1] == "firing" and recorder.statuses(key, final_severity)[-1][1] == "resolved"
             assert all(at >= resumed_at for at, s in statuses if s == "resolved")
     finally:
         recorder.close()
