@@ -35,7 +35,7 @@ from models.base import Scorer
 from streams.core import topics as T
 from streams.runtime.aggregate_stage import AggregateStage
 from streams.core.changelog import ChangelogBuffer
-from streams.runtime.checkpoint import Checkpoint, ClientProducer
+from streams.runtime.checkpoint import Batch, Checkpoint, ClientProducer
 from streams.runtime.claims_stage import install_claims_stage
 from streams.runtime.coordination_stage import CoordinationStage, install_coordination_stage
 from streams.outputs.delivery import Destination, destinations_from_settings
@@ -159,7 +159,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     # Every agent commits through a Checkpoint (streams/runtime/checkpoint.py) built here: the producer, and
     # the work-arounds for Faust's acks (streams/runtime/faust_workarounds.py) on every topic an agent reads.
     producer = ClientProducer(lambda: app.producer)
-    reader = PartitionReader(lambda: _open_reader(settings))
+    reader = PartitionReader(lambda: _open_reader(settings),
+                             open_group_reader=lambda: _open_reader(settings, group_id=settings.app_id))
     read_topics = [posts_name, scored_name, alerts_name, settings.topic(T.HOAX_MATCHES),
                    settings.topic(T.POSTS_COORDINATION)]
     workarounds = FaustWorkarounds(app, read_topics, reader, on_hole=metrics.partition_hole)
@@ -170,7 +171,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         buffers = [ChangelogBuffer(memory_store(t)) for t in tables] + [ChangelogBuffer({}) for _ in compacted]
         names = [t.changelog_topic.get_topic_name() for t in tables] + list(compacted)
         changelogs = dict(zip(names, buffers))
-        return Checkpoint(producer, workarounds.complete, workarounds.ack, changelogs), buffers
+        return workarounds.register(Checkpoint(producer, workarounds.complete, workarounds.ack, changelogs)), buffers
 
     contributions = json_table(app, settings, "contributions")
     engine_state = json_table(app, settings, "engine-state")
@@ -238,20 +239,31 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     async def watermarks_tick() -> None:
         await watermarks.tick()
 
+    # Each agent runs its batches through its Checkpoint (`run`): the same body also takes the skipped
+    # tails re-read around Faust (`sweep_tails` below), never at the same time as the agent's own batch.
+    async def score_batch(batch: Batch) -> None:
+        scored = await scoring.score(batch.events)
+        await score_commits.commit(batch, scored.records, then=lambda: watermarks.claim(batch.events, scored, posts_name))
+
+    score_commits.serves(posts_name, score_batch)
+
     @app.agent(posts_topic, name="score-posts")
     async def score_posts(stream: faust.StreamT) -> None:
         await claims.wait_catalogue(settings.claims_startup_timeout_s)
+        score_commits.ready()
         async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
-            batch = await score_commits.begin(taken)
-            scored = await scoring.score(batch.events)
-            await score_commits.commit(batch, scored.records,
-                                       then=lambda: watermarks.claim(batch.events, scored, posts_name))
+            await score_commits.run(taken)
+
+    async def aggregate_batch(batch: Batch) -> None:
+        await aggregate_commits.commit(batch, aggregation.alerts(batch.events))
+
+    aggregate_commits.serves(scored_name, aggregate_batch)
 
     @app.agent(scored_topic, name="aggregate")
     async def aggregate(stream: faust.StreamT) -> None:
+        aggregate_commits.ready()
         async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
-            batch = await aggregate_commits.begin(taken)
-            await aggregate_commits.commit(batch, aggregation.alerts(batch.events))
+            await aggregate_commits.run(taken)
 
     # The deliver stage (streams/runtime/delivery_stage.py): sends each transition once, and rebuilds the
     # firing alerts to keep re-sending to Alertmanager whenever it is assigned `alerts` partitions.
@@ -289,13 +301,26 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
 
     delivered.on_recover(_delivered_recovered)
 
+    async def deliver_batch(batch: Batch) -> None:
+        for ev in batch:
+            await stage.handle(ev.value, ev.message.partition)
+        await deliver_commits.commit(batch)
+
+    deliver_commits.serves(alerts_name, deliver_batch)
+
     @app.agent(alerts_topic, name="deliver")
     async def deliver(stream: faust.StreamT) -> None:
+        deliver_commits.ready()
         async for event in stream.events():
-            batch = await deliver_commits.begin([event])
-            for ev in batch:
-                await stage.handle(ev.value, ev.message.partition)
-            await deliver_commits.commit(batch)
+            await deliver_commits.run([event])
+
+    @app.timer(interval=2.0)
+    async def sweep_tails() -> None:
+        """Offsets Faust fetched and skipped at the end of a quiet partition (faust_workarounds.TailWatch)."""
+        try:
+            await workarounds.sweep_tails()
+        except Exception:  # noqa: BLE001 - the next tick tries again
+            log.exception("re-reading skipped tails failed")
 
     @app.timer(interval=max(1.0, settings.alertmanager_resend_s / 4))
     async def resend_firing() -> None:
@@ -324,10 +349,12 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     return worker
 
 
-def _open_reader(settings: Settings) -> Any:
+def _open_reader(settings: Settings, group_id: str | None = None) -> Any:
+    """A kafka-python consumer for reads around Faust. With ``group_id`` (Faust's group) it is only asked
+    for the group's committed offsets: never subscribed, so it never joins, and it never commits."""
     from kafka import KafkaConsumer
 
-    return KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=None, enable_auto_commit=False,
+    return KafkaConsumer(bootstrap_servers=settings.bootstrap(), group_id=group_id, enable_auto_commit=False,
                          auto_offset_reset="earliest", **settings.kafka_python_security())
 
 

@@ -2,10 +2,18 @@
 
 Every agent of the worker runs the same loop (streams/runtime/app.py)::
 
-    async for taken in stream.take_events(...):
-        batch = await checkpoint.begin(taken)          # complete, in offset order per partition
+    async def body(batch):                              # batch: complete, in offset order per partition
         outputs = stage(batch.events)                   # a plain function of the batch: records out
         await checkpoint.commit(batch, outputs)         # publish -> changelog -> flush -> ack
+
+    checkpoint.serves(topic_name, body)
+    # the agent:
+    checkpoint.ready()
+    async for taken in stream.take_events(...):
+        await checkpoint.run(taken)                     # begin (complete the batch), then body
+
+`run` takes one batch at a time: the work-arounds may run a batch of their own through the same body
+(offsets Faust skipped at the quiet end of a partition, `faust_workarounds.TailWatch`).
 
 A new stage (say a fourth agent, such as a coordination stage) adopts it in a few lines: in
 `create_worker` (streams/runtime/app.py), ``commits, buffers = stage_checkpoint(*its tables)`` gives its
@@ -37,7 +45,9 @@ only Faust-specific parts; this module imports no Kafka client, so its tests use
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -114,6 +124,35 @@ class Checkpoint:
     ack: Callable[[Any], None] = lambda event: None
     changelogs: dict[str, ChangelogBuffer] = field(default_factory=dict)
     flush_each_commit: bool = False
+    # What `run` does with a batch (the agent's stage, ending in `commit`), and the topic it reads: set
+    # by `serves`. A batch of messages read around Faust (a skipped tail, faust_workarounds.TailWatch)
+    # goes through `run` too, never at the same time as one of the agent's own batches.
+    topic: str | None = None
+    body: Callable[[Batch], Awaitable[None]] | None = None
+    idle_since: float | None = None  # monotonic; None while a batch runs or before the agent started
+    runs: int = 0  # batches started: an agent that ran none between two looks was idle all along
+    _running: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+    def serves(self, topic: str, body: Callable[[Batch], Awaitable[None]]) -> "Checkpoint":
+        """The agent reading ``topic`` processes each batch with ``body`` (through `run`)."""
+        self.topic, self.body = topic, body
+        return self
+
+    def ready(self) -> None:
+        """The agent is iterating its stream: from now on an idle agent is one waiting for messages."""
+        self.idle_since = time.monotonic()
+
+    async def run(self, events: Iterable[Any]) -> None:
+        """One batch: `begin`, then the body; one at a time (the agent's, or a re-read one)."""
+        if self.body is None:
+            raise RuntimeError("Checkpoint.run before serves(): no body to run")
+        async with self._running:
+            self.idle_since = None
+            self.runs += 1
+            try:
+                await self.body(await self.begin(events))
+            finally:
+                self.idle_since = time.monotonic()
 
     async def begin(self, events: Iterable[Any]) -> Batch:
         return Batch(await self.complete(list(events)))

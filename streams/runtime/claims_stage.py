@@ -29,7 +29,7 @@ from streams.core import topics as T
 from streams.runtime.aggregate_stage import alert_record, window_events
 from streams.runtime.catalogue_topic import CatalogueReader
 from streams.core.changelog import ChangelogBuffer
-from streams.runtime.checkpoint import Checkpoint, Record
+from streams.runtime.checkpoint import Batch, Checkpoint, Record
 from streams.core.claim_index import ClaimIndex
 from streams.core.hoaxes import ClaimSpreadEngine, HoaxPost, hoax_post, spread_rule
 from streams.runtime.metrics import TOP_CLAIMS, HoaxMetrics
@@ -141,12 +141,17 @@ def install_claims_stage(app: faust.App, settings: Any, *, metrics: HoaxMetrics,
     async def export_hoax_gauges() -> None:
         metrics.export(len(index), reader.stats.rejected, engine.snapshot(TOP_CLAIMS))
 
+    async def spread_batch(batch: Batch) -> None:
+        await commits.commit(batch, stage.alerts(batch.events))
+
+    commits.serves(name, spread_batch)
+
     @app.agent(matches_topic, name="claim-spread")
     async def claim_spread(stream: faust.StreamT) -> None:
         deadline = settings.batch_deadline_ms / 1000.0
+        commits.ready()
         async for taken in stream.take_events(settings.batch_size, within=deadline):
-            batch = await commits.begin(taken)
-            await commits.commit(batch, stage.alerts(batch.events))
+            await commits.run(taken)
 
     return stage
 

@@ -31,7 +31,7 @@ import orjson
 from streams.core import topics as T
 from streams.runtime.aggregate_stage import alert_record
 from streams.core.changelog import ChangelogBuffer, writer
-from streams.runtime.checkpoint import Checkpoint, Record
+from streams.runtime.checkpoint import Batch, Checkpoint, Record
 from streams.core.codecs import CodecError, decode_coordination, encode_coordination
 from streams.core.coordination import (CoordinationConfig, CoordinationDetector, coord_posts,
                                        coord_posts_of, fingerprints_record)
@@ -345,23 +345,28 @@ def install_coordination_stage(app: Any, settings: Any, *, alerts_topic: str, ph
     async def export_coordination_gauges() -> None:
         metrics.export(stage.detector)
 
-    @app.agent(topic, name="coordinate")
-    async def coordinate(stream: Any) -> None:
+    async def coordinate_batch(batch: Batch) -> None:
         """One detector over every region: begin -> alerts (acknowledged) -> the alerted clusters' state."""
         cfg = stage.config
+        recovered: list[Alert] = []
+        if stage.detector is None and batch.events:
+            first = batch.events[0].message
+            first_ms = first_event_ms(ev.value for ev in batch.events)
+            since = None if first_ms is None else first_ms - 2 * cfg.window_ms - cfg.reorder_ms
+            alerted = await run_blocking(read_state, open_reader, state_name)
+            replay = [] if since is None else \
+                await run_blocking(read_since, open_reader, name, since, first.offset)
+            recovered = stage.recover(alerted, replay)
+            log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
+                     len(alerted), len(replay), since, first.offset, stage.detector.snapshot())
+        await commits.commit(batch, stage.alerts(batch.events, recovered))
+
+    commits.serves(name, coordinate_batch)
+
+    @app.agent(topic, name="coordinate")
+    async def coordinate(stream: Any) -> None:
+        commits.ready()
         async for taken in stream.take_events(settings.batch_size, within=settings.batch_deadline_ms / 1000.0):
-            batch = await commits.begin(taken)
-            recovered: list[Alert] = []
-            if stage.detector is None and batch.events:
-                first = batch.events[0].message
-                first_ms = first_event_ms(ev.value for ev in batch.events)
-                since = None if first_ms is None else first_ms - 2 * cfg.window_ms - cfg.reorder_ms
-                alerted = await run_blocking(read_state, open_reader, state_name)
-                replay = [] if since is None else \
-                    await run_blocking(read_since, open_reader, name, since, first.offset)
-                recovered = stage.recover(alerted, replay)
-                log.info("coordination: %d alerted clusters, %d records re-read from %d to offset %d (%s)",
-                         len(alerted), len(replay), since, first.offset, stage.detector.snapshot())
-            await commits.commit(batch, stage.alerts(batch.events, recovered))
+            await commits.run(taken)
 
     return stage

@@ -15,9 +15,14 @@ __all__ = ["PartitionReader"]
 class PartitionReader:
     """Reads ``[start, stop)`` of one partition with a consumer of its own (no group, no commits)."""
 
-    def __init__(self, open_reader: Callable[[], Any], timeout_s: float = 15.0) -> None:
+    def __init__(self, open_reader: Callable[[], Any], timeout_s: float = 15.0,
+                 open_group_reader: Callable[[], Any] | None = None) -> None:
         self._open_reader = open_reader
         self._reader: Any = None
+        # A consumer with the worker's group id, never subscribed (so it never joins the group): it only
+        # asks the broker for the group's committed offsets (`start_offset`).
+        self._open_group_reader = open_group_reader
+        self._group_reader: Any = None
         self.timeout_s = timeout_s
         # Agents on different topics may find holes at the same moment (a rebalance): one reader, one at a time.
         self._lock = threading.Lock()
@@ -42,6 +47,23 @@ class PartitionReader:
             if stop <= start:
                 return []
             return self._read(topic, partition, start, stop, timeout_s)
+
+    def start_offset(self, topic: str, partition: int) -> int:
+        """Blocking: where the worker's group reads the partition from: the offset the group committed
+        there, else (nothing committed) the partition's first offset."""
+        from kafka import TopicPartition
+
+        with self._lock:
+            tp = TopicPartition(topic, partition)
+            if self._open_group_reader is not None:
+                if self._group_reader is None:
+                    self._group_reader = self._open_group_reader()
+                committed = self._group_reader.committed(tp)
+                if committed is not None and committed >= 0:
+                    return int(committed)
+            if self._reader is None:
+                self._reader = self._open_reader()
+            return int(self._reader.beginning_offsets([tp])[tp])
 
     def _read(self, topic: str, partition: int, start: int, stop: int, timeout_s: float | None = None) -> list[Any]:
         from faust.types.tuples import ConsumerMessage
@@ -69,6 +91,7 @@ class PartitionReader:
         return out
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        for reader in (self._reader, self._group_reader):
+            if reader is not None:
+                reader.close()
+        self._reader = self._group_reader = None

@@ -201,10 +201,14 @@ class FakeReader:
 
     def __init__(self) -> None:
         self.reads: list[tuple[str, int, int, int]] = []
+        self.group_committed: dict[int, int] = {}  # what the broker holds for the group (none: log start 0)
 
     def read(self, topic: str, partition: int, start: int, stop: int) -> list[Msg]:
         self.reads.append((topic, partition, start, stop))
         return [Msg(topic, partition, o, b"k", b"re-read") for o in range(start, stop)]
+
+    def start_offset(self, topic: str, partition: int) -> int:
+        return self.group_committed.get(partition, 0)
 
 
 def workarounds(committed: dict[TP, int]) -> tuple[FaustWorkarounds, FakeConsumer, FakeReader]:
@@ -219,6 +223,25 @@ async def test_offsets_faust_skipped_are_read_again_and_come_before_the_event_th
     assert [(e.message.offset, type(e).__name__) for e in batch] == [
         (3, "ReRead"), (4, "ReRead"), (5, "ReRead"), (6, "Event"), (7, "Event")]
     assert reader.reads == [("alerts", 0, 3, 6)]
+
+
+async def test_a_partition_with_nothing_committed_reaches_the_agent_from_the_logs_first_offset() -> None:
+    # The survivor of the two-worker fault (CI, 3 Dec 2026): alerts/1 had no committed offset, Faust skipped
+    # offsets 0..8 on the rebalance and the agent's first message was 9; it committed 10 and 0..8 never paged.
+    w, _, reader = workarounds({})
+    cp = Checkpoint(FakeProducer([]), w.complete, w.ack)
+    batch = await cp.begin([ev("alerts", 1, 9)])
+    assert [e.message.offset for e in batch] == list(range(10))
+    assert reader.reads == [("alerts", 1, 0, 9)]
+
+
+async def test_right_after_a_rebalance_fausts_empty_map_is_not_taken_for_nothing_committed() -> None:
+    # Faust's committed map is empty until its seek; the broker holds the group's offset: 900.
+    w, _, reader = workarounds({})
+    reader.group_committed[0] = 900
+    cp = Checkpoint(FakeProducer([]), w.complete, w.ack)
+    assert [e.message.offset for e in await cp.begin([ev("alerts", 0, 900), ev("alerts", 0, 901)])] == [900, 901]
+    assert reader.reads == []  # not the partition from offset 0 again
 
 
 async def test_each_partition_stays_complete_and_in_order_when_a_batch_spans_two() -> None:

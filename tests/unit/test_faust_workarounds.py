@@ -172,3 +172,166 @@ def test_a_reread_that_cannot_finish_in_time_raises_rather_than_return_part_of_t
 
     with pytest.raises(TimeoutError):
         PartitionReader(Stuck, timeout_s=0.05).read("alerts", 0, 3, 9)
+
+
+# --- TailWatch: skipped offsets that no later message reveals ----------------------------------------
+
+from streams.runtime.faust_workarounds import FaustWorkarounds, TailWatch  # noqa: E402
+from streams.runtime.checkpoint import Checkpoint  # noqa: E402
+
+
+def test_a_tail_faust_handed_out_is_reread_once_the_idle_agent_waited_the_grace() -> None:
+    # Faust handed out 5..7 (read offset 7), the agent expects 5 and the log ends at 8.
+    watch = TailWatch(grace_s=10)
+    assert watch.check(TP, expected=5, handed=7, highwater=8, now=0.0, busy=False) is None  # suspect from now
+    assert watch.check(TP, expected=5, handed=7, highwater=8, now=9.0, busy=False) is None
+    assert watch.check(TP, expected=5, handed=7, highwater=8, now=10.0, busy=False) == (5, 8)
+
+
+def test_a_partition_at_its_end_or_not_yet_handed_out_is_no_tail() -> None:
+    watch = TailWatch(grace_s=0)
+    # Everything seen: the agent expects the log's end.
+    assert watch.check(TP, expected=8, handed=7, highwater=8, now=0.0, busy=False) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=8, now=99.0, busy=False) is None
+    # Lag Faust has not fetched yet (its read offset is behind what the agent expects): Faust's to deliver.
+    assert watch.check(TP, expected=8, handed=6, highwater=50, now=0.0, busy=False) is None
+    assert watch.check(TP, expected=8, handed=6, highwater=50, now=99.0, busy=False) is None
+
+
+def test_progress_or_a_busy_agent_restarts_the_grace() -> None:
+    watch = TailWatch(grace_s=10)
+    watch.check(TP, expected=5, handed=7, highwater=8, now=0.0, busy=False)
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=10.0, busy=False) is None  # 5 arrived
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=19.0, busy=True) is None  # its queue may hold 6, 7
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=28.0, busy=False) is None
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=29.0, busy=False) == (6, 8)
+    # Re-read and still not seen (the batch failed): tried again a grace period later, not at every tick.
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=30.0, busy=False) is None
+    assert watch.check(TP, expected=6, handed=7, highwater=8, now=39.0, busy=False) == (6, 8)
+
+
+class TailConsumer(FakeConsumer):
+    """Faust's consumer as `sweep_tails` sees it: alerts/0 holds 0..19 (no 13); Faust handed out 0..3 and
+    nothing reached the agent; nothing is committed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from faust.types import TP as FaustTP
+
+        self.tp = FaustTP("alerts", 0)  # what Faust's assignment and its messages' `tp` are
+        self._committed_offset: dict[Any, int] = {}
+        self._read_offset: dict[Any, int | None] = {self.tp: 3}
+        self.flow_active = True
+
+    def assignment(self) -> set[Any]:
+        return {self.tp}
+
+    def highwater(self, tp: Any) -> int:
+        return 20
+
+
+class TailReader(FakeReader):
+    def beginning_offsets(self, tps):  # type: ignore[no-untyped-def]
+        return {tp: 0 for tp in tps}
+
+
+@dataclass
+class TailApp:
+    consumer: TailConsumer = field(default_factory=TailConsumer)
+    rebalancing: bool = False
+    in_recovery: bool = False
+
+
+def swept_agent(grace_s: float = 10.0):  # type: ignore[no-untyped-def]
+    app = TailApp()
+    workarounds = FaustWorkarounds(app, ["alerts"], PartitionReader(TailReader), tail_grace_s=grace_s)
+    seen: list[int] = []
+
+    class NoProducer:
+        async def send(self, record: Any) -> None: ...
+        async def send_and_wait(self, record: Any) -> None: ...
+        async def flush(self) -> None: ...
+
+    checkpoint = workarounds.register(Checkpoint(NoProducer(), workarounds.complete, workarounds.ack))
+
+    async def body(batch: Any) -> None:
+        seen.extend(e.message.offset for e in batch.events)
+        await checkpoint.commit(batch)
+
+    checkpoint.serves("alerts", body)
+    return app, workarounds, checkpoint, seen
+
+
+def test_the_start_offset_is_the_groups_committed_offset_else_the_logs_first() -> None:
+    class Group:
+        def __init__(self, committed):  # type: ignore[no-untyped-def]
+            self._committed = committed
+
+        def committed(self, tp):  # type: ignore[no-untyped-def]
+            return self._committed
+
+    assert PartitionReader(TailReader, open_group_reader=lambda: Group(42)).start_offset("alerts", 0) == 42
+    assert PartitionReader(TailReader, open_group_reader=lambda: Group(None)).start_offset("alerts", 0) == 0
+    assert PartitionReader(TailReader).start_offset("alerts", 0) == 0
+
+
+async def test_the_sweep_runs_the_skipped_tail_through_the_agents_body_and_acks_it() -> None:
+    app, workarounds, checkpoint, seen = swept_agent()
+    checkpoint.ready()
+    assert await workarounds.sweep_tails(now=0.0) == 0
+    assert await workarounds.sweep_tails(now=10.0) == 4
+    assert seen == [0, 1, 2, 3]  # from the partition's first offset (nothing committed) to Faust's read offset
+    assert [m.offset for m in app.consumer.acked] == [0, 1, 2, 3]  # so their offsets can be committed
+    assert await workarounds.sweep_tails(now=30.0) == 0  # seen now: no tail left
+
+
+async def test_no_sweep_before_the_agent_started_or_while_faust_rebalances_or_recovers() -> None:
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=0)
+    for t in (0.0, 1.0):  # the agent is not iterating yet (e.g. scoring waits for the hoax catalogue)
+        assert await workarounds.sweep_tails(now=t) == 0
+    checkpoint.ready()
+    for flag in ("rebalancing", "in_recovery"):
+        setattr(app, flag, True)
+        for t in (2.0, 3.0):
+            assert await workarounds.sweep_tails(now=t) == 0
+        setattr(app, flag, False)
+    assert seen == []
+    await workarounds.sweep_tails(now=4.0)
+    assert await workarounds.sweep_tails(now=5.0) == 4
+
+
+async def test_a_batch_and_a_sweep_of_one_agent_never_interleave() -> None:
+    import asyncio
+
+    order: list[str] = []
+
+    class NoProducer:
+        async def send(self, record: Any) -> None: ...
+        async def send_and_wait(self, record: Any) -> None: ...
+        async def flush(self) -> None: ...
+
+    checkpoint = Checkpoint(NoProducer())
+
+    async def body(batch: Any) -> None:
+        order.append(f"start {batch.events[0]}")
+        assert checkpoint.idle_since is None  # a running batch is not idleness
+        await asyncio.sleep(0.01)
+        order.append(f"end {batch.events[0]}")
+
+    checkpoint.serves("alerts", body)
+    await asyncio.gather(checkpoint.run(["a"]), checkpoint.run(["b"]))
+    assert order == ["start a", "end a", "start b", "end b"]
+    assert checkpoint.idle_since is not None
+
+
+async def test_an_agent_that_ran_a_batch_since_the_last_sweep_is_not_stalled() -> None:
+    # Its queue was not empty: the partition's messages may still be waiting in it behind others.
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=10)
+    checkpoint.ready()
+    await workarounds.sweep_tails(now=0.0)
+    for t in (10.0, 20.0):
+        checkpoint.runs += 1  # a batch of another partition ran in between
+        assert await workarounds.sweep_tails(now=t) == 0
+    assert await workarounds.sweep_tails(now=25.0) == 0  # idle from 20 on: the grace starts again
+    assert await workarounds.sweep_tails(now=30.0) == 4
+    assert seen == [0, 1, 2, 3]
