@@ -39,8 +39,8 @@ The work-arounds:
   of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0).
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
-(`committed_offsets`), ``consumer._read_offset`` (`read_offsets`), ``consumer._unacked_messages`` (inside
-`AckGuard`), ``producer.buffer.max_messages`` (`raise_producer_buffer`) and ``table.data.data``
+(`committed_offsets`), ``consumer._read_offset`` (`read_offsets`), ``faust.streams._current_event``
+(`current_event`), ``consumer._unacked_messages`` (inside `AckGuard`), ``producer.buffer.max_messages`` (`raise_producer_buffer`) and ``table.data.data``
 (`memory_store`).
 
 Deleting this module, once Faust acks only what an agent finished and never skips a fetched offset:
@@ -51,9 +51,11 @@ when the agent moves on); the accessors at the bottom stay needed until Faust ha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from streams.runtime.partition_reader import PartitionReader
@@ -189,7 +191,7 @@ class TailWatch:
 class ReRead:
     """A message read around Faust by `HoleFiller`: the parts of a Faust event the agents use."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "__weakref__")  # Faust's current event is a weak reference
 
     def __init__(self, message: Any) -> None:
         self.message = message
@@ -322,7 +324,9 @@ class FaustWorkarounds:
                         "read again around Faust: %d messages", tp.topic, tp.partition, start, stop - 1, len(missed))
             self.on_hole(tp.topic)
             if missed:
-                await checkpoint.run([ReRead(m) for m in missed])
+                events = [ReRead(m) for m in missed]
+                with current_event(events[0]):
+                    await checkpoint.run(events)
                 reread += len(missed)
         return reread
 
@@ -339,6 +343,20 @@ class FaustWorkarounds:
 
 
 # -- private Faust attributes -------------------------------------------------------------------------
+@contextlib.contextmanager
+def current_event(event: Any) -> Iterator[None]:
+    """Make ``event`` Faust's current event (``faust.streams._current_event``, a private context variable)
+    while a batch read around Faust runs outside the agent's stream: a Faust table write (the `delivered`
+    mark) takes its changelog partition from the current event, and outside a stream it raises."""
+    from faust.streams import _current_event
+
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
 def committed_offsets(consumer: Any) -> Mapping[Any, int]:
     """``TopicPartition -> committed offset`` as the consumer last committed or was assigned it."""
     return consumer._committed_offset  # type: ignore[no-any-return]  # noqa: SLF001 - no public getter

@@ -255,6 +255,10 @@ def swept_agent(grace_s: float = 10.0):  # type: ignore[no-untyped-def]
     checkpoint = workarounds.register(Checkpoint(NoProducer(), workarounds.complete, workarounds.ack))
 
     async def body(batch: Any) -> None:
+        from faust.streams import current_event
+
+        # A Faust table write (the deliver stage's `delivered` mark) needs a current event of the partition.
+        assert current_event() is not None and current_event().message.partition == batch.events[0].message.partition
         seen.extend(e.message.offset for e in batch.events)
         await checkpoint.commit(batch)
 
