@@ -367,10 +367,13 @@ def _posts_lag(app: faust.App, posts_name: str, sources: SourceTracker) -> dict[
         for tp in consumer.assignment():
             if tp.topic != posts_name:
                 continue
-            highwater = consumer.highwater(tp)
+            highwater = consumer.highwater(tp)  # the log's end: the offset the next message will get
             src = sources.sources.get(tp.partition)
-            last = src.last_offset if src is not None and src.last_offset is not None else committed.get(tp)
-            lag[tp.partition] = None if highwater is None else highwater - (-1 if last is None else last) - 1
+            if src is not None and src.last_offset is not None:
+                next_to_read = src.last_offset + 1
+            else:
+                next_to_read = committed.get(tp) or 0  # a committed offset is the next one to read
+            lag[tp.partition] = None if highwater is None else max(0, highwater - next_to_read)
     except Exception:  # noqa: BLE001 - without lag, idleness falls back to the timeout alone
         log.debug("posts lag unavailable", exc_info=True)
     return lag
@@ -426,10 +429,10 @@ def _export_consumer_lag(app: faust.App, metrics: SuhuMetrics) -> None:
     try:
         consumer = app.consumer
         for tp in consumer.assignment():
-            highwater = consumer.highwater(tp)
-            position = committed_offsets(consumer).get(tp)
+            highwater = consumer.highwater(tp)  # the log's end: the offset the next message will get
+            position = committed_offsets(consumer).get(tp)  # the next offset the group reads
             if highwater is not None and position is not None:
-                metrics.consumer_lag(tp.topic, tp.partition, max(0, highwater - position - 1))
+                metrics.consumer_lag(tp.topic, tp.partition, max(0, highwater - position))
     except Exception:  # noqa: BLE001 - metrics must never take the worker down
         log.debug("consumer lag unavailable", exc_info=True)
 
