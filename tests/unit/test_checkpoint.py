@@ -244,6 +244,18 @@ async def test_right_after_a_rebalance_fausts_empty_map_is_not_taken_for_nothing
     assert reader.reads == []  # not the partition from offset 0 again
 
 
+async def test_a_message_below_the_groups_committed_offset_asks_the_broker_once_and_finds_no_hole() -> None:
+    w, _, reader = workarounds({})
+    reader.group_committed[0] = 900
+    asked = []
+    start_offset = reader.start_offset
+    reader.start_offset = lambda t, p: asked.append(p) or start_offset(t, p)  # type: ignore[method-assign]
+    cp = Checkpoint(FakeProducer([]), w.complete, w.ack)
+    for offset in (800, 801, 802):  # delivered again, below what the group committed
+        assert [e.message.offset for e in await cp.begin([ev("alerts", 0, offset)])] == [offset]
+    assert asked == [0] and reader.reads == []
+
+
 async def test_each_partition_stays_complete_and_in_order_when_a_batch_spans_two() -> None:
     w, _, _ = workarounds({TP("alerts", 0): 10, TP("alerts", 1): 20})
     cp = Checkpoint(FakeProducer([]), w.complete, w.ack)
