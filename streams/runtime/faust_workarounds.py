@@ -40,8 +40,8 @@ The work-arounds:
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
 (`committed_offsets`), ``consumer._read_offset`` (`read_offsets`), ``faust.streams._current_event``
-(`current_event`), ``consumer._unacked_messages`` (inside `AckGuard`), ``producer.buffer.max_messages`` (`raise_producer_buffer`) and ``table.data.data``
-(`memory_store`).
+(`current_event`), ``consumer._unacked_messages`` (inside `AckGuard`), ``producer.buffer.max_messages``
+(`raise_producer_buffer`) and ``table.data.data`` (`memory_store`).
 
 Deleting this module, once Faust acks only what an agent finished and never skips a fetched offset:
 the `Checkpoint` gets ``complete`` = the events as they are and ``ack`` = nothing (Faust acks an event
@@ -222,7 +222,7 @@ class HoleFiller:
         for ev in events:
             msg = ev.message
             if self.detector.expected(msg.tp, committed.get(msg.tp)) is None:
-                await self._expect_log_start(msg)
+                await self.expect_start(msg.tp, msg.topic, msg.partition, upto=msg.offset)
             first_missing = self.detector.observe(msg.tp, msg.offset, committed.get(msg.tp))
             if first_missing is not None:
                 try:
@@ -241,22 +241,28 @@ class HoleFiller:
             out.append(ev)
         return out
 
-    async def _expect_log_start(self, msg: Any) -> None:
-        """Faust knows no committed offset for this partition and the agent has seen nothing of it since the
+    async def expect_start(self, tp: Any, topic: str, partition: int, upto: int | None = None) -> int | None:
+        """Faust knows no committed offset for ``tp`` and the agent has seen nothing of it since the
         assignment: ask the broker where the group reads it from (its committed offset, else the log's
-        first offset). Without this a partition's first messages could be skipped unseen: Faust commits
-        from the first offset it acks (the survivor of the two-worker fault lost alerts 0..5). Faust's map
-        is also empty for a moment after every eager rebalance, so "nothing committed" must not be
-        assumed from it: that would re-read whole partitions."""
+        first offset), once, and expect that offset next (at most ``upto``, the offset of a message in hand:
+        one below the group's committed offset is a re-delivery, nothing is missing before it).
+
+        Without this a partition's first messages could be skipped unseen: Faust commits from the first
+        offset it acks (the survivor of the two-worker fault lost alerts 0..5). Faust's map is also empty
+        for a moment after every eager rebalance, so "nothing committed" must not be assumed from it: that
+        would re-read whole partitions. If the broker does not answer, holes are looked for from ``upto``
+        (never a broker asked per message); without ``upto``, None (the caller asks again later)."""
         try:
-            first = await asyncio.get_running_loop().run_in_executor(
-                None, self.reader.start_offset, msg.topic, msg.partition)
-        except Exception as exc:  # noqa: BLE001 - never an agent stalled or a broker asked per message
-            log.warning("%s/%s: the group's start offset is unknown (%s); holes are looked for from offset %d",
-                        msg.topic, msg.partition, type(exc).__name__, msg.offset)
-            first = msg.offset
-        # Below it: a message before the group's committed offset, delivered again; nothing is missing.
-        self.detector.rewind(msg.tp, min(first, msg.offset))
+            start = await asyncio.get_running_loop().run_in_executor(None, self.reader.start_offset, topic, partition)
+        except Exception as exc:  # noqa: BLE001 - never an agent stalled over it
+            log.warning("%s/%s: the group's start offset is unknown (%s)", topic, partition, type(exc).__name__)
+            if upto is None:
+                return None
+            start = upto
+        if upto is not None:
+            start = min(start, upto)
+        self.detector.rewind(tp, start)
+        return start
 
 
 class FaustWorkarounds:
@@ -308,9 +314,7 @@ class FaustWorkarounds:
                 continue
             expected = self.filler.detector.expected(tp, committed.get(tp))
             if expected is None and handed.get(tp) is not None:
-                expected = await asyncio.get_running_loop().run_in_executor(
-                    None, self.filler.reader.start_offset, tp.topic, tp.partition)
-                self.filler.detector.rewind(tp, expected)  # asked once: the agent's next message is checked against it
+                expected = await self.filler.expect_start(tp, tp.topic, tp.partition)
             span = self.tails.check(tp, expected, handed.get(tp), consumer.highwater(tp), now, busy=busy[tp.topic])
             if span is None:
                 continue
