@@ -274,10 +274,30 @@ def render_claims(c: dict | None) -> list[str]:
     ]
 
 
+def render_recovery_read(r: dict | None) -> list[str]:
+    if not r or not r.get("rows"):
+        return []
+    lines = [
+        "### Recovery reads through kafka-python, by CRC-32C implementation",
+        "",
+        f"`{r['command']}`: on assignment the deliver stage re-reads its whole `alerts` partition and the coordination "
+        "stage the last window of `posts-coordination`, with a kafka-python consumer under a 120 s deadline. "
+        "kafka-python checks each record batch's CRC-32C with the `crc32c` C extension (a dependency) or, where it "
+        "is missing, in pure Python; both are timed on the same topics of one local broker.",
+        "",
+        "| records | read path | CRC-32C | messages | MiB | seconds | CPU s | MiB/s | load avg at end |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in r["rows"]:
+        lines.append(f"| {row['records']} | {row['path']} | {row['crc']} | {_f(row['messages'])} | {row['mib']} | "
+                     f"{row['seconds']} | {row['cpu_s']} | {row['mib_per_s']} | {_load(r.get('load', []))} |")
+    return lines + [""]
+
+
 def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scorer: str | None = None,
            transformer: str | None = None, civil: str | None = None, profile: Path | None = None,
            started: str | None = None, catchup: dict | None = None, claims: dict | None = None,
-           coordination_off: dict | None = None) -> str:
+           coordination_off: dict | None = None, recovery_read: dict | None = None) -> str:
     m = e2e["machine"]
     v = m["versions"]
     lines = [BEGIN, "", "## Machine, versions, command", ""]
@@ -355,6 +375,7 @@ def render(e2e: dict, engine: dict | None, command: str, notes: str | None, scor
     lines += render_coordination(e2e, coordination_off)
     lines += render_catchup(catchup)
     lines += render_claims(claims)
+    lines += render_recovery_read(recovery_read)
     lines += render_profile(profile)
     lines += render_targets(e2e, lats, scorer, catchup, claims, coordination_off)
     if notes:
@@ -391,6 +412,8 @@ def main() -> None:
                     help="bench/bench_claims.py --out result")
     ap.add_argument("--coordination-off", type=Path, default=REPO / "var" / "bench" / "e2e_coordination_off.json",
                     help="bench/bench_e2e.py result of one worker with BENCH_WORKER_COORDINATION=false")
+    ap.add_argument("--recovery-read", type=Path, default=REPO / "var" / "bench" / "recovery_read.json",
+                    help="bench/bench_recovery_read.py --out result")
     a = ap.parse_args()
     e2e = json.loads(a.e2e.read_text())
     engine = json.loads(a.engine.read_text()) if a.engine.exists() else None
@@ -404,7 +427,8 @@ def main() -> None:
     catchup = json.loads(a.catchup.read_text()) if a.catchup.exists() else None
     section = render(e2e, engine, a.command, notes, text(a.scorer), text(a.transformer), text(a.civil),
                      a.profile, a.started, catchup, json.loads(a.claims.read_text()) if a.claims.exists() else None,
-                     json.loads(a.coordination_off.read_text()) if a.coordination_off.exists() else None)
+                     json.loads(a.coordination_off.read_text()) if a.coordination_off.exists() else None,
+                     json.loads(a.recovery_read.read_text()) if a.recovery_read.exists() else None)
     doc = a.doc.read_text()
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)

@@ -3,7 +3,8 @@
 #   scorer: fast tier by batch size, transformer tier by mode and batch, civil false positives
 #   end to end through Kafka: bare ceiling, suhu worker x1 and x2, Quix Streams peer (same run),
 #   one worker with the coordination detector off
-#   alert latency at two steady rates; known-hoax matching (bench/bench_claims.py); engine cost by regions
+#   alert latency at two steady rates; known-hoax matching (bench/bench_claims.py); recovery reads
+#   (bench/bench_recovery_read.py); engine cost by regions
 #   and window size; a py-spy profile
 # then bench/report.py renders docs/BENCHMARKS.md from the results (var/bench/*).
 #
@@ -73,6 +74,8 @@ EOF
 
 echo "== known-hoax matching, 20,000-claim synthetic catalogue, one core"
 taskset -c 0 $PY bench/bench_claims.py --out "$OUT/claims.json"
+echo "== recovery reads through kafka-python (record CRC-32C: C extension and pure-Python fallback)"
+$PY bench/bench_recovery_read.py --mib 100 --out "$OUT/recovery_read.json" || echo "recovery-read run failed: the report says so"
 echo "== engine scaling (regions x window size)"
 $PY bench/bench_engine.py --out "$OUT/engine.json"
 echo "== end to end through Kafka, alert latency"
@@ -93,6 +96,6 @@ rm -f "$OUT/profile.raw"
 $PY bench/bench_e2e.py --n 30000 --workers 1 --no-latency --no-peer --no-ceiling --timeout 300 \
   --profile "$OUT/profile.raw" --out "$OUT/profile.json" || echo "profile run failed: the report says so"
 
-$PY bench/report.py --claims "$OUT/claims.json" --catchup "$OUT/catchup.json" --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
+$PY bench/report.py --claims "$OUT/claims.json" --recovery-read "$OUT/recovery_read.json" --catchup "$OUT/catchup.json" --e2e "$OUT/e2e.json" --latency "$OUT/latency500.json" --engine "$OUT/engine.json" \
   --scorer "$OUT/scorer.txt" --civil "$OUT/civil.txt" --transformer "$OUT/transformer.txt" \
   --profile "$OUT/profile.raw" --started "$STARTED" --command "N=$N bench/run_all.sh"

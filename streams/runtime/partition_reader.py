@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PartitionReader"]
+__all__ = ["PartitionReader", "native_crc32c"]
 
 
 class PartitionReader:
@@ -95,3 +95,14 @@ class PartitionReader:
             if reader is not None:
                 reader.close()
         self._reader = self._group_reader = None
+
+
+def native_crc32c() -> bool:
+    """Whether kafka-python checks record CRCs with the `crc32c` C extension. Without it kafka-python
+    falls back to pure Python (kafka/record/util.py imports ``crc32c`` and else uses
+    kafka/record/_crc32c.py), about 4 MiB/s on our machine: the recovery reads (a whole `alerts`
+    partition, a window of `posts-coordination`) then take minutes and can run past their deadlines
+    (bench/bench_recovery_read.py)."""
+    from kafka.record import util
+
+    return util.crc32c_c is not None
