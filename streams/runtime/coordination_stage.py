@@ -161,6 +161,7 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
         deadline = time.monotonic() + timeout_s
         chunks: list[list[bytes]] = []  # newest first
         hi = stop
+        found = False  # a whole chunk older than since_ms was read: the replay's start is in hand
         while hi > begin and time.monotonic() < deadline:
             lo = max(begin, hi - chunk)
             part = _read_range(reader, tp, lo, hi, deadline)
@@ -168,7 +169,12 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
             hi = lo
             times = [ms for ms in map(_latest_event_ms, part) if ms is not None]
             if times and max(times) < since_ms:
+                found = True
                 break
+        if not found and (hi > begin or time.monotonic() >= deadline):
+            # Never silent: the detector starts with the newest part of its window only.
+            log.warning("coordination: the re-read of %s ran past its %.0f s deadline at offset %d (of %d..%d): "
+                        "the detector starts with part of its window", topic, timeout_s, hi, begin, stop)
         values = [v for part in reversed(chunks) for v in part]
         return values[replay_start(values, since_ms):]
     finally:

@@ -235,3 +235,18 @@ def test_the_event_time_of_a_record_comes_from_its_payload():
 def test_state_keys_read_both_as_the_checkpoint_writes_them_and_raw():
     assert _state_key(orjson.dumps("c:abc")) == "c:abc"
     assert _state_key(b"c:abc") == "c:abc"
+
+
+def test_a_replay_cut_short_by_its_deadline_says_so_in_the_log(caplog):
+    log = PartitionLog(fingerprints(100))
+    with caplog.at_level("WARNING", logger="suhu.coordination"):
+        assert read_since(lambda: log, "posts-coordination", T0, stop=len(log.values), timeout_s=0.0) == []
+    assert "ran past its 0 s deadline" in caplog.text
+
+
+def test_a_complete_replay_logs_no_warning(caplog):
+    log = PartitionLog(fingerprints(100))
+    with caplog.at_level("WARNING", logger="suhu.coordination"):
+        read_since(lambda: log, "posts-coordination", T0 + 50 * MIN, stop=len(log.values), chunk=10)
+        read_since(lambda: log, "posts-coordination", T0, stop=len(log.values), chunk=10)  # back to the log's start
+    assert "deadline" not in caplog.text
