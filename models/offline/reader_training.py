@@ -32,7 +32,7 @@ __all__ = ["DEV_SUITES", "C", "LEVELS", "suite_rows", "fit_reader", "cross_valid
 
 VALIDATION = Path(__file__).resolve().parents[1] / "validation"
 DEV_SUITES = ("functional_cases", "functional_holdout", "functional_dev_v4", "functional_dev_v5",
-              "functional_dev_v6", "functional_dev_v8")
+              "functional_dev_v6", "functional_dev_v8", "functional_dev_v11")
 C = 4.0
 MIN_DF = 2
 LO_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
