@@ -17,7 +17,6 @@ alert records as the aggregate stage writes them (`Alert.to_dict`, one per messa
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 import time
@@ -29,20 +28,13 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.bench_e2e import free_ports, loadavg  # noqa: E402
 from streams.core.coordination import CoordPost, fingerprints_record  # noqa: E402
 from streams.core.records import Alert  # noqa: E402
 from streams.core.settings import load_settings  # noqa: E402
 from streams.runtime.coordination_stage import read_since  # noqa: E402
 from streams.runtime.partition_reader import PartitionReader, native_crc32c  # noqa: E402
 from streams.tooling.kafka_runtime import start_local_kafka  # noqa: E402
-
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _fingerprint_record(batch: int, base_ms: int) -> bytes:
@@ -101,7 +93,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="suhu-bench-") as d:
         tmp = Path(d)
-        ks = load_settings(env={}, data_dir=tmp, kafka_local_port=_free_port(), kafka_local_controller_port=_free_port())
+        port, ctl = free_ports(2)
+        ks = load_settings(env={}, data_dir=tmp, kafka_local_port=port, kafka_local_controller_port=ctl)
         kafka = start_local_kafka(ks, data_dir=tmp / "kafka", die_with_parent=True)
         try:
             settings = load_settings(env={}, kafka_bootstrap=kafka.bootstrap, data_dir=tmp)
@@ -135,9 +128,8 @@ def main() -> None:
         finally:
             kafka.stop()
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    load = [round(x, 2) for x in __import__("os").getloadavg()]
     a.out.write_bytes(orjson.dumps({"command": " ".join(["bench/bench_recovery_read.py", *sys.argv[1:]]),
-                                    "rows": rows, "load": load, "native_crc32c": native_crc32c()},
+                                    "rows": rows, "load": loadavg(), "native_crc32c": native_crc32c()},
                                    option=orjson.OPT_INDENT_2))
     print(f"wrote {a.out}")
 
