@@ -171,8 +171,9 @@ def read_since(open_reader: Callable[[], Any], topic: str, since_ms: int, stop: 
             if times and max(times) < since_ms:
                 found = True
                 break
-        if not found and (hi > begin or time.monotonic() >= deadline):
-            # Never silent: the detector starts with the newest part of its window only.
+        if not found and time.monotonic() >= deadline:
+            # Never silent: the detector starts with the newest part of its window only (the loop leaves
+            # hi above begin only when the deadline passed; at begin, the last chunk may be partial).
             log.warning("coordination: the re-read of %s ran past its %.0f s deadline at offset %d (of %d..%d): "
                         "the detector starts with part of its window", topic, timeout_s, hi, begin, stop)
         values = [v for part in reversed(chunks) for v in part]
