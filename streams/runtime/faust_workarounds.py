@@ -21,6 +21,13 @@ Upstream behaviour (faust-streaming 0.15.3, ``faust/streams.py`` ``Stream._py_ai
   on a rebalance Faust can drop messages it fetched (flow control not yet resumed) and carry on after
   them: https://github.com/faust-streaming/faust/issues/216 (an agent keeps going from a skipped
   offset and never seeks back).
+* **Partitions are sometimes not fetched at all.** After a restart mid-stream Faust's consumer sought
+  three `posts` partitions to their committed offsets and never fetched them again (CI, 3 Dec 2026:
+  the SIGKILL fault's restarted worker waited 300 s with their lag untouched and its agent idle).
+  Reported upstream without a cause: https://github.com/faust-streaming/faust/issues/629 ("Aiokafka
+  has not sent fetch request for TP ... since start"); Faust's flow control takes a partition out of
+  its fetch set while its stream buffer is full (``Consumer.on_buffer_full``) and relies on a queue
+  callback to put it back.
 
 The work-arounds:
 
@@ -36,12 +43,21 @@ The work-arounds:
   hours). Faust has handed them out (its read offset is past them) yet the agent, idle, never saw them;
   after a grace period they are read around Faust and run through the agent's own `Checkpoint.run`.
   Without it the survivor of the two-worker fault left alerts on the `alerts` topic unpaged for the rest
-  of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0).
+  of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0). The same watch finds a
+  *stalled fetch* (the log holds what the agent expects, Faust hands none of it out, the agent idle for
+  the grace period): it reads the partition around Faust in chunks until Faust hands out messages again,
+  and gives a partition Faust still holds as buffer-full back to Faust's fetch set (`resume_buffered_partition`).
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
 (`committed_offsets`), ``consumer._read_offset`` (`read_offsets`), ``faust.streams._current_event``
 (`current_event`), ``consumer._unacked_messages`` (inside `AckGuard`), ``producer.buffer.max_messages``
-(`raise_producer_buffer`) and ``table.data.data`` (`memory_store`).
+(`raise_producer_buffer`), ``table.data.data`` (`memory_store`), and for the log of a stalled fetch
+``consumer._active_partitions``, ``_buffered_partitions`` and ``_paused_partitions`` (`fetch_state`,
+`resume_buffered_partition`).
+
+Why one long module: every line here exists because of one library's behaviour, and the project keeps
+such work-arounds in one place that cites the upstream behaviour; split, the parts would have to be
+deleted together anyway.
 
 Deleting this module, once Faust acks only what an agent finished and never skips a fetched offset:
 the `Checkpoint` gets ``complete`` = the events as they are and ``ack`` = nothing (Faust acks an event
@@ -154,30 +170,48 @@ class HoleDetector:
 
 
 class TailWatch:
-    """Offsets Faust handed out on a partition that never reached its (idle) agent, with no later message
-    to reveal them as a hole (pure; the clock is passed in). See the module docstring.
+    """Offsets waiting on a partition that never reach its (idle) agent, with no later message to reveal
+    them as a hole (pure; the clock is passed in). See the module docstring. Two cases:
 
-    A partition is suspect while Faust's read offset is at or past the offset the agent expects next and
-    the log holds that offset (highwater above it); it becomes a tail to re-read once that has held for
-    ``grace_s`` with the agent idle and the expected offset unchanged. A busy agent is not stalled: its
-    queue may still hold the messages. A re-read that duplicates messages Faust delivers after all is
-    absorbed by every stage (idempotent), so the grace only has to make that rare, not impossible.
+    * a **skipped tail**: Faust handed them out (its read offset is at or past the offset the agent
+      expects next) but the agent never saw them; re-read up to Faust's read offset;
+    * a **stalled fetch**: the log holds them (highwater above the expected offset) but Faust has not
+      handed them out, and does not: after a restart mid-stream Faust's consumer stopped fetching three
+      of four `posts` partitions for good, so the watermark waited on their lag and the last windows
+      never closed (CI, 3 Dec 2026, the SIGKILL fault). Read around Faust in chunks of ``chunk``
+      messages, the next at once while Faust's read offset stays where it was.
+
+    A partition is suspect while the log holds the offset the agent expects; it is re-read once that has
+    held for ``grace_s`` with the agent idle and the expected offset unchanged. A busy agent is not
+    stalled: its queue may still hold the messages. A re-read that duplicates messages Faust delivers
+    after all is absorbed by every stage (idempotent), so the grace only has to make that rare.
     """
 
-    def __init__(self, grace_s: float = 10.0) -> None:
-        self.grace_s = grace_s
+    def __init__(self, grace_s: float = 10.0, chunk: int = 2000) -> None:
+        if chunk < 1:
+            raise ValueError("chunk must be >= 1")
+        self.grace_s, self.chunk = grace_s, chunk
         self._since: dict[Any, tuple[int, float]] = {}  # tp -> (expected offset, suspect since)
+        self._chasing: dict[Any, int | None] = {}  # tp -> Faust's read offset when a stalled fetch was read around it
 
     def reset(self) -> None:
         self._since.clear()
+        self._chasing.clear()
 
     def check(self, tp: Any, expected: int | None, handed: int | None, highwater: int | None, now: float,
               busy: bool) -> tuple[int, int] | None:
         """``[start, stop)`` to re-read on ``tp`` now, or None. ``handed``: Faust's read offset (the last
         offset it handed to the stream, or the committed offset it sought to); ``highwater``: the log's end."""
-        if expected is None or handed is None or highwater is None or handed < expected or highwater <= expected:
+        if expected is None or highwater is None or highwater <= expected:
             self._since.pop(tp, None)
+            self._chasing.pop(tp, None)
             return None
+        stalled = handed is None or handed < expected
+        if stalled and tp in self._chasing and self._chasing[tp] == handed:
+            # The last chunk was read around Faust and Faust still hands out nothing: the next one now.
+            self._since[tp] = (expected, now)
+            return expected, min(highwater, expected + self.chunk)
+        self._chasing.pop(tp, None)
         mark = self._since.get(tp)
         if busy or mark is None or mark[0] != expected:
             self._since[tp] = (expected, now)
@@ -185,6 +219,10 @@ class TailWatch:
         if now - mark[1] < self.grace_s:
             return None
         self._since[tp] = (expected, now)  # at most one re-read per grace period, should it change nothing
+        if stalled:
+            self._chasing[tp] = handed
+            return expected, min(highwater, expected + self.chunk)
+        assert handed is not None
         return expected, min(handed + 1, highwater)
 
 
@@ -315,10 +353,14 @@ class FaustWorkarounds:
             expected = self.filler.detector.expected(tp, committed.get(tp))
             if expected is None and handed.get(tp) is not None:
                 expected = await self.filler.expect_start(tp, tp.topic, tp.partition)
-            span = self.tails.check(tp, expected, handed.get(tp), consumer.highwater(tp), now, busy=busy[tp.topic])
+            faust_read = handed.get(tp)
+            span = self.tails.check(tp, expected, faust_read, consumer.highwater(tp), now, busy=busy[tp.topic])
             if span is None:
                 continue
             start, stop = span
+            stalled = faust_read is None or faust_read < start
+            if stalled:
+                resume_buffered_partition(consumer, tp)
             try:
                 missed = await asyncio.get_running_loop().run_in_executor(
                     None, self.filler.reader.read, tp.topic, tp.partition, start, stop)
@@ -326,8 +368,14 @@ class FaustWorkarounds:
                 log.error("%s/%s: re-reading the skipped tail %d..%d failed (%s); retrying", tp.topic, tp.partition,
                           start, stop - 1, type(exc).__name__)
                 continue
-            log.warning("%s/%s: offsets %d..%d were fetched but never reached the agent, and nothing after them did; "
-                        "read again around Faust: %d messages", tp.topic, tp.partition, start, stop - 1, len(missed))
+            if stalled:
+                log.warning("%s/%s: offsets %d..%d wait on the broker but Faust hands out nothing (its read offset %s, "
+                            "%s); read around Faust: %d messages", tp.topic, tp.partition, start, stop - 1, faust_read,
+                            fetch_state(consumer, tp), len(missed))
+            else:
+                log.warning("%s/%s: offsets %d..%d were fetched but never reached the agent, and nothing after them "
+                            "did; read again around Faust: %d messages", tp.topic, tp.partition, start, stop - 1,
+                            len(missed))
             self.on_hole(tp.topic)
             if missed:
                 events = [ReRead(m) for m in missed]
@@ -372,6 +420,29 @@ def read_offsets(consumer: Any) -> Mapping[Any, int | None]:
     """``TopicPartition -> the last offset Faust handed to its streams`` (or the committed offset it sought
     to on an assignment): set in ``Consumer._drain_messages`` even for a message the stream then skipped."""
     return consumer._read_offset  # type: ignore[no-any-return]  # noqa: SLF001 - no public getter
+
+
+def fetch_state(consumer: Any, tp: Any) -> str:
+    """Why Faust may not be fetching ``tp``, for the log: its flow-control sets (``_active_partitions``,
+    ``_buffered_partitions``, ``_paused_partitions``) and ``flow_active``."""
+    def has(name: str) -> str:
+        members = getattr(consumer, name, None)
+        return "?" if members is None else ("yes" if tp in members else "no")
+
+    return (f"active {has('_active_partitions')}, buffered {has('_buffered_partitions')}, "
+            f"paused {has('_paused_partitions')}, flow {'on' if getattr(consumer, 'flow_active', True) else 'off'}")
+
+
+def resume_buffered_partition(consumer: Any, tp: Any) -> None:
+    """Faust stops fetching a partition whose stream buffer filled (``Consumer.on_buffer_full`` moves it from
+    ``_active_partitions`` to ``_buffered_partitions``) until the queue's pressure-drop callback calls
+    ``on_buffer_drop``. The agent is idle (its queue is empty), so a partition still marked buffered has
+    lost that callback: Faust's own ``on_buffer_drop`` lets it fetch again."""
+    buffered = getattr(consumer, "_buffered_partitions", None)
+    if buffered is not None and tp in buffered:
+        log.warning("%s/%s: Faust still held it as buffer-full with its agent idle; fetching it again",
+                    tp.topic, tp.partition)
+        consumer.on_buffer_drop(tp)
 
 
 def raise_producer_buffer(app: Any, max_messages: int) -> None:

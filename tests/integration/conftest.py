@@ -301,14 +301,15 @@ class WorkerProcess:
 
 @pytest.fixture
 def worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
-    """Factory: ``worker_process(settings, *extra_args, env=None, name="worker")`` starts a worker.
+    """Factory: ``worker_process(settings, *extra_args, env=None, name="worker", module="streams.cli")``
+    starts a worker (``module``: the entry point run with ``-m``, a test's wrapper of the CLI that injects a fault).
 
     Every worker started is stopped at teardown; its log stays under tmp_path for the report.
     """
     started: list[WorkerProcess] = []
 
     def start(settings: Settings, *args: str, env: Mapping[str, str] | None = None,
-              name: str = "worker") -> WorkerProcess:
+              name: str = "worker", module: str = "streams.cli") -> WorkerProcess:
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("SUHU_")}
         child_env.update(settings_env(settings))
         child_env["PYTHONUNBUFFERED"] = "1"
@@ -317,7 +318,7 @@ def worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
         log_path = tmp_path / f"{name}-{len(started)}.log"
         handle = log_path.open("wb")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "worker", *args],
+            [sys.executable, "-m", module, "worker", *args],
             cwd=REPO_ROOT, env=child_env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
             start_new_session=True,
         )

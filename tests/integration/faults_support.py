@@ -10,6 +10,7 @@ count), so each scored partition sees exactly the order in which the test produc
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import urllib.request
@@ -191,16 +192,28 @@ class LagProbe:
         self.consumer.close()
 
 
+# Client chatter that filled the whole log tail of a failure without saying anything (CI, 3 Dec 2026).
+_CONNECTION_NOISE = re.compile(r"KafkaConnection|KafkaTCPTransport|[Mm]etadata|[Bb]ootstrap|Initializing connection|"
+                               r"IO loop starting|Closing transport|Connection closed")
+
+
+def log_tail(text: str, chars: int = 6000) -> str:
+    """The end of a worker log without the Kafka clients' connection chatter."""
+    kept = [line for line in text.splitlines() if not _CONNECTION_NOISE.search(line)]
+    return "\n".join(kept)[-chars:]
+
+
 def wait_until(pred: Callable[[], bool], timeout_s: float, what: str, log: Callable[[], str] | None = None,
-               interval_s: float = 0.5) -> float:
-    """Poll ``pred``; returns the seconds it took, or fails naming ``what`` (with a log tail)."""
+               interval_s: float = 0.5, detail: Callable[[], str] | None = None) -> float:
+    """Poll ``pred``; returns the seconds it took, or fails naming ``what`` (with ``detail()`` and a log tail)."""
     start = time.monotonic()
     while time.monotonic() - start < timeout_s:
         if pred():
             return time.monotonic() - start
         time.sleep(interval_s)
-    tail = ("\n" + log()[-4000:]) if log else ""
-    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}{tail}")
+    extra = f" ({detail()})" if detail else ""
+    tail = ("\n" + log_tail(log())) if log else ""
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what}{extra}{tail}")
 
 
 def healthy(port: int) -> bool:

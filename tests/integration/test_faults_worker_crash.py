@@ -81,7 +81,8 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
                                "the restarted worker to score again", second.log_text, interval_s=0.1)
         resumed_s = time.monotonic() - restarted_at
         wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
-                   second.log_text)
+                   second.log_text, detail=lambda: f"{len(set(expected) - set(recorder.ids()))} of {len(expected)} "
+                   f"missing; posts scored {scored_posts()} of {len(stream)}")
         caught_up_s = time.monotonic() - restarted_at
         time.sleep(5)  # anything extra (a re-delivery) would arrive now
     finally:

@@ -188,14 +188,34 @@ def test_a_tail_faust_handed_out_is_reread_once_the_idle_agent_waited_the_grace(
     assert watch.check(TP, expected=5, handed=7, highwater=8, now=10.0, busy=False) == (5, 8)
 
 
-def test_a_partition_at_its_end_or_not_yet_handed_out_is_no_tail() -> None:
+def test_a_partition_at_its_end_is_no_tail() -> None:
     watch = TailWatch(grace_s=0)
     # Everything seen: the agent expects the log's end.
     assert watch.check(TP, expected=8, handed=7, highwater=8, now=0.0, busy=False) is None
     assert watch.check(TP, expected=8, handed=7, highwater=8, now=99.0, busy=False) is None
-    # Lag Faust has not fetched yet (its read offset is behind what the agent expects): Faust's to deliver.
-    assert watch.check(TP, expected=8, handed=6, highwater=50, now=0.0, busy=False) is None
-    assert watch.check(TP, expected=8, handed=6, highwater=50, now=99.0, busy=False) is None
+
+
+def test_lag_faust_does_not_hand_out_is_read_around_it_in_chunks_once_the_idle_agent_waited_the_grace() -> None:
+    # A stalled fetch (CI, 3 Dec 2026): the log holds 8..49, Faust's read offset stays at 7 for good.
+    watch = TailWatch(grace_s=10, chunk=20)
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=False) is None  # Faust may be fetching
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=9.0, busy=False) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=10.0, busy=False) == (8, 28)
+    # The chunk ran (so the agent counts as busy) and Faust still hands out nothing: the next chunk at once.
+    assert watch.check(TP, expected=28, handed=7, highwater=50, now=12.0, busy=True) == (28, 48)
+    assert watch.check(TP, expected=48, handed=7, highwater=50, now=14.0, busy=True) == (48, 50)
+    assert watch.check(TP, expected=50, handed=7, highwater=50, now=16.0, busy=False) is None  # caught up
+
+
+def test_the_chase_stops_as_soon_as_faust_hands_out_again() -> None:
+    watch = TailWatch(grace_s=10, chunk=20)
+    watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=False)
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=10.0, busy=False) == (8, 28)
+    # Faust woke up (its read offset moved): its messages are its to deliver; a stall needs a new grace.
+    assert watch.check(TP, expected=28, handed=9, highwater=50, now=12.0, busy=True) is None
+    assert watch.check(TP, expected=28, handed=27, highwater=50, now=14.0, busy=False) is None
+    assert watch.check(TP, expected=28, handed=27, highwater=50, now=21.0, busy=False) is None
+    assert watch.check(TP, expected=28, handed=27, highwater=50, now=22.0, busy=False) == (28, 48)  # 10 s after 12
 
 
 def test_progress_or_a_busy_agent_restarts_the_grace() -> None:
@@ -339,3 +359,31 @@ async def test_an_agent_that_ran_a_batch_since_the_last_sweep_is_not_stalled() -
     assert await workarounds.sweep_tails(now=25.0) == 0  # idle from 20 on: the grace starts again
     assert await workarounds.sweep_tails(now=30.0) == 4
     assert seen == [0, 1, 2, 3]
+
+
+class StalledConsumer(TailConsumer):
+    """Faust's consumer after the restart of the SIGKILL fault: the group committed 4 on alerts/0, Faust
+    sought there (read offset 3) and fetched nothing since, the partition still marked buffer-full."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._committed_offset = {self.tp: 4}
+        self._read_offset = {self.tp: 3}
+        self._buffered_partitions = {self.tp}
+        self._active_partitions: set[Any] = set()
+        self._paused_partitions: set[Any] = set()
+
+    def on_buffer_drop(self, tp: Any) -> None:  # Faust's own: fetch the partition again
+        self._buffered_partitions.discard(tp)
+        self._active_partitions.add(tp)
+
+
+async def test_a_stalled_fetch_is_read_around_faust_and_faust_told_to_fetch_the_partition_again() -> None:
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=10)
+    app.consumer = StalledConsumer()
+    checkpoint.ready()
+    assert await workarounds.sweep_tails(now=0.0) == 0
+    assert await workarounds.sweep_tails(now=10.0) == 15  # 4..19 but 13 (no record at that offset)
+    assert seen == [o for o in range(4, 20) if o != 13]
+    assert app.consumer.tp in app.consumer._active_partitions and not app.consumer._buffered_partitions
+    assert await workarounds.sweep_tails(now=12.0) == 0  # at the log's end: nothing left
