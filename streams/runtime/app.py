@@ -25,7 +25,7 @@ import logging
 import ssl
 import time
 from dataclasses import dataclass, field
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import faust
@@ -230,7 +230,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     watermarks = worker.watermarks = Watermarks(
         settings, sources, producer, [scored_name, claims.topic_name],
         owned=lambda: _owned_partitions(app, posts_name, sources),
-        lag=lambda: _posts_lag(app, posts_name, sources),
+        lag=lambda: _posts_lag(app, posts_name, sources, workarounds.log_end),
         single=[coordination.topic_name] if coordination is not None else None)
     scoring = worker.scoring = ScoringStage(
         settings, worker.processor, metrics, scored_topic=scored_name,
@@ -361,8 +361,12 @@ def _open_reader(settings: Settings, group_id: str | None = None) -> Any:
                          auto_offset_reset="earliest", **settings.kafka_python_security())
 
 
-def _posts_lag(app: faust.App, posts_name: str, sources: SourceTracker) -> dict[int, int | None]:
-    """Unread messages per owned `posts` partition (None where the consumer has no highwater yet)."""
+def _posts_lag(app: faust.App, posts_name: str, sources: SourceTracker,
+               log_end: Callable[[Any], int | None]) -> dict[int, int | None]:
+    """Unread messages per owned `posts` partition (None where the log's end is not known yet). The log's
+    end is Faust's highwater, or the broker's where that is further (`FaustWorkarounds.log_end`): a
+    partition Faust stopped fetching must not look read to the end, or it would go idle and the clock
+    would leave its unread posts behind as late."""
     lag: dict[int, int | None] = {}
     try:
         consumer = app.consumer
@@ -370,7 +374,7 @@ def _posts_lag(app: faust.App, posts_name: str, sources: SourceTracker) -> dict[
         for tp in consumer.assignment():
             if tp.topic != posts_name:
                 continue
-            highwater = consumer.highwater(tp)  # the log's end: the offset the next message will get
+            highwater = log_end(tp)  # the log's end: the offset the next message will get
             src = sources.sources.get(tp.partition)
             if src is not None and src.last_offset is not None:
                 next_to_read = src.last_offset + 1

@@ -175,23 +175,26 @@ class TailWatch:
 
     * a **skipped tail**: Faust handed them out (its read offset is at or past the offset the agent
       expects next) but the agent never saw them; re-read up to Faust's read offset;
-    * a **stalled fetch**: the log holds them (highwater above the expected offset) but Faust has not
-      handed them out, and does not: after a restart mid-stream Faust's consumer stopped fetching three
-      of four `posts` partitions for good, so the watermark waited on their lag and the last windows
-      never closed (CI, 3 Dec 2026, the SIGKILL fault). Read around Faust in chunks of ``chunk``
-      messages, the next at once while Faust's read offset stays where it was.
+    * a **stalled fetch**: the log holds them (its end, as the broker reports it, above the expected
+      offset) but Faust has not handed them out, and does not: after a restart mid-stream Faust's
+      consumer stopped fetching three of four `posts` partitions for good, so the watermark waited on
+      their lag and the last windows never closed (CI, 3 Dec 2026, the SIGKILL fault). Read around
+      Faust in chunks of ``chunk`` messages, the next at once while Faust's read offset stays where it was.
 
     A partition is suspect while the log holds the offset the agent expects; it is re-read once that has
-    held for ``grace_s`` with the agent idle and the expected offset unchanged. A busy agent is not
-    stalled: its queue may still hold the messages. A re-read that duplicates messages Faust delivers
-    after all is absorbed by every stage (idempotent), so the grace only has to make that rare.
+    held for ``grace_s`` with nothing moving (the expected offset, and for a stalled fetch Faust's read
+    offset). For a skipped tail the agent must have been idle all along: a busy agent's queue may still
+    hold the messages. A stalled fetch needs no idle agent: Faust has handed out nothing the agent has
+    not seen, so no queue holds any of it, and with the other partitions flowing the agent may never be
+    idle while the watermark waits for this one. A re-read that duplicates messages Faust delivers after
+    all is absorbed by every stage (idempotent), so the grace only has to make that rare.
     """
 
     def __init__(self, grace_s: float = 10.0, chunk: int = 2000) -> None:
         if chunk < 1:
             raise ValueError("chunk must be >= 1")
         self.grace_s, self.chunk = grace_s, chunk
-        self._since: dict[Any, tuple[int, float]] = {}  # tp -> (expected offset, suspect since)
+        self._since: dict[Any, tuple[tuple[int, int | None], float]] = {}  # tp -> (what must move, suspect since)
         self._chasing: dict[Any, int | None] = {}  # tp -> Faust's read offset when a stalled fetch was read around it
 
     def reset(self) -> None:
@@ -209,16 +212,17 @@ class TailWatch:
         stalled = handed is None or handed < expected
         if stalled and tp in self._chasing and self._chasing[tp] == handed:
             # The last chunk was read around Faust and Faust still hands out nothing: the next one now.
-            self._since[tp] = (expected, now)
+            self._since[tp] = ((expected, handed), now)
             return expected, min(highwater, expected + self.chunk)
         self._chasing.pop(tp, None)
+        moving = (expected, handed if stalled else None)
         mark = self._since.get(tp)
-        if busy or mark is None or mark[0] != expected:
-            self._since[tp] = (expected, now)
+        if (busy and not stalled) or mark is None or mark[0] != moving:
+            self._since[tp] = (moving, now)
             return None
         if now - mark[1] < self.grace_s:
             return None
-        self._since[tp] = (expected, now)  # at most one re-read per grace period, should it change nothing
+        self._since[tp] = (moving, now)  # at most one re-read per grace period, should it change nothing
         if stalled:
             self._chasing[tp] = handed
             return expected, min(highwater, expected + self.chunk)
@@ -318,6 +322,11 @@ class FaustWorkarounds:
         self.on_hole = on_hole
         self._checkpoints: list[Any] = []
         self._runs_seen: dict[str, int] = {}
+        # The log's end per owned partition as the broker last reported it (`log_end`), asked at most every
+        # `end_refresh_s` per topic by the sweep: Faust's highwater stops where Faust stopped fetching.
+        self.end_refresh_s = 5.0
+        self._log_end: dict[Any, int] = {}
+        self._log_end_at: dict[str, float] = {}
 
     def register(self, checkpoint: Any) -> Any:
         """A checkpoint whose agent's skipped tails `sweep_tails` re-reads (once it `serves` a topic)."""
@@ -345,6 +354,7 @@ class FaustWorkarounds:
             assignment = sorted(consumer.assignment())
         except Exception:  # noqa: BLE001 - the consumer is not started yet (or is restarting): next time
             return 0
+        await self._refresh_log_ends([tp for tp in assignment if tp.topic in by_topic], now)
         reread = 0
         for tp in assignment:
             checkpoint = by_topic.get(tp.topic)
@@ -354,7 +364,7 @@ class FaustWorkarounds:
             if expected is None and handed.get(tp) is not None:
                 expected = await self.filler.expect_start(tp, tp.topic, tp.partition)
             faust_read = handed.get(tp)
-            span = self.tails.check(tp, expected, faust_read, consumer.highwater(tp), now, busy=busy[tp.topic])
+            span = self.tails.check(tp, expected, faust_read, self.log_end(tp), now, busy=busy[tp.topic])
             if span is None:
                 continue
             start, stop = span
@@ -384,6 +394,35 @@ class FaustWorkarounds:
                 reread += len(missed)
         return reread
 
+    def log_end(self, tp: Any) -> int | None:
+        """The end of ``tp``'s log as far as anyone here knows: Faust's highwater, or the broker's last
+        answer when that is further (a partition Faust stopped fetching); None when neither is known."""
+        try:
+            faust_end = self.app.consumer.highwater(tp)
+        except Exception:  # noqa: BLE001 - the consumer is not started yet (or is restarting)
+            faust_end = None
+        broker_end = self._log_end.get(tp)
+        if faust_end is None:
+            return broker_end
+        return faust_end if broker_end is None else max(faust_end, broker_end)
+
+    async def _refresh_log_ends(self, tps: list[Any], now: float) -> None:
+        by_topic: dict[str, list[Any]] = {}
+        for tp in tps:
+            if now - self._log_end_at.get(tp.topic, float("-inf")) >= self.end_refresh_s:
+                by_topic.setdefault(tp.topic, []).append(tp)
+        for topic, owned in by_topic.items():
+            self._log_end_at[topic] = now
+            try:
+                ends = await asyncio.get_running_loop().run_in_executor(
+                    None, self.filler.reader.end_offsets, topic, [tp.partition for tp in owned])
+            except Exception as exc:  # noqa: BLE001 - Faust's highwater still serves; the next sweep asks again
+                log.debug("%s: end offsets unavailable (%s)", topic, type(exc).__name__)
+                continue
+            for tp in owned:
+                if tp.partition in ends:
+                    self._log_end[tp] = ends[tp.partition]
+
     async def complete(self, events: list[Any]) -> list[Any]:
         return await self.filler(events)
 
@@ -394,6 +433,8 @@ class FaustWorkarounds:
         """A new assignment: Faust seeks every partition to its committed offset."""
         self.filler.detector.reset()
         self.tails.reset()
+        self._log_end.clear()
+        self._log_end_at.clear()
 
 
 # -- private Faust attributes -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["PartitionReader", "native_crc32c"]
@@ -47,6 +47,18 @@ class PartitionReader:
             if stop <= start:
                 return []
             return self._read(topic, partition, start, stop, timeout_s)
+
+    def end_offsets(self, topic: str, partitions: Iterable[int]) -> dict[int, int]:
+        """Blocking: each partition's end offset (the offset its next message will get) as the broker
+        reports it now. Faust's own highwater only moves with its fetches, so a partition Faust stopped
+        fetching looks read to the end by it (streams/runtime/faust_workarounds.py, a stalled fetch)."""
+        from kafka import TopicPartition
+
+        with self._lock:
+            if self._reader is None:
+                self._reader = self._open_reader()
+            tps = [TopicPartition(topic, p) for p in partitions]
+            return {tp.partition: int(offset) for tp, offset in self._reader.end_offsets(tps).items()}
 
     def start_offset(self, topic: str, partition: int) -> int:
         """Blocking: where the worker's group reads the partition from: the offset the group committed

@@ -52,4 +52,14 @@ def test_posts_lag_counts_from_the_last_post_read_else_from_the_committed_offset
     app = App(Consumer({p0: 10, p1: 10, p2: 0}, {p1: 9}))
     sources = SourceTracker(30.0)
     sources.observe(0, 9, 1_000, now=0.0)  # posts/0: read up to offset 9, the last message
-    assert _posts_lag(app, "posts", sources) == {0: 0, 1: 1, 2: 0}  # type: ignore[arg-type]
+    assert _posts_lag(app, "posts", sources, app.consumer.highwater) == {0: 0, 1: 1, 2: 0}  # type: ignore[arg-type]
+
+
+def test_posts_lag_counts_to_the_brokers_end_where_faust_stopped_fetching() -> None:
+    # Faust's highwater for posts/0 stopped at 10 with its fetches; the broker's log ends at 25.
+    p0 = TP("posts", 0)
+    app = App(Consumer({p0: 10}))
+    sources = SourceTracker(30.0)
+    sources.observe(0, 9, 1_000, now=0.0)
+    ends = {p0: 25}
+    assert _posts_lag(app, "posts", sources, lambda tp: ends[tp]) == {0: 15}  # type: ignore[arg-type]

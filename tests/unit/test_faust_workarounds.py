@@ -214,8 +214,8 @@ def test_the_chase_stops_as_soon_as_faust_hands_out_again() -> None:
     # Faust woke up (its read offset moved): its messages are its to deliver; a stall needs a new grace.
     assert watch.check(TP, expected=28, handed=9, highwater=50, now=12.0, busy=True) is None
     assert watch.check(TP, expected=28, handed=27, highwater=50, now=14.0, busy=False) is None
-    assert watch.check(TP, expected=28, handed=27, highwater=50, now=21.0, busy=False) is None
-    assert watch.check(TP, expected=28, handed=27, highwater=50, now=22.0, busy=False) == (28, 48)  # 10 s after 12
+    assert watch.check(TP, expected=28, handed=27, highwater=50, now=23.0, busy=False) is None
+    assert watch.check(TP, expected=28, handed=27, highwater=50, now=24.0, busy=False) == (28, 48)  # 10 s after 14
 
 
 def test_progress_or_a_busy_agent_restarts_the_grace() -> None:
@@ -387,3 +387,54 @@ async def test_a_stalled_fetch_is_read_around_faust_and_faust_told_to_fetch_the_
     assert seen == [o for o in range(4, 20) if o != 13]
     assert app.consumer.tp in app.consumer._active_partitions and not app.consumer._buffered_partitions
     assert await workarounds.sweep_tails(now=12.0) == 0  # at the log's end: nothing left
+
+
+def test_a_stalled_fetch_is_read_even_while_the_agent_is_busy_with_other_partitions() -> None:
+    # Live input keeps the agent busy with the other partitions; the watermark waits for this one.
+    watch = TailWatch(grace_s=10, chunk=20)
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=True) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=9.0, busy=True) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=10.0, busy=True) == (8, 28)
+
+
+def test_faust_handing_out_more_restarts_a_stalled_fetchs_grace() -> None:
+    watch = TailWatch(grace_s=10, chunk=20)
+    watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=True)
+    # The agent saw up to 11 and Faust handed out up to 11: progress, however slow.
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=9.0, busy=True) is None
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=18.0, busy=True) is None
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=19.0, busy=True) == (12, 32)
+
+
+class BrokerEndReader(TailReader):
+    """The broker's view: alerts/0 ends at 20 whatever Faust last fetched."""
+
+    def end_offsets(self, tps):  # type: ignore[no-untyped-def]
+        return {tp: 20 for tp in tps}
+
+
+class StaleHighwaterConsumer(StalledConsumer):
+    """Faust stopped fetching alerts/0 after offset 3: its highwater stopped there too."""
+
+    def highwater(self, tp: Any) -> int:
+        return 4
+
+
+async def test_the_log_end_comes_from_the_broker_where_faust_stopped_fetching() -> None:
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=10)
+    app.consumer = StaleHighwaterConsumer()
+    workarounds.filler.reader = PartitionReader(BrokerEndReader)
+    checkpoint.ready()
+    assert await workarounds.sweep_tails(now=0.0) == 0
+    assert workarounds.log_end(app.consumer.tp) == 20  # not Faust's 4: the partition is not read to its end
+    assert await workarounds.sweep_tails(now=10.0) == 15
+    assert seen == [o for o in range(4, 20) if o != 13]
+
+
+async def test_without_the_brokers_answer_fausts_highwater_serves() -> None:
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=10)
+    app.consumer = StaleHighwaterConsumer()  # TailReader has no end_offsets: the broker cannot be asked
+    checkpoint.ready()
+    await workarounds.sweep_tails(now=0.0)
+    assert workarounds.log_end(app.consumer.tp) == 4
+    assert await workarounds.sweep_tails(now=10.0) == 0  # Faust's view: read to the end, nothing to do
