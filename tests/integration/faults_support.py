@@ -316,3 +316,50 @@ class WebhookRecorder:
     def ids(self) -> list[str]:
         with self._lock:
             return [r.alert_id for r in self.received]
+
+
+@dataclass
+class PagingFault:
+    """What a fault test that checks every page needs: the worker's web port, a webhook pager already up
+    (the test takes it down), settings with fast windows, the input and the alerts the offline engine
+    gives for it (`expected_alerts`, keyed by alert_id)."""
+
+    web_port: int
+    recorder: WebhookRecorder
+    settings: Settings
+    stream: Stream
+    expected: dict[str, dict[str, Any]]
+
+
+def paging_fault(kafka_settings_factory: Callable[..., Settings], tmp_path: Path, *, seed: int,
+                 incidents: Iterable[str]) -> PagingFault:
+    """20 minutes of incident stream at 5 posts/s to a worker with 64-post batches, paging a webhook."""
+    from tests.integration.conftest import free_ports
+
+    web_port, hook_port = free_ports(2)
+    recorder = WebhookRecorder(hook_port)
+    recorder.up()
+    settings = kafka_settings_factory(web_port=web_port, batch_size=64, batch_deadline_ms=100,
+                                      thresholds_file=thresholds_file(tmp_path), webhook_url=recorder.url,
+                                      webhook_secret=WEBHOOK_SECRET, **FAST_WINDOWS)
+    stream = incident_stream(minutes=20, rate=5, seed=seed, incidents=incidents)
+    expected = {a.alert_id: a.to_dict() for a in expected_alerts(settings, stream)}
+    assert len(expected) >= 10, "the input must page several times for this test to mean anything"
+    return PagingFault(web_port, recorder, settings, stream, expected)
+
+
+def assert_every_post_scored(settings: Settings, stream: Stream) -> None:
+    """Every valid post of ``stream`` is on `posts-scored` (a re-processed one may be there twice)."""
+    from tests.integration.conftest import consume
+
+    scored = consume(settings, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
+    assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}
+
+
+def assert_alerts_equal_backtest(settings: Settings, expected: dict[str, dict[str, Any]]) -> None:
+    """The live alerts on the `alerts` topic (deduplicated by alert_id: republishing after a restart is by
+    design) are the offline engine's, field for field, post and author counts included."""
+    live = {a.alert_id: a.to_dict() for a in alerts_on_topic(settings, min_messages=len(expected))}
+    assert set(live) == set(expected)
+    for alert_id, doc in expected.items():
+        assert live[alert_id] == doc, alert_id

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import time
 
-import orjson
 import pytest
 
 from streams.core import topics as T
 from streams.tooling.kafka_runtime import ensure_topics, start_local_kafka, stop_local_kafka
 from streams.core.settings import load_settings
-from tests.integration.conftest import consume, free_ports, make_settings, produce
+from tests.integration.conftest import free_ports, make_settings, produce
 from tests.integration.faults_support import (
     FAST_WINDOWS,
     WEBHOOK_SECRET,
     ScoredPosts,
     WebhookRecorder,
-    alerts_on_topic,
+    assert_alerts_equal_backtest,
+    assert_every_post_scored,
     expected_alerts,
     incident_stream,
     thresholds_file,
@@ -92,12 +92,8 @@ def test_worker_reconnects_after_a_broker_restart_and_loses_nothing(
         time.sleep(3)
         assert worker.alive()
 
-        scored = consume(settings, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
-        assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}
-        live = {a.alert_id: a.to_dict() for a in alerts_on_topic(settings, min_messages=len(expected))}
-        assert set(live) == set(expected)
-        for alert_id, doc in expected.items():
-            assert live[alert_id] == doc, alert_id
+        assert_every_post_scored(settings, stream)
+        assert_alerts_equal_backtest(settings, expected)
         ids = recorder.ids()
         assert set(ids) == set(expected)
         dupes = sorted({i for i in ids if ids.count(i) > 1})

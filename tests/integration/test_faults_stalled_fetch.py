@@ -8,20 +8,15 @@ alerts as `run_backtest` on the same input, field for field, every one at the pa
 
 from __future__ import annotations
 
-import orjson
 import pytest
 
 from streams.core import topics as T
-from tests.integration.conftest import consume, free_ports, produce
+from tests.integration.conftest import consume, produce
 from tests.integration.faults_support import (
-    FAST_WINDOWS,
-    WEBHOOK_SECRET,
     ScoredPosts,
-    WebhookRecorder,
-    alerts_on_topic,
-    expected_alerts,
-    incident_stream,
-    thresholds_file,
+    assert_alerts_equal_backtest,
+    assert_every_post_scored,
+    paging_fault,
     wait_healthy,
     wait_until,
 )
@@ -35,15 +30,9 @@ STALLED_PARTITION, STALL_AFTER = 1, 100
 
 def test_a_partition_faust_stops_fetching_is_read_around_faust_and_nothing_is_lost(
         kafka_settings_factory, worker_process, tmp_path, record_property):  # type: ignore[no-untyped-def]
-    web_port, hook_port = free_ports(2)
-    recorder = WebhookRecorder(hook_port)
-    recorder.up()
-    settings = kafka_settings_factory(web_port=web_port, batch_size=64, batch_deadline_ms=100,
-                                      thresholds_file=thresholds_file(tmp_path), webhook_url=recorder.url,
-                                      webhook_secret=WEBHOOK_SECRET, **FAST_WINDOWS)
-    stream = incident_stream(minutes=20, rate=5, seed=11, incidents=INCIDENTS)
-    expected = {a.alert_id: a.to_dict() for a in expected_alerts(settings, stream)}
-    assert len(expected) >= 10, "the input must page several times for this test to mean anything"
+    fault = paging_fault(kafka_settings_factory, tmp_path, seed=11, incidents=INCIDENTS)
+    web_port, recorder, settings, stream, expected = (fault.web_port, fault.recorder, fault.settings, fault.stream,
+                                                      fault.expected)
     # A third first, the rest once the worker scored it: Faust has then handed out more than STALL_AFTER of
     # the partition, and cannot have fetched the rest before the stall bites (one fetch can hold a whole
     # partition of this size, and then there is nothing left to stall).
@@ -71,12 +60,8 @@ def test_a_partition_faust_stops_fetching_is_read_around_faust_and_nothing_is_lo
     log = worker.log_text()
     assert f"posts/{STALLED_PARTITION}: offsets" in log and "Faust hands out nothing" in log, \
         "the stall must have happened and been read around (else this test proves nothing)"
-    scored = consume(settings, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
-    assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}
-    live = {a.alert_id: a.to_dict() for a in alerts_on_topic(settings, min_messages=len(expected))}
-    assert set(live) == set(expected)
-    for alert_id, doc in expected.items():
-        assert live[alert_id] == doc, alert_id
+    assert_every_post_scored(settings, stream)
+    assert_alerts_equal_backtest(settings, expected)
     assert recorder.rejected == 0
     record_property("posts", len(stream))
     record_property("on_stalled_partition", len(on_stalled))

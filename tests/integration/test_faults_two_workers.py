@@ -20,7 +20,8 @@ from tests.integration.faults_support import (
     WEBHOOK_SECRET,
     ScoredPosts,
     WebhookRecorder,
-    alerts_on_topic,
+    assert_alerts_equal_backtest,
+    assert_every_post_scored,
     expected_alerts,
     incident_stream,
     thresholds_file,
@@ -75,12 +76,8 @@ def test_survivor_takes_over_and_alerts_equal_a_single_workers(
         if "scored_posts" in locals():
             scored_posts.close()
 
-    scored = consume(base, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
-    assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}
-    live = {x.alert_id: x.to_dict() for x in alerts_on_topic(base, min_messages=len(expected))}
-    assert set(live) == set(expected)
-    for alert_id, doc in expected.items():
-        assert live[alert_id] == doc, alert_id
+    assert_every_post_scored(base, stream)
+    assert_alerts_equal_backtest(base, expected)
     ids = recorder.ids()
     assert set(ids) == set(expected)
     dupes = sorted({i for i in ids if ids.count(i) > 1})

@@ -12,22 +12,17 @@ from __future__ import annotations
 import threading
 import time
 
-import orjson
 import pytest
 
 from streams.core import topics as T
-from tests.integration.conftest import consume, free_ports, produce
+from tests.integration.conftest import consume, produce
 from tests.integration.faults_support import (
-    FAST_WINDOWS,
-    WEBHOOK_SECRET,
     ScoredPosts,
-    WebhookRecorder,
-    alerts_on_topic,
-    expected_alerts,
-    incident_stream,
+    assert_alerts_equal_backtest,
+    assert_every_post_scored,
+    paging_fault,
     sample,
     scrape,
-    thresholds_file,
     wait_healthy,
     wait_until,
 )
@@ -46,15 +41,9 @@ def produce_paced(settings, stream) -> None:  # type: ignore[no-untyped-def]
 
 def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once(
         kafka_settings_factory, worker_process, tmp_path, record_property):  # type: ignore[no-untyped-def]
-    web_port, hook_port = free_ports(2)
-    recorder = WebhookRecorder(hook_port)
-    recorder.up()
-    settings = kafka_settings_factory(web_port=web_port, batch_size=64, batch_deadline_ms=100,
-                                      thresholds_file=thresholds_file(tmp_path), webhook_url=recorder.url,
-                                      webhook_secret=WEBHOOK_SECRET, **FAST_WINDOWS)
-    stream = incident_stream(minutes=20, rate=5, seed=7, incidents=INCIDENTS)
-    expected = {a.alert_id: a.to_dict() for a in expected_alerts(settings, stream)}
-    assert len(expected) >= 10, "the input must page several times for this test to mean anything"
+    fault = paging_fault(kafka_settings_factory, tmp_path, seed=7, incidents=INCIDENTS)
+    web_port, recorder, settings, stream, expected = (fault.web_port, fault.recorder, fault.settings, fault.stream,
+                                                      fault.expected)
 
     try:
         scored_posts = ScoredPosts(settings)
@@ -91,15 +80,11 @@ def test_sigkill_mid_stream_then_restart_loses_nothing_and_counts_each_post_once
             scored_posts.close()
 
     # Every valid post scored (duplicates from re-processing are allowed on the topic, not in windows).
-    scored = consume(settings, T.POSTS_SCORED, min_messages=len(stream), timeout_s=60, max_idle_s=2)
-    assert {orjson.loads(r.value)["id"] for r in scored} == {orjson.loads(v)["id"] for v in stream.values}
+    assert_every_post_scored(settings, stream)
     assert not consume(settings, T.POSTS_DLQ, min_messages=0, timeout_s=3)
 
     # Counted once: the same alerts as the offline engine, field for field (post and author counts too).
-    live = {a.alert_id: a.to_dict() for a in alerts_on_topic(settings, min_messages=len(expected))}
-    assert set(live) == set(expected)
-    for alert_id, doc in expected.items():
-        assert live[alert_id] == doc, alert_id
+    assert_alerts_equal_backtest(settings, expected)
 
     # Delivered: none lost. None twice, except a page caught in the crash window itself (the pager's
     # 2xx arrived but the kill came before the "delivered" mark reached Kafka): at-least-once cannot
