@@ -343,7 +343,10 @@ class FaustWorkarounds:
                 or not getattr(consumer, "flow_active", True):
             self.tails.reset()
             return 0
-        by_topic = {c.topic: c for c in self._checkpoints if c.topic is not None and c.body is not None}
+        # Only agents that started iterating (`Checkpoint.ready`): scoring waits for the hoax catalogue first,
+        # and nothing may run through an agent's body before the agent itself could.
+        by_topic = {c.topic: c for c in self._checkpoints
+                    if c.topic is not None and c.body is not None and (c.idle_since is not None or c.runs)}
         # Busy: running a batch, not started, or ran one since the last sweep (its queue was not empty,
         # so a partition waiting in it is not stalled). Only an agent idle from one sweep to the next counts.
         busy = {c.topic: c.idle_since is None or c.runs != self._runs_seen.get(c.topic) for c in by_topic.values()}

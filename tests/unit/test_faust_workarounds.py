@@ -438,3 +438,15 @@ async def test_without_the_brokers_answer_fausts_highwater_serves() -> None:
     await workarounds.sweep_tails(now=0.0)
     assert workarounds.log_end(app.consumer.tp) == 4
     assert await workarounds.sweep_tails(now=10.0) == 0  # Faust's view: read to the end, nothing to do
+
+
+async def test_no_stalled_fetch_is_read_before_the_agent_started() -> None:
+    # Scoring waits for the hoax catalogue before it iterates: its body must not run before that.
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=0)
+    app.consumer = StalledConsumer()
+    for t in (0.0, 10.0, 20.0):
+        assert await workarounds.sweep_tails(now=t) == 0
+    assert seen == []
+    checkpoint.ready()
+    await workarounds.sweep_tails(now=21.0)
+    assert await workarounds.sweep_tails(now=22.0) == 15
