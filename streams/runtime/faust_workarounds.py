@@ -44,9 +44,10 @@ The work-arounds:
   after a grace period they are read around Faust and run through the agent's own `Checkpoint.run`.
   Without it the survivor of the two-worker fault left alerts on the `alerts` topic unpaged for the rest
   of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0). The same watch finds a
-  *stalled fetch* (the log holds what the agent expects, Faust hands none of it out, the agent idle for
-  the grace period): it reads the partition around Faust in chunks until Faust hands out messages again,
-  and gives a partition Faust still holds as buffer-full back to Faust's fetch set (`resume_buffered_partition`).
+  *stalled fetch* (the log, by the broker's end, holds what the agent expects and Faust hands none of it
+  out for the grace period, busy agent or not): it reads the partition around Faust in chunks until Faust
+  hands out messages again, and gives a partition Faust still holds as buffer-full back to Faust's fetch
+  set (`resume_buffered_partition`).
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
 (`committed_offsets`), ``consumer._read_offset`` (`read_offsets`), ``faust.streams._current_event``
@@ -480,11 +481,13 @@ def fetch_state(consumer: Any, tp: Any) -> str:
 def resume_buffered_partition(consumer: Any, tp: Any) -> None:
     """Faust stops fetching a partition whose stream buffer filled (``Consumer.on_buffer_full`` moves it from
     ``_active_partitions`` to ``_buffered_partitions``) until the queue's pressure-drop callback calls
-    ``on_buffer_drop``. The agent is idle (its queue is empty), so a partition still marked buffered has
-    lost that callback: Faust's own ``on_buffer_drop`` lets it fetch again."""
+    ``on_buffer_drop``. Called on a stalled fetch: none of the partition's messages waits in the queue (the
+    agent has seen all Faust handed out) and nothing moved for the grace period, so a partition still marked
+    buffered lost that callback or waits far too long for it: Faust's own ``on_buffer_drop`` lets it fetch
+    again (should the queue still be full, Faust's conductor waits for room as it always does)."""
     buffered = getattr(consumer, "_buffered_partitions", None)
     if buffered is not None and tp in buffered:
-        log.warning("%s/%s: Faust still held it as buffer-full with its agent idle; fetching it again",
+        log.warning("%s/%s: Faust still held it as buffer-full with none of it queued; fetching it again",
                     tp.topic, tp.partition)
         consumer.on_buffer_drop(tp)
 
