@@ -389,21 +389,22 @@ async def test_a_stalled_fetch_is_read_around_faust_and_faust_told_to_fetch_the_
     assert await workarounds.sweep_tails(now=12.0) == 0  # at the log's end: nothing left
 
 
-def test_a_stalled_fetch_is_read_even_while_the_agent_is_busy_with_other_partitions() -> None:
-    # Live input keeps the agent busy with the other partitions; the watermark waits for this one.
+def test_a_stalled_fetch_waits_for_an_idle_agent() -> None:
+    # Reading ahead of a Faust that is only slow would replay old watermark records through the stages.
     watch = TailWatch(grace_s=10, chunk=20)
-    assert watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=True) is None
-    assert watch.check(TP, expected=8, handed=7, highwater=50, now=9.0, busy=True) is None
-    assert watch.check(TP, expected=8, handed=7, highwater=50, now=10.0, busy=True) == (8, 28)
+    for t in (0.0, 10.0, 20.0):
+        assert watch.check(TP, expected=8, handed=7, highwater=50, now=t, busy=True) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=21.0, busy=False) is None  # idle from now
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=31.0, busy=False) == (8, 28)
 
 
 def test_faust_handing_out_more_restarts_a_stalled_fetchs_grace() -> None:
     watch = TailWatch(grace_s=10, chunk=20)
-    watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=True)
+    watch.check(TP, expected=8, handed=7, highwater=50, now=0.0, busy=False)
     # The agent saw up to 11 and Faust handed out up to 11: progress, however slow.
-    assert watch.check(TP, expected=12, handed=11, highwater=50, now=9.0, busy=True) is None
-    assert watch.check(TP, expected=12, handed=11, highwater=50, now=18.0, busy=True) is None
-    assert watch.check(TP, expected=12, handed=11, highwater=50, now=19.0, busy=True) == (12, 32)
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=9.0, busy=False) is None
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=18.0, busy=False) is None
+    assert watch.check(TP, expected=12, handed=11, highwater=50, now=19.0, busy=False) == (12, 32)
 
 
 class BrokerEndReader(TailReader):
