@@ -213,7 +213,7 @@ class TailWatch:
             self._since.pop(tp, None)
             self._chasing.pop(tp, None)
             return None
-        stalled = handed is None or handed < expected
+        stalled = not_handed_out(expected, handed)
         if stalled and tp in self._chasing and self._chasing[tp] == handed:
             # The last chunk was read around Faust and Faust still hands out nothing: the next one now.
             self._since[tp] = ((expected, handed), now)
@@ -232,6 +232,11 @@ class TailWatch:
             return expected, min(highwater, expected + self.chunk)
         assert handed is not None
         return expected, min(handed + 1, highwater)
+
+
+def not_handed_out(offset: int, handed: int | None) -> bool:
+    """Faust has not handed ``offset`` out (its read offset is below it): a stalled fetch, not a skipped tail."""
+    return handed is None or handed < offset
 
 
 class ReRead:
@@ -375,7 +380,7 @@ class FaustWorkarounds:
             if span is None:
                 continue
             start, stop = span
-            stalled = faust_read is None or faust_read < start
+            stalled = not_handed_out(start, faust_read)
             if stalled:
                 resume_buffered_partition(consumer, tp)
             try:
