@@ -19,7 +19,8 @@ The tables and their records (keys are strings; values are JSON):
   ``source`` is where the region came from, an index of `REGION_SOURCE_CODES` (append-only).
   Compact on purpose: one is written per post (a dict of names per record cost more, see the docs).
 * ``engine-state``, ``"p:<partition>"`` -> the partition's clock: ``{"fmt": 1, "t", "c", "r", "w", "i",
-  "lo"}`` (see `encode_partition_state`).
+  "lo", "e"}`` (see `encode_partition_state`; ``e`` is optional, absent from records written by
+  earlier builds, and reads as ``{}``: an earlier build ignores it, so no new format).
 * ``engine-state``, ``"m:<series>:<signal>"`` -> one alert state machine (streams/core/alerting.py), keyed by
   the signal's *name*: ``{"fmt": 1, "s", "sev", "n", "c", "r", "k", "b", "bn", "bt", "v", "last"}``.
 * ``delivered``, alert_id -> ``{"fmt": 1, "at": unix seconds}`` (the deliver stage's mark).
@@ -317,7 +318,7 @@ def parse_state_key(key: str) -> tuple[str, Any, str | None]:
     return "?", key, None
 
 
-_PART_FIELDS = ("t", "c", "r", "w", "i", "lo")
+_PART_FIELDS = ("t", "c", "r", "w", "i", "lo", "e")
 
 
 def partition_clock(parts: dict[int, dict[str, Any]], partition: int) -> dict[str, Any]:
@@ -325,23 +326,29 @@ def partition_clock(parts: dict[int, dict[str, Any]], partition: int) -> dict[st
     engines (regional windows, claim spread) keep and store with `encode_partition_state`."""
     part = parts.get(partition)
     if part is None:
-        part = parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None}
+        part = parts[partition] = {"t": None, "c": None, "r": [], "w": {}, "i": [], "lo": None, "e": {}}
     return part
 
 
 def encode_partition_state(part: Mapping[str, Any]) -> dict[str, Any]:
     """A partition's clock (streams/core/engine.py): ``t`` watermark, ``c`` newest closed window end, ``r``
     regions seen, ``w`` mark per input source, ``i`` idle sources, ``lo`` earliest event before the
-    first watermark. Copies, so later changes to ``part`` do not reach the stored value."""
-    return {FORMAT_KEY: STATE_FORMAT, "t": part["t"], "c": part["c"], "r": list(part["r"]), "w": dict(part["w"]),
-            "i": list(part["i"]), "lo": part["lo"]}
+    first watermark, ``e`` when each source's idleness was last reported (streams/core/watermarks.py
+    `apply_report`; left out while empty). Copies, so later changes to ``part`` do not reach the
+    stored value."""
+    out = {FORMAT_KEY: STATE_FORMAT, "t": part["t"], "c": part["c"], "r": list(part["r"]), "w": dict(part["w"]),
+           "i": list(part["i"]), "lo": part["lo"]}
+    if part.get("e"):
+        out["e"] = dict(part["e"])
+    return out
 
 
 def decode_partition_state(value: Any) -> dict[str, Any]:
-    """Any stored version -> ``{"t", "c", "r", "w", "i", "lo"}`` (fresh lists and dicts)."""
+    """Any stored version -> ``{"t", "c", "r", "w", "i", "lo", "e"}`` (fresh lists and dicts)."""
     _check_dict("engine-state p:", value, STATE_FORMAT)
     return {"t": value.get("t"), "c": value.get("c"), "r": list(value.get("r") or ()),
-            "w": dict(value.get("w") or {}), "i": list(value.get("i") or ()), "lo": value.get("lo")}
+            "w": dict(value.get("w") or {}), "i": list(value.get("i") or ()), "lo": value.get("lo"),
+            "e": dict(value.get("e") or {})}
 
 
 def encode_machine(state: Mapping[str, Any]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ from streams.core.codecs import (
 )
 from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost
 from streams.core.thresholds import Thresholds
-from streams.core.watermarks import LEGACY_SOURCE, advance_clock, lateness
+from streams.core.watermarks import LEGACY_SOURCE, advance_clock, apply_report, lateness
 from streams.core.windowing import WindowSpec, format_ms
 
 __all__ = ["EngineConfig", "RegionalEngine", "partition_for"]
@@ -366,25 +366,12 @@ class RegionalEngine:
         return out
 
     def advance(self, partition: int, marks: Mapping[str, int], idle: Collection[str] = (),
-                owned: Collection[str] = ()) -> list[Alert]:
+                owned: Collection[str] = (), emitted_ms: int | None = None) -> list[Alert]:
         """A watermark record on ``partition``: sources' marks (kept monotonic) and, for the sources
-        in ``owned``, whether they are idle now. Returns the alerts of the windows it closed."""
+        in ``owned``, whether they are idle now, unless the record is older than the last one applied
+        for that source (`apply_report`). Returns the alerts of the windows it closed."""
         part = self._part(partition)
-        w = part["w"]
-        changed = False
-        for src, m in marks.items():
-            if w.get(src) is None or m > w[src]:
-                w[src] = m
-                changed = True
-        for src in owned:
-            now_idle = src in idle
-            if now_idle != (src in part["i"]):
-                if now_idle:
-                    part["i"].append(src)
-                else:
-                    part["i"].remove(src)
-                changed = True
-        if not changed:
+        if not apply_report(part, marks, idle, owned, emitted_ms):
             return []
         alerts, _ = self._tick(partition, part)
         self._save(partition, part)

@@ -33,7 +33,7 @@ from streams.core.changelog import writer
 from streams.core.claim_index import MATCH_THRESHOLD, MAX_SCORED_CHARS, ClaimIndex, ClaimMatch
 from streams.core.claims import Claim
 from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost
-from streams.core.watermarks import LEGACY_SOURCE, advance_clock
+from streams.core.watermarks import LEGACY_SOURCE, advance_clock, apply_report
 from streams.core.windowing import WindowSpec, format_ms
 
 __all__ = ["apply_claims", "SpreadRule", "ClaimSpreadEngine", "HoaxPost", "SPREAD_SIGNAL", "NATIONAL",
@@ -263,23 +263,19 @@ class ClaimSpreadEngine:
         return alerts
 
     def advance(self, partition: int, marks: Mapping[str, int], idle: Collection[str] = (),
-                owned: Collection[str] = ()) -> list[Alert]:
+                owned: Collection[str] = (), emitted_ms: int | None = None) -> list[Alert]:
+        """A watermark record on ``partition`` (as `RegionalEngine.advance`)."""
         part = self._part(partition)
-        changed = False
-        for src, m in marks.items():
-            if part["w"].get(src) is None or m > part["w"][src]:
-                part["w"][src] = m
-                changed = True
-        for src in owned:
-            now_idle = src in idle
-            if now_idle != (src in part["i"]):
-                (part["i"].append if now_idle else part["i"].remove)(src)
-                changed = True
-        if not changed:
+        if not apply_report(part, marks, idle, owned, emitted_ms):
             return []
         alerts = self._tick(partition, part)
         self._save(partition, part)
         return alerts
+
+    def watermark(self, partition: int) -> int | None:
+        """The partition's event-time clock (ms), as `RegionalEngine.watermark`."""
+        part = self._parts.get(partition)
+        return None if part is None else part["t"]
 
     def _tick(self, partition: int, part: dict[str, Any]) -> list[Alert]:
         moved = advance_clock(part, self._expected, self._grace, self._step)

@@ -22,6 +22,11 @@ The rule (docs/RELIABILITY.md, "Event time and watermarks"):
   KIP-695: wait while the partition has lag). When every source is idle the clock is the largest
   mark: nothing more is coming.
 * The clock never moves backwards.
+* A watermark record seen again (a replay after a restart, or offsets read around Faust and then
+  handed out by Faust as well) never undoes a newer one: marks are kept monotonic, and a source's
+  idleness is taken only from a record emitted no earlier than the last one applied for that source
+  (`apply_report`). A stale "idle" would otherwise let the clock jump to the fastest source and leave
+  the slower sources' posts behind as late.
 
 A post is *late* when a window that should have held it had already closed when it arrived. Late
 posts are counted (`late` and a per-series tally); those within ``allowed_lateness_s`` of the
@@ -38,6 +43,7 @@ __all__ = [
     "LEGACY_SOURCE",
     "SourceTracker",
     "advance_clock",
+    "apply_report",
     "closing_step",
     "combine",
     "lateness",
@@ -193,13 +199,50 @@ class SourceTracker:
                        [str(p) for p in self.sources])
 
 
+def apply_report(part: dict[str, Any], marks: Mapping[str, int], idle: Collection[str], owned: Collection[str],
+                 emitted_ms: int | None = None) -> bool:
+    """Take one watermark record into a clock ``part`` (``w`` mark per source, ``i`` idle sources, ``e``
+    when each source's idleness was last reported, emitter's ms); True when marks or idleness changed.
+
+    Marks only move forward. For each source in ``owned`` the record says whether it is idle now, unless
+    the record is older (``emitted_ms``) than the last record applied for that source: then it is a
+    replay and its idleness is stale. Records without ``emitted_ms`` (written before it was read) are
+    applied as they come. ``emitted_ms`` is the emitting worker's clock; when a source moves to a worker
+    whose clock is behind, that source's idleness changes are ignored for the skew (its posts still
+    make it active again at once, streams/core/engine.py).
+    """
+    changed = False
+    w = part["w"]
+    for src, m in marks.items():
+        if w.get(src) is None or m > w[src]:
+            w[src] = m
+            changed = True
+    now_idle_sources = part["i"]
+    reported = part.setdefault("e", {})
+    for src in owned:
+        if emitted_ms is not None:
+            last = reported.get(src)
+            if last is not None and emitted_ms < last:
+                continue
+            reported[src] = emitted_ms
+        now_idle = src in idle
+        if now_idle != (src in now_idle_sources):
+            if now_idle:
+                now_idle_sources.append(src)
+            else:
+                now_idle_sources.remove(src)
+            changed = True
+    return changed
+
+
 def watermark_record(sources: Mapping[str, Mapping[str, Any]], emitted_ms: int) -> dict[str, Any]:
     """The record the scoring stage writes to every posts-scored partition (never counted as a post)."""
     return {"kind": WATERMARK_KIND, "sources": {k: dict(v) for k, v in sources.items()}, "emitted_ms": emitted_ms}
 
 
-def parse_watermark_record(doc: Mapping[str, Any]) -> tuple[dict[str, int], set[str], set[str]]:
-    """(marks, idle, owned) from a watermark record; raises ValueError on anything malformed."""
+def parse_watermark_record(doc: Mapping[str, Any]) -> tuple[dict[str, int], set[str], set[str], int | None]:
+    """(marks, idle, owned, emitted_ms) from a watermark record (emitted_ms None where the record has
+    none); raises ValueError on anything malformed."""
     if doc.get("kind") != WATERMARK_KIND:
         raise ValueError("not a watermark record")
     sources = doc.get("sources")
@@ -219,4 +262,7 @@ def parse_watermark_record(doc: Mapping[str, Any]) -> tuple[dict[str, int], set[
         if value.get("idle") is True:
             idle.add(key)
         owned.add(key)
-    return marks, idle, owned
+    emitted = doc.get("emitted_ms")
+    if emitted is not None and (isinstance(emitted, bool) or not isinstance(emitted, int)):
+        raise ValueError("bad emitted_ms")
+    return marks, idle, owned, emitted

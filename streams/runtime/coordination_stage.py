@@ -36,7 +36,7 @@ from streams.core.codecs import CodecError, decode_coordination, encode_coordina
 from streams.core.coordination import (CoordinationConfig, CoordinationDetector, coord_posts,
                                        coord_posts_of, fingerprints_record)
 from streams.core.records import Alert, ScoredPost
-from streams.core.watermarks import WATERMARK_KIND, combine, parse_watermark_record
+from streams.core.watermarks import WATERMARK_KIND, apply_report, combine, parse_watermark_record
 
 log = logging.getLogger("suhu.coordination")
 
@@ -211,8 +211,9 @@ class CoordinationStage:
         self.phase_at = phase_at
         self.expected = None if sources is None else [str(i) for i in range(sources)]
         self.detector: CoordinationDetector | None = None
-        self.marks: dict[str, int] = {}
-        self.idle: set[str] = set()
+        # The input's clock as the window engines keep it (marks, idle sources, when each was last
+        # reported): watermark records are taken in by the same rule (`apply_report`).
+        self.clock: dict[str, Any] = {"w": {}, "i": [], "e": {}}
         self.state: MutableMapping[str, Any] = {} if state is None else state
         self._state_at = writer(self.state)
         self.topic_name, self.alerts_topic, self.on_alert = topic_name, alerts_topic, on_alert
@@ -231,8 +232,7 @@ class CoordinationStage:
 
     def reset(self) -> None:
         self.detector = None
-        self.marks.clear()
-        self.idle.clear()
+        self.clock = {"w": {}, "i": [], "e": {}}
 
     def recover(self, state: dict[str, Any], replay: list[bytes]) -> list[Alert]:
         """A fresh detector with the alerted clusters, fed the re-read input; returns the alerts that
@@ -283,11 +283,8 @@ class CoordinationStage:
         try:
             doc = orjson.loads(raw)
             if doc.get("kind") == WATERMARK_KIND:
-                marks, idle, owned = parse_watermark_record(doc)
-                self.idle -= owned
-                self.idle |= idle
-                self.marks.update(marks)
-                wm = combine(self.marks, self.idle, self.expected)
+                apply_report(self.clock, *parse_watermark_record(doc))
+                wm = combine(self.clock["w"], self.clock["i"], self.expected)
                 return [] if wm is None else det.advance_watermark(wm)
             cps = coord_posts_of(doc)
         except Exception:  # noqa: BLE001 - only our own stage writes here; never stall on one record

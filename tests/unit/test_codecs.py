@@ -203,11 +203,14 @@ def test_state_keys_name_the_partition_or_the_series_and_signal():
 
 def test_legacy_state_records_decode_and_new_ones_carry_their_format():
     assert LEGACY["state"]["p:2"] == P_LEGACY and LEGACY["state"]["m:ID-JB/Bandung:fraud_claim"] == M_LEGACY
-    assert decode_partition_state(P_LEGACY) == P_LEGACY
+    assert decode_partition_state(P_LEGACY) == {**P_LEGACY, "e": {}}  # written before reporting times
     assert decode_partition_state({"t": 5, "c": None, "r": ["ID-JB"]}) == {  # the oldest: before watermarks
-        "t": 5, "c": None, "r": ["ID-JB"], "w": {}, "i": [], "lo": None}
+        "t": 5, "c": None, "r": ["ID-JB"], "w": {}, "i": [], "lo": None, "e": {}}
     assert encode_partition_state(P_LEGACY) == {"fmt": 1, **P_LEGACY}
-    assert decode_partition_state(json_trip(encode_partition_state(P_LEGACY))) == P_LEGACY
+    assert decode_partition_state(json_trip(encode_partition_state(P_LEGACY))) == {**P_LEGACY, "e": {}}
+    reported = {**P_LEGACY, "e": {"0": 1707877133000, "1": 1707877133000}}  # when each source last reported
+    assert encode_partition_state(reported) == {"fmt": 1, **reported}  # an optional field of format 1
+    assert decode_partition_state(json_trip(encode_partition_state(reported))) == reported
     assert decode_machine(M_LEGACY) == M_LEGACY
     assert encode_machine(M_LEGACY) == {"fmt": 1, **M_LEGACY} and "fmt" not in M_LEGACY
     assert decode_machine(json_trip(encode_machine(M_LEGACY))) == M_LEGACY

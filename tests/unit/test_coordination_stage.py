@@ -250,3 +250,22 @@ def test_a_complete_replay_logs_no_warning(caplog):
         read_since(lambda: log, "posts-coordination", T0 + 50 * MIN, stop=len(log.values), chunk=10)
         read_since(lambda: log, "posts-coordination", T0, stop=len(log.values), chunk=10)  # back to the log's start
     assert "deadline" not in caplog.text
+
+
+def test_a_watermark_record_seen_again_does_not_mark_its_sources_idle_again():
+    """The detector's clock follows the same rule as the window engines (streams/core/watermarks.py
+    `apply_report`): a replayed "idle" would release every fingerprint up to the fastest source."""
+    stage = CoordinationStage(CoordinationConfig(), topic_name="posts-coordination", alerts_topic="alerts",
+                              sources=2)
+    stage.recover({}, [])
+
+    def record(sources: dict, emitted_ms: int) -> bytes:
+        return orjson.dumps({"kind": WATERMARK_KIND, "sources": sources, "emitted_ms": emitted_ms})
+
+    before_input = record({"0": {"m": None, "idle": True}, "1": {"m": None, "idle": True}}, 1_000)
+    stage.feed(before_input)
+    stage.feed(record({"0": {"m": T0 + 50 * MIN, "idle": False}, "1": {"m": T0, "idle": False}}, 2_000))
+    stage.feed(before_input)
+    assert stage.clock["i"] == [] and stage.clock["w"] == {"0": T0 + 50 * MIN, "1": T0}
+    stage.feed(record({"1": {"m": T0, "idle": True}}, 3_000))  # a newer "idle" is taken
+    assert stage.clock["i"] == ["1"]

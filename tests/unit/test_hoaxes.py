@@ -273,3 +273,16 @@ def test_backtest_with_a_catalogue_gives_the_region_alert_and_the_claim_spread_a
         assert all(t[:30] not in a.summary_id and t[:30] not in a.summary_en for t in SPREAD_TEXTS)
     # Without the catalogue neither fires.
     assert not [a for a in run_backtest(hoax_stream(), settings) if a.signal in ("known_hoax", "hoax_spread")]
+
+
+def test_the_claim_windows_take_watermark_records_by_the_same_rule_as_the_regional_ones(index) -> None:
+    from streams.core.watermarks import parse_watermark_record, watermark_record
+    eng = ClaimSpreadEngine(WindowSpec(300_000, 60_000, 60_000), SpreadRule(min_posts=15, min_authors=10,
+                            min_provinces=3, critical_provinces=8, consecutive_clear=2), index.get, {}, {}, sources=2)
+    both_idle = parse_watermark_record(watermark_record({"0": {"m": None, "idle": True},
+                                                         "1": {"m": None, "idle": True}}, 1_000))
+    eng.advance(0, *both_idle)
+    eng.advance(0, {"0": 5 * 60_000, "1": 60_000}, set(), {"0", "1"}, 2_000)
+    clock = eng.watermark(0)
+    eng.advance(0, *both_idle)  # seen again: stale, the clock stays with the slow source
+    assert eng.watermark(0) == clock == 60_000

@@ -13,6 +13,7 @@ from streams.tooling.backtest import run_backtest
 from streams.core.engine import partition_for
 from streams.core.settings import load_settings
 from streams.core.watermarks import (
+    apply_report,
     closing_step,
     SourceTracker,
     combine,
@@ -86,12 +87,29 @@ def test_rejected_messages_count_as_activity_but_not_as_event_time():
 
 def test_watermark_records_round_trip_and_malformed_ones_are_refused():
     rec = watermark_record({"0": {"m": 5, "idle": False}, "1": {"m": None, "idle": True}}, 123)
-    marks, idle, owned = parse_watermark_record(orjson.loads(orjson.dumps(rec)))
-    assert marks == {"0": 5} and idle == {"1"} and owned == {"0", "1"}
+    marks, idle, owned, emitted_ms = parse_watermark_record(orjson.loads(orjson.dumps(rec)))
+    assert marks == {"0": 5} and idle == {"1"} and owned == {"0", "1"} and emitted_ms == 123
+    assert parse_watermark_record({"kind": "watermark", "sources": {}})[3] is None  # written without it
     for bad in ({"kind": "post"}, {"kind": "watermark"}, {"kind": "watermark", "sources": {"x": {}}},
-                {"kind": "watermark", "sources": {"0": {"m": "5"}}}, {"kind": "watermark", "sources": {"0": 3}}):
+                {"kind": "watermark", "sources": {"0": {"m": "5"}}}, {"kind": "watermark", "sources": {"0": 3}},
+                {"kind": "watermark", "sources": {}, "emitted_ms": "123"},
+                {"kind": "watermark", "sources": {}, "emitted_ms": True}):
         with pytest.raises(ValueError):
             parse_watermark_record(bad)
+
+
+def test_a_replayed_record_never_undoes_a_newer_one():
+    clock = {"w": {}, "i": [], "e": {}}
+    assert apply_report(clock, {}, {"0", "1"}, {"0", "1"}, 1_000)  # before the input began: all idle
+    assert apply_report(clock, {"0": 900, "1": 500}, set(), {"0", "1"}, 2_000)  # input: both active
+    assert not apply_report(clock, {}, {"0", "1"}, {"0", "1"}, 1_000)  # seen again: stale, ignored
+    assert clock["i"] == [] and clock["w"] == {"0": 900, "1": 500}
+    assert not apply_report(clock, {"0": 100}, set(), {"0"}, 1_500)  # an old mark never moves one back
+    assert clock["w"]["0"] == 900
+    assert apply_report(clock, {}, {"1"}, {"1"}, 2_000)  # as new as the last one: applied (one emitter's tick)
+    assert clock["i"] == ["1"] and clock["e"] == {"0": 2_000, "1": 2_000}
+    # Records that carry no emission time (written before it was read) are taken as they come.
+    assert apply_report(clock, {}, set(), {"1"}, None) and clock["i"] == []
 
 
 # ------------------------------------------------------------------------------------------ the engine
@@ -128,6 +146,38 @@ def test_a_watermark_record_closes_windows_on_a_partition_without_new_posts_and_
     assert eng.watermark(0) == T0 + 40 * MINUTE
     eng.advance(0, {"0": T0 + 21 * MINUTE}, (), ["0"])  # active again: the clock never goes back
     assert eng.watermark(0) == T0 + 40 * MINUTE
+
+
+def test_a_watermark_record_seen_again_does_not_let_the_clock_jump_past_a_slow_source():
+    """The make-test failure of 3 Dec 2026 in miniature: the sources were idle for a moment before the
+    input began; that record, seen again once the input ran (a replay, or offsets read around Faust
+    and then handed out by Faust too), must not mark them idle again: the clock would jump to the
+    fastest source and the slow source's posts would all be late."""
+    contributions, state = {}, {}
+    eng = engine(dataclasses.replace(config(), sources=2), contributions, state)
+    before_input = parse_watermark_record(watermark_record({"0": {"m": None, "idle": True},
+                                                            "1": {"m": None, "idle": True}}, 1_000))
+    eng.advance(0, *before_input)
+    eng.advance(0, *parse_watermark_record(watermark_record({"0": {"m": None, "idle": False},
+                                                             "1": {"m": None, "idle": False}}, 1_500)))
+    fast = traffic("ID-JB", T0 + 30 * MINUTE, 10, 10, authors=50, tag="s0")
+    slow = traffic("ID-JB", T0, 30, 10, authors=50, tag="s1")
+    for p in fast:
+        eng.process(p, 0, "0")
+    for p in slow[:10]:
+        eng.process(p, 0, "1")
+    eng.advance(0, *parse_watermark_record(watermark_record(
+        {"0": {"m": fast[-1].post.event_ms, "idle": False}, "1": {"m": slow[9].post.event_ms, "idle": False}}, 2_000)))
+    clock = eng.watermark(0)
+    assert clock <= slow[9].post.event_ms
+    eng.advance(0, *before_input)  # seen again
+    assert eng.watermark(0) == clock
+    restarted = engine(dataclasses.replace(config(), sources=2), contributions, state)
+    restarted.advance(0, *before_input)  # and again after a restart (the reporting times are stored)
+    assert restarted.watermark(0) == clock
+    for p in slow[10:]:
+        restarted.process(p, 0, "1")
+    assert eng.stats["late"] == restarted.stats["late"] == 0
 
 
 def test_late_posts_within_the_allowed_lateness_count_in_open_windows_and_are_tallied():
