@@ -45,8 +45,8 @@ The work-arounds:
   Without it the survivor of the two-worker fault left alerts on the `alerts` topic unpaged for the rest
   of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0). The same watch finds a
   *stalled fetch* (the log, by the broker's end, holds what the agent expects and Faust hands none of it
-  out while the agent sits idle for the grace period): it reads the partition around Faust in chunks until
-  Faust hands out messages again, and gives a partition Faust still holds as buffer-full back to Faust's
+  out while the agent sits idle for the grace period, or for a longer one while it is busy): it reads the
+  partition around Faust in chunks, and its new messages as they come, until Faust hands out messages again, and gives a partition Faust still holds as buffer-full back to Faust's
   fetch set (`resume_buffered_partition`).
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
@@ -185,20 +185,29 @@ class TailWatch:
     A partition is suspect while the log holds the offset the agent expects; it is re-read once that has
     held for ``grace_s`` with nothing moving (the expected offset, and for a stalled fetch Faust's read
     offset) and the agent idle all along: a busy agent's queue may still hold a tail, and a busy Faust
-    may just be slow. That matters most for a stalled fetch, which reads *ahead* of Faust: should Faust
-    deliver those offsets after all, the stages see them twice. Posts and alerts are absorbed
-    (idempotent), but a watermark record seen again re-applies its sources' idleness as it was when it
-    was written: in a `make test` run on an overloaded host (two suites at once) a version that read
-    ahead while the agent was busy made the aggregation clock jump and counted 14,585 of 22,722 posts
-    late. The price of waiting for an idle agent: while live input keeps the agent busy on other
-    partitions, a stalled partition holds the watermark until that input pauses.
+    may just be slow. A stalled fetch is also read while the agent is busy, once nothing has moved for
+    ``busy_grace_s`` (default 60 s): live input on the other partitions keeps the agent busy for good,
+    and the stalled partition would hold the watermark, and every window with it, until that input
+    paused. The longer grace is because reading *ahead* of a Faust that is only slow (an overloaded host)
+    makes the stages see those offsets twice, once Faust delivers them after all: posts and alerts are
+    absorbed (idempotent), watermark records too since the engines ignore a record older than the last
+    they applied per source (streams/core/watermarks.py `apply_report`; before that, a version that read
+    ahead after 10 s with the agent busy counted 14,585 of 22,722 posts late in an overloaded `make
+    test`), but the overloaded worker pays for those messages twice.
+
+    Once a stalled fetch was read around Faust, the partition is *chased*: its next messages are read at
+    the next check (no new grace) for as long as Faust's read offset stays where it was, also after the
+    chase caught up with the log's end, so live input on a stalled partition waits seconds, not a grace.
     """
 
-    def __init__(self, grace_s: float = 10.0, chunk: int = 2000) -> None:
+    def __init__(self, grace_s: float = 10.0, chunk: int = 2000, busy_grace_s: float = 60.0) -> None:
         if chunk < 1:
             raise ValueError("chunk must be >= 1")
-        self.grace_s, self.chunk = grace_s, chunk
-        self._since: dict[Any, tuple[tuple[int, int | None], float]] = {}  # tp -> (what must move, suspect since)
+        if busy_grace_s < grace_s:
+            raise ValueError("busy_grace_s must be >= grace_s")
+        self.grace_s, self.chunk, self.busy_grace_s = grace_s, chunk, busy_grace_s
+        # tp -> (what must move, since when it has not, since when the agent has been idle)
+        self._since: dict[Any, tuple[tuple[int, int | None], float, float]] = {}
         self._chasing: dict[Any, int | None] = {}  # tp -> Faust's read offset when a stalled fetch was read around it
 
     def reset(self) -> None:
@@ -209,24 +218,31 @@ class TailWatch:
               busy: bool) -> tuple[int, int] | None:
         """``[start, stop)`` to re-read on ``tp`` now, or None. ``handed``: Faust's read offset (the last
         offset it handed to the stream, or the committed offset it sought to); ``highwater``: the log's end."""
+        chased = tp in self._chasing and self._chasing[tp] == handed
         if expected is None or highwater is None or highwater <= expected:
             self._since.pop(tp, None)
-            self._chasing.pop(tp, None)
+            if not (chased and expected is not None):  # a chase that caught up goes on with the next messages
+                self._chasing.pop(tp, None)
             return None
         stalled = not_handed_out(expected, handed)
-        if stalled and tp in self._chasing and self._chasing[tp] == handed:
+        if stalled and chased:
             # The last chunk was read around Faust and Faust still hands out nothing: the next one now.
-            self._since[tp] = ((expected, handed), now)
+            self._since[tp] = ((expected, handed), now, None)
             return expected, min(highwater, expected + self.chunk)
         self._chasing.pop(tp, None)
         moving = (expected, handed if stalled else None)
         mark = self._since.get(tp)
-        if busy or mark is None or mark[0] != moving:
-            self._since[tp] = (moving, now)
+        if mark is None or mark[0] != moving:
+            self._since[tp] = (moving, now, now)
             return None
-        if now - mark[1] < self.grace_s:
+        _, since, idle_since = mark
+        if busy:
+            self._since[tp] = (moving, since, now)  # idle, if at all, from now
+            if not stalled or now - since < self.busy_grace_s:
+                return None
+        elif now - idle_since < self.grace_s:
             return None
-        self._since[tp] = (moving, now)  # at most one re-read per grace period, should it change nothing
+        self._since[tp] = (moving, now, now)  # at most one re-read per grace, should it change nothing
         if stalled:
             self._chasing[tp] = handed
             return expected, min(highwater, expected + self.chunk)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from streams.runtime.faust_workarounds import AckGuard
 
 
@@ -389,13 +391,47 @@ async def test_a_stalled_fetch_is_read_around_faust_and_faust_told_to_fetch_the_
     assert await workarounds.sweep_tails(now=12.0) == 0  # at the log's end: nothing left
 
 
-def test_a_stalled_fetch_waits_for_an_idle_agent() -> None:
-    # Reading ahead of a Faust that is only slow would replay old watermark records through the stages.
-    watch = TailWatch(grace_s=10, chunk=20)
+def test_a_stalled_fetch_waits_the_grace_with_an_idle_agent_and_a_longer_one_with_a_busy_agent() -> None:
+    # Faust may only be slow while the agent works: reading ahead of it costs the same messages twice.
+    watch = TailWatch(grace_s=10, chunk=20, busy_grace_s=60)
     for t in (0.0, 10.0, 20.0):
         assert watch.check(TP, expected=8, handed=7, highwater=50, now=t, busy=True) is None
-    assert watch.check(TP, expected=8, handed=7, highwater=50, now=21.0, busy=False) is None  # idle from now
-    assert watch.check(TP, expected=8, handed=7, highwater=50, now=31.0, busy=False) == (8, 28)
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=21.0, busy=False) is None  # idle from 20
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=30.0, busy=False) == (8, 28)
+
+
+def test_live_input_elsewhere_does_not_keep_a_stalled_fetch_waiting_for_good() -> None:
+    # The agent never idles (live input on the other partitions); nothing moves on this one for 60 s.
+    watch = TailWatch(grace_s=10, chunk=20, busy_grace_s=60)
+    for t in range(0, 60, 2):
+        assert watch.check(TP, expected=8, handed=7, highwater=50, now=float(t), busy=True) is None
+    assert watch.check(TP, expected=8, handed=7, highwater=50, now=60.0, busy=True) == (8, 28)
+    assert watch.check(TP, expected=28, handed=7, highwater=50, now=62.0, busy=True) == (28, 48)
+
+
+def test_a_skipped_tail_is_never_read_while_the_agent_is_busy() -> None:
+    # Handed out but not seen: with the agent busy it may still be in its queue, however long that takes.
+    watch = TailWatch(grace_s=10, busy_grace_s=60)
+    for t in range(0, 600, 2):
+        assert watch.check(TP, expected=5, handed=7, highwater=8, now=float(t), busy=True) is None
+
+
+def test_a_chase_that_caught_up_reads_the_next_messages_at_once_until_faust_hands_out_again() -> None:
+    watch = TailWatch(grace_s=10, chunk=20, busy_grace_s=60)
+    watch.check(TP, expected=8, handed=7, highwater=30, now=0.0, busy=False)
+    assert watch.check(TP, expected=8, handed=7, highwater=30, now=10.0, busy=False) == (8, 28)
+    assert watch.check(TP, expected=28, handed=7, highwater=30, now=12.0, busy=True) == (28, 30)
+    assert watch.check(TP, expected=30, handed=7, highwater=30, now=14.0, busy=True) is None  # caught up
+    # Live input arrives on the stalled partition: read at the next check, no new grace.
+    assert watch.check(TP, expected=30, handed=7, highwater=34, now=16.0, busy=True) == (30, 34)
+    # Faust hands out again: its messages are its to deliver.
+    assert watch.check(TP, expected=34, handed=35, highwater=40, now=18.0, busy=True) is None
+    assert watch.check(TP, expected=36, handed=35, highwater=40, now=20.0, busy=True) is None
+
+
+def test_the_busy_grace_is_never_shorter_than_the_idle_one() -> None:
+    with pytest.raises(ValueError):
+        TailWatch(grace_s=10, busy_grace_s=5)
 
 
 def test_faust_handing_out_more_restarts_a_stalled_fetchs_grace() -> None:
