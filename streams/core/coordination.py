@@ -64,6 +64,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import operator
@@ -372,7 +373,7 @@ class _Members:
 
 
 class _Cluster:
-    __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "bands", "tags", "sim_sum",
+    __slots__ = ("cid", "first_ms", "last_ms", "members", "authors", "sigs", "tags", "sim_sum",
                  "reposts", "authors_ever", "seen_authors", "alerted", "known", "new", "new_authors", "hate", "prov", "recheck",
                  "echo", "remembered", "joined", "past")
 
@@ -383,12 +384,15 @@ class _Cluster:
         self.members = _Members()
         self.authors: dict[str, int] = {}  # in the window (plain dicts: a cluster is made per post)
         self.sigs: list[bytes] = []  # registered members' signatures, uint32 (index 0: the leader)
-        self.bands: list[int] = []  # band keys this cluster put in the index
-        self.tags: dict[str, int] = {}  # hashtags of the members in the window
+        # The band keys it put in the index are those of `sigs` (`_band_keys`), recomputed when needed
+        # rather than kept: a list of 12 per cluster was ~150 bytes per post in the window.
+        self.tags: Mapping[str, int] = _NO_TAGS  # hashtags of the members in the window (a dict once it has one)
         self.sim_sum = 0.0  # estimated Jaccard to the leader, summed over members in the window
         self.reposts = 0
         self.authors_ever = 0  # distinct authors since the cluster began (bounded by seen_authors)
-        self.seen_authors: set[str] | None = None  # made at the second author
+        # Distinct authors seen: the one author while there is one (no set for most clusters, ~200 bytes
+        # each), a set from the second, None once it outgrew 4,096 (then authors_ever only counts up).
+        self.seen_authors: str | set[str] | None = None
         self.alerted = False
         self.known = 0  # members in the window whose account age is known
         self.new = 0  # ... and new
@@ -402,6 +406,14 @@ class _Cluster:
         # Authors of members evicted from the window less than a window ago, oldest first (made at the
         # first such eviction): a campaign slower than the window keeps counting them (`span_authors`).
         self.past: deque[tuple[int, str]] | None = None
+
+
+_NO_TAGS: Mapping[str, int] = MappingProxyType({})  # shared by every cluster without hashtags (read-only)
+
+
+def _band_keys(sig: Sequence[int], bands: int, rows: int) -> list[int]:
+    """The LSH index keys of a signature: one per band of ``rows`` values (the same for a tuple or an array)."""
+    return [hash((i, *sig[i * rows:(i + 1) * rows])) for i in range(bands)]
 
 
 def _count(kv: tuple[str, int]) -> int:
@@ -514,7 +526,7 @@ class CoordinationDetector:
         cfg = self.cfg
         r = cfg.rows
         sig = cp.sig
-        keys = [hash((i, *sig[i * r:(i + 1) * r])) for i in range(cfg.bands)]
+        keys = _band_keys(sig, cfg.bands, r)
         best: _Cluster | None = None
         best_sim = 0.0
         index = self._index
@@ -568,7 +580,6 @@ class CoordinationDetector:
             entry = (c, slot)
             for k in keys:
                 index[k] = entry
-            c.bands.extend(keys)
         if cp.hashtags:
             self._count_tags(cp.hashtags, cp.event_ms)
         c.joined += 1
@@ -587,20 +598,28 @@ class CoordinationDetector:
                     if na is None:
                         na = c.new_authors = {}
                     na[cp.author] = na.get(cp.author, 0) + 1
-        for t in cp.hashtags:
-            n_t = c.tags.get(t, 0)
-            if not n_t:
-                self._tag_clusters.setdefault(t, set()).add(c)
-            c.tags[t] = n_t + 1
+        if cp.hashtags:
+            tags = c.tags
+            if tags is _NO_TAGS:
+                tags = c.tags = {}
+            for t in cp.hashtags:
+                n_t = tags.get(t, 0)
+                if not n_t:
+                    self._tag_clusters.setdefault(t, set()).add(c)
+                tags[t] = n_t + 1
         a = cp.author
         if a is not None:
             c.authors[a] = c.authors.get(a, 0) + 1
             seen = c.seen_authors
             if c.authors_ever == 0:
                 c.authors_ever = 1
-                c.seen_authors = {a}
+                c.seen_authors = a
             elif seen is None:  # a long-lived phrase: keep counting, stop remembering
                 c.authors_ever += 1
+            elif type(seen) is str:
+                if a != seen:
+                    c.authors_ever += 1
+                    c.seen_authors = {seen, a}
             elif a not in seen:
                 c.authors_ever += 1
                 seen.add(a)
@@ -666,7 +685,7 @@ class CoordinationDetector:
         """Put a recurring phrase's bands in the phrase memory (bounded: oldest out first)."""
         c.remembered = True
         phrases = self._phrases
-        for k in c.bands:
+        for k in self._bands_of(c):
             phrases.pop(k, None)
             phrases[k] = now
         cap = self.cfg.phrase_memory
@@ -747,8 +766,13 @@ class CoordinationDetector:
             seen.pop(k, None)
         return out
 
+    def _bands_of(self, c: _Cluster) -> list[int]:
+        """The band keys ``c`` put in the index: those of its registered signatures, in order."""
+        cfg = self.cfg
+        return [k for sig in c.sigs for k in _band_keys(sig, cfg.bands, cfg.rows)]
+
     def _drop(self, c: _Cluster, now: int) -> list[Alert]:
-        for k in c.bands:
+        for k in self._bands_of(c):
             hit = self._index.get(k)
             if hit is not None and hit[0] is c:
                 del self._index[k]
