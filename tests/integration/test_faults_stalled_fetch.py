@@ -32,30 +32,40 @@ INCIDENTS = ["ID-JB:incivility:5:6", "ID-JT:hate:12:5"]
 STALLED_PARTITION, STALL_AFTER = 1, 100
 
 
+def stalled_worker_with_a_third_scored(fault, worker_process, scored_posts, name: str):  # type: ignore[no-untyped-def]
+    """A third of the stream produced, a worker whose Faust stalls on `posts/1` started and the third scored.
+
+    The rest comes after: Faust has then handed out more than STALL_AFTER of the partition, and cannot
+    have fetched the rest before the stall bites (one fetch can hold a whole partition of this size, and
+    then there is nothing left to stall). Returns (worker, the number of posts produced)."""
+    first = len(fault.stream.values) // 3
+    produce(fault.settings, T.POSTS, fault.stream.values[:first], keys=fault.stream.keys[:first], timeout_s=120)
+    worker = worker_process(fault.settings, name=name, module="tests.integration.stalled_fetch_worker",
+                            env={STALL_ENV: f"{STALLED_PARTITION}:{STALL_AFTER}"})
+    wait_healthy(fault.web_port, worker)
+    wait_until(lambda: scored_posts() >= first, 240, "the first third scored", worker.log_text)
+    return worker, first
+
+
+def wait_all_paged(fault, worker) -> float:  # type: ignore[no-untyped-def]
+    expected, recorder = fault.expected, fault.recorder
+    return wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
+                      worker.log_text,
+                      detail=lambda: f"{len(set(expected) - set(recorder.ids()))} of {len(expected)} missing")
+
+
 def test_a_partition_faust_stops_fetching_is_read_around_faust_and_nothing_is_lost(
         kafka_settings_factory, worker_process, tmp_path, record_property):  # type: ignore[no-untyped-def]
     fault = paging_fault(kafka_settings_factory, tmp_path, seed=11, incidents=INCIDENTS)
-    web_port, recorder, settings, stream, expected = (fault.web_port, fault.recorder, fault.settings, fault.stream,
-                                                      fault.expected)
-    # A third first, the rest once the worker scored it: Faust has then handed out more than STALL_AFTER of
-    # the partition, and cannot have fetched the rest before the stall bites (one fetch can hold a whole
-    # partition of this size, and then there is nothing left to stall).
-    first = len(stream.values) // 3
-    produce(settings, T.POSTS, stream.values[:first], keys=stream.keys[:first], timeout_s=120)
-
+    recorder, settings, stream, expected = fault.recorder, fault.settings, fault.stream, fault.expected
     try:
         scored_posts = ScoredPosts(settings)
-        worker = worker_process(settings, name="stalled", module="tests.integration.stalled_fetch_worker",
-                                env={STALL_ENV: f"{STALLED_PARTITION}:{STALL_AFTER}"})
-        wait_healthy(web_port, worker)
-        wait_until(lambda: scored_posts() >= first, 240, "the first third scored", worker.log_text)
+        worker, first = stalled_worker_with_a_third_scored(fault, worker_process, scored_posts, "stalled")
         produce(settings, T.POSTS, stream.values[first:], keys=stream.keys[first:], timeout_s=120)
         on_stalled = [r for r in consume(settings, T.POSTS, min_messages=len(stream.values), timeout_s=60,
                                          max_idle_s=2) if r.partition == STALLED_PARTITION]
         assert len(on_stalled) > 2 * STALL_AFTER + 500, "the stalled partition must hold much more than Faust hands out"
-        waited_s = wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
-                              worker.log_text,
-                              detail=lambda: f"{len(set(expected) - set(recorder.ids()))} of {len(expected)} missing")
+        waited_s = wait_all_paged(fault, worker)
     finally:
         recorder.down()
         if "scored_posts" in locals():
@@ -97,17 +107,11 @@ def test_live_input_on_the_other_partitions_does_not_hold_a_stalled_partition_un
     # between every two sweeps and never counts as idle: the stalled partition must be read around Faust
     # after the busy grace (60 s), while the input still flows, not once it stops.
     fault = paging_fault(kafka_settings_factory, tmp_path, seed=12, incidents=INCIDENTS)
-    web_port, recorder, settings, stream, expected = (fault.web_port, fault.recorder, fault.settings, fault.stream,
-                                                      fault.expected)
-    first = len(stream.values) // 3
-    produce(settings, T.POSTS, stream.values[:first], keys=stream.keys[:first], timeout_s=120)
+    recorder, settings, stream, expected = fault.recorder, fault.settings, fault.stream, fault.expected
     done = threading.Event()
     try:
         scored_posts = ScoredPosts(settings)
-        worker = worker_process(settings, name="stalled-busy", module="tests.integration.stalled_fetch_worker",
-                                env={STALL_ENV: f"{STALLED_PARTITION}:{STALL_AFTER}"})
-        wait_healthy(web_port, worker)
-        wait_until(lambda: scored_posts() >= first, 240, "the first third scored", worker.log_text)
+        worker, first = stalled_worker_with_a_third_scored(fault, worker_process, scored_posts, "stalled-busy")
         began = time.monotonic()
         producer = threading.Thread(target=paced, args=(settings, T.POSTS, stream.values[first:],
                                                         stream.keys[first:], 150.0, done), daemon=True)
@@ -120,9 +124,7 @@ def test_live_input_on_the_other_partitions_does_not_hold_a_stalled_partition_un
         input_s = time.monotonic() - began
         assert read_around_s is not None, \
             f"the stalled partition was not read around Faust while the input flowed ({input_s:.0f} s)"
-        waited_s = wait_until(lambda: set(expected) <= set(recorder.ids()), 300, "every expected alert at the pager",
-                              worker.log_text,
-                              detail=lambda: f"{len(set(expected) - set(recorder.ids()))} of {len(expected)} missing")
+        waited_s = wait_all_paged(fault, worker)
     finally:
         done.wait(timeout=200)
         recorder.down()
