@@ -45,8 +45,9 @@ The work-arounds:
   Without it the survivor of the two-worker fault left alerts on the `alerts` topic unpaged for the rest
   of the test (CI, 3 Dec 2026: 14 alerts on three partitions, from offset 0). The same watch finds a
   *stalled fetch* (the log, by the broker's end, holds what the agent expects and Faust hands none of it
-  out while the agent sits idle for the grace period, or for a longer one while it is busy): it reads the
-  partition around Faust in chunks, and its new messages as they come, until Faust hands out messages again, and gives a partition Faust still holds as buffer-full back to Faust's
+  out while the agent sits idle for the grace period, or for a longer one while it is busy): it reads
+  the partition around Faust in chunks, and its new messages as they come, until Faust hands out
+  messages again, and gives a partition Faust still holds as buffer-full back to Faust's
   fetch set (`resume_buffered_partition`).
 
 Private attributes Faust gives no public access to: ``consumer._committed_offset``
@@ -227,7 +228,7 @@ class TailWatch:
         stalled = not_handed_out(expected, handed)
         if stalled and chased:
             # The last chunk was read around Faust and Faust still hands out nothing: the next one now.
-            self._since[tp] = ((expected, handed), now, None)
+            self._since[tp] = ((expected, handed), now, now)
             return expected, min(highwater, expected + self.chunk)
         self._chasing.pop(tp, None)
         moving = (expected, handed if stalled else None)
