@@ -318,9 +318,6 @@ def parse_state_key(key: str) -> tuple[str, Any, str | None]:
     return "?", key, None
 
 
-_PART_FIELDS = ("t", "c", "r", "w", "i", "lo", "e")
-
-
 def partition_clock(parts: dict[int, dict[str, Any]], partition: int) -> dict[str, Any]:
     """The in-memory clock of ``partition`` in ``parts`` (created empty on first use): the one shape both
     engines (regional windows, claim spread) keep and store with `encode_partition_state`."""
