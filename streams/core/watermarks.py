@@ -20,7 +20,8 @@ The rule (docs/RELIABILITY.md, "Event time and watermarks"):
   input partition stalls closing by at most that timeout (Flink's ``WatermarkStrategy.withIdleness``).
   A source with unread data is never idle, however long it takes to read (Kafka Streams 3.0+,
   KIP-695: wait while the partition has lag). When every source is idle the clock is the largest
-  mark: nothing more is coming.
+  mark: nothing more is coming. The lag must be current: the scoring stage asks the broker when an
+  idle source resumes (streams/runtime/scoring_stage.py, `Watermarks`).
 * The clock never moves backwards.
 * A watermark record seen again (a replay after a restart, or offsets read around Faust and then
   handed out by Faust as well) never undoes a newer one: marks are kept monotonic, and a source's
@@ -164,7 +165,8 @@ class SourceTracker:
             if p not in self.sources:
                 self.sources[p] = _Source(last_seen=now)
 
-    def observe(self, partition: int, offset: int, event_ms: int | None, now: float) -> None:
+    def observe(self, partition: int, offset: int, event_ms: int | None, now: float) -> bool:
+        """Take one message read from ``partition``; True when that source was idle (its input resumed)."""
         src = self.sources.get(partition)
         if src is None:
             src = self.sources[partition] = _Source()
@@ -173,7 +175,12 @@ class SourceTracker:
         if src.last_offset is None or offset > src.last_offset:
             src.last_offset = offset
         src.last_seen = now
+        resumed = src.idle
         src.idle = False
+        return resumed
+
+    def any_idle(self) -> bool:
+        return any(s.idle for s in self.sources.values())
 
     def check_idle(self, now: float, lag: Mapping[int, int | None]) -> list[int]:
         """Mark sources idle per the rule above; returns the ones that changed state.

@@ -231,7 +231,8 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         settings, sources, producer, [scored_name, claims.topic_name],
         owned=lambda: _owned_partitions(app, posts_name, sources),
         lag=lambda: _posts_lag(app, posts_name, sources, workarounds.log_end),
-        single=[coordination.topic_name] if coordination is not None else None)
+        single=[coordination.topic_name] if coordination is not None else None,
+        confirm=lambda: workarounds.refresh_log_ends(posts_name))
     scoring = worker.scoring = ScoringStage(
         settings, worker.processor, metrics, scored_topic=scored_name,
         dlq_topic=settings.topic(T.POSTS_DLQ), match=claims.match,

@@ -435,6 +435,17 @@ class FaustWorkarounds:
             return broker_end
         return faust_end if broker_end is None else max(faust_end, broker_end)
 
+    async def refresh_log_ends(self, topic: str) -> None:
+        """Ask the broker now for the log's end of the owned partitions of ``topic`` (`log_end`): the
+        scoring stage confirms that an idle source has nothing unread before the clock leaves it behind
+        (streams/runtime/scoring_stage.py, `Watermarks`)."""
+        try:
+            owned = [tp for tp in self.app.consumer.assignment() if tp.topic == topic]
+        except Exception:  # noqa: BLE001 - the consumer is not started yet (or is restarting)
+            return
+        self._log_end_at.pop(topic, None)
+        await self._refresh_log_ends(owned, time.monotonic())
+
     async def _refresh_log_ends(self, tps: list[Any], now: float) -> None:
         by_topic: dict[str, list[Any]] = {}
         for tp in tps:

@@ -20,7 +20,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,8 @@ log = logging.getLogger("suhu.worker")
 
 __all__ = ["SCORING_SLICE", "ScoredBatch", "ScoringStage", "Watermarks"]
 
+CONFIRM_INTERVAL_S = 1.0  # while a source is idle and others deliver: how often the broker confirms its log ends
+CONFIRM_TIMEOUT_S = 2.0  # the broker's answer waited for at most this long (else Faust's highwater serves)
 SCORING_SLICE = 64  # posts scored between two yields to the event loop (~10 ms of the fast tier)
 
 
@@ -55,12 +57,16 @@ class Watermarks:
 
     def __init__(self, settings: Any, sources: SourceTracker, producer: Producer, topics: list[str],
                  owned: Callable[[], list[int]], lag: Callable[[], dict[int, int | None]],
-                 single: list[str] | None = None) -> None:
+                 single: list[str] | None = None, confirm: Callable[[], Awaitable[None]] | None = None) -> None:
         self.settings, self.sources, self.producer, self.topics = settings, sources, producer, topics
         # Topics of ONE partition (posts-coordination): the marks go to partition 0, stamped with the low
         # mark (event time, like the fingerprints there, so a replay can seek by time).
         self.single = single or []
         self._owned, self._lag = owned, lag
+        # Asks the broker for the posts partitions' log ends now (`FaustWorkarounds.refresh_log_ends`), so
+        # that `lag` sees data that Faust has not fetched yet; see `_confirm_idle`.
+        self._confirm = confirm
+        self.confirmed_at = float("-inf")
         self.sent_at = 0.0
         self.sent: dict[str, Any] = {}
         self.step_sent: int | None = None  # closing_step of the low mark last published
@@ -70,22 +76,47 @@ class Watermarks:
         """The batch's posts are handed to the producer: the sources' marks may claim them; at once
         when the marks now close a window, else on the interval."""
         sources = self.sources
+        resumed = False
         for i, ev in enumerate(events):
             msg = ev.message
             if msg.topic == posts_topic:
-                sources.observe(msg.partition, msg.offset, scored.event_ms.get(i), scored.now)
-        if (scored.now - self.sent_at >= self.settings.watermark_interval_s
+                resumed |= sources.observe(msg.partition, msg.offset, scored.event_ms.get(i), scored.now)
+        changed = await self._confirm_idle(scored.now, resumed) if sources.any_idle() else False
+        if (changed or scored.now - self.sent_at >= self.settings.watermark_interval_s
                 or closing_step(sources.low_mark(), self._step_ms, self._grace_ms) != self.step_sent):
             await self.publish()
+
+    async def _confirm_idle(self, now: float, resumed: bool) -> bool:
+        """Before marks move the clock past an idle source, check that it still has nothing to read.
+
+        Faust's highwater for a partition moves only with Faust's fetches, and the broker's answer
+        (`lag`) only with the sweep every few seconds: when input resumes after a quiet spell (collectors
+        sending a backlog at once, a restart during a surge), the first partition Faust hands out would
+        otherwise carry the clock ahead while the others still count as idle, and their posts would
+        arrive late (CI, stop 29: 10,712 of 22,722). So the broker is asked at once when an idle source
+        resumes, and at most every `CONFIRM_INTERVAL_S` while data flows and a source is idle; sources
+        with unread data become active before the marks go out. True when a source changed state."""
+        if self._confirm is not None and (resumed or now - self.confirmed_at >= CONFIRM_INTERVAL_S):
+            self.confirmed_at = now
+            try:
+                await asyncio.wait_for(self._confirm(), CONFIRM_TIMEOUT_S)
+            except Exception as exc:  # noqa: BLE001 - Faust's highwater and the last answer still serve
+                log.debug("log ends unavailable (%s)", type(exc).__name__)
+        return self._check_idle(now)
+
+    def _check_idle(self, now: float) -> bool:
+        sources = self.sources
+        changed = sources.check_idle(now, self._lag())
+        for p in changed:
+            src = sources.sources[p]
+            log.info("posts/%d is %s", p, "idle: the watermark no longer waits for it" if src.idle else "active again")
+        return bool(changed)
 
     async def tick(self) -> None:
         """Idle sources and quiet partitions still move the clock: marks go out on a timer too."""
         now = time.time()
-        sources = self.sources
-        sources.assign(self._owned(), now)
-        for p in sources.check_idle(now, self._lag()):
-            src = sources.sources[p]
-            log.info("posts/%d is %s", p, "idle: the watermark no longer waits for it" if src.idle else "active again")
+        self.sources.assign(self._owned(), now)
+        self._check_idle(now)
         await self.publish()
 
     async def publish(self) -> None:
