@@ -76,12 +76,15 @@ class Watermarks:
         """The batch's posts are handed to the producer: the sources' marks may claim them; at once
         when the marks now close a window, else on the interval."""
         sources = self.sources
-        resumed = False
+        resumed: set[int] = set()
         for i, ev in enumerate(events):
             msg = ev.message
-            if msg.topic == posts_topic:
-                resumed |= sources.observe(msg.partition, msg.offset, scored.event_ms.get(i), scored.now)
-        changed = await self._confirm_idle(scored.now, resumed) if sources.any_idle() else False
+            if msg.topic == posts_topic and sources.observe(msg.partition, msg.offset, scored.event_ms.get(i),
+                                                            scored.now):
+                resumed.add(msg.partition)
+        for p in sorted(resumed):
+            log.info("posts/%d delivers again after an idle spell", p)
+        changed = await self._confirm_idle(scored.now, bool(resumed)) if sources.any_idle() else False
         if (changed or scored.now - self.sent_at >= self.settings.watermark_interval_s
                 or closing_step(sources.low_mark(), self._step_ms, self._grace_ms) != self.step_sent):
             await self.publish()
