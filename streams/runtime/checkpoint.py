@@ -150,7 +150,10 @@ class Checkpoint:
             self.idle_since = None
             self.runs += 1
             try:
-                await self.body(await self.begin(events))
+                events = list(events)
+                batch = await self.begin(events)
+                if batch.events or not events:  # not when every event had been processed already (`complete`)
+                    await self.body(batch)
             finally:
                 self.idle_since = time.monotonic()
 

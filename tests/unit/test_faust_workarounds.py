@@ -391,6 +391,22 @@ async def test_a_stalled_fetch_is_read_around_faust_and_faust_told_to_fetch_the_
     assert await workarounds.sweep_tails(now=12.0) == 0  # at the log's end: nothing left
 
 
+async def test_offsets_faust_hands_out_after_they_were_read_around_it_are_acked_and_not_processed_twice() -> None:
+    from types import SimpleNamespace
+
+    app, workarounds, checkpoint, seen = swept_agent(grace_s=10)
+    app.consumer = StalledConsumer()
+    checkpoint.ready()
+    await workarounds.sweep_tails(now=0.0)
+    assert await workarounds.sweep_tails(now=10.0) == 15  # 4..19 read around Faust
+    # Told to fetch the partition again, Faust hands out what the agent has already processed.
+    again = [SimpleNamespace(message=m) for m in PartitionReader(TailReader).read("alerts", 0, 4, 7)]
+    await checkpoint.run(again)
+    assert seen == [o for o in range(4, 20) if o != 13]  # not run through the stage a second time
+    assert all(workarounds.guard.allows(ev.message) for ev in again)  # Faust's ack of them commits them
+    assert workarounds.filler.seen_before == 3
+
+
 def test_a_stalled_fetch_waits_the_grace_with_an_idle_agent_and_a_longer_one_with_a_busy_agent() -> None:
     # Faust may only be slow while the agent works: reading ahead of it costs the same messages twice.
     watch = TailWatch(grace_s=10, chunk=20, busy_grace_s=60)
