@@ -96,9 +96,9 @@ class Watermarks:
         (`lag`) only with the sweep every few seconds: when input resumes after a quiet spell (collectors
         sending a backlog at once, a restart during a surge), the first partition Faust hands out would
         otherwise carry the clock ahead while the others still count as idle, and their posts would
-        arrive late (CI, stop 29: 10,712 of 22,722). So the broker is asked at once when an idle source
-        resumes, and at most every `CONFIRM_INTERVAL_S` while data flows and a source is idle; sources
-        with unread data become active before the marks go out. True when a source changed state."""
+        arrive late (tests/unit/test_watermark_publishing.py). So the broker is asked at once when an
+        idle source resumes, and at most every `CONFIRM_INTERVAL_S` while data flows and a source is idle;
+        sources with unread data become active before the marks go out. True when a source changed state."""
         if self._confirm is not None and (resumed or now - self.confirmed_at >= CONFIRM_INTERVAL_S):
             self.confirmed_at = now
             try:

@@ -99,7 +99,7 @@ async def test_a_backlog_after_a_quiet_spell_does_not_carry_the_clock_past_parti
 
 
 async def test_without_asking_the_broker_the_first_partition_would_carry_the_clock_two_hours_ahead():
-    """The defect the confirmation mends (CI, stop 29: 10,712 of 22,722 posts late)."""
+    """The race the confirmation closes: a stale "idle" published with the first partition's marks."""
     broker = Broker()
     wm, sources, sent = stage(broker, confirm=False)
     await wm.tick()
