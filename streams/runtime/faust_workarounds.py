@@ -288,8 +288,9 @@ class HoleFiller:
         # assignment: read around Faust (a stalled fetch, `TailWatch`) before Faust fetched it after all.
         # It is left out of the batch and given here (to be acked), not run through the stage again: a
         # stage absorbs a duplicate post only while it still holds its contribution, and an older one
-        # would count as late (CI, stop 29: 10,712 of 22,722 posts "late" in the all-at-once test after
-        # Faust fetched again three posts-scored partitions read around it from their 17th offset).
+        # would count as late (CI on stop 29's build: 10,712 of 22,722 posts "late" in the all-at-once test;
+        # a fresh clone's log then showed Faust handing out again, from their 17th offset, three
+        # posts-scored partitions read around it).
         self.on_seen_before = on_seen_before
         self.seen_before = 0
 
