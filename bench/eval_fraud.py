@@ -5,7 +5,8 @@
 `--set dev` (default) reads the development sets: tests/data/hoaxes/dev_fraud_v2.jsonl (the one tuned on),
 the older dev_fraud.jsonl/dev_civil.jsonl, dev_fraud_v3.jsonl/dev_civil_v3.jsonl and models/validation/provocation_fraud*.jsonl. `--set frozen`
 reads the frozen validation files (fraud_claims.jsonl, civil.jsonl): run it once, on a final method. `--set blind_v4` reads tests/data/fraud_blind_v4 (written blind on 2 Dec 2026; run once, 2 Dec 06:27 UTC; now a dev set, --misses prints its errors). `--set blind_v5`: tests/data/fraud_blind_v5 (written blind on
-2 Dec 2026), run once per final change, errors never printed.
+2 Dec 2026; run once, 2 Dec 06:58 UTC; with v4 and the dev sets, training data of fraud-head-v4). `--set blind_v6`:
+tests/data/fraud_blind_v6 (written blind on 4 Dec 2026; run once, 4 Dec 05:16 UTC), errors never printed.
 `--real` adds the false-positive rate on /work/shared/data/political_text_id.csv (read, never copied;
 its texts are printed only with --misses, to the terminal); with `--method combined|head` only its half 1
 (`models.fraud_head.political_half`), the half the fraud head was not trained on.
@@ -93,9 +94,10 @@ def _report(name: str, pos: list[dict], neg: list[dict], misses: bool) -> None: 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="dev", choices=("dev", "frozen", "blind_v4", "blind_v5"),
-                    help="blind_v4 (now a dev set) / blind_v5: tests/data/fraud_blind_vN (README there); "
-                         "blind_v5 is run once to confirm a final change, its errors never printed")
+    ap.add_argument("--set", default="dev", choices=("dev", "frozen", "blind_v4", "blind_v5", "blind_v6"),
+                    help="blind_v4, blind_v5 (used; training data of fraud-head-v4) / blind_v6: "
+                         "tests/data/fraud_blind_vN (README there); blind_v6 is run once to confirm a final change, "
+                         "its errors never printed")
     ap.add_argument("--misses", action="store_true")
     ap.add_argument("--real", action="store_true")
     ap.add_argument("--method", default="lexicon", choices=("lexicon", "combined", "head"))
@@ -113,6 +115,9 @@ def main() -> None:
         for name in ("provocation_fraud.jsonl", "provocation_fraud_holdout.jsonl"):
             rows = _rows(VALIDATION / name)
             _report(name, [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]], False)
+    elif args.set == "blind_v6":
+        blind = ROOT / "tests" / "data" / "fraud_blind_v6"
+        _report("blind v6 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)
     elif args.set == "blind_v5":
         blind = ROOT / "tests" / "data" / "fraud_blind_v5"
         _report("blind v5 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)

@@ -88,6 +88,7 @@ class SuhuScorer:
         head = dict(self.config.get("fraud_head") or {})
         self._fraud = self.fast.head_index.get("fraud")
         self.fraud_head_threshold = float(head.get("threshold", 0.5))
+        self.fraud_head_veto = float(head.get("veto", 0.0))  # v4: where the head reads a post as civil
         version = str(self.config["version"])
         if self._fraud is not None:
             version += f"+{head['version']}"
@@ -158,9 +159,10 @@ class SuhuScorer:
                 "provocation": provocation,
                 "fraud_claim": fraud_claim_score(text),
             }
-            if fraud_head is not None and fraud_head[i] >= self.fraud_head_threshold:
+            if fraud_head is not None and (fraud_head[i] >= self.fraud_head_threshold
+                                           or (fraud_head[i] < self.fraud_head_veto and scores["fraud_claim"] >= 0.5)):
                 scores["fraud_claim"] = combine_fraud(scores["fraud_claim"], float(fraud_head[i]),
-                                                      self.fraud_head_threshold, text)
+                                                      self.fraud_head_threshold, text, self.fraud_head_veto)
             scores["tension"] = tension_score(scores)
             scores["known_hoax"] = 0.0  # set by claim matching where a catalogue is loaded
             th = thresholds[i]

@@ -283,19 +283,29 @@ def _fraud_head(head: Mapping[str, Any] | None) -> list[str]:
         f"## fraud head ({head['version']}, issue 13): fraud_claim = lexicon + a trained head",
         f"- NB-weighted logistic regression on fast-v3's own features (no refit: `weights.npz` and every other head "
         f"are unchanged), weights in `{head['file']}` (float32, no pickle). Command: `{head['command']}`.",
-        f"- Data: {d['hand_written']} hand-written posts (`{d['hand_written_file']}`, {d['hand_written_fraud']} fraud "
-        f"narratives, {d['sittings']} sittings of different registers; written for suhu, nothing copied), "
+        f"- Data: {d['hand_written']} hand-written posts ({d['hand_written_fraud']} fraud narratives; written for suhu, "
+        f"nothing copied): `{d['hand_written_file']}` ({d.get('training_file', d['hand_written'])} posts, "
+        f"{d['sittings']} sittings of different registers)"
+        + (", and the used dev and blind sets of other writers, each one fold: "
+           + "; ".join(f"{k} {d['used_' + k]}" for k in d["used_sets"]) if d.get("used_sets") else "")
+        + "; "
         f"{d.get('political_used', 0)} sentences of `political_text_id.csv` half 0 (md5 split; half 1 is held out; "
         f"{d.get('political_half0', 0) - d.get('political_used', 0)} the lexicon flags left out; {d['political_licences']}) "
         f"and {d.get('tweets_used', 0)} tweets with no fraud vocabulary ({d['tweets_licence']}), all as negatives "
         f"except the hand-written fraud posts; weights {head['weights']}.",
-        f"- C {head['c']} and threshold {head['threshold']} by {head['cv_folds']}: {head['threshold_rule']}. "
+        f"- C {head['c']}, threshold {head['threshold']} and veto {head.get('veto', 0.0)} by {head['cv_folds']}: "
+        f"{head['threshold_rule']}. "
         f"Out of fold: recall {cv['recall']} (lexicon alone {cv['lexicon_recall']}), hand-written civil FPR "
         f"{cv['civil_fpr']} (lexicon {cv['lexicon_civil_fpr']}), political half 0 {cv['political_fpr']}.",
         "- Combination: the head's probability is mapped so its threshold reads 0.5, damped by the lexicon's own "
-        "debunk/reporting framing (x0.45), and fraud_claim = max(lexicon, that) where the head decides; elsewhere "
+        "debunk/reporting framing (x0.45), and fraud_claim = max(lexicon, that) where the head flags; where the "
+        "head's probability is under the veto, a lexicon decision (>= 0.5) is damped the same way (x0.45); elsewhere "
         "the lexicon's score stands.",
     ]
+    for name, s in (head.get("out_of_fold_per_used_set") or {}).items():
+        lines.append(f"- Out of fold on {name} (a writer the head had not seen): recall {s['recalled']}/{s['fraud']}, "
+                     f"civil flagged {s['civil_flagged']}/{s['civil']} (lexicon alone {s['lexicon_recalled']}, "
+                     f"{s['lexicon_civil_flagged']})")
     for k, v in (head.get("measured") or {}).items():
         lines.append(f"- {k}: {v}")
     return lines + [""]

@@ -1,10 +1,15 @@
-"""fraud_claim on the dev v3 sets, written blind to the detector (2 Dec 2026; tests/data/hoaxes/README.md).
+"""fraud_claim on the dev v3 sets and the used blind sets, written blind to the detector by other hands.
+
+Since fraud-head-v4 (4 Dec 2026) dev v3, blind v4 and blind v5 are *training data* of the fraud head
+(models/fraud_head.py USED_SETS): the floors below are regression guards on in-sample numbers, not estimates. The
+estimates are the out-of-fold numbers in the artifact's config (each set held out in turn) and the one run of
+tests/data/fraud_blind_v6 (docs/HOAXES.md). History of dev v3 (tests/data/hoaxes/README.md):
 
 First measured with fraud-head-v1 + lexicon v4: 18 / 317 civil election-process posts flagged (5.7 %), recall 61 / 65
 (0.938). Now (fraud-head-v2 + lexicon v5, unchanged with fraud-head-v3 + lexicon v6): 5 / 317 (1.6 %), recall 60 / 65
 (0.923); docs/HOAXES.md, fraud section.
 These files are no longer blind: their false positives were read before lexicon v5's framing and the v2 training
-posts were written (never trained on, nothing copied; docs/HOAXES.md says what was chosen after reading them), so
+posts were written (not trained on until fraud-head-v4, nothing copied; docs/HOAXES.md says what was chosen after reading them), so
 these numbers are optimistic and tests/data/fraud_blind_v4 is the check. The floors below are slightly worse than
 the measured numbers, so a change that makes either worse fails. They are floors, not targets: the civil target is 1 %.
 """
@@ -21,8 +26,8 @@ HOAXES = Path(__file__).resolve().parents[2] / "tests" / "data" / "hoaxes"
 CIVIL = HOAXES / "dev_civil_v3.jsonl"
 FRAUD = HOAXES / "dev_fraud_v3.jsonl"
 
-MAX_CIVIL_FLAGGED = 7  # measured 5 / 317 (v1: 18)
-MIN_FRAUD_FLAGGED = 58  # measured 60 / 65 (v1: 61)
+MAX_CIVIL_FLAGGED = 2  # in sample 0 / 317 with fraud-head-v4 (out of fold 4; v3 5, v1 18)
+MIN_FRAUD_FLAGGED = 62  # in sample 64 / 65 (out of fold 64; v3 60, v1 61)
 
 
 def _rows(path: Path) -> list[dict]:
@@ -60,8 +65,8 @@ def test_dev_v3_fraud_recall_floor() -> None:
 # tests/data/fraud_blind_v4: blind until its one run (2 Dec 06:27 UTC: civil 12 / 336, recall 93 / 116 with
 # fraud-head-v2 + lexicon v5); its errors were then read for lexicon v6, so it is a dev set now (docs/HOAXES.md).
 BLIND_V4 = Path(__file__).resolve().parents[2] / "tests" / "data" / "fraud_blind_v4"
-MAX_BLIND_V4_CIVIL_FLAGGED = 4  # measured 2 / 336 (fraud-head-v3 + lexicon v6)
-MIN_BLIND_V4_FRAUD_FLAGGED = 93  # measured 95 / 116
+MAX_BLIND_V4_CIVIL_FLAGGED = 2  # in sample 0 / 336 with fraud-head-v4 (out of fold 1; v3 2)
+MIN_BLIND_V4_FRAUD_FLAGGED = 103  # in sample 106 / 116 (out of fold 96; v3 95)
 
 
 def test_blind_v4_floors() -> None:
@@ -69,3 +74,17 @@ def test_blind_v4_floors() -> None:
     civil_flagged, fraud_flagged = _flagged(civil), _flagged(fraud)
     assert len(civil_flagged) <= MAX_BLIND_V4_CIVIL_FLAGGED, (len(civil_flagged), len(civil), civil_flagged)
     assert len(fraud_flagged) >= MIN_BLIND_V4_FRAUD_FLAGGED, (len(fraud_flagged), len(fraud))
+
+
+# tests/data/fraud_blind_v6: written blind on 4 Dec 2026, run once with fraud-head-v4 (05:16 UTC): never trained on.
+BLIND_V6 = Path(__file__).resolve().parents[2] / "tests" / "data" / "fraud_blind_v6"
+MAX_BLIND_V6_CIVIL_FLAGGED = 9  # measured 7 / 320 (2.2 %; target 1 %, not met; fraud-head-v3: 22)
+MIN_BLIND_V6_FRAUD_FLAGGED = 93  # measured 96 / 115 (fraud-head-v3: 89)
+
+
+def test_blind_v6_floors() -> None:
+    civil, fraud = _rows(BLIND_V6 / "civil.jsonl"), _rows(BLIND_V6 / "fraud.jsonl")
+    assert len(civil) >= 300 and len(fraud) >= 100
+    civil_flagged, fraud_flagged = _flagged(civil), _flagged(fraud)
+    assert len(civil_flagged) <= MAX_BLIND_V6_CIVIL_FLAGGED, (len(civil_flagged), len(civil))  # ids not printed
+    assert len(fraud_flagged) >= MIN_BLIND_V6_FRAUD_FLAGGED, (len(fraud_flagged), len(fraud))
