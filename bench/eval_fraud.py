@@ -94,7 +94,7 @@ def _report(name: str, pos: list[dict], neg: list[dict], misses: bool) -> None: 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="dev", choices=("dev", "frozen", "blind_v4", "blind_v5", "blind_v6"),
+    ap.add_argument("--set", default="dev", choices=("dev", "frozen", "blind_v4", "blind_v5", "blind_v6", "blind_v7", "blind_v8"),
                     help="blind_v4, blind_v5 (used; training data of fraud-head-v4) / blind_v6: "
                          "tests/data/fraud_blind_vN (README there); blind_v6 is run once to confirm a final change, "
                          "its errors never printed")
@@ -115,6 +115,12 @@ def main() -> None:
         for name in ("provocation_fraud.jsonl", "provocation_fraud_holdout.jsonl"):
             rows = _rows(VALIDATION / name)
             _report(name, [r for r in rows if r["fraud_claim"]], [r for r in rows if not r["fraud_claim"]], False)
+    elif args.set == "blind_v8":
+        blind = ROOT / "tests" / "data" / "fraud_blind_v8"
+        _report("blind v8 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)
+    elif args.set == "blind_v7":
+        blind = ROOT / "tests" / "data" / "fraud_blind_v7"
+        _report("blind v7 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)
     elif args.set == "blind_v6":
         blind = ROOT / "tests" / "data" / "fraud_blind_v6"
         _report("blind v6 (fraud / civil)", _rows(blind / "fraud.jsonl"), _rows(blind / "civil.jsonl"), False)

@@ -286,7 +286,7 @@ def _fraud_head(head: Mapping[str, Any] | None) -> list[str]:
         f"- Data: {d['hand_written']} hand-written posts ({d['hand_written_fraud']} fraud narratives; written for suhu, "
         f"nothing copied): `{d['hand_written_file']}` ({d.get('training_file', d['hand_written'])} posts, "
         f"{d['sittings']} sittings of different registers)"
-        + (", and the used dev and blind sets of other writers, each one fold: "
+        + (", and the sets of other writers (used dev and blind sets, training sittings), each one fold: "
            + "; ".join(f"{k} {d['used_' + k]}" for k in d["used_sets"]) if d.get("used_sets") else "")
         + "; "
         f"{d.get('political_used', 0)} sentences of `political_text_id.csv` half 0 (md5 split; half 1 is held out; "

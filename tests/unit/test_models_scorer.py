@@ -32,7 +32,7 @@ def scorer():  # type: ignore[no-untyped-def]
 
 
 def test_default_scorer_loads_the_committed_artifact(scorer) -> None:  # type: ignore[no-untyped-def]
-    assert scorer.version == "fast-v3+fraud-head-v4+lexicon-v6+sara-v8+reader-v3"
+    assert scorer.version == "fast-v3+fraud-head-v6+lexicon-v6+sara-v8+reader-v3"
     assert set(scorer.thresholds) == {"incivility", "hate", "provocation", "fraud_claim", "tension", "known_hoax"}
 
 
