@@ -4,17 +4,18 @@ It reads the featurizer and vocabulary that fast-v3 already fits (nothing is ref
 weights and outputs stay exactly what they were; its weights live in their own file of the artifact
 (`fraud_head.npz`: `coef` float32 per kept column, `intercept`), checked like every other file there.
 
-Training data: the hand-written posts in models/validation/fraud_train.jsonl (578 fraud narratives / 1,005 civil)
-and, from v4, the used dev and blind sets of other writers (`USED_SETS`), one fixed half of political_text_id.csv (a hashed split: `political_half(text) == 0`; the other half is never
-trained on and measures false positives) and tweets from the hate/abusive set with no fraud vocabulary, as
-negatives. C, the decision threshold and the veto are chosen by cross-validation on that training data only: folds
+Training data: the hand-written posts in models/validation/fraud_train.jsonl (578 fraud narratives / 1,005 civil);
+from v4 on, the sets of other writers (`USED_SETS`: used dev and blind sets, and training sittings); one fixed half
+of political_text_id.csv (a hashed split: `political_half(text) == 0`; the other half is never trained on and
+measures false positives) and tweets from the hate/abusive set with no fraud vocabulary, as negatives.
+C, the decision threshold and the veto are chosen by cross-validation on that training data only: folds
 keep each hand-written sitting (one register) together and each used set apart, so a fold is scored on a style, or
 a writer, it was not fitted on.
 
 In the scorer the head's probability is mapped so that its threshold reads 0.5, damped by the lexicon's own
 debunk/reporting framing, and combined with the lexicon score (`combine_fraud`); where the head reads a post as
-civil (under the veto) a lexicon decision is damped. This module is what the
-scorer loads; training is in models/offline/fraud_head_training.py.
+civil (under the veto) a lexicon decision is damped. This module is what the scorer loads; training is in
+models/offline/fraud_head_training.py.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ import numpy as np
 
 from models.signals import REPORTING_FACTOR, fraud_framing_damps
 
-__all__ = ["FRAUD_HEAD_VERSION", "FRAUD_HEAD_FILE", "TRAIN_SET", "USED_SETS", "political_half", "map_to_half", "combine_fraud",
-           "framing_damps", "load_fraud_head"]
+__all__ = ["FRAUD_HEAD_VERSION", "FRAUD_HEAD_FILE", "TRAIN_SET", "USED_SETS", "UNFITTED_WRITERS", "political_half",
+           "map_to_half", "combine_fraud", "framing_damps", "load_fraud_head"]
 
 FRAUD_HEAD_VERSION = "fraud-head-v6"
 FRAUD_HEAD_FILE = "fraud_head.npz"

@@ -159,8 +159,7 @@ class SuhuScorer:
                 "provocation": provocation,
                 "fraud_claim": fraud_claim_score(text),
             }
-            if fraud_head is not None and (fraud_head[i] >= self.fraud_head_threshold
-                                           or (fraud_head[i] < self.fraud_head_veto and scores["fraud_claim"] >= 0.5)):
+            if fraud_head is not None:  # combine_fraud leaves the lexicon's score where the head does not decide
                 scores["fraud_claim"] = combine_fraud(scores["fraud_claim"], float(fraud_head[i]),
                                                       self.fraud_head_threshold, text, self.fraud_head_veto)
             scores["tension"] = tension_score(scores)
