@@ -396,7 +396,8 @@ def pct(xs: list[float], q: float) -> float | None:
     return xs[min(len(xs) - 1, max(0, int(round(q * (len(xs) - 1)))))]
 
 
-def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path) -> dict[str, Any]:
+def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path,
+                profile: Path | None = None) -> dict[str, Any]:
     from kafka import KafkaConsumer, KafkaProducer
 
     prefix = f"l{uuid.uuid4().hex[:6]}-"
@@ -440,8 +441,11 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path)
         env = worker_env(bootstrap, prefix, f"suhu-lat-{uuid.uuid4().hex[:6]}", tmp / "lat",
                          free_ports(1)[0], {"SUHU_ALERTMANAGER_URL": am_url})
         with log.open("ab") as out:
-            worker = subprocess.Popen([SUHU, "worker", "--loglevel", "warning"], env=env, cwd=REPO, stdout=out,
-                                      stderr=subprocess.STDOUT)
+            cmd = [SUHU, "worker", "--loglevel", "warning"]
+            if profile is not None:  # py-spy samples the worker; a profiled run's latencies are not results
+                cmd = [str(REPO / ".venv" / "bin" / "py-spy"), "record", "--format", "raw", "--rate", "200", "--gil",
+                       "--nonblocking", "-o", str(profile), "--", *cmd]
+            worker = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
         t_cons = threading.Thread(target=consume_alerts, daemon=True)
         t_cons.start()
         try:
@@ -524,6 +528,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "e2e.json")
     ap.add_argument("--profile", type=Path, default=None,
                     help="py-spy raw stacks of the 1-worker run go here (profiling run: ceiling and peer skipped)")
+    ap.add_argument("--latency-profile", type=Path, default=None,
+                    help="py-spy raw stacks of the latency run's worker go here (its latencies are then no result)")
     a = ap.parse_args()
 
     a.out.parent.mkdir(parents=True, exist_ok=True)
@@ -544,7 +550,8 @@ def main() -> None:
             result["throughput"] = info | {"runs": [r.as_dict() for r in runs]}
             a.out.write_bytes(orjson.dumps(result, option=orjson.OPT_INDENT_2))
             if not a.no_latency:
-                result["latency"] = run_latency(kafka.bootstrap, tmp, a.latency_rate, a.latency_minutes, log)
+                result["latency"] = run_latency(kafka.bootstrap, tmp, a.latency_rate, a.latency_minutes, log,
+                                                a.latency_profile)
                 print(result["latency"], flush=True)
         finally:
             kafka.stop()

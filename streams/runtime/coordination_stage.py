@@ -259,7 +259,7 @@ class CoordinationStage:
 
     def alerts(self, events: list[Any], recovered: Iterable[Alert] = ()) -> list[Record]:
         """One batch of ``posts-coordination`` (after `recover` when the detector is new): the alert
-        records, acknowledged one by one, and the changed alerted clusters written to ``state`` for the
+        records (acknowledged before the state), and the changed alerted clusters written to ``state`` for the
         checkpoint to send after them."""
         found = list(recovered)
         for ev in events:

@@ -29,6 +29,17 @@ Upstream behaviour (faust-streaming 0.15.3, ``faust/streams.py`` ``Stream._py_ai
   its fetch set while its stream buffer is full (``Consumer.on_buffer_full``) and relies on a queue
   callback to put it back.
 
+* **Every fetched message costs several turns of the event loop.** ``Consumer._drain_messages``
+  (faust/transport/consumer.py) hands each message to the conductor with
+  ``await self.wait_first(callback(message), self.suspend_flow.wait())``: mode's ``Service.wait_first``
+  wraps the callback and three events in tasks and waits on them with ``asyncio.wait``, so a message
+  reaches its stream only after two or more loop iterations, each of which may also run a slice of a
+  busy agent. Under load the drain crawled while the agents sat idle: at a steady 1,000 posts/s the
+  worker fetched ~3,000 posts at a time every ~3 s and a post waited ~2 s before the scoring agent saw
+  it (bench/NOTES.md, 4 Dec 2026). Upstream reports: https://github.com/robinhood/faust/issues/563
+  (consumption far below a bare aiokafka consumer) and https://github.com/faust-streaming/faust/issues/229
+  (the same call under load).
+
 The work-arounds:
 
 * `AckGuard` wraps the consumer's `ack`: for the topics our agents read, an ack passes only for a
@@ -38,6 +49,10 @@ The work-arounds:
 * `HoleDetector` + `HoleFiller` find offsets Faust skipped before a message and read them around Faust
   (`streams/runtime/partition_reader.py`), in front of that message; `ReRead` carries such a message, which
   the guard acks itself (Faust never saw it).
+* `prompt_delivery` gives the consumer a ``wait_first`` that first runs the callback to its first
+  suspension: a message whose stream queue has room (nearly always) is delivered at once, without a
+  task; one that has to wait goes to mode's ``wait_first`` from where it stopped, with the upstream
+  semantics (a flow suspension or a stop still interrupts it).
 * `TailWatch` finds the skipped offsets no later message reveals: the last ones of a partition that then
   goes quiet (a burst of alerts fetched during a rebalance, on a topic that may carry nothing more for
   hours). Faust has handed them out (its read offset is past them) yet the agent, idle, never saw them;
@@ -79,7 +94,7 @@ from typing import Any
 from streams.runtime.partition_reader import PartitionReader
 
 __all__ = ["AckGuard", "FaustWorkarounds", "HoleDetector", "HoleFiller", "ReRead", "TailWatch", "committed_offsets",
-           "memory_store", "raise_producer_buffer", "read_offsets"]
+           "memory_store", "prompt_delivery", "raise_producer_buffer", "read_offsets"]
 
 log = logging.getLogger("suhu.worker")
 
@@ -363,6 +378,7 @@ class FaustWorkarounds:
         self.app = app
         self.guard = AckGuard(topics)
         self.guard.install(app.consumer)
+        prompt_delivery(app.consumer)
         self.filler = HoleFiller(lambda: app.consumer, reader, on_hole, on_seen_before=self.guard.done)
         self.tails = TailWatch(tail_grace_s)
         self.on_hole = on_hole
@@ -495,6 +511,74 @@ class FaustWorkarounds:
         self.tails.reset()
         self._log_end.clear()
         self._log_end_at.clear()
+
+
+# -- delivery of fetched messages ---------------------------------------------------------------------
+class _Continue:
+    """An awaitable that drives ``coro`` on from its first suspension, where `prompt_delivery` left it
+    (``yielded``: what it yielded there, normally a future it waits on)."""
+
+    __slots__ = ("_coro", "_yielded")
+
+    def __init__(self, coro: Any, yielded: Any) -> None:
+        self._coro, self._yielded = coro, yielded
+
+    def __await__(self) -> Any:
+        coro, value = self._coro, self._yielded
+        while True:
+            try:
+                sent = yield value
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # noqa: BLE001 - passed on to the coroutine (a cancellation)
+                try:
+                    value = coro.throw(exc)
+                except StopIteration as stop:
+                    return stop.value
+            else:
+                try:
+                    value = coro.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+
+
+def prompt_delivery(consumer: Any) -> None:
+    """Give ``consumer`` a ``wait_first`` that runs its first coroutine to its first suspension at once.
+
+    The drain loop calls ``wait_first(callback(message), suspend_flow.wait())`` once per message (see the
+    module docstring). When the callback completes without suspending (its stream queue had room), the
+    message is delivered with no task and no loop iteration, and the other coroutines are closed unrun.
+    Otherwise mode's own ``wait_first`` takes over with the callback resumed where it stopped, so a flow
+    suspension, a stop or a crash still interrupts a delivery that waits. Other callers get the same
+    results: mode would run the first coroutine's first step in a task on the next iteration anyway."""
+    from mode.services import WaitResults
+
+    upstream = getattr(consumer, "wait_first", None)
+    if upstream is None:  # not a mode Service (a test's fake consumer): nothing to speed up
+        return
+
+    async def wait_first(*coros: Any, timeout: Any = None) -> Any:
+        first = coros[0] if coros else None
+        if timeout is None and asyncio.iscoroutine(first):
+            try:
+                yielded = first.send(None)
+            except StopIteration as stop:
+                _close(coros[1:])
+                return WaitResults([first], [stop.value], False)
+            except BaseException:
+                _close(coros[1:])
+                raise
+            coros = (_Continue(first, yielded), *coros[1:])
+        return await upstream(*coros, timeout=timeout)
+
+    consumer.wait_first = wait_first
+
+
+def _close(coros: Iterable[Any]) -> None:
+    for coro in coros:
+        if asyncio.iscoroutine(coro):
+            coro.close()
 
 
 # -- private Faust attributes -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The commit order of every agent, without a broker (streams/runtime/checkpoint.py).
 
-A batch leaves in one order: its outputs (alerts acknowledged one by one), then the changelog of the
-state that produced them, then a flush, then the acks that let its offsets be committed. Whatever
+A batch leaves in one order: its outputs (alerts handed over in order, then their acknowledgements
+awaited together), then the changelog of the state that produced them, then a flush, then the acks that let its offsets be committed. Whatever
 fails before the acks leaves the batch to be read again.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+import asyncio
 
 import orjson
 import pytest
@@ -60,17 +62,27 @@ class FakeProducer:
     """Records every call in one list, shared with the fake acks, so the test reads the order."""
 
     calls: list[tuple[Any, ...]]
-    fail_on: bytes | None = None
+    fail_on: bytes | None = None  # refused when handed over
+    fail_ack_on: bytes | None = None  # handed over, then the broker reports a failure
+    ack_delay_s: float = 0.0  # the broker's acknowledgement comes this much later (logged as "broker-ack")
 
     async def send(self, record: Record) -> None:
         if record.key == self.fail_on:
             raise ConnectionError("broker gone")
         self.calls.append(("send", record.topic, record.partition, record.key, record.value))
 
-    async def send_and_wait(self, record: Record) -> None:
+    async def send_acknowledged(self, record: Record) -> Any:
         if record.key == self.fail_on:
             raise ConnectionError("broker gone")
         self.calls.append(("acknowledged", record.topic, record.partition, record.key, record.value))
+        return asyncio.ensure_future(self._broker_ack(record))  # a client's delivery future runs on its own
+
+    async def _broker_ack(self, record: Record) -> None:
+        if self.ack_delay_s:
+            await asyncio.sleep(self.ack_delay_s)
+            self.calls.append(("broker-ack", record.key))
+        if record.key == self.fail_ack_on:
+            raise ConnectionError("not acknowledged")
 
     async def flush(self) -> None:
         self.calls.append(("flush",))
@@ -123,8 +135,22 @@ async def test_a_sent_callback_runs_once_its_record_is_out() -> None:
     calls: list = []
     cp = checkpoint(calls)
     record = Record("alerts", b"a", b"{}", acknowledged=True, sent=lambda: calls.append(("counted",)))
-    await cp.commit(await cp.begin([]), [record, Record("alerts", b"b", b"{}", acknowledged=True)])
-    assert kinds(calls) == ["acknowledged", "counted", "acknowledged"]
+    await cp.commit(await cp.begin([]), [record, Record("alerts", b"b", b"{}", acknowledged=True),
+                                         Record("posts-scored", b"JB", b"{}", sent=lambda: calls.append(("out",)))])
+    # The scored post counts once handed over; the alert once every alert of the batch is acknowledged.
+    assert kinds(calls) == ["acknowledged", "acknowledged", "send:posts-scored", "out", "counted"]
+
+
+async def test_alerts_are_all_handed_over_before_their_acknowledgements_are_awaited() -> None:
+    """One round trip for a batch's alerts, not one per alert; the changelog still waits for them all."""
+    calls: list = []
+    state = ChangelogBuffer({})
+    cp = checkpoint(calls, producer=FakeProducer(calls, ack_delay_s=0.01), changelogs={"state-changelog": state})
+    batch = await cp.begin([ev("posts-scored", 2, 10)])
+    state.at(2)["p:2"] = {"c": 1}
+    await cp.commit(batch, [Record("alerts", k, b"{}", acknowledged=True) for k in (b"a1", b"a2", b"a3")])
+    assert kinds(calls) == ["acknowledged"] * 3 + ["broker-ack"] * 3 + ["send:state-changelog", "ack"]
+    assert [c[3] for c in calls[:3]] == [b"a1", b"a2", b"a3"]  # handed over in the stage's order
 
 
 # -- failures ---------------------------------------------------------------------------------------------
@@ -138,6 +164,19 @@ async def test_a_failure_while_publishing_acks_nothing_and_keeps_the_changelog_p
         await cp.commit(batch, [Record("alerts", b"a1", b"{}", acknowledged=True),
                                 Record("alerts", b"a2", b"{}", acknowledged=True)])
     assert kinds(calls) == ["acknowledged"]  # a1 only: no state, no ack
+    assert state.pending == 1
+
+
+async def test_an_alert_the_broker_does_not_acknowledge_acks_nothing_and_keeps_the_changelog_pending() -> None:
+    calls: list = []
+    state = ChangelogBuffer({})
+    cp = checkpoint(calls, producer=FakeProducer(calls, fail_ack_on=b"a1"), changelogs={"state-changelog": state})
+    batch = await cp.begin([ev("posts-scored", 1, 7)])
+    state.at(1)["p:1"] = {"c": 3}
+    with pytest.raises(ConnectionError):
+        await cp.commit(batch, [Record("alerts", b"a1", b"{}", acknowledged=True),
+                                Record("alerts", b"a2", b"{}", acknowledged=True)])
+    assert kinds(calls) == ["acknowledged", "acknowledged"]  # both handed over; no state, no ack
     assert state.pending == 1
 
 

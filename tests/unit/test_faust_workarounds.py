@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,7 +272,7 @@ def swept_agent(grace_s: float = 10.0):  # type: ignore[no-untyped-def]
 
     class NoProducer:
         async def send(self, record: Any) -> None: ...
-        async def send_and_wait(self, record: Any) -> None: ...
+        async def send_acknowledged(self, record: Any) -> Any: return asyncio.sleep(0)
         async def flush(self) -> None: ...
 
     checkpoint = workarounds.register(Checkpoint(NoProducer(), workarounds.complete, workarounds.ack))
@@ -333,7 +334,7 @@ async def test_a_batch_and_a_sweep_of_one_agent_never_interleave() -> None:
 
     class NoProducer:
         async def send(self, record: Any) -> None: ...
-        async def send_and_wait(self, record: Any) -> None: ...
+        async def send_acknowledged(self, record: Any) -> Any: return asyncio.sleep(0)
         async def flush(self) -> None: ...
 
     checkpoint = Checkpoint(NoProducer())
@@ -503,3 +504,98 @@ async def test_no_stalled_fetch_is_read_before_the_agent_started() -> None:
     checkpoint.ready()
     await workarounds.sweep_tails(now=21.0)
     assert await workarounds.sweep_tails(now=22.0) == 15
+
+
+# -- prompt delivery: a fetched message reaches its stream without turns of the event loop ----------------
+def _service() -> Any:
+    """Stands in for Faust's consumer: a mode Service, whose ``wait_first`` the drain loop calls."""
+    from mode import Service
+
+    return Service()
+
+
+async def test_a_message_whose_queue_has_room_is_delivered_at_once_without_a_task() -> None:
+    from streams.runtime.faust_workarounds import prompt_delivery
+
+    consumer = _service()
+    prompt_delivery(consumer)
+    queue: asyncio.Queue[str] = asyncio.Queue(maxsize=10)
+    suspend_flow = asyncio.Event()
+    turns: list[str] = []
+    asyncio.get_running_loop().call_soon(turns.append, "the loop turned")
+
+    async def callback(message: str) -> None:
+        await queue.put(message)
+
+    for message in ("m1", "m2", "m3"):
+        result = await consumer.wait_first(callback(message), suspend_flow.wait())
+        assert not result.stopped
+    assert [queue.get_nowait() for _ in range(3)] == ["m1", "m2", "m3"]
+    assert turns == []  # all three delivered before the loop ran anything else
+
+
+async def test_upstream_wait_first_makes_a_turn_of_the_loop_per_message() -> None:
+    """What `prompt_delivery` removes (mode's wait_first, as the drain loop calls it)."""
+    consumer = _service()
+    queue: asyncio.Queue[str] = asyncio.Queue(maxsize=10)
+    turns: list[str] = []
+    asyncio.get_running_loop().call_soon(turns.append, "the loop turned")
+
+    async def callback(message: str) -> None:
+        await queue.put(message)
+
+    await consumer.wait_first(callback("m1"), asyncio.Event().wait())
+    assert turns == ["the loop turned"]
+
+
+async def test_a_message_that_must_wait_for_room_is_delivered_once_the_queue_drains() -> None:
+    from streams.runtime.faust_workarounds import prompt_delivery
+
+    consumer = _service()
+    prompt_delivery(consumer)
+    queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
+    queue.put_nowait("m1")
+
+    async def callback(message: str) -> str:
+        await queue.put(message)
+        return f"delivered {message}"
+
+    async def agent() -> None:
+        await asyncio.sleep(0.01)
+        assert queue.get_nowait() == "m1"
+
+    drained = asyncio.ensure_future(agent())
+    result = await consumer.wait_first(callback("m2"), asyncio.Event().wait())
+    await drained
+    assert result.results == ["delivered m2"] and queue.get_nowait() == "m2"
+
+
+async def test_a_flow_suspension_still_interrupts_a_delivery_that_waits() -> None:
+    from streams.runtime.faust_workarounds import prompt_delivery
+
+    consumer = _service()
+    prompt_delivery(consumer)
+    queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
+    queue.put_nowait("m1")
+    suspend_flow = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.01, suspend_flow.set)
+
+    async def callback(message: str) -> None:
+        await queue.put(message)
+
+    result = await consumer.wait_first(callback("m2"), suspend_flow.wait())
+    assert len(result.done) == 1
+    assert queue.qsize() == 1 and queue.get_nowait() == "m1"  # m2 never went in: the rebalance won
+
+
+async def test_a_callback_that_fails_at_once_raises_as_upstream() -> None:
+    from streams.runtime.faust_workarounds import prompt_delivery
+
+    consumer = _service()
+    prompt_delivery(consumer)
+
+    async def callback(message: str) -> None:
+        raise KeyError(message)
+
+    with pytest.raises(KeyError):
+        await consumer.wait_first(callback("m1"), asyncio.Event().wait())
