@@ -21,9 +21,10 @@ Delivery state, and who re-sends (docs/RELIABILITY.md, "Delivery state after a r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, ContextManager, Iterable, MutableMapping, Sequence
 
 from streams.core.codecs import CodecError, decode_delivered, encode_delivered
 from streams.outputs.delivery import ActiveAlerts, AlertmanagerDestination, Destination, deliver_all, firing_from_records
@@ -69,6 +70,7 @@ class DeliveryStage:
         flush: Callable[[], Awaitable[Any]] | None = None,
         read_partition: Callable[[int], Awaitable[Iterable[bytes]]] | None = None,
         clock: Callable[[], float] = time.time,
+        as_current: Callable[[Any], ContextManager[Any]] = lambda event: contextlib.nullcontext(),
     ) -> None:
         self.destinations = list(destinations)
         self.delivered = delivered
@@ -77,6 +79,10 @@ class DeliveryStage:
         self.flush = flush
         self.read_partition = read_partition
         self.clock = clock
+        # The framework's "current event" while a mark is written: a Faust table takes the changelog
+        # partition of a write from it (streams/runtime/faust_workarounds.py, `current_event`), and a batch
+        # spans partitions.
+        self.as_current = as_current
         # The firing set: the Alertmanager destination's (the only pager that forgets unless re-sent).
         self.active: ActiveAlerts | None = next(
             (d.active for d in self.destinations if isinstance(d, AlertmanagerDestination)), None)
@@ -89,14 +95,41 @@ class DeliveryStage:
         self._lock = asyncio.Lock()
 
     # ---- the records ------------------------------------------------------------------------------------------
-    async def handle(self, value: bytes, partition: int) -> str:
+    async def handle(self, value: bytes, partition: int, event: Any = None) -> str:
         """One `alerts` record: "delivered" (sent now, or nowhere to send), "duplicate" (already
         delivered: not sent again) or "unreadable"."""
-        try:
-            alert = Alert.from_json(value)
-        except Exception:  # noqa: BLE001 - never stall the stage on one record
-            log.error("unreadable alert record on alerts/%s", partition)
-            return "unreadable"
+        return (await self.handle_batch([(value, partition, event)]))[0]
+
+    async def handle_batch(self, records: Sequence[tuple[bytes, int, Any]]) -> list[str]:
+        """A batch of `alerts` records (value, partition, the event that carried it), an outcome each
+        as `handle` gives it.
+
+        The transitions of one incident (one dedup key: firing, escalated, resolved) are sent in their
+        order; different incidents are sent concurrently, and the delivered marks are flushed once for
+        the batch. A window close can emit a hundred transitions at once: one at a time, each with its
+        own HTTP round trip and flush, kept the last of them seconds behind (bench/NOTES.md)."""
+        outcomes: list[str] = ["unreadable"] * len(records)
+        incidents: dict[str, list[tuple[int, Alert, int, Any]]] = {}
+        for i, (value, partition, event) in enumerate(records):
+            try:
+                alert = Alert.from_json(value)
+            except Exception:  # noqa: BLE001 - never stall the stage on one record
+                log.error("unreadable alert record on alerts/%s", partition)
+                continue
+            incidents.setdefault(alert.dedup_key, []).append((i, alert, partition, event))
+
+        async def in_order(transitions: list[tuple[int, Alert, int, Any]]) -> None:
+            for i, alert, partition, event in transitions:
+                outcomes[i] = await self._deliver(alert, partition, event)
+
+        await asyncio.gather(*(in_order(t) for t in incidents.values()))
+        if self.destinations and self.flush is not None and "delivered" in outcomes:
+            # Make the marks durable now rather than at the next commit, so a crash right after a
+            # page re-sends only what this batch paged.
+            await self.flush()
+        return outcomes
+
+    async def _deliver(self, alert: Alert, partition: int, event: Any) -> str:
         if _is_marked(self.delivered, alert.alert_id):
             # Delivered before a restart or by this worker: not sent again. If it is still firing,
             # the rebuild on assignment put it in the re-send set.
@@ -108,11 +141,8 @@ class DeliveryStage:
         async with self._lock:  # a rebuild reads the marks either before both of these or after both
             if self.active is not None:
                 self.active.update(alert, self.clock(), partition=partition)
-            self.delivered[alert.alert_id] = encode_delivered(self.clock())
-        if self.destinations and self.flush is not None:
-            # Make the mark durable now rather than at the next commit, so a crash right after a
-            # page re-sends it only inside this millisecond window (alerts are rare).
-            await self.flush()
+            with self.as_current(event):  # no await inside: concurrent deliveries never see another's event
+                self.delivered[alert.alert_id] = encode_delivered(self.clock())
         return "delivered"
 
     # ---- the consumer group ---------------------------------------------------------------------------------

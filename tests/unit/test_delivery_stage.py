@@ -4,6 +4,8 @@ from the durable records (`alerts` + `delivered`) after a restart or a rebalance
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any
 
 import orjson
@@ -306,6 +308,80 @@ async def test_an_unreadable_record_is_skipped():
     stage, am = make_stage(Log())
     assert await stage.handle(b"not json", 0) == "unreadable"
     assert am.posts == []
+
+
+# ---- a batch: incidents concurrently, each incident's transitions in order -----------------------------------
+class SlowPager:
+    """A pager whose every send takes a while; logs when each send starts and ends."""
+
+    name = "slow-pager"
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, str, str]] = []
+
+    async def send(self, a: Alert) -> None:
+        self.log.append(("start", a.region, a.status))
+        await asyncio.sleep(0.01)
+        self.log.append(("end", a.region, a.status))
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_a_batch_sends_different_incidents_concurrently_and_one_incidents_transitions_in_order():
+    pager = SlowPager()
+    flushed: list[bool] = []
+
+    async def flush() -> None:
+        flushed.append(True)
+
+    stage = DeliveryStage([pager], {}, flush=flush)
+    jk_fire, jk_done = alert("ID-JK"), alert("ID-JK", "resolved", window_end_min=10)
+    jb_fire = alert("ID-JB")
+    outcomes = await stage.handle_batch([(jk_fire.to_json(), 0, None), (jb_fire.to_json(), 1, None),
+                                         (b"not json", 1, None), (jk_done.to_json(), 0, None)])
+    assert outcomes == ["delivered", "delivered", "unreadable", "delivered"]
+    assert pager.log[:2] == [("start", "ID-JK", "firing"), ("start", "ID-JB", "firing")]  # both in flight at once
+    jk = [(kind, status) for kind, region, status in pager.log if region == "ID-JK"]
+    assert jk == [("start", "firing"), ("end", "firing"), ("start", "resolved"), ("end", "resolved")]
+    assert flushed == [True]  # the batch's marks made durable once
+
+
+async def test_each_mark_is_written_as_the_current_event_of_its_own_record():
+    """A Faust table takes a write's changelog partition from the current event: a batch spans partitions."""
+    current: list[Any] = [None]
+    seen: dict[str, Any] = {}
+
+    class Marks(dict):
+        def __setitem__(self, key: str, value: Any) -> None:
+            seen[key] = current[0]
+            super().__setitem__(key, value)
+
+    @contextlib.contextmanager
+    def as_current(event: Any) -> Any:
+        current[0] = event
+        try:
+            yield
+        finally:
+            current[0] = None
+
+    stage = DeliveryStage([SlowPager()], Marks(), as_current=as_current)
+    jk, jb = alert("ID-JK"), alert("ID-JB")
+    await stage.handle_batch([(jk.to_json(), 0, "event of alerts/0"), (jb.to_json(), 5, "event of alerts/5")])
+    assert seen == {jk.alert_id: "event of alerts/0", jb.alert_id: "event of alerts/5"}
+
+
+async def test_a_batch_of_duplicates_pages_nothing_and_flushes_nothing():
+    flushed: list[bool] = []
+
+    async def flush() -> None:
+        flushed.append(True)
+
+    pager = SlowPager()
+    jk = alert("ID-JK")
+    stage = DeliveryStage([pager], delivered_marks(jk), flush=flush)
+    assert await stage.handle_batch([(jk.to_json(), 0, None), (jk.to_json(), 0, None)]) == ["duplicate", "duplicate"]
+    assert pager.log == [] and flushed == []
 
 
 # ---- a destination the metrics do not know ------------------------------------------------------------------
