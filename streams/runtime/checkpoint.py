@@ -74,7 +74,7 @@ class Record:
     value: bytes | None
     partition: int | None = None
     headers: Sequence[tuple[str, bytes]] | None = None
-    acknowledged: bool = False  # wait for the broker's acknowledgement before the next output
+    acknowledged: bool = False  # the broker acknowledges it before `then` and the changelog (see `commit`)
     sent: Callable[[], None] | None = None  # called once the record is handed over (acknowledged: once every
     # acknowledged record of the batch is)
     timestamp: float | None = None  # seconds; None: the producer's clock (what every stage uses: retention counts from it)
