@@ -294,6 +294,15 @@ def worker_env(bootstrap: str, prefix: str, app_id: str, data_dir: Path, web_por
     return env
 
 
+def worker_command(profile: Path | None = None) -> list[str]:
+    """`suhu worker`, under py-spy (raw stacks of the thread holding the GIL, to ``profile``) when given."""
+    cmd = [SUHU, "worker", "--loglevel", "warning"]
+    if profile is None:
+        return cmd
+    return [str(REPO / ".venv" / "bin" / "py-spy"), "record", "--format", "raw", "--rate", "200", "--gil",
+            "--nonblocking", "-o", str(profile), "--", *cmd]
+
+
 # --------------------------------------------------------------------------------- throughput
 
 
@@ -332,11 +341,8 @@ def run_throughput(bootstrap: str, tmp: Path, n: int, broker: psutil.Process, wo
             with log.open("ab") as out:
                 for i in range(k):
                     env = worker_env(bootstrap, prefix, app_id, tmp / f"w{k}-{i}", free_ports(1)[0])
-                    cmd = [SUHU, "worker", "--loglevel", "warning"]
-                    if profile is not None and k == 1:
-                        # py-spy samples the worker; the rate of a profiled run is not reported as a result
-                        cmd = [str(REPO / ".venv" / "bin" / "py-spy"), "record", "--format", "raw", "--rate", "200", "--gil",
-                               "--nonblocking", "-o", str(profile), "--", *cmd]
+                    # py-spy samples the worker; the rate of a profiled run is not reported as a result
+                    cmd = worker_command(profile if k == 1 else None)
                     procs.append(subprocess.Popen(cmd, env=env, cwd=REPO,
                                                   stdout=out, stderr=subprocess.STDOUT))
             try:
@@ -441,11 +447,8 @@ def run_latency(bootstrap: str, tmp: Path, rate: float, minutes: int, log: Path,
         env = worker_env(bootstrap, prefix, f"suhu-lat-{uuid.uuid4().hex[:6]}", tmp / "lat",
                          free_ports(1)[0], {"SUHU_ALERTMANAGER_URL": am_url})
         with log.open("ab") as out:
-            cmd = [SUHU, "worker", "--loglevel", "warning"]
-            if profile is not None:  # py-spy samples the worker; a profiled run's latencies are not results
-                cmd = [str(REPO / ".venv" / "bin" / "py-spy"), "record", "--format", "raw", "--rate", "200", "--gil",
-                       "--nonblocking", "-o", str(profile), "--", *cmd]
-            worker = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+            # py-spy samples the worker when profiled; a profiled run's latencies are not results
+            worker = subprocess.Popen(worker_command(profile), env=env, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
         t_cons = threading.Thread(target=consume_alerts, daemon=True)
         t_cons.start()
         try:

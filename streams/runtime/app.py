@@ -20,7 +20,6 @@ A new agent follows the same pattern: ``commits, buffers = stage_checkpoint(*its
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import ssl
@@ -283,7 +282,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
     stage = worker.delivery = DeliveryStage(
         worker.destinations, delivered, metrics=metrics, max_backoff_s=settings.delivery_max_backoff_s,
         flush=producer.flush, read_partition=read_alerts_partition,
-        as_current=lambda event: contextlib.nullcontext() if event is None else current_event(event))
+        as_current=current_event)
     deliver_commits, _ = stage_checkpoint()
     delivery_tasks: set[asyncio.Task[Any]] = set()
 
