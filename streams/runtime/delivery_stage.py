@@ -105,9 +105,11 @@ class DeliveryStage:
         as `handle` gives it.
 
         The transitions of one incident (one dedup key: firing, escalated, resolved) are sent in their
-        order; different incidents are sent concurrently, and the delivered marks are flushed once for
-        the batch. A window close can emit a hundred transitions at once: one at a time, each with its
-        own HTTP round trip and flush, kept the last of them seconds behind (bench/NOTES.md)."""
+        order; different incidents are sent concurrently. A window close can emit a hundred transitions
+        at once: one at a time, each with its own HTTP round trip and flush, kept the last of them
+        seconds behind (bench/NOTES.md). Each mark is still flushed as soon as its page is accepted,
+        not once the slowest page of the batch is: a crash between a page and its durable mark sends
+        that page again, so that gap stays one flush long."""
         outcomes: list[str] = ["unreadable"] * len(records)
         incidents: dict[str, list[tuple[int, Alert, int, Any]]] = {}
         for i, (value, partition, event) in enumerate(records):
@@ -123,10 +125,6 @@ class DeliveryStage:
                 outcomes[i] = await self._deliver(alert, partition, event)
 
         await asyncio.gather(*(in_order(t) for t in incidents.values()))
-        if self.destinations and self.flush is not None and "delivered" in outcomes:
-            # Make the marks durable now rather than at the next commit, so a crash right after a
-            # page re-sends only what this batch paged.
-            await self.flush()
         return outcomes
 
     async def _deliver(self, alert: Alert, partition: int, event: Any) -> str:
@@ -143,6 +141,10 @@ class DeliveryStage:
                 self.active.update(alert, self.clock(), partition=partition)
             with self.as_current(event):  # no await inside: concurrent deliveries never see another's event
                 self.delivered[alert.alert_id] = encode_delivered(self.clock())
+        if self.destinations and self.flush is not None:
+            # The mark durable now rather than at the next commit (concurrent incidents' flushes share
+            # the producer's in-flight requests).
+            await self.flush()
         return "delivered"
 
     # ---- the consumer group ---------------------------------------------------------------------------------

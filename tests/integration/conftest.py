@@ -105,8 +105,11 @@ def kafka_settings_factory(kafka_bootstrap: str, tmp_path: Path) -> Callable[...
 
 
 def _topic_name(settings: Settings, topic: str) -> str:
-    """Accept a logical name ("posts") or an already prefixed one."""
+    """Accept a logical name ("posts"), an already prefixed one, or a Faust changelog (named by the
+    app id: "<app_id>-delivered-changelog")."""
     if settings.topic_prefix and topic.startswith(settings.topic_prefix):
+        return topic
+    if topic.startswith(f"{settings.app_id}-") and topic.endswith("-changelog"):
         return topic
     return settings.topic(topic)
 

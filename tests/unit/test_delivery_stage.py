@@ -344,7 +344,33 @@ async def test_a_batch_sends_different_incidents_concurrently_and_one_incidents_
     assert pager.log[:2] == [("start", "ID-JK", "firing"), ("start", "ID-JB", "firing")]  # both in flight at once
     jk = [(kind, status) for kind, region, status in pager.log if region == "ID-JK"]
     assert jk == [("start", "firing"), ("end", "firing"), ("start", "resolved"), ("end", "resolved")]
-    assert flushed == [True]  # the batch's marks made durable once
+    assert flushed == [True, True, True]  # each mark made durable
+
+
+async def test_a_pages_mark_is_flushed_without_waiting_for_a_slower_page_of_the_same_batch():
+    """A crash after a page and before its mark is durable pages it again: that gap must not grow
+    with the slowest pager call of the batch (the coordination crash test killed a worker in it)."""
+    release = asyncio.Event()
+    flushed_marks: list[set[str]] = []
+    delivered: dict[str, Any] = {}
+
+    class OneStuckPager(SlowPager):
+        async def send(self, a: Alert) -> None:
+            if a.region == "ID-JB":
+                await release.wait()
+
+    async def flush() -> None:
+        flushed_marks.append(set(delivered))
+
+    stage = DeliveryStage([OneStuckPager()], delivered, flush=flush)
+    jk, jb = alert("ID-JK"), alert("ID-JB")
+    batch = asyncio.ensure_future(stage.handle_batch([(jb.to_json(), 1, None), (jk.to_json(), 0, None)]))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert flushed_marks == [{jk.alert_id}]  # Jakarta's mark durable while Jawa Barat's page is in flight
+    release.set()
+    assert await batch == ["delivered", "delivered"]
+    assert flushed_marks[-1] == {jk.alert_id, jb.alert_id}
 
 
 async def test_each_mark_is_written_as_the_current_event_of_its_own_record():
