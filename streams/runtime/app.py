@@ -122,7 +122,10 @@ def faust_app(settings: Settings) -> faust.App:
         web_stats_enabled=False,
         producer_linger=0.005,
         producer_max_request_size=8 * 1024 * 1024,
-        consumer_max_fetch_size=8 * 1024 * 1024,
+        # Per partition and fetch. 8 MiB (this setting until 4 Dec 2026) held 171,000 fetched posts in
+        # memory while catching up (1,510 MiB peak; 1 MiB: 1,167 MiB, and a little faster: bench/NOTES.md).
+        # A record larger than this still comes back whole (KIP-74).
+        consumer_max_fetch_size=1024 * 1024,
         stream_buffer_maxsize=4096,
         broker_commit_interval=1.0,
         # Faust's 60 s default keeps a SIGKILLed worker's partitions unassigned for a minute.
