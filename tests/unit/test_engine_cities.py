@@ -279,3 +279,20 @@ def _ms(iso):
     from datetime import datetime
 
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def test_contributions_share_one_string_per_region_and_city_however_posts_were_decoded():
+    """A contribution is kept for as long as its windows are open (ten minutes of posts): every decoded
+    record brings its own copy of "ID-JB" and "Bandung", and the engine keeps one of each."""
+    from streams.core.records import ScoredPost
+
+    posts = in_city(traffic("ID-JB", T0, 2, 5, authors=10), "Bandung")
+    decoded = [ScoredPost.from_dict(orjson.loads(sp.to_json())) for sp in posts]  # as records arrive
+    assert decoded[0].post.region is not decoded[1].post.region
+    contributions: dict = {}
+    eng = engine(contributions=contributions)
+    for sp in decoded:
+        eng.process(sp, 1)
+    kept = [eng._codec.decode(v) for v in contributions.values()]
+    assert len(kept) == len(decoded) and all(c.city == "Bandung" for c in kept)
+    assert len({id(c.region) for c in kept}) == 1 and len({id(c.city) for c in kept}) == 1
