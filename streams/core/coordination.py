@@ -74,6 +74,7 @@ import numpy as np
 
 from streams.core.formatting import format_number, format_rfc3339
 from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost
+from streams.core.regions import REGION_CODES
 
 __all__ = ["CoordinationConfig", "CoordinationDetector", "Fingerprint", "CoordPost", "fingerprint",
            "coord_post", "SIGNAL", "NATIONAL_REGION", "FINGERPRINTS_KIND", "fingerprints_record",
@@ -270,10 +271,14 @@ class CoordPost:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CoordPost":
-        return cls(str(d["k"]), str(d["i"]), int(d["t"]), d.get("a"), str(d.get("r") or UNKNOWN_REGION),
+        region = str(d.get("r") or UNKNOWN_REGION)
+        return cls(str(d["k"]), str(d["i"]), int(d["t"]), d.get("a"), _REGION_STR.get(region, region),
                    tuple(int(v) for v in d.get("s") or ()), tuple(d.get("h") or ()), bool(d.get("rp")),
                    float(d.get("ha") or 0.0), float(d.get("pv") or 0.0), d.get("n"), d.get("f"))
 
+
+# One shared string per region code: a member keeps its post's region for the whole window.
+_REGION_STR: dict[str, str] = {code: code for code in (*REGION_CODES, UNKNOWN_REGION)}
 
 # One record of ``posts-coordination`` carries a scoring batch's fingerprints (issue 12: every record is
 # a trip through Faust's per-message machinery; one per post cost the worker about a sixth of its rate).
@@ -350,6 +355,9 @@ class _Members:
 
     def append(self, m: tuple[Any, ...]) -> None:
         self.items.append(m)
+
+    def oldest(self) -> tuple[Any, ...]:
+        return self.items[self.head]
 
     def popleft(self) -> tuple[Any, ...]:
         m = self.items[self.head]
@@ -459,11 +467,13 @@ class CoordinationDetector:
         # copypasta coming back in a variant): without hard evidence it is never a campaign.
         self._phrases: dict[int, int] = {}
         self._clusters: dict[str, _Cluster] = {}
-        self._order: deque[tuple[int, _Cluster]] = deque()  # (event ms, cluster) per joined member
+        # The cluster of each joined member, in processing (event-time) order: that member is its cluster's
+        # oldest when it reaches the front, so its time is read there (a tuple each cost ~40 MiB at 500k).
+        self._order: deque[_Cluster] = deque()
         self._origin: int | None = None  # the first event time processed (cold start or replay)
         self._pending: list[tuple[int, str, CoordPost]] = []  # the reorder buffer (a heap)
         self._seen: dict[str, int] = {}  # post key -> event ms, within the window (dedup)
-        self._seen_order: deque[tuple[int, str]] = deque()
+        self._seen_order: deque[str] = deque()  # the keys of `_seen`, in processing (event-time) order
         self._member_of: dict[str, str] = {}  # member key -> alerted cluster id (adoption on recovery)
         self._clock = 0  # the newest event time fed
         self._done = 0  # the event time processed up to
@@ -518,7 +528,7 @@ class CoordinationDetector:
             st["too_late"] += 1
             return []
         self._seen[cp.key] = cp.event_ms
-        self._seen_order.append((cp.event_ms, cp.key))
+        self._seen_order.append(cp.key)
         out = self._evict(cp.event_ms) if cp.event_ms > self._done else []
         if not cp.sig:
             st["short"] += 1
@@ -625,7 +635,7 @@ class CoordinationDetector:
                 seen.add(a)
                 if len(seen) > 4096:
                     c.seen_authors = None
-        self._order.append((cp.event_ms, c))
+        self._order.append(c)
         cap = cfg.max_window_posts
         if cap and len(self._order) > cap:
             out.extend(self._evict(self._done, cap))
@@ -709,11 +719,11 @@ class CoordinationDetector:
         span_ms = (self.cfg.span_windows - 1) * self.cfg.window_ms
         out: list[Alert] = []
         order = self._order
-        while order and (order[0][0] <= horizon or (cap and len(order) > cap)):
-            if order[0][0] > horizon:
-                self.stats["shed"] += 1
-            _, c = order.popleft()
+        while order and (order[0].members.oldest()[_MS] <= horizon or (cap and len(order) > cap)):
+            c = order.popleft()
             m = c.members.popleft()
+            if m[_MS] > horizon:
+                self.stats["shed"] += 1
             c.sim_sum -= m[_SIM]
             c.hate -= m[_HATE]
             c.prov -= m[_PROV]
@@ -761,9 +771,9 @@ class CoordinationDetector:
                 while past and past[0][0] <= horizon - span_ms:  # bounded: one window of evicted members
                     past.popleft()
         seen, so = self._seen, self._seen_order
-        while so and so[0][0] <= horizon - self.cfg.reorder_ms:
-            _, k = so.popleft()
-            seen.pop(k, None)
+        forget = horizon - self.cfg.reorder_ms
+        while so and seen.get(so[0], forget) <= forget:
+            seen.pop(so.popleft(), None)
         return out
 
     def _bands_of(self, c: _Cluster) -> list[int]:

@@ -398,3 +398,12 @@ def test_new_accounts_count_by_distinct_author_and_a_few_are_no_evidence():
     posts = [post(i, T0 + 40 * MIN + i * 20_000, BASE + " " + " ".join(rng.choice(VOCAB) for _ in range(4)), a,
                   new=True if a.startswith("n") else None) for i, a in enumerate(authors)]
     assert not [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+
+
+def test_fingerprints_read_back_share_one_string_per_region():
+    """The window keeps each member's region for fifteen minutes: one string per code, not per record."""
+    from streams.core.coordination import CoordPost
+
+    cp = CoordPost("x:1", "1", 1_707_868_800_000, "a1", "ID-JB", (1, 2, 3), ("tag",), False, 0.1, 0.1, None, None)
+    a, b = (CoordPost.from_dict(orjson.loads(orjson.dumps(cp.to_dict()))) for _ in range(2))
+    assert a == cp and a.region is b.region
