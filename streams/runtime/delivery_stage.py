@@ -143,8 +143,13 @@ class DeliveryStage:
                 self.delivered[alert.alert_id] = encode_delivered(self.clock())
         if self.destinations and self.flush is not None:
             # The mark durable now rather than at the next commit (concurrent incidents' flushes share
-            # the producer's in-flight requests).
-            await self.flush()
+            # the producer's in-flight requests). A failed flush (a producer stopping) must not abandon
+            # the batch's other incidents mid-page: Faust flushes the producer again before it commits
+            # the batch's offsets (streams/runtime/checkpoint.py, step 4), so the mark is written then.
+            try:
+                await self.flush()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("flushing a delivered mark failed (%s); it is flushed before the offsets are committed", type(exc).__name__)
         return "delivered"
 
     # ---- the consumer group ---------------------------------------------------------------------------------

@@ -373,6 +373,21 @@ async def test_a_pages_mark_is_flushed_without_waiting_for_a_slower_page_of_the_
     assert flushed_marks[-1] == {jk.alert_id, jb.alert_id}
 
 
+async def test_a_failed_flush_does_not_abandon_the_batchs_other_incidents():
+    async def flush() -> None:
+        raise RuntimeError("Cannot flush: Producer not Running")
+
+    pager = SlowPager()
+    delivered: dict[str, Any] = {}
+    stage = DeliveryStage([pager], delivered, flush=flush)
+    jk_fire, jk_done, jb = alert("ID-JK"), alert("ID-JK", "resolved", window_end_min=10), alert("ID-JB")
+    outcomes = await stage.handle_batch([(jk_fire.to_json(), 0, None), (jb.to_json(), 1, None),
+                                         (jk_done.to_json(), 0, None)])
+    assert outcomes == ["delivered"] * 3 and set(delivered) == {jk_fire.alert_id, jk_done.alert_id, jb.alert_id}
+    assert [(region, status) for kind, region, status in pager.log if kind == "end"] == [
+        ("ID-JK", "firing"), ("ID-JB", "firing"), ("ID-JK", "resolved")]
+
+
 async def test_each_mark_is_written_as_the_current_event_of_its_own_record():
     """A Faust table takes a write's changelog partition from the current event: a batch spans partitions."""
     current: list[Any] = [None]
