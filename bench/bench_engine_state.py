@@ -18,6 +18,7 @@ import orjson
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from streams.core.changelog import recovered  # noqa: E402
 from streams.core.engine import RegionalEngine, partition_for  # noqa: E402
 from tests.unit.streams_factory import VOTING_9AM, config, interleave, traffic  # noqa: E402
 
@@ -43,8 +44,7 @@ def main() -> None:
     eng = RegionalEngine(config(), contributions, state)
     for p, q in zip(posts[:half], parts[:half]):
         eng.process(p, q, str(q % 2))
-    contributions = orjson.loads(orjson.dumps(contributions))
-    state = orjson.loads(orjson.dumps(state))
+    contributions, state = recovered(contributions), recovered(state)  # as a restarted worker reads them
     many = {f"{k}{key}": v for k in range(20) for key, v in contributions.items()}
     again = RegionalEngine(config(), many, state)
     best = float("inf")

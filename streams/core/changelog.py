@@ -14,17 +14,36 @@ partition whose event they are processing (the partition they are called with), 
 set a "current partition" on the buffer first. Reads see the whole store. `writer` gives the engines
 the same call for a plain dict (backtest, tests), where the partition does not matter.
 
+A value that is ``bytes`` is already its JSON and goes to the changelog as is (the engine holds each
+contribution so, streams/core/codecs.py); any other value is serialised as JSON when it is sent. Faust's
+recovery reads either back as decoded JSON, so a reader of the store accepts both.
+
 Plain Python, no Kafka: the engine's tests and `suhu backtest` keep using dicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-__all__ = ["ChangelogBuffer", "DELETED", "PartitionWrites", "writer"]
+import orjson
+
+__all__ = ["ChangelogBuffer", "DELETED", "PartitionWrites", "changelog_value", "recovered", "writer"]
 
 DELETED = None  # what a pending deletion carries: a Kafka tombstone
+
+
+def changelog_value(value: Any) -> bytes | None:
+    """The changelog message body of a stored value: a tombstone for `DELETED`, bytes as they are
+    (already JSON), anything else as JSON (the tables' value serialiser, or recovery cannot read it)."""
+    if value is DELETED:
+        return None
+    return value if type(value) is bytes else orjson.dumps(value)
+
+
+def recovered(store: Mapping[str, Any]) -> dict[str, Any]:
+    """What a table recovered from its changelog holds for ``store``: every value as decoded JSON."""
+    return {key: orjson.loads(changelog_value(value)) for key, value in store.items() if value is not DELETED}
 
 
 class _ReadsTheStore(MutableMapping[str, Any]):

@@ -18,6 +18,9 @@ The tables and their records (keys are strings; values are JSON):
   `SIGNAL_LAYOUTS` (append-only), or, for a signal order no layout registers, the list of names itself.
   ``source`` is where the region came from, an index of `REGION_SOURCE_CODES` (append-only).
   Compact on purpose: one is written per post (a dict of names per record cost more, see the docs).
+  The engine holds a live one as its JSON bytes (`ContributionCodec.encode_json`), exactly what the
+  changelog carries: a worker keeps every contribution of its open windows, and the bytes take about
+  a third of the memory of the decoded list (docs/OPERATIONS.md "Memory"). Decoding accepts both.
 * ``engine-state``, ``"p:<partition>"`` -> the partition's clock: ``{"fmt": 1, "t", "c", "r", "w", "i",
   "lo", "e"}`` (see `encode_partition_state`; ``e`` is optional, absent from records written by
   earlier builds, and reads as ``{}``: an earlier build ignores it, so no new format).
@@ -41,6 +44,8 @@ the caller does not know is ignored.
 from __future__ import annotations
 
 from typing import Any, Mapping, NamedTuple, Sequence
+
+import orjson
 
 from models.base import SIGNALS
 
@@ -161,9 +166,19 @@ class ContributionCodec:
             return [CONTRIBUTION_FORMAT, self.layout, *c]
         return [CONTRIBUTION_FORMAT, self.layout, *c[:8], self._source_out[c[8]]]
 
+    def encode_json(self, c: Sequence[Any]) -> bytes:
+        """`encode` as the JSON the changelog carries: what the engine holds for a live contribution
+        (one bytes object instead of a list, a score list and their numbers and strings)."""
+        # Copied: orjson returns its 4 KiB output buffer with the length set short (orjson 3.x writes
+        # into a bytes object it never shrinks), 30 times what the record needs; the copy is exact.
+        return bytes(memoryview(orjson.dumps(self.encode(c))))
+
     # -- reading -----------------------------------------------------------------------------------------
     def decode(self, value: Any) -> Contribution:
-        """Any stored version -> `Contribution` in this codec's order; `CodecError` if unreadable."""
+        """Any stored version, decoded or as its JSON bytes -> `Contribution` in this codec's order;
+        `CodecError` if unreadable."""
+        if type(value) is bytes:
+            value = _loads(value)
         # Fast path (a rebuild decodes every live contribution): a record of the current format in our
         # own layout, or a nine-field legacy one when our order is the legacy one, is its fields as is.
         try:
@@ -282,7 +297,16 @@ def contribution_labels(value: Any) -> frozenset[str]:
     return codec.named(codec.decode(value))[1]
 
 
+def _loads(value: bytes) -> Any:
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise CodecError("contributions", "a record held as bytes is not JSON") from None
+
+
 def _stored_signals(value: Any) -> tuple[str, ...]:
+    if type(value) is bytes:
+        value = _loads(value)
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
         return LEGACY_SIGNALS
     layout = value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else None

@@ -150,11 +150,6 @@ class RegionalEngine:
         # City series are bounded by the gazetteer: any other ``city`` value is judged at province level only.
         self._city_names = {r: frozenset(city_names.get(r, ())) for r in self._codes
                             if config.thresholds.cities_enabled(r)}
-        # One shared string per region code and gazetteer city: a contribution keeps its post's region
-        # and city for as long as its windows are open (ten minutes of posts), and each decoded record
-        # brings its own copies (about a tenth of a contribution's memory).
-        self._canonical: dict[str, str] = {name: name for names in self._city_names.values() for name in names}
-        self._canonical.update((code, code) for code in self._codes)
         self._cities: dict[str, set[str]] = {}  # province -> its cities that have (had) a series
         self._city_min_posts: dict[str, int] = {}
         self._tz_cache: dict[str, tzinfo] = {}
@@ -272,7 +267,6 @@ class RegionalEngine:
         if region not in self._codes:
             self.stats["unknown_region"] += 1
             return []
-        region = self._canonical[region]
         ev = p_.event_ms
         part = self._part(partition)
         c = part["c"]
@@ -293,16 +287,13 @@ class RegionalEngine:
             for stale in self._stale.pop(partition, ()):
                 contributions.pop(stale, None)
         city = p_.city
-        if city is not None:
-            if city in self._city_names.get(region, ()):
-                city = self._canonical[city]
-            else:
-                self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
-                city = None
+        if city is not None and city not in self._city_names.get(region, ()):
+            self.stats["city_not_judged"] += 1  # not in the gazetteer (or city windows off): province only
+            city = None
         # A plain tuple in `Contribution`'s field order (cheaper to build than the named tuple).
         contrib = (region, ev, p_.author or f"~{key}", scores, labels_to_bits(post.labels), p_.id, partition, city,
                    _SOURCE_INDEX.get(p_.source, 0))
-        self._contributions_at(partition)[key] = self._codec.encode(contrib)
+        self._contributions_at(partition)[key] = self._codec.encode_json(contrib)  # held as its changelog JSON
         self._add(key, contrib)
         self.stats["processed"] += 1
         corrections = self._correct(region, city, ev, self._state_at(partition)) if kind == "late" else []

@@ -58,7 +58,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from streams.core.changelog import DELETED, ChangelogBuffer
+from streams.core.changelog import ChangelogBuffer, changelog_value
 
 __all__ = ["Batch", "Checkpoint", "ClientProducer", "Producer", "Record"]
 
@@ -186,9 +186,8 @@ class Checkpoint:
             await then()
         for topic, buffer in self.changelogs.items():
             for partition, key, value in buffer.drain():
-                # Keys and values as the table's own serialisers write them (json), or recovery cannot read them.
-                body = None if value is DELETED else orjson.dumps(value)
-                await producer.send(Record(topic, orjson.dumps(key), body, partition))
+                # Keys as the table's own serialiser writes them (json), or recovery cannot read them.
+                await producer.send(Record(topic, orjson.dumps(key), changelog_value(value), partition))
         if self.flush_each_commit:
             await producer.flush()
         ack = self.ack

@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from streams.core.changelog import recovered
 from streams.core.engine import RegionalEngine, partition_for
 from tests.unit.streams_factory import (
     CAMPAIGN_9AM,
@@ -206,8 +207,8 @@ def test_restart_from_the_changelogs_gives_the_same_alerts_as_an_uninterrupted_r
     first = engine(contributions=contributions, state=state)
     got = run(stream[:half], first, partition_of=_partition)
     # What comes back from a JSON changelog: plain lists and dicts, no tuples, no shared objects.
-    contributions = orjson.loads(orjson.dumps(contributions))
-    state = orjson.loads(orjson.dumps(state))
+    contributions = recovered(contributions)
+    state = recovered(state)
     second = RegionalEngine(config(), contributions, state)
     second.rebuild()
     redelivered = stream[half - 300: half]  # at-least-once: the uncommitted tail comes again
@@ -221,8 +222,8 @@ def test_replay_pending_republishes_the_last_alert_of_each_incident_after_a_rest
     state: dict = {}
     contributions: dict = {}
     alerts = run(stream, engine(contributions=contributions, state=state))
-    restarted = RegionalEngine(config(), orjson.loads(orjson.dumps(contributions)),
-                               orjson.loads(orjson.dumps(state)))
+    restarted = RegionalEngine(config(), recovered(contributions),
+                               recovered(state))
     pending = restarted.replay_pending()
     last_by_key = {a.dedup_key: a for a in alerts}
     assert {a.alert_id for a in pending} == {a.alert_id for a in last_by_key.values()}

@@ -8,6 +8,7 @@ import orjson
 import pytest
 
 from streams.core.codecs import LEGACY_SIGNALS, ContributionCodec, decode_contribution
+from streams.core.changelog import recovered
 from streams.core.engine import RegionalEngine, partition_for
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, config, engine, interleave, run, scored_post, thresholds, traffic
 
@@ -185,7 +186,7 @@ def test_city_alerts_survive_a_restart_from_the_changelogs_identically(split):
     half = int(len(stream) * split)
     contributions, state = {}, {}
     got = run(stream[:half], engine(contributions=contributions, state=state), partition_of=_partition)
-    second = RegionalEngine(config(), orjson.loads(orjson.dumps(contributions)), orjson.loads(orjson.dumps(state)))
+    second = RegionalEngine(config(), recovered(contributions), recovered(state))
     got += run(stream[half - 300: half] + stream[half:], second, partition_of=_partition)
     assert [a.to_dict() for a in got] == [a.to_dict() for a in uninterrupted]
 
@@ -198,14 +199,14 @@ def test_a_chunked_replay_with_a_restart_after_every_chunk_gives_the_same_city_a
     for i in range(0, len(stream), chunk):
         eng = RegionalEngine(config(), contributions, state)
         got += run(stream[i: i + chunk], eng, partition_of=_partition)
-        contributions, state = orjson.loads(orjson.dumps(contributions)), orjson.loads(orjson.dumps(state))
+        contributions, state = recovered(contributions), recovered(state)
     assert [a.to_dict() for a in got] == [a.to_dict() for a in uninterrupted]
 
 
 def test_replay_pending_republishes_city_incidents_too():
     contributions, state = {}, {}
     alerts = run(bandung_incident(), engine(contributions=contributions, state=state))
-    restarted = RegionalEngine(config(), orjson.loads(orjson.dumps(contributions)), orjson.loads(orjson.dumps(state)))
+    restarted = RegionalEngine(config(), recovered(contributions), recovered(state))
     pending = restarted.replay_pending()
     assert [a.to_dict() for a in pending] == [alerts[-1].to_dict()]
     assert pending[0].city == "Bandung"
@@ -281,18 +282,28 @@ def _ms(iso):
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1000)
 
 
-def test_contributions_share_one_string_per_region_and_city_however_posts_were_decoded():
-    """A contribution is kept for as long as its windows are open (ten minutes of posts): every decoded
-    record brings its own copy of "ID-JB" and "Bandung", and the engine keeps one of each."""
-    from streams.core.records import ScoredPost
+def test_a_contribution_is_held_as_the_json_its_changelog_record_carries_and_no_bigger():
+    """A contribution is kept for as long as its windows are open (ten minutes of posts), so it is held
+    as one bytes object, the changelog's own JSON, instead of a list of decoded fields; and at its own
+    length (orjson hands back a 4 KiB buffer with a short length, 30 times the record)."""
+    import tracemalloc
 
     posts = in_city(traffic("ID-JB", T0, 2, 5, authors=10), "Bandung")
-    decoded = [ScoredPost.from_dict(orjson.loads(sp.to_json())) for sp in posts]  # as records arrive
-    assert decoded[0].post.region is not decoded[1].post.region
     contributions: dict = {}
     eng = engine(contributions=contributions)
-    for sp in decoded:
+    for sp in posts:
         eng.process(sp, 1)
-    kept = [eng._codec.decode(v) for v in contributions.values()]
-    assert len(kept) == len(decoded) and all(c.city == "Bandung" for c in kept)
-    assert len({id(c.region) for c in kept}) == 1 and len({id(c.city) for c in kept}) == 1
+    held = list(contributions.values())
+    assert len(held) == len(posts) and all(type(v) is bytes for v in held)
+    decoded = [eng._codec.decode(v) for v in held]
+    assert decoded == [eng._codec.decode(orjson.loads(v)) for v in held]  # what recovery reads back
+    assert all(c.city == "Bandung" and c.region == "ID-JB" for c in decoded)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        again = [eng._codec.encode_json(c) for c in decoded]
+        per_record = (tracemalloc.get_traced_memory()[0] - before) / len(again)
+    finally:
+        tracemalloc.stop()
+    assert again == held
+    assert per_record < 2 * max(len(v) for v in held) + 64

@@ -26,6 +26,7 @@ import orjson
 
 from models.base import SIGNALS
 from streams.runtime.delivery_stage import DeliveryStage
+from streams.core.changelog import recovered
 from streams.core.engine import RegionalEngine, partition_for
 from streams.core.records import Alert, Post, ScoredPost
 from tests.unit.streams_factory import MINUTE, VOTING_9AM, config
@@ -71,9 +72,9 @@ def main(path: str) -> None:
     before = []
     for p in first:
         before += eng.process(p, partition_for(p.post.region, PARTITIONS), str(p.source))
-    contributions = orjson.loads(orjson.dumps(contributions))
-    state = orjson.loads(orjson.dumps(state))
-    restarted = RegionalEngine(config(), orjson.loads(orjson.dumps(contributions)), orjson.loads(orjson.dumps(state)))
+    contributions = recovered(contributions)
+    state = recovered(state)
+    restarted = RegionalEngine(config(), recovered(contributions), recovered(state))
     after = []
     for p in rest:
         after += restarted.process(p, partition_for(p.post.region, PARTITIONS), str(p.source))
