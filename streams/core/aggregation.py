@@ -9,8 +9,8 @@ per-author cap keeps one account posting 200 times from lighting up a region on 
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -41,6 +41,7 @@ NS = len(SIGNALS)
 _SUM = 1 + NS  # author record layout: [n, over_0..over_{NS-1}, sum_0..sum_{NS-1}]
 _REC = 1 + 2 * NS
 _FP = 1_000_000  # fixed-point scale for author-capped sums
+_OVER: tuple[tuple[int, ...], ...] = tuple(tuple(bits >> i & 1 for i in range(NS)) for bits in range(1 << NS))
 
 # What a threshold can be compared with (thresholds.py validates against this list).
 METRICS: tuple[str, ...] = ("capped_share", "share", "capped_mean", "mean", "p90", "p99")
@@ -72,13 +73,19 @@ NSRC = 3
 
 
 class PaneAgg:
-    """One region's posts in one pane (one window step)."""
+    """One region's posts in one pane (one window step).
 
-    __slots__ = ("count", "authors", "hist", "examples", "sources")
+    The per-author rows (``[n, over_0..over_{NS-1}, sum_0..sum_{NS-1}]``) sit end to end in one int64
+    array, ``authors`` giving each author's offset: a pane lives as long as its windows plus the allowed
+    lateness, and a list per author (its header and an int object per sum) cost about twice the array.
+    """
+
+    __slots__ = ("count", "authors", "rows", "hist", "examples", "sources")
 
     def __init__(self) -> None:
         self.count = 0
-        self.authors: dict[str, list[int]] = {}
+        self.authors: dict[str, int] = {}  # author -> offset of the author's row in ``rows``
+        self.rows = array("q")
         self.hist = [0] * (NS * BINS)
         self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
         self.sources = [0] * NSRC  # posts by where their region came from (field, profile, text)
@@ -88,21 +95,41 @@ class PaneAgg:
         ``source`` where its region came from (SOURCE_FIELD, SOURCE_PROFILE, SOURCE_TEXT)."""
         self.count += 1
         self.sources[source] += 1
-        rec = self.authors.get(author)
-        if rec is None:
-            rec = self.authors[author] = [0] * _REC
-        rec[0] += 1
+        rows = self.rows
+        o = self.authors.get(author)
+        if o is None:
+            self.authors[author] = len(rows)
+            rows.append(1)
+            rows.extend(_OVER[bits])
+            rows.extend(scores)
+            if len(scores) != NS:  # fewer scores than signals: the rest are 0 (as in a list row)
+                if len(scores) > NS:
+                    del rows[len(rows) - len(scores) - _SUM:]
+                    del self.authors[author]
+                    raise IndexError(f"{len(scores)} scores for {NS} signals")
+                rows.extend(_OVER[0][len(scores):])
+        else:
+            rows[o] += 1
+            if bits:
+                for i in range(NS):
+                    if bits >> i & 1:
+                        rows[o + 1 + i] += 1
+            o += _SUM
+            for i, s in enumerate(scores):
+                rows[o + i] += s
         hist = self.hist
         examples = self.examples
         for i, s in enumerate(scores):
-            rec[_SUM + i] += s
-            if bits >> i & 1:
-                rec[1 + i] += 1
             b = s * BINS // SCALE
             hist[i * BINS + (b if b < BINS else BINS - 1)] += 1
             ex = examples[i]
             if len(ex) < EXAMPLES or s >= ex[-1][0]:
                 _top(ex, s, post_id)
+
+    def author_rows(self) -> dict[str, list[int]]:
+        """Each author's row as a list (for inspection and tests)."""
+        rows = self.rows
+        return {a: rows[o:o + _REC].tolist() for a, o in self.authors.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,27 +211,34 @@ class WindowAgg:
         self.count = 0
         self.sources = [0] * NSRC
         self.keys: list[str] = []  # author of each row; an author may have a row in several panes
-        self.rows: list[list[int]] = []
+        self.rows: list[array] = []  # the panes' row arrays, in the order of ``keys``
         self.hist = [0] * (NS * BINS)
         self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
 
     def add_pane(self, pane: PaneAgg) -> None:
         self.count += pane.count
         self.sources = [x + y for x, y in zip(self.sources, pane.sources)]
-        self.keys.extend(pane.authors)
-        self.rows.extend(pane.authors.values())
+        self.keys.extend(pane.authors)  # in offset order: rows are appended as authors first appear
+        self.rows.append(pane.rows)
         self.hist = [x + y for x, y in zip(self.hist, pane.hist)]
         for i in range(NS):
             for s, pid in pane.examples[i]:
                 _top(self.examples[i], s, pid)
 
+    def _matrix(self) -> np.ndarray:
+        """One row per (pane, author), in the order of ``keys``."""
+        if not self.rows:
+            return np.zeros((0, _REC), dtype=np.int64)
+        flat = np.concatenate([np.frombuffer(r, dtype=np.int64) for r in self.rows])
+        return flat.reshape(len(self.keys), _REC)
+
     @property
     def authors(self) -> dict[str, list[int]]:
         """Per-author totals over the window (for inspection; result() does this vectorised)."""
         out: dict[str, list[int]] = {}
-        for k, r in zip(self.keys, self.rows):
+        for k, r in zip(self.keys, self._matrix().tolist()):
             mine = out.get(k)
-            out[k] = list(r) if mine is None else [x + y for x, y in zip(mine, r)]
+            out[k] = r if mine is None else [x + y for x, y in zip(mine, r)]
         return out
 
     def result(self, author_cap: int = 3) -> WindowResult:
@@ -215,9 +249,7 @@ class WindowAgg:
                                 sources=tuple(self.sources))
         index: dict[str, int] = {}
         slot = [index.setdefault(k, len(index)) for k in self.keys]
-        # fromiter over the flattened rows: about 2.5x faster than np.array on a list of lists.
-        rows = np.fromiter(chain.from_iterable(self.rows), dtype=np.int64,
-                           count=len(self.rows) * _REC).reshape(len(self.rows), _REC)
+        rows = self._matrix()
         if len(index) == len(slot):
             arr = rows  # every author in one pane only: nothing to combine
         else:
