@@ -150,8 +150,10 @@ class Featurizer:
             raise ValueError("kept feature ids must be strictly increasing")
         if len(idf) != len(kept):
             raise ValueError("idf and kept feature ids differ in length")
-        lookup = np.full(self.spec.n_features, -1, dtype=np.int64)
-        lookup[kept] = np.arange(len(kept))
+        # int32: a column index fits (fewer than 2^31 kept columns), and the table is one entry per
+        # hashed feature (2^21), held by every featurizer of a loaded scorer: half the memory of int64.
+        lookup = np.full(self.spec.n_features, -1, dtype=np.int32)
+        lookup[kept] = np.arange(len(kept), dtype=np.int32)
         self.kept, self.idf, self._lookup = kept, np.asarray(idf, dtype=np.float64), lookup
         self._n_word_kept = int(np.searchsorted(kept, 1 << self.spec.word_bits))
 
