@@ -182,7 +182,7 @@ def create_worker(settings: Settings, *, scorer: Scorer | None = None,
         changelogs = dict(zip(names, buffers))
         return workarounds.register(Checkpoint(producer, workarounds.complete, workarounds.ack, changelogs)), buffers
 
-    contributions = json_table(app, settings, "contributions")
+    contributions = json_table(app, settings, "contributions", held_as_json=True)
     engine_state = json_table(app, settings, "engine-state")
     delivered = json_table(app, settings, "delivered")
     aggregate_commits, (contributions_buffer, state_buffer) = stage_checkpoint(contributions, engine_state)
@@ -402,10 +402,15 @@ def _owned_partitions(app: faust.App, posts_name: str, sources: SourceTracker) -
         return list(sources.sources)
 
 
-def json_table(app: faust.App, settings: Settings, name: str) -> Any:
-    """A changelog-backed table keyed by str with JSON values, one partition per input partition."""
+def json_table(app: faust.App, settings: Settings, name: str, *, held_as_json: bool = False) -> Any:
+    """A changelog-backed table keyed by str with JSON values, one partition per input partition.
+
+    ``held_as_json``: recovery keeps each value as its JSON bytes (Faust's "raw" serialiser) instead of
+    decoding it, the form the engine holds live contributions in (streams/core/codecs.py), so a worker
+    that recovers a full window holds it as compactly as one that built it; the readers decode bytes."""
     return app.Table(name, default=None, partitions=settings.topic_partitions,
-                     schema=faust.Schema(key_type=str, key_serializer="raw", value_serializer="json"))
+                     schema=faust.Schema(key_type=str, key_serializer="raw",
+                                         value_serializer="raw" if held_as_json else "json"))
 
 
 def _count_engine_stats(metrics: SuhuMetrics, exported: dict[str, int], stats: dict[str, int]) -> None:
