@@ -93,6 +93,9 @@ class PaneAgg:
     def add(self, author: str, scores: Sequence[int], bits: int, post_id: str, source: int = SOURCE_FIELD) -> None:
         """Add one post: ``scores`` in basis points in SIGNALS order, ``bits`` = labels as a bitmask,
         ``source`` where its region came from (SOURCE_FIELD, SOURCE_PROFILE, SOURCE_TEXT)."""
+        n = len(scores)
+        if n > NS:  # would spill into the next author's row
+            raise IndexError(f"{n} scores for {NS} signals")
         self.count += 1
         self.sources[source] += 1
         rows = self.rows
@@ -102,12 +105,8 @@ class PaneAgg:
             rows.append(1)
             rows.extend(_OVER[bits])
             rows.extend(scores)
-            if len(scores) != NS:  # fewer scores than signals: the rest are 0 (as in a list row)
-                if len(scores) > NS:
-                    del rows[len(rows) - len(scores) - _SUM:]
-                    del self.authors[author]
-                    raise IndexError(f"{len(scores)} scores for {NS} signals")
-                rows.extend(_OVER[0][len(scores):])
+            if n < NS:  # fewer scores than signals: the rest are 0
+                rows.extend(_OVER[0][n:])
         else:
             rows[o] += 1
             if bits:
@@ -125,11 +124,6 @@ class PaneAgg:
             ex = examples[i]
             if len(ex) < EXAMPLES or s >= ex[-1][0]:
                 _top(ex, s, post_id)
-
-    def author_rows(self) -> dict[str, list[int]]:
-        """Each author's row as a list (for inspection and tests)."""
-        rows = self.rows
-        return {a: rows[o:o + _REC].tolist() for a, o in self.authors.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,8 @@ the same call for a plain dict (backtest, tests), where the partition does not m
 
 A value that is ``bytes`` is already its JSON and goes to the changelog as is (the engine holds each
 contribution so, streams/core/codecs.py); any other value is serialised as JSON when it is sent. Faust's
-recovery reads either back as decoded JSON, so a reader of the store accepts both.
+recovery gives values back as the table's serialiser reads them (bytes for the `contributions` table,
+which uses the raw one; decoded JSON for the others), so a reader of that store accepts both.
 
 Plain Python, no Kafka: the engine's tests and `suhu backtest` keep using dicts.
 """

@@ -10,6 +10,7 @@ from models.base import SIGNALS
 from streams.core.aggregation import BINS, PaneAgg, labels_to_bits, merge, quantise
 
 HATE = SIGNALS.index("hate")
+NS = len(SIGNALS)
 
 
 def _post(rng, i, authors):
@@ -106,3 +107,15 @@ def test_scores_quantise_to_basis_points():
 
 def test_unknown_labels_are_ignored_when_building_bits():
     assert labels_to_bits(["hate", "tension", "a_future_signal"]) == (1 << HATE) | (1 << SIGNALS.index("tension"))
+
+
+def test_a_post_with_more_scores_than_signals_is_refused_and_leaves_the_pane_as_it_was():
+    """Author rows sit end to end in one array: an extra score would land in the next author's row."""
+    pane = PaneAgg()
+    pane.add("a1", [100] * NS, 0, "p1")
+    pane.add("a2", [200] * NS, 0, "p2")
+    before = merge([pane]).result().to_dict()
+    for author in ("a1", "a3"):  # an author with a row, and a new one
+        with pytest.raises(IndexError):
+            pane.add(author, [9000] * (NS + 1), 0, "bad")
+    assert merge([pane]).result().to_dict() == before
