@@ -287,12 +287,14 @@ def decode_contribution(value: Any, signals: Sequence[str] | None = None) -> Con
 
 def contribution_scores(value: Any) -> dict[str, int]:
     """A stored contribution's scores (basis points) by signal name, as stored (no signal added)."""
+    value = _decoded(value)
     names = _stored_signals(value)
     return dict(zip(names, _codec(names).decode(value).scores))
 
 
 def contribution_labels(value: Any) -> frozenset[str]:
     """A stored contribution's labels, by name."""
+    value = _decoded(value)
     codec = _codec(_stored_signals(value))
     return codec.named(codec.decode(value))[1]
 
@@ -304,9 +306,12 @@ def _loads(value: bytes) -> Any:
         raise CodecError("contributions", "a record held as bytes is not JSON") from None
 
 
+def _decoded(value: Any) -> Any:
+    """A stored contribution as its list: bytes (as the engine holds it) parsed once."""
+    return _loads(value) if type(value) is bytes else value
+
+
 def _stored_signals(value: Any) -> tuple[str, ...]:
-    if type(value) is bytes:
-        value = _loads(value)
     if isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
         return LEGACY_SIGNALS
     layout = value[1] if isinstance(value, (list, tuple)) and len(value) > 1 else None
