@@ -68,6 +68,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import operator
+import sys
 from array import array
 
 import numpy as np
@@ -256,7 +257,10 @@ class CoordPost:
     event_ms: int
     author: str | None
     region: str
-    sig: tuple[int, ...]
+    # MinHash values: a tuple when fingerprinted here, an ``array('I')`` when read back from a record
+    # (the reorder buffer holds tens of thousands while a worker catches up: ~1 KB each as a tuple of
+    # ints, ~160 bytes as an array; both read the same).
+    sig: Sequence[int]
     hashtags: tuple[str, ...]
     repost: bool
     hate: float
@@ -272,8 +276,15 @@ class CoordPost:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CoordPost":
         region = str(d.get("r") or UNKNOWN_REGION)
-        return cls(str(d["k"]), str(d["i"]), int(d["t"]), d.get("a"), _REGION_STR.get(region, region),
-                   tuple(int(v) for v in d.get("s") or ()), tuple(d.get("h") or ()), bool(d.get("rp")),
+        author = d.get("a")
+        if type(author) is str:  # one string per author for the window (an author posts more than once)
+            author = sys.intern(author)
+        try:
+            sig = array("I", d.get("s") or ())
+        except OverflowError as exc:  # not a MinHash value (uint32): an unreadable record, like a bad type
+            raise ValueError(f"signature value out of range: {exc}") from None
+        return cls(str(d["k"]), str(d["i"]), int(d["t"]), author, _REGION_STR.get(region, region),
+                   sig, tuple(d.get("h") or ()), bool(d.get("rp")),
                    float(d.get("ha") or 0.0), float(d.get("pv") or 0.0), d.get("n"), d.get("f"))
 
 
@@ -395,7 +406,9 @@ class _Cluster:
         # The band keys it put in the index are those of `sigs` (`_band_keys`), recomputed when needed
         # rather than kept: a list of 12 per cluster was ~150 bytes per post in the window.
         self.tags: Mapping[str, int] = _NO_TAGS  # hashtags of the members in the window (a dict once it has one)
-        self.sim_sum = 0.0  # estimated Jaccard to the leader, summed over members in the window
+        # Signature values equal to the leader's, summed over members in the window (an int: exact as
+        # members come and go); over members x signature length, the mean estimated Jaccard to it.
+        self.sim_sum = 0
         self.reposts = 0
         self.authors_ever = 0  # distinct authors since the cluster began (bounded by seen_authors)
         # Distinct authors seen: the one author while there is one (no set for most clusters, ~200 bytes
@@ -429,7 +442,30 @@ def _count(kv: tuple[str, int]) -> int:
 
 
 # A member, as the cluster keeps it (a tuple: a post costs ~200 bytes in the window, no text, no sig).
+# _PID is the post id's length when the key ends with ":" + id (the usual ``platform:id``; no second
+# string held), else the id itself; _SIM is the number of signature values equal to the leader's (an
+# int below 257, so CPython's shared small ints: no float object per member).
 _MS, _AUTHOR, _KEY, _PID, _REGION, _HATE, _PROV, _NEW, _FOL, _TAGS, _SIM = range(11)
+
+
+# A member's hate and provocation, in thousandths: one shared float per value instead of two float
+# objects per member (the alert reports cluster means to two decimals, four in its fields; the mean of
+# rounded scores is within 0.0005 of the exact one).
+_MILLIS: tuple[float, ...] = tuple(i / 1000 for i in range(1001))
+
+
+def _milli(score: float) -> float:
+    return _MILLIS[min(1000, max(0, round(score * 1000)))]
+
+
+def _pid_field(key: str, post_id: str) -> int | str:
+    n = len(post_id)
+    return n if n and key.endswith(post_id) and key[-n - 1:-n] == ":" else post_id
+
+
+def _member_pid(m: tuple[Any, ...]) -> str:
+    pid = m[_PID]
+    return m[_KEY][-pid:] if type(pid) is int else pid
 
 
 class CoordinationDetector:
@@ -471,7 +507,10 @@ class CoordinationDetector:
         # oldest when it reaches the front, so its time is read there (a tuple each cost ~40 MiB at 500k).
         self._order: deque[_Cluster] = deque()
         self._origin: int | None = None  # the first event time processed (cold start or replay)
-        self._pending: list[tuple[int, str, CoordPost]] = []  # the reorder buffer (a heap)
+        # The reorder buffer (a heap): event time, key, then arrival, so two records of one post never
+        # compare their `CoordPost`s (which have no order).
+        self._pending: list[tuple[int, str, int, CoordPost]] = []
+        self._arrivals = 0
         self._seen: dict[str, int] = {}  # post key -> event ms, within the window (dedup)
         self._seen_order: deque[str] = deque()  # the keys of `_seen`, in processing (event-time) order
         self._member_of: dict[str, str] = {}  # member key -> alerted cluster id (adoption on recovery)
@@ -490,7 +529,8 @@ class CoordinationDetector:
         cp = post if isinstance(post, CoordPost) else coord_post(post, self.cfg)
         if cp.event_ms > self._clock:
             self._clock = cp.event_ms
-        heapq.heappush(self._pending, (cp.event_ms, cp.key, cp))
+        self._arrivals += 1
+        heapq.heappush(self._pending, (cp.event_ms, cp.key, self._arrivals, cp))
         return self._release(self._done if self._external else self._clock - self.cfg.reorder_ms)
 
     def advance_watermark(self, watermark_ms: int) -> list[Alert]:
@@ -511,7 +551,7 @@ class CoordinationDetector:
         out: list[Alert] = []
         pend = self._pending
         while pend and pend[0][0] <= upto:
-            _, _, cp = heapq.heappop(pend)
+            cp = heapq.heappop(pend)[3]
             out.extend(self._process(cp))
         if upto > self._done:
             self._done = upto
@@ -521,6 +561,9 @@ class CoordinationDetector:
     # ------------------------------------------------------------------ core
     def _process(self, cp: CoordPost) -> list[Alert]:
         st = self.stats
+        if not cp.sig:  # nothing to compare, so nothing to deduplicate: not remembered in `_seen`
+            st["short"] += 1
+            return self._evict(cp.event_ms) if cp.event_ms > self._done else []
         if cp.key in self._seen:
             st["duplicates"] += 1
             return []
@@ -530,9 +573,6 @@ class CoordinationDetector:
         self._seen[cp.key] = cp.event_ms
         self._seen_order.append(cp.key)
         out = self._evict(cp.event_ms) if cp.event_ms > self._done else []
-        if not cp.sig:
-            st["short"] += 1
-            return out
         cfg = self.cfg
         r = cfg.rows
         sig = cp.sig
@@ -583,22 +623,23 @@ class CoordinationDetector:
         if self._origin is None:
             self._origin = cp.event_ms
         c = best
-        sim_leader = 1.0 if not c.sigs else sum(map(eq, c.sigs[0], sig)) / k_
+        sim_leader = k_ if not c.sigs else sum(map(eq, c.sigs[0], sig))  # values equal to the leader's
         if len(c.sigs) < cfg.max_registered:
             slot = len(c.sigs)
-            c.sigs.append(array("I", sig))
+            c.sigs.append(sig if type(sig) is array else array("I", sig))
             entry = (c, slot)
             for k in keys:
                 index[k] = entry
         if cp.hashtags:
             self._count_tags(cp.hashtags, cp.event_ms)
         c.joined += 1
-        c.members.append((cp.event_ms, cp.author, cp.key, cp.post_id, cp.region, cp.hate, cp.provocation,
+        hate, prov = _milli(cp.hate), _milli(cp.provocation)
+        c.members.append((cp.event_ms, cp.author, cp.key, _pid_field(cp.key, cp.post_id), cp.region, hate, prov,
                           cp.new_account, cp.followers, cp.hashtags, sim_leader))
         c.last_ms = max(c.last_ms, cp.event_ms)
         c.sim_sum += sim_leader
-        c.hate += cp.hate
-        c.prov += cp.provocation
+        c.hate += hate
+        c.prov += prov
         if cp.new_account is not None:
             c.known += 1
             if cp.new_account:
@@ -848,7 +889,7 @@ class CoordinationDetector:
         # unknown are not a share of it, nor are one new account's repeated posts.
         new_auth = len(c.new_authors) if c.new_authors else 0
         new_share = new_auth / len(c.authors) if c.known and c.authors else None
-        tight = n > 0 and c.sim_sum / n >= cfg.tight_similarity
+        tight = n > 0 and c.sim_sum / (n * cfg.bands * cfg.rows) >= cfg.tight_similarity
         # Near-identical text from many accounts is no evidence by itself: templates (share buttons,
         # quote formats, a quick-count evening's chatter), copypasta and slogans are near-identical
         # too, and as fast as a campaign (tests/unit/test_debate_night.py: ~27 templates at ~12
@@ -1039,7 +1080,7 @@ class CoordinationDetector:
             value=float(authors), threshold=float(cfg.min_authors), baseline=None,
             window_start=format_rfc3339(first), window_end=format_rfc3339(last), phase=phase,
             post_count=len(members) if status == "firing" else c.joined, author_count=authors,
-            example_post_ids=tuple(m[_PID] for m in members[:cfg.examples]) if members else tuple(
+            example_post_ids=tuple(_member_pid(m) for m in members[:cfg.examples]) if members else tuple(
                 state.get("e", ())),
             summary_id=sid, summary_en=sen, emitted_at=format_rfc3339(now),
             coordination=details,

@@ -406,4 +406,58 @@ def test_fingerprints_read_back_share_one_string_per_region():
 
     cp = CoordPost("x:1", "1", 1_707_868_800_000, "a1", "ID-JB", (1, 2, 3), ("tag",), False, 0.1, 0.1, None, None)
     a, b = (CoordPost.from_dict(orjson.loads(orjson.dumps(cp.to_dict()))) for _ in range(2))
-    assert a == cp and a.region is b.region
+    assert a.to_dict() == cp.to_dict() and a.region is b.region
+
+
+def test_an_alert_names_its_example_posts_by_their_own_ids_whatever_the_key_looks_like():
+    """A member keeps the post id as a length into its ``platform:id`` key; an id the key does not end
+    with (another key form) is kept as it is."""
+    det = CoordinationDetector()
+    warm(det)
+    posts = campaign(30)
+    odd = {p.key for p in posts[::2]}
+    posts = [p if p.key not in odd else CoordPost(p.key, "id-" + p.post_id, p.event_ms, p.author, p.region, p.sig,
+                                                  p.hashtags, p.repost, p.hate, p.provocation, None, None)
+             for p in posts]
+    firing = [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+    ids = {p.post_id for p in posts}
+    assert len(firing) == 1 and len(firing[0].example_post_ids) == 5
+    assert set(firing[0].example_post_ids) <= ids
+    assert any(i.startswith("id-") for i in firing[0].example_post_ids)
+    assert any(not i.startswith("id-") for i in firing[0].example_post_ids)
+
+
+def test_two_records_of_one_post_with_different_scores_are_one_member_whatever_their_order():
+    """At-least-once delivery, a re-scored replay: same key and time, other fields differ. The reorder
+    buffer never compares the two posts (they have no order); the first processed counts, once."""
+    base = campaign(12)
+    twins = [CoordPost(p.key, p.post_id, p.event_ms, p.author, p.region, p.sig, p.hashtags, p.repost, 0.9, 0.9,
+                       None, None) for p in base]
+    for order in (base + twins, twins + base):
+        det = CoordinationDetector()
+        warm(det)  # 31 posts
+        run(det, sorted(order, key=lambda p: p.event_ms))
+        det.flush()
+        assert det.stats["duplicates"] == 12 and det.stats["fingerprinted"] == 31 + 12
+
+
+def test_a_record_with_a_signature_value_out_of_range_is_refused_as_unreadable():
+    cp = post(1, T0, BASE)
+    d = cp.to_dict()
+    assert list(CoordPost.from_dict(d).sig) == list(cp.sig)
+    with pytest.raises(ValueError):
+        CoordPost.from_dict({**d, "s": [-1, *d["s"][1:]]})
+    with pytest.raises(ValueError):
+        CoordPost.from_dict({**d, "s": [2**32, *d["s"][1:]]})
+
+
+def test_a_members_scores_are_held_in_thousandths_and_the_cluster_mean_stays_within_half_of_one():
+    det = CoordinationDetector()
+    warm(det)
+    rng = random.Random(4)
+    posts = [CoordPost(p.key, p.post_id, p.event_ms, p.author, p.region, p.sig, p.hashtags, p.repost,
+                       rng.random(), rng.random(), None, None) for p in campaign(30)]
+    firing = [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+    members = firing[0].coordination["size"]
+    exact = sum(p.hate for p in posts[:members]) / members
+    assert abs(firing[0].coordination["mean_scores"]["hate"] - exact) <= 0.0006
