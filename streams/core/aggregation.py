@@ -76,7 +76,7 @@ class PaneAgg:
     """One region's posts in one pane (one window step).
 
     The per-author rows (``[n, over_0..over_{NS-1}, sum_0..sum_{NS-1}]``) sit end to end in one int64
-    array, ``authors`` giving each author's offset: a pane lives as long as its windows plus the allowed
+    array, ``authors`` giving each author's row: a pane lives as long as its windows plus the allowed
     lateness, and a list per author (its header and an int object per sum) cost about twice the array.
     """
 
@@ -84,7 +84,9 @@ class PaneAgg:
 
     def __init__(self) -> None:
         self.count = 0
-        self.authors: dict[str, int] = {}  # author -> offset of the author's row in ``rows``
+        # author -> index of the author's row (times _REC: its offset in ``rows``); an index, not the
+        # offset, as CPython shares the ints below 257 and most panes have fewer authors than that
+        self.authors: dict[str, int] = {}
         self.rows = array("q")
         self.hist = [0] * (NS * BINS)
         self.examples: list[list[tuple[int, str]]] = [[] for _ in range(NS)]
@@ -99,15 +101,17 @@ class PaneAgg:
         self.count += 1
         self.sources[source] += 1
         rows = self.rows
-        o = self.authors.get(author)
+        authors = self.authors
+        o = authors.get(author)
         if o is None:
-            self.authors[author] = len(rows)
+            authors[author] = len(authors)
             rows.append(1)
             rows.extend(_OVER[bits])
             rows.extend(scores)
             if n < NS:  # fewer scores than signals: the rest are 0
                 rows.extend(_OVER[0][n:])
         else:
+            o *= _REC
             rows[o] += 1
             if bits:
                 for i in range(NS):

@@ -68,13 +68,12 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import operator
-import sys
 from array import array
 
 import numpy as np
 
 from streams.core.formatting import format_number, format_rfc3339
-from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost
+from streams.core.records import UNKNOWN_REGION, Alert, ScoredPost, shared_author
 from streams.core.regions import REGION_CODES
 
 __all__ = ["CoordinationConfig", "CoordinationDetector", "Fingerprint", "CoordPost", "fingerprint",
@@ -276,9 +275,7 @@ class CoordPost:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "CoordPost":
         region = str(d.get("r") or UNKNOWN_REGION)
-        author = d.get("a")
-        if type(author) is str:  # one string per author for the window (an author posts more than once)
-            author = sys.intern(author)
+        author = shared_author(d.get("a"))
         try:
             sig = array("I", d.get("s") or ())
         except OverflowError as exc:  # not a MinHash value (uint32): an unreadable record, like a bad type

@@ -5,6 +5,7 @@ They know nothing of Kafka: the worker, `suhu score`, and `suhu backtest` all us
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -75,6 +76,13 @@ POST_CORE_FIELDS = frozenset(
 )
 
 
+def shared_author(author: Any) -> Any:
+    """One string per author pseudonym in the process (sys.intern): the engine's panes and the
+    coordination window hold a post's author for as long as its windows are open, and an author posts
+    more than once; each decoded copy is ~70 bytes."""
+    return sys.intern(author) if type(author) is str else author
+
+
 @dataclass(frozen=True, slots=True)
 class ScoredPost:
     post: Post
@@ -122,7 +130,7 @@ class ScoredPost:
             region=d.get("region") or UNKNOWN_REGION,
             city=d.get("city"),
             region_raw=d.get("region_raw"),
-            author=d.get("author_id"),
+            author=shared_author(d.get("author_id")),
             extra=extra,
             region_source=_region_source(d.get("region_source")),
             region_confidence=_confidence(d.get("region_confidence")),
