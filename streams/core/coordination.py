@@ -452,7 +452,10 @@ _MILLIS: tuple[float, ...] = tuple(i / 1000 for i in range(1001))
 
 
 def _milli(score: float) -> float:
-    return _MILLIS[min(1000, max(0, round(score * 1000)))]
+    try:
+        return _MILLIS[min(1000, max(0, round(score * 1000)))]
+    except (ValueError, OverflowError):  # NaN or infinite: no record carries one (JSON has neither)
+        return 0.0
 
 
 def _pid_field(key: str, post_id: str) -> int | str:

@@ -461,3 +461,13 @@ def test_a_members_scores_are_held_in_thousandths_and_the_cluster_mean_stays_wit
     members = firing[0].coordination["size"]
     exact = sum(p.hate for p in posts[:members]) / members
     assert abs(firing[0].coordination["mean_scores"]["hate"] - exact) <= 0.0006
+
+
+def test_a_score_that_is_not_a_number_counts_as_zero_and_never_stops_the_detector():
+    det = CoordinationDetector()
+    warm(det)
+    posts = [CoordPost(p.key, p.post_id, p.event_ms, p.author, p.region, p.sig, p.hashtags, p.repost,
+                       float("nan") if i % 2 else 0.4, float("inf"), None, None) for i, p in enumerate(campaign(30))]
+    firing = [a for a in run(det, posts) + det.flush() if a.status == "firing"]
+    assert len(firing) == 1
+    assert 0.0 < firing[0].coordination["mean_scores"]["hate"] <= 0.4
