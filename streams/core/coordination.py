@@ -142,9 +142,10 @@ class CoordinationConfig:
     hate_threshold: float = 0.5  # cluster mean hate (or provocation) that makes the alert critical
     provocation_threshold: float = 0.5
     reorder_ms: int = 60_000  # posts are processed in event-time order this far behind the newest
-    # Memory bound: fingerprinted posts held in the window at most (0: unbounded). About 3-3.5 KB each
-    # (cluster, index entries, signature; docs/OPERATIONS.md "Memory"): the default, ~1.7 GB, holds a
-    # full 15-minute window up to ~550 posts/s. Above it the oldest members leave early (counted as
+    # Memory bound: fingerprinted posts held in the window at most (0: unbounded). About 2.1 KB each
+    # for posts unlike any other (cluster, index entries, signature; docs/OPERATIONS.md "Memory"), far
+    # less for copies: the default, ~1.1 GB of unrelated posts, holds a full 15-minute window up to
+    # ~550 posts/s. Above it the oldest members leave early (counted as
     # `shed`): the window shrinks instead of the worker running out of memory, and campaigns slower
     # than the shrunken window are the ones it can miss.
     max_window_posts: int = 500_000
