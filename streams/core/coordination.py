@@ -348,7 +348,7 @@ def _coord(sp: ScoredPost, fp: Fingerprint, cfg: CoordinationConfig) -> CoordPos
     new = None if created is None else (p.event_ms - created) <= cfg.new_account_days * _DAY_MS
     followers = extra.get("author_followers")
     followers = followers if isinstance(followers, int) and not isinstance(followers, bool) else None
-    return CoordPost(p.dedup_key, p.id, p.event_ms, p.author, p.region, fp.sig, fp.hashtags, fp.repost,
+    return CoordPost(p.dedup_key, str(p.id), p.event_ms, p.author, p.region, fp.sig, fp.hashtags, fp.repost,
                      float(sp.scores.get("hate", 0.0)), float(sp.scores.get("provocation", 0.0)), new, followers)
 
 
@@ -460,6 +460,8 @@ def _milli(score: float) -> float:
 
 
 def _pid_field(key: str, post_id: str) -> int | str:
+    if type(post_id) is not str:  # as the records carry it (an int here would read as a length)
+        post_id = str(post_id)
     n = len(post_id)
     return n if n and key.endswith(post_id) and key[-n - 1:-n] == ":" else post_id
 
@@ -562,7 +564,9 @@ class CoordinationDetector:
     # ------------------------------------------------------------------ core
     def _process(self, cp: CoordPost) -> list[Alert]:
         st = self.stats
-        if not cp.sig:  # nothing to compare, so nothing to deduplicate: not remembered in `_seen`
+        # Nothing to compare, so nothing to deduplicate: not remembered in `_seen` (a redelivered or a
+        # too-late short post counts as "short" too).
+        if not cp.sig:
             st["short"] += 1
             return self._evict(cp.event_ms) if cp.event_ms > self._done else []
         if cp.key in self._seen:

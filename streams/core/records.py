@@ -5,7 +5,6 @@ They know nothing of Kafka: the worker, `suhu score`, and `suhu backtest` all us
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -76,11 +75,25 @@ POST_CORE_FIELDS = frozenset(
 )
 
 
+# One string per author pseudonym: the engine's panes and the coordination window hold a post's author
+# for as long as its windows are open, and an author posts more than once (a decoded copy is ~70
+# bytes). A bounded map of our own, not `sys.intern`: CPython 3.12.0-3.12.4 made interned strings
+# immortal (python/cpython#113993, made mortal again in 3.12.5 and 3.13), which would keep every
+# pseudonym ever seen. Emptied when full: sharing restarts, nothing is lost.
+_AUTHORS: dict[str, str] = {}
+AUTHOR_CACHE_SIZE = 1 << 18
+
+
 def shared_author(author: Any) -> Any:
-    """One string per author pseudonym in the process (sys.intern): the engine's panes and the
-    coordination window hold a post's author for as long as its windows are open, and an author posts
-    more than once; each decoded copy is ~70 bytes."""
-    return sys.intern(author) if type(author) is str else author
+    """The process's one copy of an author pseudonym (anything else as it is)."""
+    if type(author) is not str:
+        return author
+    one = _AUTHORS.get(author)
+    if one is None:
+        if len(_AUTHORS) >= AUTHOR_CACHE_SIZE:
+            _AUTHORS.clear()
+        one = _AUTHORS[author] = author
+    return one
 
 
 @dataclass(frozen=True, slots=True)

@@ -363,3 +363,18 @@ def test_every_permutation_of_the_five_signals_decodes_the_frozen_tables_alike()
     for order in itertools.permutations(FIVE):
         c = decode_contribution(first, order)
         assert dict(zip(order, c.scores)) == want
+
+
+def test_a_decoded_author_is_one_shared_string_and_the_sharing_map_stays_bounded(monkeypatch):
+    """Open windows hold each post's author: decoded copies of one pseudonym are one string, and the map
+    that shares them never outgrows its size (emptied when full, so nothing is kept for ever)."""
+    from streams.core import records
+
+    a, b = (orjson.loads(b'"a_0f0f0f0f0f0f0f0f0f0f"') for _ in range(2))  # two decoded copies
+    assert a is not b and records.shared_author(a) is records.shared_author(b)
+    assert records.shared_author(None) is None
+    monkeypatch.setattr(records, "AUTHOR_CACHE_SIZE", 100)
+    monkeypatch.setattr(records, "_AUTHORS", {})
+    for i in range(1000):
+        records.shared_author(f"a_{i:020x}")
+        assert len(records._AUTHORS) <= 100
